@@ -1,0 +1,67 @@
+# Breachdesk: `make run` and `make test` are the only two commands a new machine needs.
+# Both install what is missing (Debian packages, npm packages, tauri-driver), then build.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# Build: Tauri 2 on WebKitGTK 4.1. Test: headless display, WebDriver, a real Secret Service, PDF tools.
+DEB_BUILD := build-essential pkg-config file perl make libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev \
+             libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
+             libxdo-dev libdbus-1-dev
+DEB_TEST  := xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools fonts-dejavu-core \
+             poppler-utils qpdf imagemagick
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(PATH)
+APP := target/debug/breachdesk-app
+
+.PHONY: run test deps deps-test toolchain ui app cli unit e2e bindings clean
+
+toolchain:
+	@command -v cargo >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs), then re-run make." >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "Installing Node.js and npm from Debian…"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+
+deps: toolchain
+	@missing=$$(for p in $(DEB_BUILD); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+	@if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then \
+	  echo "Installing npm packages (npm ci)…"; cd ui && npm ci --no-audit --no-fund; fi
+
+deps-test: deps
+	@missing=$$(for p in $(DEB_TEST); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+	@command -v tauri-driver >/dev/null || { echo "Installing tauri-driver…"; cargo install tauri-driver --version '^2' --locked; }
+
+ui: deps
+	cd ui && npm run build
+
+app: ui
+	cargo build -p breachdesk-app
+
+cli: deps
+	cargo build -p breachdesk-cli
+
+## make run: install what is missing, build, and launch the desktop app on the default data directory.
+run: app
+	./$(APP)
+
+## make test: install what is missing and run every test: unit, integration (real SQLCipher, a real
+## Secret Service in a private D-Bus session) and the GUI end-to-end test under Xvfb.
+test: deps-test ui
+	./scripts/test-session.sh cargo test --workspace --exclude breachdesk-e2e --exclude breachdesk-app
+	cargo test -p breachdesk-app
+	$(MAKE) e2e
+
+e2e: deps-test app
+	xvfb-run -a -s "-screen 0 1280x800x24" ./scripts/test-session.sh \
+	  env BREACHDESK_APP="$(CURDIR)/$(APP)" cargo test -p breachdesk-e2e --test e2e
+
+## make bindings: regenerate ui/src/lib/ipc/bindings.ts from the Rust types.
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p breachdesk-core --lib bindings
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules

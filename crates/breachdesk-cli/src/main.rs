@@ -1,0 +1,390 @@
+//! `breachdesk`: the command line client of breachdesk-core.
+//!
+//! Exit codes: 0 ok, 1 user error (the message names the field), 2 internal error.
+
+use breachdesk_core::incident::{IncidentPatch, NewIncident, Roles};
+use breachdesk_core::timeline::NewTimelineEntry;
+use breachdesk_core::{datadir, Breachdesk, Ctx, Error, KeyMode, KeySetup, OsKeyring, Passphrase};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+mod output;
+
+#[derive(Parser)]
+#[command(name = "breachdesk", version, about = "Breachdesk: the incident and breach-notification record, from the command line")]
+struct Cli {
+    /// Data directory (default: the platform's app-data directory).
+    #[arg(long, global = true, env = datadir::ENV_VAR, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Who is acting, for the audit log (default: the configured user name).
+    #[arg(long, global = true, env = "BREACHDESK_ACTOR", value_name = "NAME")]
+    actor: Option<String>,
+    /// Read the passphrase from this environment variable (with `init`: use passphrase mode).
+    #[arg(long, global = true, value_name = "VAR")]
+    passphrase_env: Option<String>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the encrypted database and its key (keyring mode unless --passphrase-env is given).
+    Init {
+        /// Your name, recorded as the default actor (defaults to --actor).
+        #[arg(long)]
+        user_name: Option<String>,
+    },
+    /// Create, list, show and update incidents.
+    #[command(subcommand)]
+    Incident(IncidentCmd),
+    /// The append-only incident timeline.
+    #[command(subcommand)]
+    Timeline(TimelineCmd),
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Database key custody.
+    #[command(subcommand)]
+    Key(KeyCmd),
+    /// Settings.
+    #[command(subcommand)]
+    Config(ConfigCmd),
+    /// Where the data lives and how it is protected.
+    Status,
+}
+
+#[derive(Args, Default)]
+struct IncidentFields {
+    #[arg(long)]
+    summary: Option<String>,
+    /// Local `YYYY-MM-DDTHH:MM[:SS]` in the incident's zone, or RFC 3339. Same for every timestamp.
+    #[arg(long)]
+    occurred_at: Option<String>,
+    #[arg(long)]
+    discovered_at: Option<String>,
+    #[arg(long)]
+    aware_at: Option<String>,
+    #[arg(long)]
+    determined_at: Option<String>,
+    /// Why discovery came after detection (required when it did).
+    #[arg(long)]
+    gap_reason: Option<String>,
+    #[arg(long)]
+    incident_commander: Option<String>,
+    #[arg(long)]
+    compliance_liaison: Option<String>,
+    #[arg(long)]
+    comms_lead: Option<String>,
+    #[arg(long)]
+    engineering_responder: Option<String>,
+    #[arg(long)]
+    executive_sponsor: Option<String>,
+}
+
+impl IncidentFields {
+    fn roles(&self) -> Option<Roles> {
+        let r = Roles {
+            incident_commander: self.incident_commander.clone(),
+            compliance_liaison: self.compliance_liaison.clone(),
+            comms_lead: self.comms_lead.clone(),
+            engineering_responder: self.engineering_responder.clone(),
+            executive_sponsor: self.executive_sponsor.clone(),
+        };
+        (r != Roles::default()).then_some(r)
+    }
+}
+
+#[derive(Subcommand)]
+enum IncidentCmd {
+    /// Open a new incident.
+    New {
+        #[arg(long)]
+        title: String,
+        /// SEV-0 (worst) … SEV-3. PHI/PII possibly accessed, full outage or active exploitation → SEV-0; when in doubt, one tier up.
+        #[arg(long)]
+        severity: String,
+        /// IANA zone of the entity, e.g. America/New_York.
+        #[arg(long)]
+        timezone: String,
+        #[arg(long)]
+        detected_at: String,
+        #[command(flatten)]
+        fields: IncidentFields,
+    },
+    /// List incidents, newest detection first.
+    List,
+    /// Show one incident (UUID or INC-… id).
+    Show { id: String },
+    /// Change an incident. An empty value clears an optional timestamp.
+    Update {
+        id: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        severity: Option<String>,
+        /// detected → contained → assessed → notifying → closed (forward only).
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        timezone: Option<String>,
+        #[arg(long)]
+        detected_at: Option<String>,
+        #[command(flatten)]
+        fields: IncidentFields,
+    },
+}
+
+#[derive(Subcommand)]
+enum TimelineCmd {
+    /// Append an entry (or, with --corrects, a correction of an earlier one).
+    Add {
+        incident: String,
+        /// detection, acknowledged, containment, evidence, assessment, notification, fix_deployed, closed, note.
+        #[arg(long)]
+        kind: String,
+        /// When it happened (local time in the incident's zone, or RFC 3339).
+        #[arg(long)]
+        at: String,
+        #[arg(long)]
+        description: String,
+        /// Who did or saw it (default: the actor).
+        #[arg(long)]
+        who: Option<String>,
+        /// Id of the entry this corrects.
+        #[arg(long)]
+        corrects: Option<String>,
+    },
+    /// List an incident's timeline.
+    List { incident: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Check the whole hash chain; names the first row that does not match.
+    Verify,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    Keyring,
+    Passphrase,
+}
+
+#[derive(Subcommand)]
+enum KeyCmd {
+    /// Re-encrypt the database under a new random key.
+    Rekey,
+    /// Move the key to the OS keyring or under a passphrase.
+    Mode {
+        mode: ModeArg,
+        /// With `passphrase`: read the new passphrase from this environment variable.
+        #[arg(long, value_name = "VAR")]
+        new_passphrase_env: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCmd {
+    /// Set the user name recorded as the default actor.
+    UserName { name: String },
+}
+
+/// A failure: user errors exit 1, internal ones 2.
+struct Failure(Error);
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure(e)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(e)) => {
+            let hint = match &e {
+                Error::PassphraseRequired => " (pass --passphrase-env VAR naming an environment variable that holds it)",
+                Error::KeyringUnavailable { .. } => " (for passphrase mode: --passphrase-env VAR)",
+                _ => "",
+            };
+            eprintln!("error: {e}{hint}");
+            ExitCode::from(if e.is_user_error() { 1 } else { 2 })
+        }
+    }
+}
+
+fn env_passphrase(flag: &str, var: &str) -> Result<Passphrase, Error> {
+    std::env::var(var).map(Passphrase::new).map_err(|_| Error::Validation {
+        field: flag.to_owned(),
+        message: format!("environment variable {var} is not set (or is not UTF-8)"),
+    })
+}
+
+/// The passphrase for opening, if the directory needs one.
+fn passphrase_for(cli: &Cli, dir: &Path) -> Result<Option<Passphrase>, Error> {
+    if let Some(var) = &cli.passphrase_env {
+        return env_passphrase("passphrase-env", var).map(Some);
+    }
+    if Breachdesk::status(dir)?.mode == Some(KeyMode::Passphrase) && std::io::stdin().is_terminal() {
+        let p = rpassword::prompt_password("Passphrase: ").map_err(|source| Error::Io { path: PathBuf::from("<terminal>"), source })?;
+        return Ok(Some(Passphrase::new(p)));
+    }
+    Ok(None)
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+fn ctx(cli: &Cli, bd: &Breachdesk) -> Result<Ctx, Error> {
+    let actor = match &cli.actor {
+        Some(a) => a.clone(),
+        None => bd.user_name()?.ok_or_else(|| Error::Validation {
+            field: "actor".into(),
+            message: "who is acting? pass --actor NAME, or set one with `breachdesk config user-name NAME`".into(),
+        })?,
+    };
+    Ctx::new(&actor, now())
+}
+
+fn run(cli: &Cli) -> Result<(), Failure> {
+    let dir = datadir::resolve(cli.data_dir.clone())?;
+    let ring = OsKeyring;
+    if let Command::Init { user_name } = &cli.command {
+        let setup = match &cli.passphrase_env {
+            Some(var) => KeySetup::Passphrase(env_passphrase("passphrase-env", var)?),
+            None => KeySetup::Keyring,
+        };
+        let name = user_name.as_deref().or(cli.actor.as_deref());
+        let bd = Breachdesk::init(&dir, &setup, &ring, name, now())?;
+        return output::initialized(cli.json, &bd);
+    }
+    if let Command::Status = &cli.command {
+        return output::status(cli.json, &Breachdesk::status(&dir)?);
+    }
+    let pass = passphrase_for(cli, &dir)?;
+    let mut bd = Breachdesk::open(&dir, pass.as_ref(), &ring, now())?;
+    match &cli.command {
+        Command::Init { .. } | Command::Status => unreachable!("handled above"),
+        Command::Incident(c) => incident(cli, &mut bd, c),
+        Command::Timeline(TimelineCmd::Add { incident, kind, at, description, who, corrects }) => {
+            let ctx = ctx(cli, &bd)?;
+            let input = NewTimelineEntry {
+                occurred_at: at.clone(),
+                kind: kind.clone(),
+                description: description.clone(),
+                who: who.clone(),
+                corrects: corrects.clone(),
+            };
+            let e = bd.add_timeline_entry(&ctx, incident, &input)?;
+            output::timeline(cli.json, &[e])
+        }
+        Command::Timeline(TimelineCmd::List { incident }) => output::timeline(cli.json, &bd.timeline(incident)?),
+        Command::Audit(AuditCmd::Verify) => {
+            let report = bd.verify_audit()?;
+            output::audit(cli.json, &report)?;
+            match report.broken {
+                None => Ok(()),
+                Some(b) => Err(Failure(Error::Validation { field: "audit_log".into(), message: format!("chain broken at row {}: {}", b.seq, b.reason) })),
+            }
+        }
+        Command::Key(KeyCmd::Rekey) => {
+            let ctx = ctx(cli, &bd)?;
+            bd.rekey(&ctx, pass.as_ref(), &ring)?;
+            output::done(cli.json, "rekeyed", "The database is now encrypted under a new key.")
+        }
+        Command::Key(KeyCmd::Mode { mode, new_passphrase_env }) => {
+            let ctx = ctx(cli, &bd)?;
+            let setup = match mode {
+                ModeArg::Keyring => KeySetup::Keyring,
+                ModeArg::Passphrase => KeySetup::Passphrase(match new_passphrase_env {
+                    Some(var) => env_passphrase("new-passphrase-env", var)?,
+                    None if std::io::stdin().is_terminal() => {
+                        let a = rpassword::prompt_password("New passphrase: ").map_err(|source| Error::Io { path: "<terminal>".into(), source })?;
+                        let b = rpassword::prompt_password("Repeat it: ").map_err(|source| Error::Io { path: "<terminal>".into(), source })?;
+                        if a != b {
+                            return Err(Failure(Error::Validation { field: "new-passphrase".into(), message: "the two entries differ".into() }));
+                        }
+                        Passphrase::new(a)
+                    }
+                    None => {
+                        return Err(Failure(Error::Validation {
+                            field: "new-passphrase-env".into(),
+                            message: "passphrase mode needs a new passphrase: pass --new-passphrase-env VAR".into(),
+                        }))
+                    }
+                }),
+            };
+            bd.switch_key_mode(&ctx, pass.as_ref(), &setup, &ring)?;
+            let what = match mode {
+                ModeArg::Keyring => "The database key is now kept in the system keyring.",
+                ModeArg::Passphrase => "The database key is now protected by your passphrase; it was removed from the keyring.",
+            };
+            output::done(cli.json, "mode_changed", what)
+        }
+        Command::Config(ConfigCmd::UserName { name }) => {
+            let ctx = Ctx::new(cli.actor.as_deref().unwrap_or(name), now())?;
+            bd.set_user_name(&ctx, name)?;
+            output::done(cli.json, "user_name_set", &format!("User name set to {name}."))
+        }
+    }
+}
+
+fn incident(cli: &Cli, bd: &mut Breachdesk, c: &IncidentCmd) -> Result<(), Failure> {
+    match c {
+        IncidentCmd::New { title, severity, timezone, detected_at, fields } => {
+            let ctx = ctx(cli, bd)?;
+            let input = NewIncident {
+                title: title.clone(),
+                summary: fields.summary.clone().unwrap_or_default(),
+                severity: severity.clone(),
+                timezone: timezone.clone(),
+                occurred_at: fields.occurred_at.clone(),
+                detected_at: detected_at.clone(),
+                discovered_at: fields.discovered_at.clone(),
+                aware_at: fields.aware_at.clone(),
+                determined_at: fields.determined_at.clone(),
+                discovery_gap_reason: fields.gap_reason.clone(),
+                roles: fields.roles().unwrap_or_default(),
+            };
+            output::incident(cli.json, &bd.create_incident(&ctx, &input)?)
+        }
+        IncidentCmd::List => output::incidents(cli.json, &bd.list_incidents()?),
+        IncidentCmd::Show { id } => output::incident_detail(cli.json, &bd.get_incident(id)?, &bd.timeline(id)?),
+        IncidentCmd::Update { id, title, severity, status, timezone, detected_at, fields } => {
+            let ctx = ctx(cli, bd)?;
+            // Role flags patch one role at a time: start from the stored roles.
+            let roles = fields.roles().map(|r| {
+                let cur = bd.get_incident(id).map(|i| i.roles).unwrap_or_default();
+                Roles {
+                    incident_commander: r.incident_commander.or(cur.incident_commander),
+                    compliance_liaison: r.compliance_liaison.or(cur.compliance_liaison),
+                    comms_lead: r.comms_lead.or(cur.comms_lead),
+                    engineering_responder: r.engineering_responder.or(cur.engineering_responder),
+                    executive_sponsor: r.executive_sponsor.or(cur.executive_sponsor),
+                }
+            });
+            let patch = IncidentPatch {
+                title: title.clone(),
+                summary: fields.summary.clone(),
+                severity: severity.clone(),
+                status: status.clone(),
+                timezone: timezone.clone(),
+                occurred_at: fields.occurred_at.clone(),
+                detected_at: detected_at.clone(),
+                discovered_at: fields.discovered_at.clone(),
+                aware_at: fields.aware_at.clone(),
+                determined_at: fields.determined_at.clone(),
+                discovery_gap_reason: fields.gap_reason.clone(),
+                roles,
+            };
+            output::incident(cli.json, &bd.update_incident(&ctx, id, &patch)?)
+        }
+    }
+}

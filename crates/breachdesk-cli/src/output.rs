@@ -1,0 +1,140 @@
+//! What the CLI prints: JSON with `--json`, otherwise aligned plain text.
+
+use crate::Failure;
+use breachdesk_core::audit::AuditReport;
+use breachdesk_core::incident::Incident;
+use breachdesk_core::timeline::TimelineEntry;
+use breachdesk_core::{Breachdesk, DirStatus, Error, KeyMode};
+use serde::Serialize;
+
+fn json<T: Serialize>(v: &T) -> Result<(), Failure> {
+    let s = serde_json::to_string_pretty(v).map_err(|e| Failure(Error::Internal(e.to_string())))?;
+    println!("{s}");
+    Ok(())
+}
+
+fn mode_text(m: Option<KeyMode>) -> &'static str {
+    match m {
+        Some(KeyMode::Keyring) => "system keyring",
+        Some(KeyMode::Passphrase) => "passphrase (Argon2id-wrapped key)",
+        None => "not set up",
+    }
+}
+
+pub fn initialized(as_json: bool, bd: &Breachdesk) -> Result<(), Failure> {
+    let dir = bd.data_dir().display().to_string();
+    if as_json {
+        return json(&serde_json::json!({ "data_dir": dir, "mode": bd.key_mode(), "user_name": bd.user_name()? }));
+    }
+    println!("Created an encrypted Breachdesk database in {dir}");
+    println!("Database key kept in: {}", mode_text(Some(bd.key_mode())));
+    Ok(())
+}
+
+pub fn status(as_json: bool, s: &DirStatus) -> Result<(), Failure> {
+    if as_json {
+        return json(s);
+    }
+    println!("Data directory: {}", s.data_dir);
+    println!("Initialised:    {}", if s.initialized { "yes" } else { "no (run `breachdesk init`)" });
+    println!("Key custody:    {}", mode_text(s.mode));
+    Ok(())
+}
+
+pub fn done(as_json: bool, what: &str, message: &str) -> Result<(), Failure> {
+    if as_json {
+        return json(&serde_json::json!({ "ok": true, "result": what }));
+    }
+    println!("{message}");
+    Ok(())
+}
+
+fn or_dash(v: Option<&String>) -> &str {
+    v.map_or("—", String::as_str)
+}
+
+pub fn incident(as_json: bool, i: &Incident) -> Result<(), Failure> {
+    if as_json {
+        return json(i);
+    }
+    let r = &i.roles;
+    let rows: [(&str, &str); 17] = [
+        ("Incident", &i.human_id),
+        ("Title", &i.title),
+        ("Severity", i.severity.as_str()),
+        ("Status", i.status.as_str()),
+        ("Time zone", &i.timezone),
+        ("Occurred", or_dash(i.occurred_at.as_ref())),
+        ("Detected", &i.detected_at),
+        ("Discovered", or_dash(i.discovered_at.as_ref())),
+        ("Gap reason", or_dash(i.discovery_gap_reason.as_ref())),
+        ("Aware (GDPR)", or_dash(i.aware_at.as_ref())),
+        ("Determined", or_dash(i.determined_at.as_ref())),
+        ("Commander", or_dash(r.incident_commander.as_ref())),
+        ("Compliance", or_dash(r.compliance_liaison.as_ref())),
+        ("Comms lead", or_dash(r.comms_lead.as_ref())),
+        ("Engineering", or_dash(r.engineering_responder.as_ref())),
+        ("Exec sponsor", or_dash(r.executive_sponsor.as_ref())),
+        ("Id", &i.id),
+    ];
+    for (k, v) in rows {
+        println!("{k:<13} {v}");
+    }
+    if !i.summary.is_empty() {
+        println!("\n{}", i.summary);
+    }
+    Ok(())
+}
+
+pub fn incidents(as_json: bool, list: &[Incident]) -> Result<(), Failure> {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        println!("No incidents yet. Open one with `breachdesk incident new`.");
+        return Ok(());
+    }
+    println!("{:<17} {:<6} {:<10} {:<26} TITLE", "ID", "SEV", "STATUS", "DETECTED");
+    for i in list {
+        println!("{:<17} {:<6} {:<10} {:<26} {}", i.human_id, i.severity.as_str(), i.status.as_str(), i.detected_at, i.title);
+    }
+    Ok(())
+}
+
+pub fn incident_detail(as_json: bool, i: &Incident, t: &[TimelineEntry]) -> Result<(), Failure> {
+    if as_json {
+        return json(&serde_json::json!({ "incident": i, "timeline": t }));
+    }
+    incident(false, i)?;
+    println!("\nTimeline:");
+    timeline(false, t)
+}
+
+pub fn timeline(as_json: bool, entries: &[TimelineEntry]) -> Result<(), Failure> {
+    if as_json {
+        return json(&entries);
+    }
+    if entries.is_empty() {
+        println!("  (no entries)");
+    }
+    for e in entries {
+        let mark = match (&e.corrects, &e.corrected_by) {
+            (_, Some(by)) => format!("  [corrected by {by}]"),
+            (Some(of), None) => format!("  [corrects {of}]"),
+            _ => String::new(),
+        };
+        println!("{}  {:<12} {}  — {}{}\n    id {}", e.occurred_at, e.kind.as_str(), e.description, e.who, mark, e.id);
+    }
+    Ok(())
+}
+
+pub fn audit(as_json: bool, r: &AuditReport) -> Result<(), Failure> {
+    if as_json {
+        return json(r);
+    }
+    match &r.broken {
+        None => println!("Audit chain intact: {} rows; head {}", r.rows_checked, r.head_hash.as_deref().unwrap_or("(empty)")),
+        Some(_) => println!("Audit chain checked up to row {}", r.rows_checked),
+    }
+    Ok(())
+}

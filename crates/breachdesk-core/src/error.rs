@@ -1,0 +1,105 @@
+//! The core's one error type. Every client maps it through [`Error::code`]: the CLI to exit codes,
+//! the desktop app to `{code, message, field}` over IPC. Messages are plain language, name the
+//! field, file or record concerned, and never contain key material or personal data.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in a core use case.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that the user can fix; `field` names it (e.g. `discovered_at`).
+    #[error("{field}: {message}")]
+    Validation { field: String, message: String },
+    #[error("no {entity} {id:?}")]
+    NotFound { entity: &'static str, id: String },
+    #[error("no Breachdesk data in {}: run `breachdesk init` first", dir.display())]
+    NotInitialized { dir: PathBuf },
+    #[error("{} already holds a Breachdesk database; refusing to overwrite it", dir.display())]
+    AlreadyInitialized { dir: PathBuf },
+    #[error("the system keyring is not available ({detail}). Unlock or start your keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager), or use passphrase mode")]
+    KeyringUnavailable { detail: String },
+    #[error("the database key for {} is missing from the system keyring; restore it, or open the data with the passphrase if passphrase mode was set up", dir.display())]
+    KeyMissing { dir: PathBuf },
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    #[error("this database is protected by a passphrase; supply it to unlock")]
+    PassphraseRequired,
+    #[error("the key does not open {}: it belongs to another database or was changed", path.display())]
+    WrongKey { path: PathBuf },
+    #[error("{} is not a Breachdesk database", path.display())]
+    NotBreachdeskDatabase { path: PathBuf },
+    #[error("the database {} is damaged ({detail}); restore it from a backup", path.display())]
+    DatabaseCorrupt { path: PathBuf, detail: String },
+    #[error("migration {version} ({name}) was changed after it was applied to this database; refusing to open it")]
+    MigrationChanged { version: u32, name: String },
+    #[error("this database was written by a newer Breachdesk (schema version {db_version}; this build knows up to {app_version}); upgrade Breachdesk to open it")]
+    SchemaTooNew { db_version: u32, app_version: u32 },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// A stable machine-readable code; clients match on this, never on message text.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation { .. } => "validation",
+            Error::NotFound { .. } => "not_found",
+            Error::NotInitialized { .. } => "not_initialized",
+            Error::AlreadyInitialized { .. } => "already_initialized",
+            Error::KeyringUnavailable { .. } => "keyring_unavailable",
+            Error::KeyMissing { .. } => "key_missing",
+            Error::WrongPassphrase => "wrong_passphrase",
+            Error::PassphraseRequired => "passphrase_required",
+            Error::WrongKey { .. } => "wrong_key",
+            Error::NotBreachdeskDatabase { .. } => "not_breachdesk_database",
+            Error::DatabaseCorrupt { .. } => "database_corrupt",
+            Error::MigrationChanged { .. } => "migration_changed",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::Io { .. } => "io",
+            Error::Internal(_) => "internal",
+        }
+    }
+
+    /// The field a validation error concerns, for inline display.
+    #[must_use]
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// True when the user can act on it (CLI exit 1); false for internal faults (exit 2).
+    #[must_use]
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, Error::Internal(_) | Error::Io { .. })
+    }
+
+    pub(crate) fn validation(field: &str, message: impl Into<String>) -> Self {
+        Error::Validation { field: field.to_owned(), message: message.into() }
+    }
+}
+
+impl From<breachdesk_rules::time::TimeError> for Error {
+    fn from(e: breachdesk_rules::time::TimeError) -> Self {
+        use breachdesk_rules::time::TimeError as T;
+        let field = match &e {
+            T::UnknownZone { field, .. } | T::Malformed { field, .. } | T::Nonexistent { field, .. } => field.clone(),
+        };
+        let full = e.to_string();
+        let message = full.strip_prefix(&format!("{field}: ")).unwrap_or(&full).to_owned();
+        Error::Validation { field, message }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        // SQL text and bound values can carry personal data; keep only the engine's message.
+        Error::Internal(format!("database: {e}"))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,468 @@
+//! Breachdesk's application core: the one API that the CLI and the desktop app both call.
+//!
+//! [`Breachdesk`] is an unlocked data directory. Every use case is a method on it; every write
+//! runs in one transaction together with its audit-log row. Time and the acting user come in
+//! through [`Ctx`]: nothing in here reads the clock.
+
+pub mod audit;
+pub mod custody;
+pub mod datadir;
+mod error;
+pub mod incident;
+pub mod ipc;
+pub mod migrate;
+pub mod secret;
+pub mod store;
+pub mod timeline;
+
+pub use custody::{KeyMode, KeySetup, MemoryKeyring, OsKeyring, SecretStore};
+pub use error::{Error, Result};
+pub use secret::{DbKey, Passphrase};
+
+use audit::Change;
+use breachdesk_rules::time::{parse_timestamp, to_local_rfc3339, to_storage};
+use chrono::{DateTime, Utc};
+use custody::Custody;
+use incident::{Fields, Incident, IncidentPatch, NewIncident, Row};
+use rusqlite::{params, OptionalExtension};
+use std::path::{Path, PathBuf};
+use store::{Store, DB_FILE};
+use timeline::{NewTimelineEntry, TimelineEntry, TimelineKind};
+
+/// Who is acting, and when. Supplied by the client on every write.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub actor: String,
+    pub now: DateTime<Utc>,
+}
+
+impl Ctx {
+    /// # Errors
+    /// [`Error::Validation`] on `actor` when it is blank.
+    pub fn new(actor: &str, now: DateTime<Utc>) -> Result<Ctx> {
+        Ok(Ctx { actor: incident::required("actor", actor, 200)?, now })
+    }
+}
+
+/// What a data directory holds, readable without a key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct DirStatus {
+    pub data_dir: String,
+    pub initialized: bool,
+    pub mode: Option<KeyMode>,
+}
+
+/// An unlocked Breachdesk data directory.
+#[derive(Debug)]
+pub struct Breachdesk {
+    store: Store,
+    dir: PathBuf,
+    custody: Custody,
+}
+
+fn uuid7(now: DateTime<Utc>) -> String {
+    let secs = u64::try_from(now.timestamp()).unwrap_or(0);
+    uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, secs, now.timestamp_subsec_nanos())).to_string()
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| Error::Internal(e.to_string()))
+}
+
+impl Breachdesk {
+    /// What `dir` holds, without unlocking it.
+    ///
+    /// # Errors
+    /// When `custody.json` exists but cannot be read.
+    pub fn status(dir: &Path) -> Result<DirStatus> {
+        let custody = Custody::load(dir)?;
+        Ok(DirStatus {
+            data_dir: dir.display().to_string(),
+            initialized: custody.is_some() || dir.join(DB_FILE).exists(),
+            mode: custody.map(|c| c.mode),
+        })
+    }
+
+    /// Creates a new encrypted database in `dir` with a fresh random key kept as `setup` says.
+    /// On failure nothing is left behind (no database file, no custody file, no keyring entry).
+    ///
+    /// # Errors
+    /// [`Error::AlreadyInitialized`], [`Error::KeyringUnavailable`], validation of the passphrase
+    /// and user name, and I/O errors naming the path.
+    pub fn init(dir: &Path, setup: &KeySetup, keyring: &dyn SecretStore, user_name: Option<&str>, now: DateTime<Utc>) -> Result<Breachdesk> {
+        let user_name = incident::clean_optional("user_name", user_name.map(str::to_owned), 200)?;
+        let db_path = dir.join(DB_FILE);
+        if db_path.exists() || Custody::path(dir).exists() {
+            return Err(Error::AlreadyInitialized { dir: dir.to_owned() });
+        }
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+        let key = DbKey::generate()?;
+        let custody = Custody::establish(dir, &key, setup, keyring)?;
+        let made = (|| {
+            let store = Store::create(&db_path, &key, now)?;
+            custody.save(dir)?;
+            let mut bd = Breachdesk { store, dir: dir.to_owned(), custody: custody.clone() };
+            if let Some(name) = &user_name {
+                let ctx = Ctx::new(name, now)?;
+                bd.set_user_name(&ctx, name)?;
+            }
+            Ok(bd)
+        })();
+        if made.is_err() {
+            custody.forget(dir, keyring);
+            for f in [DB_FILE, "breachdesk.db-wal", "breachdesk.db-shm", custody::CUSTODY_FILE] {
+                let _ = std::fs::remove_file(dir.join(f));
+            }
+        }
+        made
+    }
+
+    /// Unlocks `dir`: fetches the key from the keyring or unwraps it with `passphrase`.
+    ///
+    /// # Errors
+    /// [`Error::NotInitialized`], [`Error::KeyringUnavailable`], [`Error::KeyMissing`],
+    /// [`Error::PassphraseRequired`], [`Error::WrongPassphrase`], [`Error::WrongKey`],
+    /// [`Error::NotBreachdeskDatabase`], [`Error::DatabaseCorrupt`], and the migration errors.
+    pub fn open(dir: &Path, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore, now: DateTime<Utc>) -> Result<Breachdesk> {
+        Self::open_with_migrations(dir, passphrase, keyring, migrate::MIGRATIONS, now)
+    }
+
+    /// [`Breachdesk::open`] with a different migration set (tests of the migration checks).
+    ///
+    /// # Errors
+    /// As [`Breachdesk::open`].
+    #[doc(hidden)]
+    pub fn open_with_migrations(
+        dir: &Path,
+        passphrase: Option<&Passphrase>,
+        keyring: &dyn SecretStore,
+        migrations: &[migrate::Migration],
+        now: DateTime<Utc>,
+    ) -> Result<Breachdesk> {
+        let db_path = dir.join(DB_FILE);
+        let Some(mut custody) = Custody::load(dir)? else {
+            return Err(if db_path.exists() {
+                Error::NotBreachdeskDatabase { path: db_path }
+            } else {
+                Error::NotInitialized { dir: dir.to_owned() }
+            });
+        };
+        let candidates = custody.unlock(dir, passphrase, keyring)?;
+        let mut last = None;
+        for (key, pending) in candidates {
+            match Store::open(&db_path, &key, true, migrations, now) {
+                Ok(store) => {
+                    if pending {
+                        // A re-key was interrupted after the database took the new key.
+                        custody.finish_rekey(dir, &key, passphrase, keyring)?;
+                    }
+                    return Ok(Breachdesk { store, dir: dir.to_owned(), custody });
+                }
+                Err(e @ Error::DatabaseCorrupt { .. }) => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or(Error::WrongKey { path: db_path }))
+    }
+
+    #[must_use]
+    pub fn data_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    #[must_use]
+    pub fn key_mode(&self) -> KeyMode {
+        self.custody.mode
+    }
+
+    /// The raw connection, for tests that tamper with the data on purpose.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn connection(&self) -> &rusqlite::Connection {
+        &self.store.conn
+    }
+
+    /// Runs `f` in one transaction with its audit rows; commits only if all of it succeeds.
+    fn write<T>(&mut self, ctx: &Ctx, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, Vec<Change>)>) -> Result<T> {
+        let tx = self.store.conn.transaction()?;
+        let (out, changes) = f(&tx)?;
+        for c in &changes {
+            audit::append(&tx, &ctx.actor, ctx.now, c)?;
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    // ---- settings ------------------------------------------------------------------------
+
+    /// The configured user name (the default actor).
+    ///
+    /// # Errors
+    /// On database failure.
+    pub fn user_name(&self) -> Result<Option<String>> {
+        Ok(self.store.conn.query_row("SELECT value FROM settings WHERE key = 'user_name'", [], |r| r.get(0)).optional()?)
+    }
+
+    /// # Errors
+    /// [`Error::Validation`] on `user_name` when blank.
+    pub fn set_user_name(&mut self, ctx: &Ctx, name: &str) -> Result<()> {
+        let name = incident::required("user_name", name, 200)?;
+        let before = self.user_name()?;
+        self.write(ctx, |tx| {
+            tx.execute("INSERT INTO settings (key, value) VALUES ('user_name', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [&name])?;
+            Ok(((), vec![Change {
+                action: "settings.user_name",
+                entity_type: "settings",
+                entity_id: "user_name".into(),
+                before: before.map(serde_json::Value::String),
+                after: Some(serde_json::Value::String(name.clone())),
+            }]))
+        })
+    }
+
+    // ---- incidents -----------------------------------------------------------------------
+
+    fn incident_row(&self, id: &str) -> Result<Row> {
+        let sql = format!("SELECT {} FROM incidents WHERE id = ?1 OR human_id = ?2", incident::COLUMNS);
+        self.store
+            .conn
+            .query_row(&sql, params![id.trim(), id.trim().to_ascii_uppercase()], Row::from_sql)
+            .optional()?
+            .ok_or_else(|| Error::NotFound { entity: "incident", id: id.to_owned() })
+    }
+
+    /// Opens a new incident in status `detected`.
+    ///
+    /// # Errors
+    /// [`Error::Validation`] naming the field: blank title, unknown severity or zone, malformed or
+    /// nonexistent local time, discovery before detection, a detection→discovery gap without a reason.
+    pub fn create_incident(&mut self, ctx: &Ctx, input: &NewIncident) -> Result<Incident> {
+        let fields = Fields::from_new(input)?;
+        let date = fields.detected_at.with_timezone(&fields.zone).format("%Y%m%d").to_string();
+        let prefix = format!("INC-{date}-");
+        let n: i64 = self.store.conn.query_row(
+            "SELECT COALESCE(MAX(CAST(substr(human_id, 14) AS INTEGER)), 0) FROM incidents WHERE human_id LIKE ?1 || '%'",
+            [&prefix],
+            |r| r.get(0),
+        )?;
+        let row = Row {
+            id: uuid7(ctx.now),
+            human_id: format!("{prefix}{:03}", n + 1),
+            fields,
+            created_at: ctx.now,
+            created_by: ctx.actor.clone(),
+            updated_at: ctx.now,
+        };
+        let view = row.view();
+        let after = to_json(&view)?;
+        self.write(ctx, |tx| {
+            let values = row.to_sql();
+            let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+            tx.execute(
+                &format!("INSERT INTO incidents ({}) VALUES ({})", incident::COLUMNS, marks.join(", ")),
+                rusqlite::params_from_iter(values.iter()),
+            )?;
+            Ok(((), vec![Change { action: "incident.create", entity_type: "incident", entity_id: row.id.clone(), before: None, after: Some(after) }]))
+        })?;
+        Ok(view)
+    }
+
+    /// Every incident, newest detection first.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub fn list_incidents(&self) -> Result<Vec<Incident>> {
+        let sql = format!("SELECT {} FROM incidents ORDER BY detected_at DESC, human_id DESC", incident::COLUMNS);
+        let mut stmt = self.store.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], Row::from_sql)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows.iter().map(Row::view).collect())
+    }
+
+    /// One incident by UUID or `INC-…` id.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`].
+    pub fn get_incident(&self, id: &str) -> Result<Incident> {
+        Ok(self.incident_row(id)?.view())
+    }
+
+    /// Applies a patch; the audit row keeps the before and after.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`], and [`Error::Validation`] as for [`Breachdesk::create_incident`] plus a
+    /// backwards status move.
+    pub fn update_incident(&mut self, ctx: &Ctx, id: &str, patch: &IncidentPatch) -> Result<Incident> {
+        let old = self.incident_row(id)?;
+        let fields = old.fields.patched(patch)?;
+        if fields == old.fields {
+            return Ok(old.view());
+        }
+        let new = Row { fields, updated_at: ctx.now, id: old.id.clone(), human_id: old.human_id.clone(), created_at: old.created_at, created_by: old.created_by.clone() };
+        let (before, view) = (to_json(&old.view())?, new.view());
+        let after = to_json(&view)?;
+        self.write(ctx, |tx| {
+            let values = new.to_sql();
+            let sets: Vec<String> = incident::COLUMNS.split(", ").enumerate().skip(1).map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect();
+            tx.execute(&format!("UPDATE incidents SET {} WHERE id = ?1", sets.join(", ")), rusqlite::params_from_iter(values.iter()))?;
+            Ok(((), vec![Change { action: "incident.update", entity_type: "incident", entity_id: new.id.clone(), before: Some(before), after: Some(after) }]))
+        })?;
+        Ok(view)
+    }
+
+    // ---- timeline ------------------------------------------------------------------------
+
+    /// Appends an entry (or a correction of an earlier one) to an incident's timeline.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for the incident or the corrected entry, [`Error::Validation`] naming
+    /// `occurred_at`, `kind`, `description` or `corrects`.
+    pub fn add_timeline_entry(&mut self, ctx: &Ctx, incident_id: &str, input: &NewTimelineEntry) -> Result<TimelineEntry> {
+        let inc = self.incident_row(incident_id)?;
+        let zone = inc.fields.zone;
+        if input.occurred_at.trim().is_empty() {
+            return Err(Error::validation("occurred_at", "is required"));
+        }
+        let occurred = parse_timestamp("occurred_at", &input.occurred_at, zone)?;
+        let kind = TimelineKind::parse(&input.kind)?;
+        let description = incident::required("description", &input.description, 20_000)?;
+        let who = incident::clean_optional("who", input.who.clone(), 200)?.unwrap_or_else(|| ctx.actor.clone());
+        let corrects = match incident::clean_optional("corrects", input.corrects.clone(), 100)? {
+            None => None,
+            Some(c) => {
+                let owner: Option<String> =
+                    self.store.conn.query_row("SELECT incident_id FROM timeline_entries WHERE id = ?1", [&c], |r| r.get(0)).optional()?;
+                match owner {
+                    Some(o) if o == inc.id => Some(c),
+                    Some(_) => return Err(Error::validation("corrects", format!("entry {c} belongs to another incident"))),
+                    None => return Err(Error::validation("corrects", format!("no timeline entry {c} in {}", inc.human_id))),
+                }
+            }
+        };
+        let entry = TimelineEntry {
+            id: uuid7(ctx.now),
+            incident_id: inc.id.clone(),
+            occurred_at: to_local_rfc3339(occurred, zone),
+            kind,
+            description,
+            who,
+            corrects,
+            corrected_by: None,
+            recorded_at: to_local_rfc3339(ctx.now, zone),
+            recorded_by: ctx.actor.clone(),
+        };
+        let after = to_json(&entry)?;
+        self.write(ctx, |tx| {
+            tx.execute(
+                "INSERT INTO timeline_entries (id, incident_id, occurred_at, kind, description, who, corrects_id, recorded_at, recorded_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![entry.id, entry.incident_id, to_storage(occurred), kind.as_str(), entry.description, entry.who, entry.corrects, to_storage(ctx.now), ctx.actor],
+            )?;
+            let action = if entry.corrects.is_some() { "timeline.correct" } else { "timeline.add" };
+            Ok(((), vec![Change { action, entity_type: "timeline_entry", entity_id: entry.id.clone(), before: None, after: Some(after) }]))
+        })?;
+        Ok(entry)
+    }
+
+    /// An incident's timeline in the order things happened (ties: the order they were recorded).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for the incident.
+    pub fn timeline(&self, incident_id: &str) -> Result<Vec<TimelineEntry>> {
+        let inc = self.incident_row(incident_id)?;
+        let zone = inc.fields.zone;
+        let mut stmt = self.store.conn.prepare(
+            "SELECT e.id, e.occurred_at, e.kind, e.description, e.who, e.corrects_id, e.recorded_at, e.recorded_by,
+                    (SELECT c.id FROM timeline_entries c WHERE c.corrects_id = e.id ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1)
+             FROM timeline_entries e WHERE e.incident_id = ?1 ORDER BY e.occurred_at, e.recorded_at, e.id",
+        )?;
+        let show = |s: String| -> rusqlite::Result<String> {
+            DateTime::parse_from_rfc3339(&s)
+                .map(|t| to_local_rfc3339(t.with_timezone(&Utc), zone))
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e)))
+        };
+        let rows = stmt
+            .query_map([&inc.id], |r| {
+                let kind: String = r.get(2)?;
+                Ok(TimelineEntry {
+                    id: r.get(0)?,
+                    incident_id: inc.id.clone(),
+                    occurred_at: show(r.get(1)?)?,
+                    kind: TimelineKind::parse(&kind).map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e)))?,
+                    description: r.get(3)?,
+                    who: r.get(4)?,
+                    corrects: r.get(5)?,
+                    recorded_at: show(r.get(6)?)?,
+                    recorded_by: r.get(7)?,
+                    corrected_by: r.get(8)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    // ---- audit and keys ------------------------------------------------------------------
+
+    /// Walks the whole audit chain.
+    ///
+    /// # Errors
+    /// On database failure only.
+    pub fn verify_audit(&self) -> Result<audit::AuditReport> {
+        audit::verify(&self.store.conn)
+    }
+
+    /// Re-encrypts the database under a fresh random key and puts that key into custody. In
+    /// passphrase mode, `passphrase` (the current one) wraps the new key.
+    ///
+    /// # Errors
+    /// [`Error::PassphraseRequired`], [`Error::KeyringUnavailable`], database and I/O errors.
+    pub fn rekey(&mut self, ctx: &Ctx, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore) -> Result<()> {
+        if self.custody.mode == KeyMode::Passphrase {
+            // Prove the passphrase before anything changes.
+            let p = passphrase.ok_or(Error::PassphraseRequired)?;
+            self.custody.unlock(&self.dir, Some(p), keyring)?;
+        }
+        let new = DbKey::generate()?;
+        self.custody.begin_rekey(&self.dir, &new, passphrase, keyring)?;
+        self.store.rekey(&new)?;
+        self.custody.finish_rekey(&self.dir, &new, passphrase, keyring)?;
+        self.write(ctx, |_| {
+            Ok(((), vec![Change { action: "key.rekey", entity_type: "database", entity_id: DB_FILE.into(), before: None, after: None }]))
+        })
+    }
+
+    /// Moves the database key to the other kind of custody (keyring ↔ passphrase). The key itself
+    /// does not change; run [`Breachdesk::rekey`] as well to retire it.
+    ///
+    /// # Errors
+    /// [`Error::Validation`] when already in that mode or the passphrase is too short,
+    /// [`Error::KeyringUnavailable`], I/O errors.
+    pub fn switch_key_mode(&mut self, ctx: &Ctx, current_passphrase: Option<&Passphrase>, to: &KeySetup, keyring: &dyn SecretStore) -> Result<()> {
+        let target = match to {
+            KeySetup::Keyring => KeyMode::Keyring,
+            KeySetup::Passphrase(_) => KeyMode::Passphrase,
+        };
+        if target == self.custody.mode {
+            return Err(Error::validation("mode", format!("the key is already kept in {} mode", mode_name(target))));
+        }
+        let from = self.custody.mode;
+        let mut keys = self.custody.unlock(&self.dir, current_passphrase, keyring)?;
+        let (key, _) = keys.swap_remove(0);
+        self.custody.switch(&self.dir, &key, to, keyring)?;
+        self.write(ctx, |_| {
+            Ok(((), vec![Change {
+                action: "key.mode",
+                entity_type: "database",
+                entity_id: DB_FILE.into(),
+                before: Some(serde_json::json!({ "mode": mode_name(from) })),
+                after: Some(serde_json::json!({ "mode": mode_name(target) })),
+            }]))
+        })
+    }
+}
+
+fn mode_name(m: KeyMode) -> &'static str {
+    match m {
+        KeyMode::Keyring => "keyring",
+        KeyMode::Passphrase => "passphrase",
+    }
+}

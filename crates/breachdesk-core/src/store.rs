@@ -1,0 +1,128 @@
+//! The encrypted SQLite store (SQLCipher). One connection per process.
+//!
+//! Every connection is keyed first (`PRAGMA key` is its first statement), then probed with a real
+//! read: SQLCipher accepts any key and only fails on the first page read. WAL and foreign keys are
+//! per-connection settings, so they are set here, not in migrations.
+
+use crate::migrate::{self, Migration};
+use crate::secret::DbKey;
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+pub(crate) const DB_FILE: &str = "breachdesk.db";
+/// `PRAGMA application_id` of a Breachdesk database ("BDK1").
+pub(crate) const APPLICATION_ID: i32 = 0x4244_4b31;
+
+/// An open, keyed, migrated database.
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+fn key_connection(conn: &Connection, key: &DbKey, verb: &str) -> Result<()> {
+    let mut stmt = Zeroizing::new(String::with_capacity(90));
+    stmt.push_str("PRAGMA ");
+    stmt.push_str(verb);
+    stmt.push_str(" = ");
+    stmt.push_str(&key.pragma_literal());
+    stmt.push(';');
+    conn.execute_batch(&stmt)?;
+    Ok(())
+}
+
+fn looks_like_plain_sqlite(path: &Path) -> bool {
+    let mut head = [0u8; 16];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == b"SQLite format 3\0"
+}
+
+impl Store {
+    /// Creates a new encrypted database at `path` (which must not exist) and migrates it.
+    pub(crate) fn create(path: &Path, key: &DbKey, now: DateTime<Utc>) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| Error::Internal(format!("cannot create {}: {e}", path.display())))?;
+        key_connection(&conn, key, "key")?;
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        let mut store = Store { conn, path: path.to_owned() };
+        store.configure()?;
+        migrate::apply(&mut store.conn, migrate::MIGRATIONS, now)?;
+        Ok(store)
+    }
+
+    /// Opens an existing database with `key`. `key_verified` says the key's check value matched
+    /// custody, so an unreadable file is damage rather than a wrong key.
+    ///
+    /// # Errors
+    /// [`Error::WrongKey`], [`Error::DatabaseCorrupt`], [`Error::NotBreachdeskDatabase`], and the
+    /// migration errors of [`migrate::apply`].
+    pub fn open(path: &Path, key: &DbKey, key_verified: bool, migrations: &[Migration], now: DateTime<Utc>) -> Result<Store> {
+        if !path.exists() {
+            return Err(Error::NotInitialized { dir: path.parent().unwrap_or(path).to_owned() });
+        }
+        if looks_like_plain_sqlite(path) {
+            return Err(Error::NotBreachdeskDatabase { path: path.to_owned() });
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| Error::Internal(format!("cannot open {}: {e}", path.display())))?;
+        key_connection(&conn, key, "key")?;
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+        let probe: rusqlite::Result<i64> = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0));
+        if let Err(e) = probe {
+            return Err(match e.sqlite_error_code() {
+                Some(ErrorCode::NotADatabase) if key_verified => {
+                    Error::DatabaseCorrupt { path: path.to_owned(), detail: "pages fail their integrity check".into() }
+                }
+                Some(ErrorCode::NotADatabase) => Error::WrongKey { path: path.to_owned() },
+                Some(ErrorCode::DatabaseCorrupt) => Error::DatabaseCorrupt { path: path.to_owned(), detail: e.to_string() },
+                _ => Error::from(e),
+            });
+        }
+        let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        if app_id != APPLICATION_ID {
+            return Err(Error::NotBreachdeskDatabase { path: path.to_owned() });
+        }
+        let mut store = Store { conn, path: path.to_owned() };
+        store.configure()?;
+        migrate::apply(&mut store.conn, migrations, now).map_err(|e| match e {
+            Error::Internal(d) if d.contains("malformed") => Error::DatabaseCorrupt { path: path.to_owned(), detail: d },
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        let mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Internal(format!("could not switch to WAL (got {mode})")));
+        }
+        self.conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;")?;
+        Ok(())
+    }
+
+    /// Re-encrypts every page under `new`.
+    pub(crate) fn rekey(&mut self, new: &DbKey) -> Result<()> {
+        // SQLCipher cannot rekey in WAL mode; checkpoint and drop to a rollback journal around it.
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        let _: String = self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        key_connection(&self.conn, new, "rekey")?;
+        self.configure()
+    }
+
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}

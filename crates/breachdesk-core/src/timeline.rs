@@ -1,0 +1,90 @@
+//! The append-only incident timeline. Entries are never edited or deleted (the database refuses
+//! it too); a correction is a new entry that points at the one it corrects.
+
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// What kind of event an entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineKind {
+    Detection,
+    Acknowledged,
+    Containment,
+    Evidence,
+    Assessment,
+    Notification,
+    FixDeployed,
+    Closed,
+    Note,
+}
+
+impl TimelineKind {
+    pub const ALL: [TimelineKind; 9] = [
+        TimelineKind::Detection,
+        TimelineKind::Acknowledged,
+        TimelineKind::Containment,
+        TimelineKind::Evidence,
+        TimelineKind::Assessment,
+        TimelineKind::Notification,
+        TimelineKind::FixDeployed,
+        TimelineKind::Closed,
+        TimelineKind::Note,
+    ];
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimelineKind::Detection => "detection",
+            TimelineKind::Acknowledged => "acknowledged",
+            TimelineKind::Containment => "containment",
+            TimelineKind::Evidence => "evidence",
+            TimelineKind::Assessment => "assessment",
+            TimelineKind::Notification => "notification",
+            TimelineKind::FixDeployed => "fix_deployed",
+            TimelineKind::Closed => "closed",
+            TimelineKind::Note => "note",
+        }
+    }
+    /// # Errors
+    /// [`Error::Validation`] on `kind`.
+    pub fn parse(s: &str) -> Result<TimelineKind> {
+        let t = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        TimelineKind::ALL.into_iter().find(|k| k.as_str() == t).ok_or_else(|| {
+            let all: Vec<&str> = TimelineKind::ALL.iter().map(|k| k.as_str()).collect();
+            Error::validation("kind", format!("{s:?} is not a timeline kind ({})", all.join(", ")))
+        })
+    }
+}
+
+/// A timeline entry as clients see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct TimelineEntry {
+    pub id: String,
+    pub incident_id: String,
+    /// When it happened, RFC 3339 in the incident's zone.
+    pub occurred_at: String,
+    pub kind: TimelineKind,
+    pub description: String,
+    /// Who did or saw it.
+    pub who: String,
+    /// The entry this one corrects, if it is a correction.
+    pub corrects: Option<String>,
+    /// The newest entry that corrects this one, if any (derived, never stored on this row).
+    pub corrected_by: Option<String>,
+    pub recorded_at: String,
+    pub recorded_by: String,
+}
+
+/// What a user supplies to add an entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewTimelineEntry {
+    /// Local `YYYY-MM-DDTHH:MM[:SS]` in the incident's zone, or RFC 3339.
+    pub occurred_at: String,
+    pub kind: String,
+    pub description: String,
+    /// Defaults to the acting user.
+    pub who: Option<String>,
+    /// Id of the entry this corrects.
+    pub corrects: Option<String>,
+}

@@ -1,0 +1,131 @@
+//! Reading legal timestamps.
+//!
+//! A timestamp arrives either as an instant (RFC 3339 with an offset or `Z`) or as a local wall-clock
+//! time `YYYY-MM-DDTHH:MM[:SS]` read in the incident's IANA zone. Local times are where the law
+//! bites: a time inside a spring-forward gap does not exist and is refused (naming the field); a time
+//! in the fall-back hour is ambiguous and means its *earlier* instant, which is the conservative
+//! reading for a clock that starts at that moment.
+
+use chrono::{DateTime, LocalResult, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// Why a timestamp could not be read. Every variant names the field it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    #[error("{field}: unknown time zone {value:?} (use an IANA name such as America/New_York)")]
+    UnknownZone { field: String, value: String },
+    #[error("{field}: {value:?} is not a timestamp (use 2026-03-02T10:00:00 in the incident's time zone, or RFC 3339 such as 2026-03-02T15:00:00Z)")]
+    Malformed { field: String, value: String },
+    #[error("{field}: {value} does not exist in {zone} (the clocks skip that hour when daylight saving time starts)")]
+    Nonexistent { field: String, value: String, zone: String },
+}
+
+/// Parses an IANA zone name.
+///
+/// # Errors
+/// [`TimeError::UnknownZone`] naming `field` when the name is not in the tz database.
+pub fn parse_zone(field: &str, name: &str) -> Result<Tz, TimeError> {
+    name.trim().parse::<Tz>().map_err(|_| TimeError::UnknownZone {
+        field: field.to_owned(),
+        value: name.to_owned(),
+    })
+}
+
+/// Reads `value` as an instant: RFC 3339 as given, or a local time in `zone`.
+///
+/// ```
+/// use breachdesk_rules::time::parse_timestamp;
+/// let ny: chrono_tz::Tz = "America/New_York".parse().unwrap();
+/// let t = parse_timestamp("detected_at", "2026-03-02T10:00", ny).unwrap();
+/// assert_eq!(t.to_rfc3339(), "2026-03-02T15:00:00+00:00");
+/// // 02:30 on the spring-forward night does not exist:
+/// assert!(parse_timestamp("detected_at", "2026-03-08T02:30:00", ny).is_err());
+/// ```
+///
+/// # Errors
+/// [`TimeError::Malformed`] for text that is neither form, [`TimeError::Nonexistent`] for a local
+/// time inside a daylight-saving gap.
+pub fn parse_timestamp(field: &str, value: &str, zone: Tz) -> Result<DateTime<Utc>, TimeError> {
+    let v = value.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let naive = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
+        .ok_or_else(|| TimeError::Malformed { field: field.to_owned(), value: value.to_owned() })?;
+    local_to_utc(field, naive, zone)
+}
+
+/// Resolves a wall-clock time in `zone` to an instant (gap → error, fold → earlier instant).
+///
+/// # Errors
+/// [`TimeError::Nonexistent`] when `naive` falls in a spring-forward gap.
+pub fn local_to_utc(field: &str, naive: NaiveDateTime, zone: Tz) -> Result<DateTime<Utc>, TimeError> {
+    match zone.from_local_datetime(&naive) {
+        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        // Fall-back hour: the same wall time happens twice; the earlier one starts the clock first.
+        LocalResult::Ambiguous(earlier, _later) => Ok(earlier.with_timezone(&Utc)),
+        LocalResult::None => Err(TimeError::Nonexistent {
+            field: field.to_owned(),
+            value: naive.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            zone: zone.name().to_owned(),
+        }),
+    }
+}
+
+/// The instant as stored: UTC, whole seconds, `Z` suffix (sorts as text).
+#[must_use]
+pub fn to_storage(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The instant shown in `zone` as RFC 3339 with that zone's offset at that moment.
+#[must_use]
+pub fn to_local_rfc3339(t: DateTime<Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone).to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ny() -> Tz {
+        parse_zone("timezone", "America/New_York").expect("zone")
+    }
+
+    #[test]
+    fn local_time_is_read_in_the_zone() {
+        let t = parse_timestamp("detected_at", "2026-03-02T10:00:00", ny()).expect("valid");
+        assert_eq!(to_storage(t), "2026-03-02T15:00:00Z");
+        assert_eq!(to_local_rfc3339(t, ny()), "2026-03-02T10:00:00-05:00");
+    }
+
+    #[test]
+    fn rfc3339_keeps_its_own_offset() {
+        let t = parse_timestamp("detected_at", "2026-03-02T10:00:00+01:00", ny()).expect("valid");
+        assert_eq!(to_storage(t), "2026-03-02T09:00:00Z");
+    }
+
+    #[test]
+    fn spring_forward_gap_is_an_error_naming_the_field() {
+        let e = parse_timestamp("discovered_at", "2026-03-08T02:30", ny()).unwrap_err();
+        assert!(matches!(e, TimeError::Nonexistent { .. }));
+        assert!(e.to_string().starts_with("discovered_at:"), "{e}");
+    }
+
+    #[test]
+    fn fall_back_hour_means_the_earlier_instant() {
+        // 01:30 happens at 05:30Z (EDT) and again at 06:30Z (EST).
+        let t = parse_timestamp("aware_at", "2026-11-01T01:30:00", ny()).expect("valid");
+        assert_eq!(to_storage(t), "2026-11-01T05:30:00Z");
+    }
+
+    #[test]
+    fn malformed_and_unknown_zone_name_the_field() {
+        let e = parse_timestamp("detected_at", "yesterday", ny()).unwrap_err();
+        assert!(e.to_string().starts_with("detected_at:"));
+        let e = parse_zone("timezone", "Mars/Olympus").unwrap_err();
+        assert!(e.to_string().contains("Mars/Olympus"));
+    }
+}

@@ -1,0 +1,10 @@
+//! Breachdesk's integration tests: one binary, run by `cargo test` (and so by `make test`).
+//! They drive the real `breachdesk` binary and the core API against real SQLCipher files.
+
+mod audit;
+mod cli;
+mod encryption;
+mod keys;
+mod migrations;
+mod support;
+mod timeline;

@@ -1,0 +1,207 @@
+import { useState, type FormEvent } from 'react';
+import type { AppStatus, KeyMode } from '../../lib/ipc/bindings';
+import { api } from '../../lib/ipc/client';
+import { useFormErrors, type FieldErrors } from '../../lib/useFormErrors';
+import { Field } from '../../components/Field';
+import { Button } from '../../components/Button';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { AuthCard } from './AuthCard';
+
+const FIELDS = ['user_name', 'passphrase', 'passphrase_confirm'] as const;
+type SetupField = (typeof FIELDS)[number];
+
+export const MIN_PASSPHRASE = 8;
+
+type Props = { status: AppStatus; onDone: (status: AppStatus) => void };
+
+/** First run: who the user is and how the database key is protected. */
+export function SetupScreen({ status, onDone }: Props) {
+  const keyringAvailable = status.keyring_available;
+  const [name, setName] = useState('');
+  const [mode, setMode] = useState<KeyMode>(keyringAvailable ? 'keyring' : 'passphrase');
+  const [passphrase, setPassphrase] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(FIELDS);
+
+  function check(): FieldErrors<SetupField> {
+    const found: FieldErrors<SetupField> = {};
+    if (name.trim() === '') found.user_name = 'Enter your name; it is recorded with everything you do.';
+    if (mode === 'passphrase') {
+      if (passphrase.length < MIN_PASSPHRASE) found.passphrase = `Use at least ${MIN_PASSPHRASE} characters.`;
+      else if (confirm !== passphrase) found.passphrase_confirm = 'The passphrases do not match.';
+    }
+    return found;
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    errors.reset();
+    const found = check();
+    if (Object.keys(found).length > 0) {
+      errors.setFieldErrors(found);
+      return;
+    }
+    setBusy(true);
+    try {
+      onDone(await api.setup({ mode, passphrase: mode === 'passphrase' ? passphrase : null, user_name: name.trim() }));
+    } catch (err) {
+      errors.show(err, { alsoBanner: true });
+      setBusy(false);
+    }
+  }
+
+  return (
+    <AuthCard
+      title="Set up Breachdesk"
+      lead="Record incidents, legal timestamps and notifications in one encrypted, tamper-evident log."
+      footer={
+        <>
+          Data will be stored in <code className="path">{status.dir.data_dir}</code>
+        </>
+      }
+    >
+      <form className="stack" onSubmit={submit} noValidate>
+        <ErrorBanner error={errors.banner} testId="setup-error" />
+        <Field
+          id="setup-name"
+          label="Your name"
+          testId="setup-name"
+          errorTestId="error-setup-name"
+          hint="Shown as the author of every record you add."
+          error={errors.fieldErrors.user_name}
+          required
+        >
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="text"
+              autoComplete="name"
+              autoFocus
+              value={name}
+              onChange={(e) => {
+                setName(e.target.value);
+                errors.clear('user_name');
+              }}
+            />
+          )}
+        </Field>
+
+        <fieldset className="choices">
+          <legend className="field__label">Key protection</legend>
+          <ModeChoice
+            value="keyring"
+            current={mode}
+            onChange={setMode}
+            disabled={!keyringAvailable}
+            title="System keyring"
+            text="The database key is kept in your OS keyring; unlocks automatically."
+            note={keyringAvailable ? undefined : 'No system keyring answered on this computer.'}
+          />
+          <ModeChoice
+            value="passphrase"
+            current={mode}
+            onChange={setMode}
+            title="Passphrase"
+            text="You type it each time; use when no keyring is available."
+          />
+        </fieldset>
+
+        {mode === 'passphrase' && (
+          <div className="stack stack--tight">
+            <Field
+              id="setup-passphrase"
+              label="Passphrase"
+              testId="setup-passphrase"
+              errorTestId="error-setup-passphrase"
+              hint={`At least ${MIN_PASSPHRASE} characters. It cannot be recovered if lost.`}
+              error={errors.fieldErrors.passphrase}
+              required
+            >
+              {(p) => (
+                <input
+                  {...p}
+                  className="input"
+                  type="password"
+                  autoComplete="new-password"
+                  value={passphrase}
+                  onChange={(e) => {
+                    setPassphrase(e.target.value);
+                    errors.clear('passphrase');
+                  }}
+                />
+              )}
+            </Field>
+            <Field
+              id="setup-passphrase-confirm"
+              label="Confirm passphrase"
+              testId="setup-passphrase-confirm"
+              errorTestId="error-setup-passphrase-confirm"
+              error={errors.fieldErrors.passphrase_confirm}
+              required
+            >
+              {(p) => (
+                <input
+                  {...p}
+                  className="input"
+                  type="password"
+                  autoComplete="new-password"
+                  value={confirm}
+                  onChange={(e) => {
+                    setConfirm(e.target.value);
+                    errors.clear('passphrase_confirm');
+                  }}
+                />
+              )}
+            </Field>
+          </div>
+        )}
+
+        <Button type="submit" variant="primary" className="btn--block" busy={busy} testId="setup-submit">
+          {busy ? 'Setting up…' : 'Create encrypted database'}
+        </Button>
+      </form>
+    </AuthCard>
+  );
+}
+
+type ChoiceProps = {
+  value: KeyMode;
+  current: KeyMode;
+  onChange: (m: KeyMode) => void;
+  title: string;
+  text: string;
+  note?: string | undefined;
+  disabled?: boolean;
+};
+
+function ModeChoice({ value, current, onChange, title, text, note, disabled = false }: ChoiceProps) {
+  const id = `setup-mode-${value}`;
+  const checked = current === value;
+  return (
+    <label
+      htmlFor={id}
+      className={['choice', checked ? 'choice--checked' : '', disabled ? 'choice--disabled' : ''].filter(Boolean).join(' ')}
+    >
+      <input
+        id={id}
+        type="radio"
+        name="key-mode"
+        value={value}
+        checked={checked}
+        disabled={disabled}
+        onChange={() => onChange(value)}
+        data-testid={id}
+        aria-describedby={`${id}-text`}
+      />
+      <span className="choice__body">
+        <span className="choice__title">{title}</span>
+        <span className="choice__text" id={`${id}-text`}>
+          {text}
+        </span>
+        {note && <span className="choice__note">{note}</span>}
+      </span>
+    </label>
+  );
+}
