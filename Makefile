@@ -54,7 +54,7 @@ test: deps-test ui
 	cargo test -p breachdesk-app
 	$(MAKE) e2e
 
-e2e: deps-test app
+e2e: deps-test app cli
 	xvfb-run -a -s "-screen 0 1280x800x24" ./scripts/test-session.sh \
 	  env BREACHDESK_APP="$(CURDIR)/$(APP)" cargo test -p breachdesk-e2e --test e2e
 

@@ -145,3 +145,14 @@ fn failed_init_leaves_nothing_behind() {
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("already holds"), "{}", o.stderr);
 }
+
+#[test]
+fn no_secret_service_is_a_plain_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let o = cli_env(&data, &["--actor", "Ira", "init"], &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus"), ("DISPLAY", "")]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("system keyring is not available"), "{}", o.stderr);
+    assert!(o.stderr.contains("--passphrase-env"), "the message says what to do instead: {}", o.stderr);
+    assert!(!data.exists(), "nothing half-written: not even the directory");
+}

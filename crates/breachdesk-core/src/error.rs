@@ -16,7 +16,7 @@ pub enum Error {
     NotInitialized { dir: PathBuf },
     #[error("{} already holds a Breachdesk database; refusing to overwrite it", dir.display())]
     AlreadyInitialized { dir: PathBuf },
-    #[error("the system keyring is not available ({detail}). Unlock or start your keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager), or use passphrase mode")]
+    #[error("the system keyring is not available: {detail}. Unlock or start your keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager), or use passphrase mode")]
     KeyringUnavailable { detail: String },
     #[error("the database key for {} is missing from the system keyring; restore it, or open the data with the passphrase if passphrase mode was set up", dir.display())]
     KeyMissing { dir: PathBuf },

@@ -95,13 +95,15 @@ impl Breachdesk {
         if db_path.exists() || Custody::path(dir).exists() {
             return Err(Error::AlreadyInitialized { dir: dir.to_owned() });
         }
+        let created_dir = !dir.exists();
         std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
         let key = DbKey::generate()?;
-        let custody = Custody::establish(dir, &key, setup, keyring)?;
+        let mut custody = None;
         let made = (|| {
+            let c = custody.insert(Custody::establish(dir, &key, setup, keyring)?);
             let store = Store::create(&db_path, &key, now)?;
-            custody.save(dir)?;
-            let mut bd = Breachdesk { store, dir: dir.to_owned(), custody: custody.clone() };
+            c.save(dir)?;
+            let mut bd = Breachdesk { store, dir: dir.to_owned(), custody: c.clone() };
             if let Some(name) = &user_name {
                 let ctx = Ctx::new(name, now)?;
                 bd.set_user_name(&ctx, name)?;
@@ -109,9 +111,14 @@ impl Breachdesk {
             Ok(bd)
         })();
         if made.is_err() {
-            custody.forget(dir, keyring);
+            if let Some(c) = &custody {
+                c.forget(dir, keyring);
+            }
             for f in [DB_FILE, "breachdesk.db-wal", "breachdesk.db-shm", custody::CUSTODY_FILE] {
                 let _ = std::fs::remove_file(dir.join(f));
+            }
+            if created_dir {
+                let _ = std::fs::remove_dir(dir);
             }
         }
         made

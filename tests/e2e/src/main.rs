@@ -1,1 +1,255 @@
-fn main() {}
+//! GUI end-to-end test: the real Breachdesk desktop app, driven through tauri-driver +
+//! WebKitWebDriver under Xvfb, with a real Secret Service (gnome-keyring in a private D-Bus session).
+//!
+//! Run by `make e2e` (part of `make test`), which provides the display, the D-Bus session and
+//! `BREACHDESK_APP`. Screenshots of each step land in `tests/e2e/screenshots/`.
+//!
+//! Scenario: first-run set-up → create an incident through the form, with a validation error shown
+//! and fixed → see it in the list → open it → add a timeline entry and a correction. After the app
+//! closes, the CLI reads the same encrypted data: one API, two clients.
+
+use fantoccini::{elements::Element, wd::Capabilities, Client, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+type R<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(4444)
+}
+
+struct Ui {
+    c: Client,
+    shots: PathBuf,
+    step: u32,
+}
+
+fn css(s: &str) -> String {
+    format!("[data-testid=\"{s}\"]")
+}
+
+impl Ui {
+    async fn wait(&self, id: &str) -> R<Element> {
+        let sel = css(id);
+        Ok(self.c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(&sel)).await.map_err(|e| format!("waiting for {id}: {e}"))?)
+    }
+    async fn click(&self, id: &str) -> R<()> {
+        self.wait(id).await?.click().await?;
+        Ok(())
+    }
+    async fn type_into(&self, id: &str, text: &str) -> R<()> {
+        let el = self.wait(id).await?;
+        el.clear().await?;
+        el.send_keys(text).await?;
+        Ok(())
+    }
+    /// Sets a value the way a user's input would (date pickers and selects differ per engine).
+    async fn set(&self, id: &str, value: &str) -> R<()> {
+        self.wait(id).await?;
+        let script = r#"
+            const [sel, v] = arguments;
+            const el = document.querySelector(sel);
+            const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype
+                        : el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+            Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, v);
+            el.dispatchEvent(new Event('input', { bubbles: true }));
+            el.dispatchEvent(new Event('change', { bubbles: true }));
+            return el.value;"#;
+        let got = self.c.execute(script, vec![css(id).into(), value.into()]).await?;
+        if got.as_str() != Some(value) {
+            return Err(format!("{id}: value is {got}, wanted {value}").into());
+        }
+        Ok(())
+    }
+    async fn text(&self, id: &str) -> R<String> {
+        Ok(self.wait(id).await?.text().await?)
+    }
+    async fn all(&self, id: &str) -> R<Vec<Element>> {
+        Ok(self.c.find_all(Locator::Css(&css(id))).await?)
+    }
+    /// Polls until `f` holds (the UI re-renders after IPC round trips).
+    async fn until<F, Fut>(&self, what: &str, f: F) -> R<()>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = R<bool>>,
+    {
+        for _ in 0..100 {
+            if f().await.unwrap_or(false) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Err(format!("timed out waiting until {what}").into())
+    }
+    async fn shot(&mut self, name: &str) -> R<()> {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        self.step += 1;
+        let png = self.c.screenshot().await?;
+        std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.step)), png)?;
+        Ok(())
+    }
+}
+
+async fn scenario(ui: &mut Ui, data: &Path) -> R<Vec<&'static str>> {
+    let mut passed = Vec::new();
+
+    // 1. First-run set-up: keyring mode (a Secret Service is running), the user's name.
+    ui.wait("setup-name").await?;
+    ui.shot("setup").await?;
+    ui.type_into("setup-name", "Dana Liaison").await?;
+    ui.click("setup-mode-keyring").await?;
+    ui.click("setup-submit").await?;
+    ui.wait("incident-list").await?;
+    assert_eq!(ui.all("incident-row").await?.len(), 0, "a new database has no incidents");
+    assert!(data.join("breachdesk.db").exists() && data.join("custody.json").exists(), "set-up created the encrypted store");
+    passed.push("first-run set-up creates the key and the store");
+    ui.shot("empty-list").await?;
+
+    // WebKit's own storage and the encrypted store coexist in one process (see SETUP-NOTES).
+    let v = ui.c.execute("localStorage.setItem('bd-e2e', 'ok'); return localStorage.getItem('bd-e2e');", vec![]).await?;
+    assert_eq!(v.as_str(), Some("ok"), "localStorage works beside SQLCipher");
+    passed.push("localStorage works beside the encrypted store");
+
+    // 2. New incident through the form, with a validation error shown and then fixed.
+    ui.click("new-incident").await?;
+    ui.wait("incident-form").await?;
+    ui.type_into("field-title", "Phishing: payroll mailbox compromised").await?;
+    ui.set("field-severity", "SEV-1").await?;
+    ui.type_into("field-timezone", "").await?;
+    ui.set("field-timezone", "America/New_York").await?;
+    ui.set("field-detected_at", "2026-03-02T10:00").await?;
+    ui.set("field-discovered_at", "2026-03-03T09:00").await?;
+    ui.type_into("field-incident_commander", "Ana Ortiz").await?;
+    ui.type_into("field-compliance_liaison", "Dana Liaison").await?;
+    ui.click("incident-submit").await?;
+    let err = ui.text("error-discovery_gap_reason").await?;
+    assert!(!err.trim().is_empty(), "the missing gap reason is shown next to its field");
+    ui.shot("validation-error").await?;
+    passed.push("a validation error is shown inline");
+    ui.type_into("field-discovery_gap_reason", "Forensics confirmed payroll records were read on day 2").await?;
+    ui.click("incident-submit").await?;
+    ui.wait("incident-detail").await?;
+    ui.until("the detail shows the new id", || async { Ok(ui.text("detail-human-id").await? == "INC-20260302-001") }).await?;
+    assert!(ui.text("detail-title").await?.contains("payroll mailbox"));
+    passed.push("the fixed form creates the incident");
+    ui.shot("detail-new").await?;
+
+    // 3. It is in the list; open it from there.
+    ui.click("back-to-list").await?;
+    ui.wait("incident-list").await?;
+    let rows = ui.all("incident-row").await?;
+    assert_eq!(rows.len(), 1);
+    let row = rows[0].text().await?;
+    assert!(row.contains("INC-20260302-001") && row.contains("SEV-1") && row.contains("Phishing"), "row shows id, severity, title: {row}");
+    ui.shot("list").await?;
+    rows[0].click().await?;
+    ui.wait("incident-detail").await?;
+    passed.push("the incident is listed and opens");
+
+    // 4. A timeline entry, then a correction of it.
+    ui.set("tl-occurred-at", "2026-03-02T10:30").await?;
+    ui.set("tl-kind", "containment").await?;
+    ui.type_into("tl-description", "Blocked attacker IP 203.0.113.7 at the mail gateway").await?;
+    ui.click("tl-submit").await?;
+    ui.until("one timeline entry", || async { Ok(ui.all("timeline-entry").await?.len() == 1) }).await?;
+    passed.push("a timeline entry is added");
+    ui.click("tl-correct").await?;
+    ui.wait("tl-cancel-correction").await?;
+    ui.type_into("tl-description", "Blocked attacker IP 203.0.113.8 at the mail gateway (typo in .7)").await?;
+    ui.click("tl-submit").await?;
+    ui.until("two entries, one corrected", || async {
+        let entries = ui.all("timeline-entry").await?;
+        let mut corrected = 0;
+        for e in &entries {
+            if e.attr("data-corrected").await?.as_deref() == Some("true") {
+                corrected += 1;
+            }
+        }
+        Ok(entries.len() == 2 && corrected == 1)
+    })
+    .await?;
+    let timeline = ui.text("timeline").await?;
+    assert!(timeline.contains("203.0.113.7") && timeline.contains("203.0.113.8"), "both the original and the correction are shown: {timeline}");
+    passed.push("a correction is added and the original stays, marked corrected");
+    ui.shot("timeline-corrected").await?;
+    Ok(passed)
+}
+
+async fn run() -> R<Vec<&'static str>> {
+    let app = std::env::var("BREACHDESK_APP").map_err(|_| "set BREACHDESK_APP to the built desktop app (make e2e does)")?;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shots = root.join("screenshots");
+    std::fs::create_dir_all(&shots)?;
+    let tmp = tempfile::tempdir()?;
+    let data = tmp.path().join("data");
+
+    let (port, native) = (free_port(), free_port());
+    let mut driver = tokio::process::Command::new("tauri-driver")
+        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        .env("BREACHDESK_DATA_DIR", &data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot start tauri-driver (cargo install tauri-driver --version '^2' --locked): {e}"))?;
+    let mut caps = Capabilities::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert("tauri:options".into(), serde_json::json!({ "application": app, "args": ["--data-dir", data] }));
+    let url = format!("http://127.0.0.1:{port}");
+    let mut client = None;
+    for _ in 0..50 {
+        match ClientBuilder::rustls()?.capabilities(caps.clone()).connect(&url).await {
+            Ok(c) => {
+                client = Some(c);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    let c = client.ok_or("tauri-driver did not accept a session")?;
+    let mut ui = Ui { c, shots, step: 0 };
+    let result = scenario(&mut ui, &data).await;
+    if result.is_err() {
+        let _ = ui.shot("failure").await;
+    }
+    let _ = ui.c.clone().close().await;
+    let _ = driver.kill().await;
+    let mut passed = result?;
+
+    // The CLI reads what the GUI wrote, from the same keyring.
+    let cli = std::env::var("BREACHDESK_CLI").unwrap_or_else(|_| root.join("../../target/debug/breachdesk").display().to_string());
+    let out = std::process::Command::new(&cli).args(["--data-dir"]).arg(&data).args(["incident", "show", "INC-20260302-001", "--json"]).output()?;
+    if !out.status.success() {
+        return Err(format!("CLI could not read the GUI's data: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(v["incident"]["roles"]["incident_commander"], "Ana Ortiz");
+    assert_eq!(v["incident"]["created_by"], "Dana Liaison", "the set-up name is the actor");
+    assert_eq!(v["timeline"].as_array().map(Vec::len), Some(2));
+    passed.push("the CLI reads what the desktop app wrote");
+    Ok(passed)
+}
+
+#[tokio::main]
+async fn main() {
+    let outcome = tokio::spawn(run()).await;
+    match outcome {
+        Ok(Ok(passed)) => {
+            for p in &passed {
+                println!("ok - {p}");
+            }
+            println!("e2e: {} passed, 0 failed", passed.len());
+        }
+        Ok(Err(e)) => {
+            println!("e2e: 0 passed, 1 failed");
+            eprintln!("e2e failed: {e}");
+            std::process::exit(1);
+        }
+        Err(join) => {
+            println!("e2e: 0 passed, 1 failed");
+            eprintln!("e2e failed: {join}");
+            std::process::exit(1);
+        }
+    }
+}
