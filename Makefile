@@ -51,7 +51,6 @@ run: app
 ## Secret Service in a private D-Bus session) and the GUI end-to-end test under Xvfb.
 test: deps-test ui
 	./scripts/test-session.sh cargo test --workspace --exclude breachdesk-e2e --exclude breachdesk-app
-	cargo test -p breachdesk-app
 	$(MAKE) e2e
 
 e2e: deps-test app cli

@@ -16,7 +16,12 @@ pub struct ErrorBody {
 
 impl From<&crate::Error> for ErrorBody {
     fn from(e: &crate::Error) -> Self {
-        ErrorBody { code: e.code().to_owned(), message: e.to_string(), field: e.field().map(str::to_owned) }
+        // A validation message is shown beside its field, so it does not repeat the field's name.
+        let message = match e {
+            crate::Error::Validation { message, .. } => message.clone(),
+            other => other.to_string(),
+        };
+        ErrorBody { code: e.code().to_owned(), message, field: e.field().map(str::to_owned) }
     }
 }
 
@@ -113,6 +118,21 @@ pub fn typescript_bindings() -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::ErrorBody;
+    use crate::Error;
+
+    /// The UI depends on these exact shapes.
+    #[test]
+    fn errors_cross_ipc_as_code_message_field() {
+        let v = serde_json::to_value(ErrorBody::from(&Error::Validation { field: "title".into(), message: "is required".into() })).expect("json");
+        assert_eq!(v, serde_json::json!({ "code": "validation", "message": "is required", "field": "title" }));
+        let v = serde_json::to_value(ErrorBody::from(&Error::WrongPassphrase)).expect("json");
+        assert_eq!(v, serde_json::json!({ "code": "wrong_passphrase", "message": "wrong passphrase", "field": null }));
+        let e = Error::SchemaTooNew { db_version: 9, app_version: 1 };
+        assert_eq!(ErrorBody::from(&e).code, "schema_too_new");
+        assert!(ErrorBody::from(&e).message.contains("schema version 9"));
+    }
+
     /// The committed bindings must be what the Rust types generate today.
     #[test]
     fn bindings_are_up_to_date() {

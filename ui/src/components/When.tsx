@@ -2,7 +2,7 @@ import { whenParts } from '../lib/time';
 
 type Props = {
   value: string;
-  /** "inline": 2 Mar 2026, 10:00 UTC−05:00 — "stacked": the offset on a second, muted line. */
+  /** "inline": 2 Mar 2026, 10:00 (UTC−05:00) — "stacked": the date, then the time and offset below. */
   layout?: 'inline' | 'stacked';
   /** IANA zone name shown after the offset. */
   zone?: string;
@@ -16,10 +16,10 @@ export function When({ value, layout = 'inline', zone }: Props) {
   if (layout === 'stacked') {
     return (
       <time className="when when--stacked" dateTime={value} title={value}>
-        <span className="when__main">
-          {p.date}, {p.time}
+        <span className="when__date">{p.date}</span>
+        <span className="when__time">
+          {p.time} <span className="when__offset">{offset}</span>
         </span>
-        <span className="when__offset">{offset}</span>
       </time>
     );
   }

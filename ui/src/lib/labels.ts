@@ -14,5 +14,3 @@ export const ROLE_NAMES = [
   'engineering_responder',
   'executive_sponsor',
 ] as const;
-
-export type RoleName = (typeof ROLE_NAMES)[number];

@@ -10,7 +10,7 @@ import { AuthCard } from './AuthCard';
 const FIELDS = ['user_name', 'passphrase', 'passphrase_confirm'] as const;
 type SetupField = (typeof FIELDS)[number];
 
-export const MIN_PASSPHRASE = 8;
+const MIN_PASSPHRASE = 8;
 
 type Props = { status: AppStatus; onDone: (status: AppStatus) => void };
 

@@ -22,7 +22,7 @@ export function UnlockScreen({ status, onUnlocked }: Props) {
       <PassphraseUnlock onUnlocked={onUnlocked} />
     </AuthCard>
   ) : (
-    <AuthCard title="Breachdesk is locked" lead="The database key could not be read from the system keyring." footer={footer}>
+    <AuthCard title="Breachdesk is locked" lead="Breachdesk could not open its database with the key from the system keyring." footer={footer}>
       <KeyringRetry problem={status.problem} onUnlocked={onUnlocked} />
     </AuthCard>
   );
