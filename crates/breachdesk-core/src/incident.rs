@@ -333,12 +333,12 @@ impl Fields {
                 ));
             }
         }
-        for (field, t) in [("aware_at", self.aware_at), ("determined_at", self.determined_at)] {
+        for (field, what, t) in [("aware_at", "GDPR awareness", self.aware_at), ("determined_at", "the determination", self.determined_at)] {
             if let Some(t) = t {
                 if t < self.detected_at {
                     return Err(Error::validation(
                         field,
-                        format!("({}) cannot come before detection ({})", show(t), show(self.detected_at)),
+                        format!("{what} ({}) cannot come before detection ({})", show(t), show(self.detected_at)),
                     ));
                 }
             }

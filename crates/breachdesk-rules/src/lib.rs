@@ -1,8 +1,19 @@
 //! Breachdesk's pure rule engine.
 //!
 //! Everything here is a function of its inputs: no database, no keyring, no clock. Time is always
-//! passed in. The notification rules themselves arrive with the clock engine; for now this crate
-//! holds the time handling every later rule depends on, so that the store and the rules read a
-//! timestamp the same way.
+//! passed in. Rule data (`rules/**/*.toml`) is compiled in and checked by [`schema`]; [`engine`]
+//! turns an incident's [`facts`] into obligations with due times and explanations, using the
+//! arithmetic of [`clock`] and the holiday calendars of [`calendar`].
 
+pub mod calendar;
+pub mod clock;
+pub mod engine;
+pub mod facts;
+pub mod jurisdiction;
+pub mod schema;
 pub mod time;
+#[cfg(test)]
+mod vectors;
+
+/// `(path relative to rules/, text)` of every rule file, embedded at build time.
+pub static EMBEDDED_RULES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rules.rs"));

@@ -1,0 +1,128 @@
+//! Deadline arithmetic. Each rule says which kind it means, and the kinds never mix:
+//!
+//! * **Calendar days** count on the trigger's LOCAL date in the incident's zone: due is 23:59:59
+//!   local on (local trigger date + N days). No roll-forward over weekends or holidays: almost no
+//!   breach statute provides one, and the earlier date is the safe one.
+//! * **Hours** are absolute: trigger instant + N × 3600 s, whatever the wall clock does (DST).
+//! * **Business days**: the Nth business day after the trigger's local date in the calendar's zone,
+//!   skipping weekends and the calendar's holidays; due at the rule's cut-off in that zone
+//!   (SEC Form 8-K: 17:30 America/New_York), else 23:59:59.
+//! * **Annual**: N days after 31 December of the trigger's local year, 23:59:59 local (HIPAA's
+//!   small-breach log: 1 March, or 29 February in a leap year).
+//!
+//! `chrono::TimeDelta::days` is 24 hours, not a calendar day: it is never used for day rules.
+
+use crate::calendar::HolidayCalendar;
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// The last second of a local day.
+#[must_use]
+pub fn end_of_local_day() -> NaiveTime {
+    NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default()
+}
+
+/// The instant of local wall time `t` on `date` in `zone`. A time inside a DST gap resolves to the
+/// first instant after the gap; an ambiguous one to its earlier instant (the stricter deadline).
+#[must_use]
+pub fn local_instant(date: NaiveDate, t: NaiveTime, zone: Tz) -> DateTime<Utc> {
+    let mut naive = NaiveDateTime::new(date, t);
+    for _ in 0..180 {
+        match zone.from_local_datetime(&naive) {
+            chrono::LocalResult::Single(x) | chrono::LocalResult::Ambiguous(x, _) => return x.with_timezone(&Utc),
+            chrono::LocalResult::None => naive += TimeDelta::minutes(1),
+        }
+    }
+    Utc.from_utc_datetime(&naive)
+}
+
+/// The local calendar date of an instant in `zone`.
+#[must_use]
+pub fn local_date(t: DateTime<Utc>, zone: Tz) -> NaiveDate {
+    t.with_timezone(&zone).date_naive()
+}
+
+/// Calendar-day clock: 23:59:59 local on (local date of `trigger` + `days`).
+#[must_use]
+pub fn calendar_days(trigger: DateTime<Utc>, zone: Tz, days: u32) -> DateTime<Utc> {
+    let d = local_date(trigger, zone).checked_add_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX);
+    local_instant(d, end_of_local_day(), zone)
+}
+
+/// Hour clock: exactly `hours` × 3600 s after `trigger`.
+#[must_use]
+pub fn hours(trigger: DateTime<Utc>, hours: u32) -> DateTime<Utc> {
+    trigger + TimeDelta::seconds(i64::from(hours) * 3600)
+}
+
+/// Business-day clock counted in `count_zone` on `calendar`, due at `cutoff` local time there.
+#[must_use]
+pub fn business_days(trigger: DateTime<Utc>, count_zone: Tz, calendar: HolidayCalendar, days: u32, cutoff: NaiveTime) -> DateTime<Utc> {
+    let d = calendar.nth_business_day_after(local_date(trigger, count_zone), days);
+    local_instant(d, cutoff, count_zone)
+}
+
+/// Annual clock: `days` after 31 December of the trigger's local year, 23:59:59 local.
+#[must_use]
+pub fn annual(trigger: DateTime<Utc>, zone: Tz, days_after_year_end: u32) -> DateTime<Utc> {
+    let year_end = NaiveDate::from_ymd_opt(local_date(trigger, zone).year(), 12, 31).unwrap_or_default();
+    let d = year_end.checked_add_days(Days::new(u64::from(days_after_year_end))).unwrap_or(NaiveDate::MAX);
+    local_instant(d, end_of_local_day(), zone)
+}
+
+/// Whole calendar days between the local dates of `start` and `end` (a law-enforcement hold's
+/// length as a day clock counts it).
+#[must_use]
+pub fn whole_local_days(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> u32 {
+    let n = (local_date(end, zone) - local_date(start, zone)).num_days();
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+/// Moves a day-clock due date by `days` calendar days, keeping 23:59:59 local.
+#[must_use]
+pub fn extend_days(due: DateTime<Utc>, zone: Tz, days: u32) -> DateTime<Utc> {
+    let d = local_date(due, zone).checked_add_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX);
+    local_instant(d, due.with_timezone(&zone).time(), zone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ny() -> Tz {
+        "America/New_York".parse().expect("zone")
+    }
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).expect("rfc3339").with_timezone(&Utc)
+    }
+
+    #[test]
+    fn setup_notes_dst_example() {
+        // 72 hours after 2026-03-07 10:00 New York is 2026-03-10 11:00 EDT...
+        let t = at("2026-03-07T10:00:00-05:00");
+        assert_eq!(hours(t, 72).with_timezone(&ny()).to_rfc3339(), "2026-03-10T11:00:00-04:00");
+        // ...while 3 calendar days is the end of 2026-03-10 local.
+        assert_eq!(calendar_days(t, ny(), 3).with_timezone(&ny()).to_rfc3339(), "2026-03-10T23:59:59-04:00");
+    }
+
+    #[test]
+    fn calendar_days_count_the_local_date_not_utc() {
+        // 23:30 local on 2 March is already 3 March in UTC; the local date counts.
+        let t = at("2026-03-03T04:30:00Z");
+        assert_eq!(calendar_days(t, ny(), 60).with_timezone(&ny()).to_rfc3339(), "2026-05-01T23:59:59-04:00");
+    }
+
+    #[test]
+    fn hipaa_annual_log_is_1_march_or_29_february() {
+        assert_eq!(annual(at("2026-06-01T12:00:00Z"), ny(), 60).with_timezone(&ny()).date_naive().to_string(), "2027-03-01");
+        assert_eq!(annual(at("2027-06-01T12:00:00Z"), ny(), 60).with_timezone(&ny()).date_naive().to_string(), "2028-02-29");
+    }
+
+    #[test]
+    fn sec_four_business_days_at_1730_new_york() {
+        let cutoff = NaiveTime::from_hms_opt(17, 30, 0).expect("time");
+        // Determined Wednesday 2026-11-25 21:00 New York; Thanksgiving on the 26th.
+        let due = business_days(at("2026-11-26T02:00:00Z"), ny(), HolidayCalendar::UsFederal, 4, cutoff);
+        assert_eq!(due.with_timezone(&ny()).to_rfc3339(), "2026-12-02T17:30:00-05:00");
+    }
+}

@@ -1,0 +1,507 @@
+//! The rule files' shape and the strict loader.
+//!
+//! Rules are dated data (OpenFisca style): an obligation has versions with half-open effective
+//! ranges `[from, until)`, each carrying its own deadline, threshold, citations and confidence.
+//! The loader refuses anything it cannot vouch for: unknown or duplicate keys (serde + toml), bad
+//! dates, empty or inverted ranges, gaps or overlaps between versions, missing citations, duplicate
+//! obligation ids and references to obligations that do not exist.
+
+use crate::calendar::HolidayCalendar;
+use chrono::{NaiveDate, NaiveTime};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A regime as it appears in obligations (`regime` in the CLI output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+pub enum Regime {
+    #[serde(rename = "HIPAA")]
+    Hipaa,
+    #[serde(rename = "FTC-HBNR")]
+    FtcHbnr,
+    #[serde(rename = "GDPR")]
+    Gdpr,
+    #[serde(rename = "UK-GDPR")]
+    UkGdpr,
+    #[serde(rename = "NIS2")]
+    Nis2,
+    #[serde(rename = "SEC")]
+    Sec,
+    #[serde(rename = "NYDFS")]
+    Nydfs,
+    #[serde(rename = "STATE")]
+    State,
+    #[serde(rename = "CONTRACT")]
+    Contract,
+}
+
+/// Who is to be told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recipient {
+    Individuals,
+    Hhs,
+    Media,
+    AttorneyGeneral,
+    StateRegulator,
+    ConsumerReportingAgencies,
+    SupervisoryAuthority,
+    Sec,
+    Ftc,
+    CoveredEntity,
+    Controller,
+    Csirt,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    High,
+    Medium,
+    Low,
+}
+
+/// Which of the incident's timestamps starts the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    DetectedAt,
+    DiscoveredAt,
+    AwareAt,
+    DeterminedAt,
+    MaterialityDeterminedAt,
+}
+
+impl Trigger {
+    #[must_use]
+    pub fn field(self) -> &'static str {
+        match self {
+            Trigger::DetectedAt => "detected_at",
+            Trigger::DiscoveredAt => "discovered_at",
+            Trigger::AwareAt => "aware_at",
+            Trigger::DeterminedAt => "determined_at",
+            Trigger::MaterialityDeterminedAt => "materiality_determined_at",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relation {
+    Before,
+    With,
+    After,
+}
+
+/// How the due time is computed. See [`crate::clock`] for the arithmetic of each kind.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Deadline {
+    CalendarDays { days: u32 },
+    Hours { hours: u32 },
+    BusinessDays {
+        days: u32,
+        calendar: String,
+        /// Local cut-off time `HH:MM` on the last day (default 23:59:59).
+        cutoff: Option<String>,
+        /// Zone the days are counted in (default: the incident's).
+        zone: Option<String>,
+    },
+    Asap,
+    Annual { days_after_year_end: u32 },
+    Relative {
+        to: String,
+        relation: Relation,
+        days: Option<u32>,
+        /// Calendar-day outer limit counted from the trigger, when the rule has one.
+        outer_days: Option<u32>,
+    },
+}
+
+/// Scope of a threshold count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Residents of the file's own jurisdiction.
+    StateResidents,
+    /// Every affected individual, wherever they live.
+    IndividualsTotal,
+    /// Residents of each US state separately (with `per_state = true`).
+    EachStateResidents,
+}
+
+/// Inclusive bounds on a count ("more than 500" is `min = 501`; "500 or more" is `min = 500`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    pub min: Option<u64>,
+    pub max: Option<u64>,
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    pub instrument: String,
+    pub section: String,
+    pub url: String,
+}
+
+/// Conditions on the facts; every key given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Applies {
+    pub hipaa_role: Option<Vec<String>>,
+    pub gdpr_role: Option<Vec<String>>,
+    pub sec_registrant: Option<bool>,
+    pub nydfs_covered: Option<bool>,
+    pub nis2_entity: Option<bool>,
+    pub phr_vendor: Option<bool>,
+    pub high_risk: Option<bool>,
+    pub data_types_any: Option<Vec<String>>,
+    /// Individuals in this region must be affected: "EU" (EU/EEA member states) or "GB".
+    pub residents_of: Option<String>,
+}
+
+/// One dated version of an obligation.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Version {
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub until: Option<NaiveDate>,
+    pub trigger: Trigger,
+    pub deadline: Deadline,
+    pub threshold: Option<Threshold>,
+    #[serde(default)]
+    pub law_enforcement_hold: bool,
+    pub confidence: Confidence,
+    #[serde(deserialize_with = "de_date")]
+    pub reviewed_on: NaiveDate,
+    pub summary: String,
+    pub citations: Vec<Citation>,
+}
+
+impl Version {
+    /// Whether this version is in force on `d` (`[from, until)`).
+    #[must_use]
+    pub fn in_force_on(&self, d: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= d) && self.until.is_none_or(|u| d < u)
+    }
+
+    /// `[from, until)` as text, `…` for an open end.
+    #[must_use]
+    pub fn range_text(&self) -> String {
+        let f = self.from.map_or_else(|| "…".to_owned(), |d| d.to_string());
+        let u = self.until.map_or_else(|| "…".to_owned(), |d| d.to_string());
+        format!("[{f}, {u})")
+    }
+
+    /// The citations as one line: "45 CFR 164.404(b); …".
+    #[must_use]
+    pub fn citation_text(&self) -> String {
+        self.citations.iter().map(|c| format!("{} {}", c.instrument, c.section)).collect::<Vec<_>>().join("; ")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Obligation {
+    pub id: String,
+    pub recipient: Recipient,
+    #[serde(default)]
+    pub per_state: bool,
+    pub channel: Option<String>,
+    pub address: Option<String>,
+    #[serde(default)]
+    pub applies: Applies,
+    pub versions: Vec<Version>,
+}
+
+/// One rule file.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    pub regime: Regime,
+    pub jurisdiction: String,
+    pub title: String,
+    pub obligations: Vec<Obligation>,
+    /// The file it came from (set by the loader).
+    #[serde(skip)]
+    pub source: String,
+}
+
+fn de_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let v = toml::value::Datetime::deserialize(d)?;
+    match (v.date, v.time, v.offset) {
+        (Some(date), None, None) => NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
+            .ok_or_else(|| serde::de::Error::custom(format!("{v} is not a calendar date"))),
+        _ => Err(serde::de::Error::custom(format!("{v}: expected a date like 2026-01-01, without a time"))),
+    }
+}
+
+fn de_opt_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    de_date(d).map(Some)
+}
+
+/// Why a rule file was refused: the file, and what is wrong in it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct LoadError {
+    pub file: String,
+    pub message: String,
+}
+
+pub(crate) const RECOGNISED_DATA_TYPES: [&str; 17] = [
+    "name", "address", "email", "phone", "dob", "ssn", "tax_id", "drivers_license", "passport", "financial_account",
+    "payment_card", "username_password", "medical", "health_insurance", "biometric", "genetic", "precise_location",
+];
+
+/// Parses and checks one file on its own.
+///
+/// # Errors
+/// A [`LoadError`] naming `file` and what is wrong (with the TOML line for syntax errors).
+pub fn parse_file(file: &str, text: &str) -> Result<RuleFile, LoadError> {
+    let err = |message: String| LoadError { file: file.to_owned(), message };
+    let mut rf: RuleFile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+    rf.source = file.to_owned();
+    if !crate::jurisdiction::is_rule_jurisdiction(&rf.jurisdiction) {
+        return Err(err(format!("jurisdiction {:?} is not US, EU, GB or a US-XX code", rf.jurisdiction)));
+    }
+    if rf.obligations.is_empty() {
+        return Err(err("no obligations".into()));
+    }
+    for o in &rf.obligations {
+        let e = |m: String| err(format!("obligation {}: {m}", o.id));
+        if o.id.trim().is_empty() {
+            return Err(err("an obligation has an empty id".into()));
+        }
+        if o.versions.is_empty() {
+            return Err(e("no versions".into()));
+        }
+        for t in o.applies.data_types_any.iter().flatten() {
+            if !RECOGNISED_DATA_TYPES.contains(&t.as_str()) {
+                return Err(e(format!("unknown data type {t:?} in applies.data_types_any")));
+            }
+        }
+        for r in o.applies.hipaa_role.iter().flatten() {
+            if !["covered_entity", "business_associate"].contains(&r.as_str()) {
+                return Err(e(format!("unknown hipaa_role {r:?}")));
+            }
+        }
+        for r in o.applies.gdpr_role.iter().flatten() {
+            if !["controller", "processor"].contains(&r.as_str()) {
+                return Err(e(format!("unknown gdpr_role {r:?}")));
+            }
+        }
+        if let Some(r) = &o.applies.residents_of {
+            if r != "EU" && r != "GB" {
+                return Err(e(format!("applies.residents_of must be \"EU\" or \"GB\", not {r:?}")));
+            }
+        }
+        let mut versions: Vec<&Version> = o.versions.iter().collect();
+        versions.sort_by_key(|v| v.from);
+        for (i, v) in versions.iter().enumerate() {
+            let ve = |m: String| e(format!("version {}: {m}", v.range_text()));
+            if let (Some(f), Some(u)) = (v.from, v.until) {
+                if u <= f {
+                    return Err(ve("`until` must come after `from` (ranges are [from, until))".into()));
+                }
+            }
+            if v.citations.is_empty() {
+                return Err(ve("no citation".into()));
+            }
+            for c in &v.citations {
+                if c.instrument.trim().is_empty() || c.section.trim().is_empty() {
+                    return Err(ve("a citation needs an instrument and a section".into()));
+                }
+                if !(c.url.starts_with("https://") || c.url.starts_with("http://")) {
+                    return Err(ve(format!("citation url {:?} is not a web address", c.url)));
+                }
+            }
+            if v.summary.trim().is_empty() {
+                return Err(ve("empty summary".into()));
+            }
+            check_deadline(&v.deadline).map_err(ve)?;
+            if let Some(t) = &v.threshold {
+                if t.min.is_none() && t.max.is_none() {
+                    return Err(ve("a threshold needs min or max".into()));
+                }
+                if let (Some(a), Some(b)) = (t.min, t.max) {
+                    if a > b {
+                        return Err(ve("threshold min exceeds max".into()));
+                    }
+                }
+                if (t.scope == Scope::EachStateResidents) != o.per_state {
+                    return Err(ve("scope each_state_residents goes with per_state = true, and only with it".into()));
+                }
+            } else if o.per_state {
+                return Err(ve("per_state obligations need an each_state_residents threshold".into()));
+            }
+            if i > 0 {
+                let prev = versions[i - 1];
+                match (prev.until, v.from) {
+                    (Some(u), Some(f)) if u == f => {}
+                    (Some(u), Some(f)) if u < f => return Err(ve(format!("gap: the previous version ends {u}, this one starts {f}"))),
+                    _ => return Err(ve(format!("overlaps the version {}", prev.range_text()))),
+                }
+            }
+        }
+    }
+    Ok(rf)
+}
+
+fn check_deadline(d: &Deadline) -> Result<(), String> {
+    match d {
+        Deadline::CalendarDays { days } | Deadline::BusinessDays { days, .. } if *days == 0 => Err("a day count of 0".into()),
+        Deadline::Hours { hours: 0 } => Err("an hour count of 0".into()),
+        Deadline::BusinessDays { calendar, cutoff, zone, .. } => {
+            HolidayCalendar::parse(calendar)?;
+            if let Some(c) = cutoff {
+                parse_cutoff(c)?;
+            }
+            if let Some(z) = zone {
+                z.parse::<chrono_tz::Tz>().map_err(|_| format!("unknown zone {z:?}"))?;
+            }
+            Ok(())
+        }
+        Deadline::Relative { relation, days, .. } => match (relation, days) {
+            (Relation::After, None) => Err("relation \"after\" needs days".into()),
+            (Relation::Before | Relation::With, Some(_)) => Err("days only go with relation \"after\"".into()),
+            _ => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn parse_cutoff(c: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(c, "%H:%M").map_err(|_| format!("cutoff {c:?} is not HH:MM"))
+}
+
+/// Every rule file, checked together.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub files: Vec<RuleFile>,
+    /// A fingerprint of the rule texts (FNV-1a 64), snapshotted onto stored obligations.
+    pub fingerprint: String,
+}
+
+impl RuleSet {
+    /// Parses `(file name, text)` pairs and checks them as one set.
+    ///
+    /// # Errors
+    /// The first [`LoadError`]: per-file problems, duplicate ids across files, dangling references.
+    pub fn from_texts<'a>(texts: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<RuleSet, LoadError> {
+        let mut files = Vec::new();
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for (name, text) in texts {
+            for b in name.bytes().chain([0]).chain(text.bytes()).chain([0]) {
+                hash ^= u64::from(b);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+            files.push(parse_file(name, text)?);
+        }
+        let mut ids: BTreeMap<&str, &str> = BTreeMap::new();
+        for f in &files {
+            for o in &f.obligations {
+                if let Some(other) = ids.insert(&o.id, &f.source) {
+                    return Err(LoadError { file: f.source.clone(), message: format!("obligation id {} is also used in {other}", o.id) });
+                }
+            }
+        }
+        let known: BTreeSet<&str> = ids.keys().copied().collect();
+        for f in &files {
+            for o in &f.obligations {
+                for v in &o.versions {
+                    if let Deadline::Relative { to, .. } = &v.deadline {
+                        if !known.contains(to.as_str()) {
+                            return Err(LoadError { file: f.source.clone(), message: format!("obligation {}: relative to unknown obligation {to:?}", o.id) });
+                        }
+                    }
+                }
+            }
+        }
+        Ok(RuleSet { files, fingerprint: format!("{hash:016x}") })
+    }
+
+    /// The rules compiled into this build (`rules/**/*.toml`).
+    ///
+    /// # Errors
+    /// When a shipped file is invalid (the test suite prevents that from shipping).
+    pub fn embedded() -> Result<RuleSet, LoadError> {
+        RuleSet::from_texts(crate::EMBEDDED_RULES.iter().copied())
+    }
+
+    /// The obligation with `id`, and the file it is in.
+    #[must_use]
+    pub fn obligation(&self, id: &str) -> Option<(&RuleFile, &Obligation)> {
+        self.files.iter().find_map(|f| f.obligations.iter().find(|o| o.id == id).map(|o| (f, o)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+regime = "STATE"
+jurisdiction = "US-TX"
+title = "Texas"
+[[obligations]]
+id = "X-individuals"
+recipient = "individuals"
+[[obligations.versions]]
+until = 2026-01-01
+trigger = "discovered_at"
+deadline = { kind = "asap" }
+confidence = "high"
+reviewed_on = 2026-11-01
+summary = "Old rule."
+[[obligations.versions.citations]]
+instrument = "Code"
+section = "1"
+url = "https://example.org/code"
+[[obligations.versions]]
+from = 2026-01-01
+trigger = "discovered_at"
+deadline = { kind = "calendar_days", days = 30 }
+confidence = "high"
+reviewed_on = 2026-11-01
+summary = "New rule."
+[[obligations.versions.citations]]
+instrument = "Code"
+section = "1"
+url = "https://example.org/code"
+"#;
+
+    fn refused(text: &str) -> String {
+        parse_file("t.toml", text).expect_err("must be refused").to_string()
+    }
+
+    #[test]
+    fn a_well_formed_file_loads() {
+        let f = parse_file("t.toml", GOOD).expect("valid");
+        assert_eq!(f.obligations[0].versions.len(), 2);
+    }
+
+    #[test]
+    fn the_loader_refuses_what_it_cannot_vouch_for() {
+        assert!(refused(&GOOD.replace("title = \"Texas\"", "title = \"Texas\"\ncolour = \"red\"")).contains("unknown field"));
+        assert!(refused(&GOOD.replace("title = \"Texas\"", "title = \"Texas\"\ntitle = \"Again\"")).contains("duplicate key"));
+        assert!(refused(&GOOD.replace("from = 2026-01-01", "from = 2026-02-30")).contains("t.toml"));
+        assert!(refused(&GOOD.replace("from = 2026-01-01", "from = 2026-02-01")).contains("gap"));
+        assert!(refused(&GOOD.replace("from = 2026-01-01", "from = 2025-12-01")).contains("overlaps"));
+        assert!(refused(&GOOD.replace("until = 2026-01-01", "until = 2026-01-01T10:00:00")).contains("without a time"));
+        let no_cite = GOOD.replacen("[[obligations.versions.citations]]\ninstrument = \"Code\"\nsection = \"1\"\nurl = \"https://example.org/code\"\n", "", 1);
+        assert!(refused(&no_cite).contains("citations"), "{}", refused(&no_cite));
+        assert!(refused(&GOOD.replace("\"asap\"", "\"fortnight\"")).contains("unknown variant"));
+        assert!(refused(&GOOD.replace("US-TX", "US-XX")).contains("jurisdiction"));
+    }
+
+    #[test]
+    fn duplicate_ids_across_files_are_refused() {
+        let e = RuleSet::from_texts([("a.toml", GOOD), ("b.toml", GOOD)]).expect_err("dup");
+        assert!(e.to_string().contains("also used in a.toml"), "{e}");
+    }
+}
