@@ -3,6 +3,8 @@
 
 mod audit;
 mod cli;
+mod clocks;
+mod crosscheck;
 mod encryption;
 mod keys;
 mod migrations;

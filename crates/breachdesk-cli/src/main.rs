@@ -10,7 +10,25 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// `println!` that ends the process quietly when stdout is closed (`breachdesk … | head`).
+macro_rules! out {
+    ($($t:tt)*) => { $crate::emit(&format!($($t)*)) };
+}
+
+mod clocks;
 mod output;
+
+fn emit(line: &str) {
+    use std::io::Write as _;
+    let mut o = std::io::stdout().lock();
+    if let Err(e) = writeln!(o, "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(2);
+    }
+}
 
 #[derive(Parser)]
 #[command(name = "breachdesk", version, about = "Breachdesk: the incident and breach-notification record, from the command line")]
@@ -56,6 +74,13 @@ enum Command {
     Config(ConfigCmd),
     /// Where the data lives and how it is protected.
     Status,
+    /// Compute every notification obligation from a facts file (JSON) and print it as JSON.
+    /// Touches no database.
+    Clocks {
+        /// The facts file: {"timezone": …, "discovered_at": …, "affected": {…}, …}.
+        #[arg(long, value_name = "FILE")]
+        facts: PathBuf,
+    },
 }
 
 #[derive(Args, Default)]
@@ -265,13 +290,16 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         let bd = Breachdesk::init(&dir, &setup, &ring, name, now())?;
         return output::initialized(cli.json, &bd);
     }
+    if let Command::Clocks { facts } = &cli.command {
+        return clocks::from_file(facts);
+    }
     if let Command::Status = &cli.command {
         return output::status(cli.json, &Breachdesk::status(&dir)?);
     }
     let pass = passphrase_for(cli, &dir)?;
     let mut bd = Breachdesk::open(&dir, pass.as_ref(), &ring, now())?;
     match &cli.command {
-        Command::Init { .. } | Command::Status => unreachable!("handled above"),
+        Command::Init { .. } | Command::Status | Command::Clocks { .. } => unreachable!("handled above"),
         Command::Incident(c) => incident(cli, &mut bd, c),
         Command::Timeline(TimelineCmd::Add { incident, kind, at, description, who, corrects }) => {
             let ctx = ctx(cli, &bd)?;

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 fn json<T: Serialize>(v: &T) -> Result<(), Failure> {
     let s = serde_json::to_string_pretty(v).map_err(|e| Failure(Error::Internal(e.to_string())))?;
-    println!("{s}");
+    out!("{s}");
     Ok(())
 }
 
@@ -26,8 +26,8 @@ pub fn initialized(as_json: bool, bd: &Breachdesk) -> Result<(), Failure> {
     if as_json {
         return json(&serde_json::json!({ "data_dir": dir, "mode": bd.key_mode(), "user_name": bd.user_name()? }));
     }
-    println!("Created an encrypted Breachdesk database in {dir}");
-    println!("Database key kept in: {}", mode_text(Some(bd.key_mode())));
+    out!("Created an encrypted Breachdesk database in {dir}");
+    out!("Database key kept in: {}", mode_text(Some(bd.key_mode())));
     Ok(())
 }
 
@@ -35,9 +35,9 @@ pub fn status(as_json: bool, s: &DirStatus) -> Result<(), Failure> {
     if as_json {
         return json(s);
     }
-    println!("Data directory: {}", s.data_dir);
-    println!("Initialised:    {}", if s.initialized { "yes" } else { "no (run `breachdesk init`)" });
-    println!("Key custody:    {}", mode_text(s.mode));
+    out!("Data directory: {}", s.data_dir);
+    out!("Initialised:    {}", if s.initialized { "yes" } else { "no (run `breachdesk init`)" });
+    out!("Key custody:    {}", mode_text(s.mode));
     Ok(())
 }
 
@@ -45,7 +45,7 @@ pub fn done(as_json: bool, what: &str, message: &str) -> Result<(), Failure> {
     if as_json {
         return json(&serde_json::json!({ "ok": true, "result": what }));
     }
-    println!("{message}");
+    out!("{message}");
     Ok(())
 }
 
@@ -78,10 +78,10 @@ pub fn incident(as_json: bool, i: &Incident) -> Result<(), Failure> {
         ("Id", &i.id),
     ];
     for (k, v) in rows {
-        println!("{k:<13} {v}");
+        out!("{k:<13} {v}");
     }
     if !i.summary.is_empty() {
-        println!("\n{}", i.summary);
+        out!("\n{}", i.summary);
     }
     Ok(())
 }
@@ -91,12 +91,12 @@ pub fn incidents(as_json: bool, list: &[Incident]) -> Result<(), Failure> {
         return json(&list);
     }
     if list.is_empty() {
-        println!("No incidents yet. Open one with `breachdesk incident new`.");
+        out!("No incidents yet. Open one with `breachdesk incident new`.");
         return Ok(());
     }
-    println!("{:<17} {:<6} {:<10} {:<26} TITLE", "ID", "SEV", "STATUS", "DETECTED");
+    out!("{:<17} {:<6} {:<10} {:<26} TITLE", "ID", "SEV", "STATUS", "DETECTED");
     for i in list {
-        println!("{:<17} {:<6} {:<10} {:<26} {}", i.human_id, i.severity.as_str(), i.status.as_str(), i.detected_at, i.title);
+        out!("{:<17} {:<6} {:<10} {:<26} {}", i.human_id, i.severity.as_str(), i.status.as_str(), i.detected_at, i.title);
     }
     Ok(())
 }
@@ -106,7 +106,7 @@ pub fn incident_detail(as_json: bool, i: &Incident, t: &[TimelineEntry]) -> Resu
         return json(&serde_json::json!({ "incident": i, "timeline": t }));
     }
     incident(false, i)?;
-    println!("\nTimeline:");
+    out!("\nTimeline:");
     timeline(false, t)
 }
 
@@ -115,7 +115,7 @@ pub fn timeline(as_json: bool, entries: &[TimelineEntry]) -> Result<(), Failure>
         return json(&entries);
     }
     if entries.is_empty() {
-        println!("  (no entries)");
+        out!("  (no entries)");
     }
     for e in entries {
         let mark = match (&e.corrects, &e.corrected_by) {
@@ -123,7 +123,7 @@ pub fn timeline(as_json: bool, entries: &[TimelineEntry]) -> Result<(), Failure>
             (Some(of), None) => format!("  [corrects {of}]"),
             _ => String::new(),
         };
-        println!("{}  {:<12} {}  — {}{}\n    id {}", e.occurred_at, e.kind.as_str(), e.description, e.who, mark, e.id);
+        out!("{}  {:<12} {}  — {}{}\n    id {}", e.occurred_at, e.kind.as_str(), e.description, e.who, mark, e.id);
     }
     Ok(())
 }
@@ -133,8 +133,8 @@ pub fn audit(as_json: bool, r: &AuditReport) -> Result<(), Failure> {
         return json(r);
     }
     match &r.broken {
-        None => println!("Audit chain intact: {} rows; head {}", r.rows_checked, r.head_hash.as_deref().unwrap_or("(empty)")),
-        Some(_) => println!("Audit chain checked up to row {}", r.rows_checked),
+        None => out!("Audit chain intact: {} rows; head {}", r.rows_checked, r.head_hash.as_deref().unwrap_or("(empty)")),
+        Some(_) => out!("Audit chain checked up to row {}", r.rows_checked),
     }
     Ok(())
 }

@@ -126,3 +126,75 @@ mod tests {
         assert_eq!(due.with_timezone(&ny()).to_rfc3339(), "2026-12-02T17:30:00-05:00");
     }
 }
+
+/// Properties of the arithmetic over many random instants and zones (a deterministic xorshift
+/// generator, so a failure reproduces).
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::calendar::HolidayCalendar;
+
+    pub(crate) const ZONES: [&str; 16] = [
+        "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles", "America/Anchorage",
+        "Pacific/Honolulu", "America/Puerto_Rico", "Pacific/Guam", "Europe/London", "Europe/Berlin", "Europe/Dublin",
+        "Australia/Sydney", "Asia/Kolkata", "America/Sao_Paulo", "UTC",
+    ];
+
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    fn cases(n: usize) -> Vec<(DateTime<Utc>, Tz, u32)> {
+        let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+        (0..n)
+            .map(|_| {
+                // 2000-01-01 .. 2040-01-01
+                let secs = 946_684_800 + i64::try_from(r.below(1_262_304_000)).unwrap_or(0);
+                let zone: Tz = ZONES[usize::try_from(r.below(ZONES.len() as u64)).unwrap_or(0)].parse().expect("zone");
+                let n = u32::try_from(1 + r.below(400)).unwrap_or(1);
+                (DateTime::from_timestamp(secs, 0).expect("instant"), zone, n)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_calendar_day_due_is_23_59_59_local_on_date_plus_n() {
+        for (t, zone, n) in cases(5000) {
+            let due = calendar_days(t, zone, n).with_timezone(&zone);
+            let want = local_date(t, zone).checked_add_days(Days::new(u64::from(n))).expect("date");
+            assert_eq!(due.date_naive(), want, "{t} {zone} +{n}");
+            assert_eq!(due.time(), end_of_local_day(), "{t} {zone} +{n}");
+        }
+    }
+
+    #[test]
+    fn an_hour_clock_is_exactly_n_times_3600_seconds() {
+        for (t, _zone, n) in cases(5000) {
+            assert_eq!((hours(t, n) - t).num_seconds(), i64::from(n) * 3600);
+        }
+    }
+
+    #[test]
+    fn a_business_day_due_lands_on_the_nth_business_day() {
+        let cal = HolidayCalendar::UsFederal;
+        let cut = NaiveTime::from_hms_opt(17, 30, 0).expect("time");
+        for (t, zone, n) in cases(2000) {
+            let n = n % 30 + 1;
+            let due = business_days(t, zone, cal, n, cut).with_timezone(&zone);
+            let start = local_date(t, zone);
+            assert!(cal.is_business_day(due.date_naive()), "{t} {zone} +{n}");
+            let counted = start.iter_days().skip(1).take_while(|d| *d <= due.date_naive()).filter(|d| cal.is_business_day(*d)).count();
+            assert_eq!(counted, n as usize, "{t} {zone} +{n}");
+            assert_eq!(due.time(), cut);
+        }
+    }
+}
