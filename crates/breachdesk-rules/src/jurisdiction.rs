@@ -1,7 +1,7 @@
-//! Jurisdiction codes: the 56 US jurisdictions as ISO 3166-2 (`US-TX`, `US-DC`, `US-PR`, `US-VI`,
+//! Jurisdiction codes: the 54 US jurisdictions (50 states, DC, PR, VI, GU) as ISO 3166-2 (`US-TX`, `US-DC`, `US-PR`, `US-VI`,
 //! `US-GU`) and countries as ISO 3166-1 alpha-2.
 
-/// The 50 states, DC, Puerto Rico, the US Virgin Islands and Guam.
+/// The 50 states, DC, Puerto Rico, the US Virgin Islands and Guam (54 jurisdictions).
 pub const US_JURISDICTIONS: [&str; 54] = [
     "US-AL", "US-AK", "US-AZ", "US-AR", "US-CA", "US-CO", "US-CT", "US-DE", "US-FL", "US-GA", "US-HI", "US-ID", "US-IL",
     "US-IN", "US-IA", "US-KS", "US-KY", "US-LA", "US-ME", "US-MD", "US-MA", "US-MI", "US-MN", "US-MS", "US-MO", "US-MT",
