@@ -8,5 +8,6 @@ mod crosscheck;
 mod encryption;
 mod keys;
 mod migrations;
+mod obligations;
 mod support;
 mod timeline;

@@ -26,3 +26,20 @@ pub fn from_file(path: &Path) -> Result<(), Failure> {
     out!("{s}");
     Ok(())
 }
+
+/// `breachdesk clocks INCIDENT`: the engine's view of a stored incident, in the same JSON shape.
+pub fn for_incident(bd: &breachdesk_core::Breachdesk, incident: &str) -> Result<(), Failure> {
+    let computed = bd.computed_obligations(incident)?;
+    let rules = RuleSet::embedded().map_err(|e| Failure(Error::Internal(format!("rule data: {e}"))))?;
+    let out = serde_json::json!({ "rules_fingerprint": rules.fingerprint, "obligations": computed });
+    let s = serde_json::to_string_pretty(&out).map_err(|e| Failure(Error::Internal(e.to_string())))?;
+    out!("{s}");
+    Ok(())
+}
+
+/// Reads an incident facts file (the facts beyond the incident's own timestamps).
+pub fn read_incident_facts(path: &Path) -> Result<breachdesk_core::obligations::IncidentFacts, Failure> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| user("file".into(), format!("cannot read {shown}: {e}")))?;
+    serde_json::from_str(&text).map_err(|e| user("file".into(), format!("{shown}: {e}")))
+}

@@ -74,12 +74,69 @@ enum Command {
     Config(ConfigCmd),
     /// Where the data lives and how it is protected.
     Status,
-    /// Compute every notification obligation from a facts file (JSON) and print it as JSON.
-    /// Touches no database.
+    /// Every notification obligation, its due time and why, as JSON: from a facts file (touches
+    /// no database) or for a stored incident.
     Clocks {
+        /// A stored incident (UUID or INC-… id).
+        #[arg(required_unless_present = "facts", conflicts_with = "facts")]
+        incident: Option<String>,
         /// The facts file: {"timezone": …, "discovered_at": …, "affected": {…}, …}.
         #[arg(long, value_name = "FILE")]
-        facts: PathBuf,
+        facts: Option<PathBuf>,
+    },
+    /// The facts an incident's clocks depend on (roles, counts by residence, data types, hold).
+    #[command(subcommand)]
+    Facts(FactsCmd),
+    /// An incident's obligations as records: list, decide "not required", record a notice sent.
+    #[command(subcommand)]
+    Obligations(ObligationsCmd),
+}
+
+#[derive(Subcommand)]
+enum FactsCmd {
+    /// Show the stored facts.
+    Show { incident: String },
+    /// Replace the facts from a JSON file and recompute the obligations (prints the diff).
+    Set {
+        incident: String,
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// Show what would change without saving.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ObligationsCmd {
+    /// List the incident's obligations, most urgent first.
+    List { incident: String },
+    /// Record a decision: --not-required (or --required) with a rationale and an approver.
+    Decide {
+        incident: String,
+        /// Obligation id, RULE@JURISDICTION, or rule id.
+        obligation: String,
+        #[arg(long, conflicts_with = "required")]
+        not_required: bool,
+        #[arg(long)]
+        required: bool,
+        #[arg(long)]
+        rationale: String,
+        #[arg(long)]
+        approved_by: String,
+    },
+    /// Record a notice as sent (freezes the obligation's due time).
+    File {
+        incident: String,
+        obligation: String,
+        #[arg(long)]
+        sent_at: String,
+        #[arg(long)]
+        channel: Option<String>,
+        #[arg(long)]
+        reference: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
     },
 }
 
@@ -290,7 +347,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         let bd = Breachdesk::init(&dir, &setup, &ring, name, now())?;
         return output::initialized(cli.json, &bd);
     }
-    if let Command::Clocks { facts } = &cli.command {
+    if let Command::Clocks { facts: Some(facts), .. } = &cli.command {
         return clocks::from_file(facts);
     }
     if let Command::Status = &cli.command {
@@ -299,7 +356,30 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     let pass = passphrase_for(cli, &dir)?;
     let mut bd = Breachdesk::open(&dir, pass.as_ref(), &ring, now())?;
     match &cli.command {
-        Command::Init { .. } | Command::Status | Command::Clocks { .. } => unreachable!("handled above"),
+        Command::Init { .. } | Command::Status | Command::Clocks { facts: Some(_), .. } => unreachable!("handled above"),
+        Command::Clocks { incident, .. } => clocks::for_incident(&bd, incident.as_deref().unwrap_or_default()),
+        Command::Facts(FactsCmd::Show { incident }) => output::json_value(&bd.facts(incident)?),
+        Command::Facts(FactsCmd::Set { incident, file, dry_run }) => {
+            let facts = clocks::read_incident_facts(file)?;
+            let changes = if *dry_run { bd.preview_facts(incident, &facts)? } else { bd.set_facts(&ctx(cli, &bd)?, incident, &facts)? };
+            output::changes(cli.json, &changes, *dry_run)
+        }
+        Command::Obligations(ObligationsCmd::List { incident }) => output::obligations(cli.json, &bd.obligations(incident, now())?),
+        Command::Obligations(ObligationsCmd::Decide { incident, obligation, not_required, required, rationale, approved_by }) => {
+            let decision = match (not_required, required) {
+                (true, false) => "not_required",
+                (false, true) => "required",
+                _ => return Err(Failure(Error::Validation { field: "decision".into(), message: "pass --not-required or --required".into() })),
+            };
+            let input = breachdesk_core::obligations::DecisionInput { decision: decision.into(), rationale: rationale.clone(), approved_by: approved_by.clone() };
+            let o = bd.decide_obligation(&ctx(cli, &bd)?, incident, obligation, &input)?;
+            output::obligations(cli.json, &[o])
+        }
+        Command::Obligations(ObligationsCmd::File { incident, obligation, sent_at, channel, reference, note }) => {
+            let input = breachdesk_core::obligations::FilingInput { sent_at: sent_at.clone(), channel: channel.clone(), reference: reference.clone(), note: note.clone() };
+            let o = bd.record_filing(&ctx(cli, &bd)?, incident, obligation, &input)?;
+            output::obligations(cli.json, &[o])
+        }
         Command::Incident(c) => incident(cli, &mut bd, c),
         Command::Timeline(TimelineCmd::Add { incident, kind, at, description, who, corrects }) => {
             let ctx = ctx(cli, &bd)?;

@@ -138,3 +138,37 @@ pub fn audit(as_json: bool, r: &AuditReport) -> Result<(), Failure> {
     }
     Ok(())
 }
+
+pub fn json_value<T: Serialize>(v: &T) -> Result<(), Failure> {
+    json(v)
+}
+
+pub fn changes(as_json: bool, changes: &[breachdesk_core::obligations::ObligationChange], dry_run: bool) -> Result<(), Failure> {
+    if as_json {
+        return json(&serde_json::json!({ "dry_run": dry_run, "changes": changes }));
+    }
+    if changes.is_empty() {
+        out!("No change to the obligations.");
+    }
+    for c in changes {
+        out!("{}{}", if dry_run { "would: " } else { "" }, c.message);
+    }
+    Ok(())
+}
+
+pub fn obligations(as_json: bool, list: &[breachdesk_core::obligations::Obligation]) -> Result<(), Failure> {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        out!("No obligations yet: record the incident's facts with `breachdesk facts set`.");
+    }
+    for o in list {
+        let status = serde_json::to_value(o.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let due = o.due.clone().unwrap_or_else(|| if o.kind == "asap" { "as soon as possible".into() } else { "—".into() });
+        let conf = if o.confidence == "high" { String::new() } else { format!("  [{} confidence]", o.confidence) };
+        out!("{:<12} {:<26} {:<8} {:<6} {:<26} {}{}", status, due, o.regime, o.jurisdiction, o.recipient, o.citation, conf);
+        out!("{:<12} id {}  rule {}  owner {}", "", o.id, o.rule_id, o.owner_name.as_deref().unwrap_or(&o.owner_role));
+    }
+    Ok(())
+}

@@ -11,6 +11,7 @@ mod error;
 pub mod incident;
 pub mod ipc;
 pub mod migrate;
+pub mod obligations;
 pub mod secret;
 pub mod store;
 pub mod timeline;
@@ -313,6 +314,8 @@ impl Breachdesk {
             tx.execute(&format!("UPDATE incidents SET {} WHERE id = ?1", sets.join(", ")), rusqlite::params_from_iter(values.iter()))?;
             Ok(((), vec![Change { action: "incident.update", entity_type: "incident", entity_id: new.id.clone(), before: Some(before), after: Some(after) }]))
         })?;
+        // The legal timestamps and the zone drive the clocks.
+        self.recompute_obligations(ctx, &new.id)?;
         Ok(view)
     }
 
@@ -405,6 +408,335 @@ impl Breachdesk {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    // ---- facts and obligations -------------------------------------------------------------
+
+    /// The facts stored for an incident (defaults when none were recorded).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for the incident.
+    pub fn facts(&self, incident_id: &str) -> Result<obligations::IncidentFacts> {
+        let inc = self.incident_row(incident_id)?;
+        self.stored_facts(&inc.id)
+    }
+
+    fn stored_facts(&self, incident_uuid: &str) -> Result<obligations::IncidentFacts> {
+        let json: Option<String> =
+            self.store.conn.query_row("SELECT facts_json FROM incident_facts WHERE incident_id = ?1", [incident_uuid], |r| r.get(0)).optional()?;
+        json.map_or_else(|| Ok(obligations::IncidentFacts::default()), |j| serde_json::from_str(&j).map_err(|e| Error::Internal(format!("stored facts: {e}"))))
+    }
+
+    fn stored_keys(&self, incident_uuid: &str) -> Result<Vec<obligations::StoredKey>> {
+        let mut stmt = self.store.conn.prepare(
+            "SELECT id, rule_id, jurisdiction, recipient, due_at, in_scope, frozen_at IS NOT NULL FROM obligations WHERE incident_id = ?1",
+        )?;
+        let rows = stmt
+            .query_map([incident_uuid], |r| {
+                Ok(obligations::StoredKey {
+                    id: r.get(0)?,
+                    rule_id: r.get(1)?,
+                    jurisdiction: r.get(2)?,
+                    recipient: r.get(3)?,
+                    due_at: r.get(4)?,
+                    in_scope: r.get::<_, i64>(5)? == 1,
+                    frozen: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// What the rule engine computes for a stored incident now (not the stored records).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Validation`] when stored facts no longer validate.
+    pub fn computed_obligations(&self, incident_id: &str) -> Result<Vec<breachdesk_rules::engine::Computed>> {
+        let inc = self.incident_row(incident_id)?;
+        obligations::computed(&inc, &self.stored_facts(&inc.id)?)
+    }
+
+    /// What would change if `facts` were saved: the diff against the stored obligations. Writes
+    /// nothing (the facts editor's preview and the what-if sandbox).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact.
+    pub fn preview_facts(&self, incident_id: &str, facts: &obligations::IncidentFacts) -> Result<Vec<obligations::ObligationChange>> {
+        let inc = self.incident_row(incident_id)?;
+        let facts = facts.normalised(&inc)?;
+        let now = obligations::computed(&inc, &facts)?;
+        Ok(obligations::diff(&self.stored_keys(&inc.id)?, &now, inc.fields.zone))
+    }
+
+    /// Saves an incident's facts and recomputes its obligations; returns the diff (also written to
+    /// the timeline and the audit log).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact.
+    pub fn set_facts(&mut self, ctx: &Ctx, incident_id: &str, facts: &obligations::IncidentFacts) -> Result<Vec<obligations::ObligationChange>> {
+        let inc = self.incident_row(incident_id)?;
+        let facts = facts.normalised(&inc)?;
+        let before = self.stored_facts(&inc.id)?;
+        let json = serde_json::to_string(&facts).map_err(|e| Error::Internal(e.to_string()))?;
+        let (b, a) = (to_json(&before)?, to_json(&facts)?);
+        self.write(ctx, |tx| {
+            tx.execute(
+                "INSERT INTO incident_facts (incident_id, facts_json, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (incident_id) DO UPDATE SET facts_json = excluded.facts_json, updated_at = excluded.updated_at",
+                params![inc.id, json, to_storage(ctx.now)],
+            )?;
+            Ok(((), vec![Change { action: "incident.facts", entity_type: "incident", entity_id: inc.id.clone(), before: Some(b), after: Some(a) }]))
+        })?;
+        self.recompute_obligations(ctx, &inc.id)
+    }
+
+    /// Brings the stored obligations in line with the facts. Rows are never deleted; a frozen due
+    /// time never moves.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; database errors.
+    pub fn recompute_obligations(&mut self, ctx: &Ctx, incident_id: &str) -> Result<Vec<obligations::ObligationChange>> {
+        let inc = self.incident_row(incident_id)?;
+        let facts = self.stored_facts(&inc.id)?;
+        let computed = obligations::computed(&inc, &facts)?;
+        let stored = self.stored_keys(&inc.id)?;
+        let changes = obligations::diff(&stored, &computed, inc.fields.zone);
+        let fingerprint = obligations::rules()?.fingerprint.clone();
+        let zone = inc.fields.zone;
+        let summary = changes.iter().map(|c| c.message.clone()).collect::<Vec<_>>();
+        self.write(ctx, |tx| {
+            let now = to_storage(ctx.now);
+            for c in &computed {
+                let recipient = serde_json::to_value(c.recipient).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                let regime = serde_json::to_value(c.regime).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                let kind = serde_json::to_value(c.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                let confidence = serde_json::to_value(c.confidence).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                let due = c.due_utc.map(to_storage);
+                match stored.iter().find(|s| s.rule_id == c.rule_id && s.jurisdiction == c.jurisdiction && s.recipient == recipient) {
+                    Some(s) if s.frozen => {
+                        tx.execute("UPDATE obligations SET in_scope = 1, updated_at = ?2 WHERE id = ?1", params![s.id, now])?;
+                    }
+                    Some(s) => {
+                        tx.execute(
+                            "UPDATE obligations SET kind = ?2, due_at = ?3, in_scope = 1, rule_version = ?4, citation = ?5, source_url = ?6,
+                                    confidence = ?7, explanation = ?8, rules_fingerprint = ?9, channel = ?10, address = ?11, updated_at = ?12
+                             WHERE id = ?1",
+                            params![s.id, kind, due, c.rule_version, c.citation, c.source_url, confidence, c.explanation, fingerprint, c.channel, c.address, now],
+                        )?;
+                    }
+                    None => {
+                        tx.execute(
+                            "INSERT INTO obligations (id, incident_id, rule_id, regime, jurisdiction, recipient, kind, due_at, in_scope, rule_version,
+                                 citation, source_url, confidence, explanation, rules_fingerprint, channel, address, owner_role, created_at, updated_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
+                            params![
+                                uuid7(ctx.now), inc.id, c.rule_id, regime, c.jurisdiction, recipient, kind, due, c.rule_version, c.citation,
+                                c.source_url, confidence, c.explanation, fingerprint, c.channel, c.address, obligations::owner_role(&recipient), now
+                            ],
+                        )?;
+                    }
+                }
+            }
+            for s in stored.iter().filter(|s| s.in_scope) {
+                if !computed.iter().any(|c| {
+                    c.rule_id == s.rule_id && c.jurisdiction == s.jurisdiction && serde_json::to_value(c.recipient).ok().and_then(|v| v.as_str().map(str::to_owned)).as_deref() == Some(s.recipient.as_str())
+                }) {
+                    tx.execute("UPDATE obligations SET in_scope = 0, updated_at = ?2 WHERE id = ?1", params![s.id, now])?;
+                }
+            }
+            let mut audit = Vec::new();
+            if !summary.is_empty() {
+                let text = format!("Obligations recomputed: {}", summary.join("; "));
+                tx.execute(
+                    "INSERT INTO timeline_entries (id, incident_id, occurred_at, kind, description, who, corrects_id, recorded_at, recorded_by)
+                     VALUES (?1, ?2, ?3, 'assessment', ?4, ?5, NULL, ?3, ?5)",
+                    params![uuid7(ctx.now), inc.id, now, text, ctx.actor],
+                )?;
+                audit.push(Change {
+                    action: "obligations.recompute",
+                    entity_type: "incident",
+                    entity_id: inc.id.clone(),
+                    before: None,
+                    after: Some(serde_json::json!({ "changes": summary, "rules_fingerprint": fingerprint, "zone": zone.name() })),
+                });
+            }
+            Ok(((), audit))
+        })?;
+        Ok(changes)
+    }
+
+
+    /// An incident's obligations with their status at `now`, most urgent first.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for the incident.
+    pub fn obligations(&self, incident_id: &str, now: DateTime<Utc>) -> Result<Vec<obligations::Obligation>> {
+        use obligations::{Decision, Filing, Obligation, ObligationStatus as S};
+        let inc = self.incident_row(incident_id)?;
+        let zone = inc.fields.zone;
+        let utc = |s: &str| DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).ok();
+        let show = |s: String| utc(&s).map_or(s.clone(), |t| to_local_rfc3339(t, zone));
+        let mut stmt = self.store.conn.prepare(
+            "SELECT id, rule_id, regime, jurisdiction, recipient, kind, due_at, in_scope, frozen_at, rule_version, citation, source_url,
+                    confidence, explanation, channel, address, owner_role
+             FROM obligations WHERE incident_id = ?1",
+        )?;
+        let mut rows: Vec<(Obligation, Option<DateTime<Utc>>)> = stmt
+            .query_map([&inc.id], |r| {
+                let due_utc = r.get::<_, Option<String>>(6)?.as_deref().and_then(utc);
+                let frozen: Option<String> = r.get(8)?;
+                let role: String = r.get(16)?;
+                let owner_name = match role.as_str() {
+                    "comms_lead" => inc.fields.roles.comms_lead.clone(),
+                    "executive_sponsor" => inc.fields.roles.executive_sponsor.clone(),
+                    _ => inc.fields.roles.compliance_liaison.clone(),
+                };
+                Ok((
+                    Obligation {
+                        id: r.get(0)?,
+                        rule_id: r.get(1)?,
+                        regime: r.get(2)?,
+                        jurisdiction: r.get(3)?,
+                        recipient: r.get(4)?,
+                        kind: r.get(5)?,
+                        due: due_utc.map(|t| to_local_rfc3339(t, zone)),
+                        seconds_left: due_utc.map(|t| (t - now).num_seconds()),
+                        status: S::Open,
+                        internal_target: None,
+                        in_scope: r.get::<_, i64>(7)? == 1,
+                        frozen_at: frozen.map(show),
+                        rule_version: r.get(9)?,
+                        citation: r.get(10)?,
+                        source_url: r.get(11)?,
+                        confidence: r.get(12)?,
+                        explanation: r.get(13)?,
+                        channel: r.get(14)?,
+                        address: r.get(15)?,
+                        owner_role: role,
+                        owner_name,
+                        decision: None,
+                        filings: Vec::new(),
+                    },
+                    due_utc,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut dstmt = self.store.conn.prepare(
+            "SELECT decision, rationale, approved_by, decided_at, decided_by FROM obligation_decisions
+             WHERE obligation_id = ?1 ORDER BY decided_at DESC, id DESC LIMIT 1",
+        )?;
+        let mut fstmt = self
+            .store
+            .conn
+            .prepare("SELECT id, sent_at, channel, reference, note, recorded_at, recorded_by FROM obligation_filings WHERE obligation_id = ?1 ORDER BY sent_at, id")?;
+        for (o, due) in &mut rows {
+            o.decision = dstmt
+                .query_row([&o.id], |r| Ok(Decision { decision: r.get(0)?, rationale: r.get(1)?, approved_by: r.get(2)?, decided_at: show(r.get(3)?), decided_by: r.get(4)? }))
+                .optional()?;
+            o.filings = fstmt
+                .query_map([&o.id], |r| {
+                    Ok(Filing { id: r.get(0)?, sent_at: show(r.get(1)?), channel: r.get(2)?, reference: r.get(3)?, note: r.get(4)?, recorded_at: show(r.get(5)?), recorded_by: r.get(6)? })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            o.status = obligations::status(o.in_scope, o.decision.as_ref(), !o.filings.is_empty(), *due, now);
+        }
+        // "As soon as possible" is never turned into invented days; the earliest open fixed deadline
+        // of the same incident is shown beside it as an internal target.
+        let earliest = rows.iter().filter(|(o, _)| o.kind == "deadline" && matches!(o.status, S::Open | S::DueSoon | S::Overdue)).filter_map(|(_, d)| *d).min();
+        for (o, _) in &mut rows {
+            if o.kind == "asap" {
+                o.internal_target = earliest.map(|t| to_local_rfc3339(t, zone));
+            }
+        }
+        let rank = |s: S| match s {
+            S::Overdue => 0,
+            S::DueSoon => 1,
+            S::Open => 2,
+            S::Done => 3,
+            S::NotRequired => 4,
+            S::OutOfScope => 5,
+        };
+        rows.sort_by(|(a, da), (b, db)| (rank(a.status), da.is_none(), *da, &a.rule_id, &a.jurisdiction).cmp(&(rank(b.status), db.is_none(), *db, &b.rule_id, &b.jurisdiction)));
+        Ok(rows.into_iter().map(|(o, _)| o).collect())
+    }
+
+    /// Finds an obligation of an incident by its id, `RULE@JURISDICTION`, or a rule id.
+    fn obligation_of(&self, incident_id: &str, obligation_id: &str) -> Result<(Row, String)> {
+        let inc = self.incident_row(incident_id)?;
+        let id: Option<String> = self
+            .store
+            .conn
+            .query_row(
+                "SELECT id FROM obligations WHERE incident_id = ?1 AND (id = ?2 OR (rule_id || '@' || jurisdiction) = ?2 OR rule_id = ?2)
+                 ORDER BY jurisdiction LIMIT 1",
+                params![inc.id, obligation_id.trim()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id = id.ok_or_else(|| Error::NotFound { entity: "obligation", id: format!("{obligation_id} in {}", inc.human_id) })?;
+        Ok((inc, id))
+    }
+
+    fn one_obligation(&self, incident_uuid: &str, id: &str, now: DateTime<Utc>) -> Result<obligations::Obligation> {
+        self.obligations(incident_uuid, now)?.into_iter().find(|o| o.id == id).ok_or_else(|| Error::NotFound { entity: "obligation", id: id.to_owned() })
+    }
+
+    /// Records that an obligation is not required (or is required after all), with the rationale
+    /// and the person who approved it. Decisions are append-only; the newest counts.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Validation`] naming `decision`, `rationale` or `approved_by`.
+    pub fn decide_obligation(&mut self, ctx: &Ctx, incident_id: &str, obligation_id: &str, input: &obligations::DecisionInput) -> Result<obligations::Obligation> {
+        let (decision, rationale, approved_by) = obligations::check_decision(input)?;
+        let (inc, id) = self.obligation_of(incident_id, obligation_id)?;
+        self.write(ctx, |tx| {
+            tx.execute(
+                "INSERT INTO obligation_decisions (id, obligation_id, decision, rationale, approved_by, decided_at, decided_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![uuid7(ctx.now), id, decision, rationale, approved_by, to_storage(ctx.now), ctx.actor],
+            )?;
+            Ok(((), vec![Change {
+                action: "obligation.decide",
+                entity_type: "obligation",
+                entity_id: id.clone(),
+                before: None,
+                after: Some(serde_json::json!({ "decision": decision, "rationale": rationale, "approved_by": approved_by })),
+            }]))
+        })?;
+        self.one_obligation(&inc.id, &id, ctx.now)
+    }
+
+    /// Records a notice as sent. The first filing freezes the obligation's due time, so later
+    /// edits of the facts cannot make a late notice look on time.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Validation`] naming `sent_at`, `channel`, `reference` or `note`.
+    pub fn record_filing(&mut self, ctx: &Ctx, incident_id: &str, obligation_id: &str, input: &obligations::FilingInput) -> Result<obligations::Obligation> {
+        let (inc, id) = self.obligation_of(incident_id, obligation_id)?;
+        if input.sent_at.trim().is_empty() {
+            return Err(Error::validation("sent_at", "is required"));
+        }
+        let sent = parse_timestamp("sent_at", &input.sent_at, inc.fields.zone)?;
+        if sent > ctx.now {
+            return Err(Error::validation("sent_at", "cannot be in the future"));
+        }
+        let channel = incident::clean_optional("channel", input.channel.clone(), 500)?;
+        let reference = incident::clean_optional("reference", input.reference.clone(), 500)?;
+        let note = incident::clean_optional("note", input.note.clone(), 20_000)?;
+        self.write(ctx, |tx| {
+            tx.execute(
+                "INSERT INTO obligation_filings (id, obligation_id, sent_at, channel, reference, note, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![uuid7(ctx.now), id, to_storage(sent), channel, reference, note, to_storage(ctx.now), ctx.actor],
+            )?;
+            tx.execute("UPDATE obligations SET frozen_at = ?2 WHERE id = ?1 AND frozen_at IS NULL", params![id, to_storage(ctx.now)])?;
+            Ok(((), vec![Change {
+                action: "obligation.filing",
+                entity_type: "obligation",
+                entity_id: id.clone(),
+                before: None,
+                after: Some(serde_json::json!({ "sent_at": to_storage(sent), "channel": channel, "reference": reference })),
+            }]))
+        })?;
+        self.one_obligation(&inc.id, &id, ctx.now)
     }
 
     // ---- audit and keys ------------------------------------------------------------------

@@ -92,3 +92,65 @@ export type AuditReport = { rows_checked: number,
 head_hash: string | null, broken: AuditBreak | null, };
 
 export type Vocabulary = { severities: Array<string>, severity_rule: string, statuses: Array<string>, timeline_kinds: Array<string>, role_names: Array<string>, };
+
+export type IncidentFacts = { materiality_determined_at: string | null, 
+/**
+ * covered_entity | business_associate | null
+ */
+hipaa_role: string | null, 
+/**
+ * controller | processor | null
+ */
+gdpr_role: string | null, high_risk: boolean, sec_registrant: boolean, nydfs_covered: boolean, nis2_entity: boolean, phr_vendor: boolean, 
+/**
+ * Affected individuals by residence: ISO 3166-2 US codes or ISO 3166-1 countries.
+ */
+affected: Record<string, number>, data_types: Array<string>, law_enforcement_hold: Hold | null, };
+
+export type Hold = { start: string, end: string, };
+
+export type ObligationStatus = "open" | "due_soon" | "overdue" | "done" | "not_required" | "out_of_scope";
+
+export type Decision = { decision: string, rationale: string, approved_by: string, decided_at: string, decided_by: string, };
+
+export type Filing = { id: string, sent_at: string, channel: string | null, reference: string | null, note: string | null, recorded_at: string, recorded_by: string, };
+
+export type Obligation = { id: string, rule_id: string, regime: string, jurisdiction: string, recipient: string, 
+/**
+ * deadline | asap | annual | relative
+ */
+kind: string, 
+/**
+ * RFC 3339 in the incident's zone, or null.
+ */
+due: string | null, 
+/**
+ * Seconds from `now` to the due time (negative when overdue).
+ */
+seconds_left: number | null, status: ObligationStatus, 
+/**
+ * For asap rows: the earliest fixed deadline of the same incident, as an internal target.
+ */
+internal_target: string | null, in_scope: boolean, 
+/**
+ * Set when the first notice was recorded as sent: the due time no longer moves.
+ */
+frozen_at: string | null, rule_version: string, citation: string, source_url: string, 
+/**
+ * high | medium | low
+ */
+confidence: string, explanation: string, channel: string | null, address: string | null, owner_role: string, owner_name: string | null, decision: Decision | null, filings: Array<Filing>, };
+
+export type ObligationChange = { 
+/**
+ * added | removed | due_changed
+ */
+change: string, rule_id: string, jurisdiction: string, recipient: string, old_due: string | null, new_due: string | null, message: string, };
+
+export type DecisionInput = { 
+/**
+ * not_required | required
+ */
+decision: string, rationale: string, approved_by: string, };
+
+export type FilingInput = { sent_at: string, channel: string | null, reference: string | null, note: string | null, };
