@@ -507,10 +507,10 @@ impl Breachdesk {
         self.write(ctx, |tx| {
             let now = to_storage(ctx.now);
             for c in &computed {
-                let recipient = serde_json::to_value(c.recipient).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-                let regime = serde_json::to_value(c.regime).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-                let kind = serde_json::to_value(c.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-                let confidence = serde_json::to_value(c.confidence).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                let recipient = obligations::name(&c.recipient);
+                let regime = obligations::name(&c.regime);
+                let kind = obligations::name(&c.kind);
+                let confidence = obligations::name(&c.confidence);
                 let due = c.due_utc.map(to_storage);
                 match stored.iter().find(|s| s.rule_id == c.rule_id && s.jurisdiction == c.jurisdiction && s.recipient == recipient) {
                     Some(s) if s.frozen => {
@@ -539,7 +539,7 @@ impl Breachdesk {
             }
             for s in stored.iter().filter(|s| s.in_scope) {
                 if !computed.iter().any(|c| {
-                    c.rule_id == s.rule_id && c.jurisdiction == s.jurisdiction && serde_json::to_value(c.recipient).ok().and_then(|v| v.as_str().map(str::to_owned)).as_deref() == Some(s.recipient.as_str())
+                    c.rule_id == s.rule_id && c.jurisdiction == s.jurisdiction && obligations::name(&c.recipient) == s.recipient
                 }) {
                     tx.execute("UPDATE obligations SET in_scope = 0, updated_at = ?2 WHERE id = ?1", params![s.id, now])?;
                 }

@@ -156,7 +156,8 @@ pub(crate) fn rules() -> Result<&'static RuleSet> {
         .map_err(|e| Error::Internal(format!("rule data: {e}")))
 }
 
-fn name<T: Serialize>(v: &T) -> String {
+/// The serde name of an engine enum (`Recipient::AttorneyGeneral` → "attorney_general").
+pub(crate) fn name<T: Serialize>(v: &T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
