@@ -123,3 +123,47 @@ fn cli_obligations_list_decide_and_clocks_for_an_incident() {
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("hipaa_role"), "{}", o.stderr);
 }
+
+/// The .ics export parses with an independent RFC 5545 implementation (Debian's python3-icalendar)
+/// and holds exactly the open fixed deadlines, each with its alarms.
+#[test]
+fn ics_export_is_valid_rfc5545_with_the_open_deadlines() {
+    let (_t, mut bd, id) = setup();
+    bd.set_facts(&ctx(), &id, &facts(700)).expect("facts");
+    let later = breachdesk_core::Ctx::new("Bo Chen", Utc.with_ymd_and_hms(2026, 3, 5, 12, 0, 0).single().expect("t")).expect("ctx");
+    bd.record_filing(&later, &id, "HIPAA-individuals", &FilingInput { sent_at: "2026-03-04T09:00".into(), ..FilingInput::default() }).expect("file");
+    let open: Vec<String> = bd
+        .obligations(&id, later.now)
+        .expect("list")
+        .into_iter()
+        .filter(|o| o.due.is_some() && matches!(o.status, ObligationStatus::Open | ObligationStatus::DueSoon | ObligationStatus::Overdue))
+        .map(|o| o.id)
+        .collect();
+    assert!(!open.is_empty());
+    let ics = bd.deadlines_ics(&id, later.now).expect("ics");
+    assert!(ics.lines().all(|l| l.len() <= 76), "folded at 75 octets (+CR)");
+    let file = tempfile::NamedTempFile::new().expect("tmp");
+    std::fs::write(file.path(), &ics).expect("write");
+    let script = r#"
+import sys, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+for ev in cal.walk('VEVENT'):
+    print(str(ev['UID']).split('@')[0], ev.decoded('DTSTART').isoformat(), len(list(ev.walk('VALARM'))))
+"#;
+    let o = std::process::Command::new("/usr/bin/python3").args(["-c", script]).arg(file.path()).output().expect("python3-icalendar (make deps-test installs it)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let parsed: Vec<(String, String, String)> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| {
+            let p: Vec<&str> = l.split(' ').collect();
+            (p[0].to_owned(), p[1].to_owned(), p[2].to_owned())
+        })
+        .collect();
+    let uids: Vec<&String> = parsed.iter().map(|p| &p.0).collect();
+    assert_eq!(uids.len(), open.len(), "one event per open deadline: {parsed:?}");
+    assert!(open.iter().all(|id| uids.contains(&id)), "{parsed:?}");
+    assert!(parsed.iter().all(|p| p.2 == "4"), "alarms at 7 d, 24 h, 4 h, 1 h: {parsed:?}");
+    let ag = bd.obligations(&id, later.now).expect("list").into_iter().find(|o| o.rule_id == "US-TX-attorney_general").expect("AG");
+    let ev = parsed.iter().find(|p| p.0 == ag.id).expect("AG event");
+    assert_eq!(ev.1, "2026-04-02T04:59:59+00:00", "23:59:59 CDT on 1 April");
+}

@@ -111,6 +111,13 @@ enum FactsCmd {
 enum ObligationsCmd {
     /// List the incident's obligations, most urgent first.
     List { incident: String },
+    /// Write the open deadlines as an iCalendar file (RFC 5545) with alarms at 7 d, 24 h, 4 h, 1 h.
+    Ics {
+        incident: String,
+        /// Output file (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Record a decision: --not-required (or --required) with a rationale and an approver.
     Decide {
         incident: String,
@@ -365,6 +372,16 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             output::changes(cli.json, &changes, *dry_run)
         }
         Command::Obligations(ObligationsCmd::List { incident }) => output::obligations(cli.json, &bd.obligations(incident, now())?),
+        Command::Obligations(ObligationsCmd::Ics { incident, output: file }) => {
+            let ics = bd.deadlines_ics(incident, now())?;
+            match file {
+                None => {
+                    out!("{}", ics.trim_end_matches("\r\n"));
+                    Ok(())
+                }
+                Some(path) => std::fs::write(path, ics).map_err(|source| Failure(Error::Io { path: path.clone(), source })),
+            }
+        }
         Command::Obligations(ObligationsCmd::Decide { incident, obligation, not_required, required, rationale, approved_by }) => {
             let decision = match (not_required, required) {
                 (true, false) => "not_required",

@@ -10,6 +10,7 @@ pub mod datadir;
 mod error;
 pub mod incident;
 pub mod ipc;
+pub mod ics;
 pub mod migrate;
 pub mod obligations;
 pub mod secret;
@@ -658,6 +659,15 @@ impl Breachdesk {
         };
         rows.sort_by(|(a, da), (b, db)| (rank(a.status), da.is_none(), *da, &a.rule_id, &a.jurisdiction).cmp(&(rank(b.status), db.is_none(), *db, &b.rule_id, &b.jurisdiction)));
         Ok(rows.into_iter().map(|(o, _)| o).collect())
+    }
+
+    /// The incident's open fixed deadlines as an iCalendar file (RFC 5545), with alarms.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for the incident.
+    pub fn deadlines_ics(&self, incident_id: &str, now: DateTime<Utc>) -> Result<String> {
+        let inc = self.incident_row(incident_id)?;
+        Ok(ics::calendar(&inc.human_id, &inc.fields.title, &self.obligations(&inc.id, now)?, now))
     }
 
     /// Finds an obligation of an incident by its id, `RULE@JURISDICTION`, or a rule id.
