@@ -4,7 +4,6 @@ use crate::Failure;
 use breachdesk_core::Error;
 use breachdesk_rules::engine::compute;
 use breachdesk_rules::facts::RawFacts;
-use breachdesk_rules::schema::RuleSet;
 use std::path::Path;
 
 fn user(field: String, message: String) -> Failure {
@@ -19,8 +18,8 @@ pub fn from_file(path: &Path) -> Result<(), Failure> {
         user("facts".into(), format!("{shown}: {e}"))
     })?;
     let facts = raw.check().map_err(|e| user(e.field, e.message))?;
-    let rules = RuleSet::embedded().map_err(|e| Failure(Error::Internal(format!("rule data: {e}"))))?;
-    let obligations = compute(&rules, &facts);
+    let rules = breachdesk_core::obligations::rules()?;
+    let obligations = compute(rules, &facts);
     let out = serde_json::json!({ "rules_fingerprint": rules.fingerprint, "obligations": obligations });
     let s = serde_json::to_string_pretty(&out).map_err(|e| Failure(Error::Internal(e.to_string())))?;
     out!("{s}");
@@ -30,7 +29,7 @@ pub fn from_file(path: &Path) -> Result<(), Failure> {
 /// `breachdesk clocks INCIDENT`: the engine's view of a stored incident, in the same JSON shape.
 pub fn for_incident(bd: &breachdesk_core::Breachdesk, incident: &str) -> Result<(), Failure> {
     let computed = bd.computed_obligations(incident)?;
-    let rules = RuleSet::embedded().map_err(|e| Failure(Error::Internal(format!("rule data: {e}"))))?;
+    let rules = breachdesk_core::obligations::rules()?;
     let out = serde_json::json!({ "rules_fingerprint": rules.fingerprint, "obligations": computed });
     let s = serde_json::to_string_pretty(&out).map_err(|e| Failure(Error::Internal(e.to_string())))?;
     out!("{s}");

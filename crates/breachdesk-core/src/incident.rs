@@ -223,8 +223,10 @@ fn optional_time(field: &str, v: Option<&str>, zone: Tz) -> Result<Option<DateTi
 
 impl Fields {
     pub(crate) fn from_new(n: &NewIncident) -> Result<Fields> {
-        let zone = parse_zone("timezone", if n.timezone.trim().is_empty() { "" } else { &n.timezone })
-            .map_err(|e| if n.timezone.trim().is_empty() { Error::validation("timezone", "is required") } else { e.into() })?;
+        if n.timezone.trim().is_empty() {
+            return Err(Error::validation("timezone", "is required"));
+        }
+        let zone = parse_zone("timezone", &n.timezone)?;
         let detected = n.detected_at.trim();
         if detected.is_empty() {
             return Err(Error::validation("detected_at", "is required"));

@@ -513,7 +513,7 @@ impl Breachdesk {
                 let kind = obligations::name(&c.kind);
                 let confidence = obligations::name(&c.confidence);
                 let due = c.due_utc.map(to_storage);
-                match stored.iter().find(|s| s.rule_id == c.rule_id && s.jurisdiction == c.jurisdiction && s.recipient == recipient) {
+                match stored.iter().find(|s| s.is(c)) {
                     Some(s) if s.frozen => {
                         tx.execute("UPDATE obligations SET in_scope = 1, updated_at = ?2 WHERE id = ?1", params![s.id, now])?;
                     }
@@ -539,9 +539,7 @@ impl Breachdesk {
                 }
             }
             for s in stored.iter().filter(|s| s.in_scope) {
-                if !computed.iter().any(|c| {
-                    c.rule_id == s.rule_id && c.jurisdiction == s.jurisdiction && obligations::name(&c.recipient) == s.recipient
-                }) {
+                if !computed.iter().any(|c| s.is(c)) {
                     tx.execute("UPDATE obligations SET in_scope = 0, updated_at = ?2 WHERE id = ?1", params![s.id, now])?;
                 }
             }

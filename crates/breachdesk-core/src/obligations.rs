@@ -148,7 +148,11 @@ pub struct FilingInput {
     pub note: Option<String>,
 }
 
-pub(crate) fn rules() -> Result<&'static RuleSet> {
+/// The embedded rule set, parsed once per process.
+///
+/// # Errors
+/// [`Error::Internal`] when the shipped rule data is invalid (the test suite prevents that).
+pub fn rules() -> Result<&'static RuleSet> {
     static RULES: OnceLock<std::result::Result<RuleSet, String>> = OnceLock::new();
     RULES
         .get_or_init(|| RuleSet::embedded().map_err(|e| e.to_string()))
@@ -247,6 +251,13 @@ fn show_due(due_utc: Option<&str>, zone: chrono_tz::Tz) -> String {
         .map_or_else(|| "no fixed time".to_owned(), |t| to_local_rfc3339(t.with_timezone(&Utc), zone))
 }
 
+impl StoredKey {
+    /// Whether this row records the obligation `c` (same rule, jurisdiction and recipient).
+    pub(crate) fn is(&self, c: &Computed) -> bool {
+        self.rule_id == c.rule_id && self.jurisdiction == c.jurisdiction && self.recipient == name(&c.recipient)
+    }
+}
+
 /// Compares what is stored with what the engine says now.
 pub(crate) fn diff(stored: &[StoredKey], now: &[Computed], zone: chrono_tz::Tz) -> Vec<ObligationChange> {
     let mut out = Vec::new();
@@ -254,7 +265,7 @@ pub(crate) fn diff(stored: &[StoredKey], now: &[Computed], zone: chrono_tz::Tz) 
         let recipient = name(&c.recipient);
         let new_due = c.due_utc.map(to_storage);
         let label = format!("{} {} ({})", c.jurisdiction, recipient.replace('_', " "), c.rule_id);
-        match stored.iter().find(|s| s.rule_id == c.rule_id && s.jurisdiction == c.jurisdiction && s.recipient == recipient) {
+        match stored.iter().find(|s| s.is(c)) {
             None => out.push(ObligationChange {
                 change: "added".into(),
                 rule_id: c.rule_id.clone(),
@@ -286,7 +297,7 @@ pub(crate) fn diff(stored: &[StoredKey], now: &[Computed], zone: chrono_tz::Tz) 
         }
     }
     for s in stored.iter().filter(|s| s.in_scope) {
-        if !now.iter().any(|c| c.rule_id == s.rule_id && c.jurisdiction == s.jurisdiction && name(&c.recipient) == s.recipient) {
+        if !now.iter().any(|c| s.is(c)) {
             out.push(ObligationChange {
                 change: "removed".into(),
                 rule_id: s.rule_id.clone(),

@@ -243,7 +243,8 @@ pub fn compute(rules: &RuleSet, f: &Facts) -> Vec<Computed> {
                 apply_hold(v, f, &mut due);
                 let conf = match v.confidence {
                     Confidence::High => String::new(),
-                    c => format!(" Confidence: {c:?} — have counsel confirm this rule.").replace("Medium", "medium").replace("Low", "low"),
+                    Confidence::Medium => " Confidence: medium — have counsel confirm this rule.".to_owned(),
+                    Confidence::Low => " Confidence: low — have counsel confirm this rule.".to_owned(),
                 };
                 out.push(Computed {
                     regime: file.regime,
