@@ -2,13 +2,19 @@
 //! `{code, message, field}` (core's `ipc::ErrorBody`). No business logic lives here.
 
 use breachdesk_core::audit::AuditReport;
+use breachdesk_core::custom::{CustomObligation, NewCustomObligation};
 use breachdesk_core::incident::{Incident, IncidentPatch, NewIncident};
+use breachdesk_core::internal::{InternalClock, InternalClockSettings};
 use breachdesk_core::ipc::{AppStatus, ErrorBody, IncidentDetail, SetupInput, Vocabulary};
+use breachdesk_core::obligations::{DecisionInput, FactsDraft, FactsPreview, FilingInput, IncidentFacts, Obligation, ObligationChange};
+use breachdesk_core::reminders::Reminder;
 use breachdesk_core::timeline::{NewTimelineEntry, TimelineEntry};
 use breachdesk_core::{datadir, Breachdesk, Ctx, Error, KeyMode, KeySetup, OsKeyring, Passphrase, SecretStore};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use tauri::State;
+use std::time::Duration;
+use tauri::{AppHandle, Emitter, Manager, State};
+use tauri_plugin_notification::NotificationExt;
 
 type CmdResult<T> = Result<T, ErrorBody>;
 
@@ -18,6 +24,8 @@ pub struct AppState {
     open: Mutex<Option<Breachdesk>>,
     /// Why the last automatic unlock failed, shown on the start screen.
     problem: Mutex<Option<ErrorBody>>,
+    /// Reminders shown since the app started, newest first.
+    reminders: Mutex<Vec<Reminder>>,
 }
 
 fn err(e: &Error) -> ErrorBody {
@@ -34,7 +42,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 
 impl AppState {
     fn new(dir: PathBuf) -> Self {
-        let state = AppState { dir, open: Mutex::new(None), problem: Mutex::new(None) };
+        let state = AppState { dir, open: Mutex::new(None), problem: Mutex::new(None), reminders: Mutex::new(Vec::new()) };
         // Keyring mode unlocks by itself; passphrase mode waits for the user.
         if matches!(Breachdesk::status(&state.dir), Ok(s) if s.mode == Some(KeyMode::Keyring)) {
             match Breachdesk::open(&state.dir, None, &OsKeyring, now()) {
@@ -137,6 +145,132 @@ fn verify_audit(state: State<'_, AppState>) -> CmdResult<AuditReport> {
     state.with(|bd, _| bd.verify_audit())
 }
 
+#[tauri::command]
+fn get_facts(state: State<'_, AppState>, id: String) -> CmdResult<IncidentFacts> {
+    state.with(|bd, _| bd.facts(&id))
+}
+
+#[tauri::command]
+fn preview_draft(state: State<'_, AppState>, id: String, draft: FactsDraft) -> CmdResult<FactsPreview> {
+    state.with(|bd, _| bd.preview_draft(&id, &draft))
+}
+
+#[tauri::command]
+fn save_draft(state: State<'_, AppState>, id: String, draft: FactsDraft) -> CmdResult<Vec<ObligationChange>> {
+    state.with(|bd, ctx| bd.save_draft(ctx, &id, &draft))
+}
+
+#[tauri::command]
+fn list_obligations(state: State<'_, AppState>, id: String) -> CmdResult<Vec<Obligation>> {
+    state.with(|bd, ctx| bd.obligations(&id, ctx.now))
+}
+
+#[tauri::command]
+fn decide_obligation(state: State<'_, AppState>, incident_id: String, obligation_id: String, input: DecisionInput) -> CmdResult<Obligation> {
+    state.with(|bd, ctx| bd.decide_obligation(ctx, &incident_id, &obligation_id, &input))
+}
+
+#[tauri::command]
+fn record_filing(state: State<'_, AppState>, incident_id: String, obligation_id: String, input: FilingInput) -> CmdResult<Obligation> {
+    state.with(|bd, ctx| bd.record_filing(ctx, &incident_id, &obligation_id, &input))
+}
+
+#[tauri::command]
+fn list_custom_obligations(state: State<'_, AppState>, id: String) -> CmdResult<Vec<CustomObligation>> {
+    state.with(|bd, _| bd.custom_obligations(&id))
+}
+
+#[tauri::command]
+fn add_custom_obligation(state: State<'_, AppState>, incident_id: String, input: NewCustomObligation) -> CmdResult<CustomObligation> {
+    state.with(|bd, ctx| bd.add_custom_obligation(ctx, &incident_id, &input))
+}
+
+#[tauri::command]
+fn retire_custom_obligation(state: State<'_, AppState>, incident_id: String, custom_id: String, reason: String) -> CmdResult<CustomObligation> {
+    state.with(|bd, ctx| bd.retire_custom_obligation(ctx, &incident_id, &custom_id, &reason))
+}
+
+#[tauri::command]
+fn internal_clocks(state: State<'_, AppState>, id: String) -> CmdResult<Vec<InternalClock>> {
+    state.with(|bd, ctx| bd.internal_clocks(&id, ctx.now))
+}
+
+#[tauri::command]
+fn get_clock_settings(state: State<'_, AppState>) -> CmdResult<InternalClockSettings> {
+    state.with(|bd, _| bd.internal_clock_settings())
+}
+
+#[tauri::command]
+fn set_clock_settings(state: State<'_, AppState>, settings: InternalClockSettings) -> CmdResult<InternalClockSettings> {
+    state.with(|bd, ctx| bd.set_internal_clock_settings(ctx, &settings))
+}
+
+#[tauri::command]
+fn reminder_log(state: State<'_, AppState>) -> Vec<Reminder> {
+    lock(&state.reminders).clone()
+}
+
+/// Where exports go: `BREACHDESK_EXPORT_DIR`, else the user's Downloads folder, else home.
+fn export_dir(app: &AppHandle) -> CmdResult<PathBuf> {
+    if let Some(d) = std::env::var_os("BREACHDESK_EXPORT_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d));
+    }
+    let path = app.path();
+    path.download_dir().or_else(|_| path.home_dir()).map_err(|e| ErrorBody { code: "io".into(), message: format!("no folder to export to: {e}"), field: None })
+}
+
+/// Writes `bytes` to `dir/name` through a temporary file in the same folder, so a reader never
+/// sees half a file.
+fn write_export(dir: &Path, name: &str, bytes: &[u8]) -> CmdResult<String> {
+    let io = |path: &Path| move |source: std::io::Error| err(&Error::Io { path: path.to_owned(), source });
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let target = dir.join(name);
+    let tmp = dir.join(format!(".{name}.partial"));
+    std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, &target).map_err(io(&target))?;
+    Ok(target.display().to_string())
+}
+
+/// Saves the incident's open deadlines as an iCalendar file and returns its path.
+#[tauri::command]
+fn export_ics(app: AppHandle, state: State<'_, AppState>, id: String) -> CmdResult<String> {
+    let (human_id, ics) = state.with(|bd, ctx| Ok((bd.get_incident(&id)?.human_id, bd.deadlines_ics(&id, ctx.now)?)))?;
+    write_export(&export_dir(&app)?, &format!("{human_id}-deadlines.ics"), ics.as_bytes())
+}
+
+/// One pass of the reminder loop: finds the reminders now due, records them as shown, and shows
+/// them as desktop notifications and in the app.
+fn remind(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    let due = {
+        let mut guard = lock(&state.open);
+        let Some(bd) = guard.as_mut() else { return };
+        let actor = bd.user_name().ok().flatten().unwrap_or_else(|| "reminders".into());
+        let Ok(ctx) = Ctx::new(&actor, now()) else { return };
+        match bd.due_reminders(ctx.now) {
+            Ok(r) if !r.is_empty() => {
+                if bd.mark_reminders_sent(&ctx, &r).is_err() {
+                    return;
+                }
+                r
+            }
+            _ => return,
+        }
+    };
+    for r in &due {
+        // No notification daemon (a bare CI session) is not an error worth more than the in-app list.
+        let _ = app.notification().builder().title(&r.title).body(&r.body).show();
+    }
+    {
+        let mut log = lock(&state.reminders);
+        for r in due.iter().rev() {
+            log.insert(0, r.clone());
+        }
+        log.truncate(200);
+    }
+    let _ = app.emit("reminders", &due);
+}
+
 /// Starts the desktop app on `--data-dir`, `BREACHDESK_DATA_DIR`, or the platform default.
 ///
 /// # Errors
@@ -153,7 +287,16 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     let dir = datadir::resolve(explicit)?;
     tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .manage(AppState::new(dir))
+        .setup(|app| {
+            let handle = app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(Duration::from_secs(5));
+                remind(&handle);
+            });
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             app_status,
             setup,
@@ -164,7 +307,21 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
             get_incident,
             update_incident,
             add_timeline_entry,
-            verify_audit
+            verify_audit,
+            get_facts,
+            preview_draft,
+            save_draft,
+            list_obligations,
+            decide_obligation,
+            record_filing,
+            list_custom_obligations,
+            add_custom_obligation,
+            retire_custom_obligation,
+            internal_clocks,
+            get_clock_settings,
+            set_clock_settings,
+            reminder_log,
+            export_ics
         ])
         .run(tauri::generate_context!())?;
     Ok(())

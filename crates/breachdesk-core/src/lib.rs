@@ -6,13 +6,16 @@
 
 pub mod audit;
 pub mod custody;
+pub mod custom;
 pub mod datadir;
 mod error;
 pub mod incident;
+pub mod internal;
 pub mod ipc;
 pub mod ics;
 pub mod migrate;
 pub mod obligations;
+pub mod reminders;
 pub mod secret;
 pub mod store;
 pub mod timeline;
@@ -302,9 +305,17 @@ impl Breachdesk {
     /// backwards status move.
     pub fn update_incident(&mut self, ctx: &Ctx, id: &str, patch: &IncidentPatch) -> Result<Incident> {
         let old = self.incident_row(id)?;
+        let Some(view) = self.apply_patch(ctx, &old, patch)? else { return Ok(old.view()) };
+        // The legal timestamps and the zone drive the clocks.
+        self.recompute_obligations(ctx, &old.id)?;
+        Ok(view)
+    }
+
+    /// Writes a patch (and its audit row) without recomputing; `None` when nothing changes.
+    fn apply_patch(&mut self, ctx: &Ctx, old: &Row, patch: &IncidentPatch) -> Result<Option<Incident>> {
         let fields = old.fields.patched(patch)?;
         if fields == old.fields {
-            return Ok(old.view());
+            return Ok(None);
         }
         let new = Row { fields, updated_at: ctx.now, id: old.id.clone(), human_id: old.human_id.clone(), created_at: old.created_at, created_by: old.created_by.clone() };
         let (before, view) = (to_json(&old.view())?, new.view());
@@ -313,11 +324,17 @@ impl Breachdesk {
             let values = new.to_sql();
             let sets: Vec<String> = incident::COLUMNS.split(", ").enumerate().skip(1).map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect();
             tx.execute(&format!("UPDATE incidents SET {} WHERE id = ?1", sets.join(", ")), rusqlite::params_from_iter(values.iter()))?;
+            // Closing is a fact of the timeline too: the post-mortem clock starts there.
+            if new.fields.status == incident::Status::Closed && old.fields.status != incident::Status::Closed {
+                tx.execute(
+                    "INSERT INTO timeline_entries (id, incident_id, occurred_at, kind, description, who, corrects_id, recorded_at, recorded_by)
+                     VALUES (?1, ?2, ?3, 'closed', ?4, ?5, NULL, ?3, ?5)",
+                    params![uuid7(ctx.now), new.id, to_storage(ctx.now), format!("Incident closed (status {} → closed)", old.fields.status.as_str()), ctx.actor],
+                )?;
+            }
             Ok(((), vec![Change { action: "incident.update", entity_type: "incident", entity_id: new.id.clone(), before: Some(before), after: Some(after) }]))
         })?;
-        // The legal timestamps and the zone drive the clocks.
-        self.recompute_obligations(ctx, &new.id)?;
-        Ok(view)
+        Ok(Some(view))
     }
 
     // ---- timeline ------------------------------------------------------------------------
@@ -454,7 +471,7 @@ impl Breachdesk {
     /// [`Error::NotFound`]; [`Error::Validation`] when stored facts no longer validate.
     pub fn computed_obligations(&self, incident_id: &str) -> Result<Vec<breachdesk_rules::engine::Computed>> {
         let inc = self.incident_row(incident_id)?;
-        obligations::computed(&inc, &self.stored_facts(&inc.id)?)
+        obligations::computed(&inc, &self.stored_facts(&inc.id)?, &self.active_customs(&inc.id)?)
     }
 
     /// What would change if `facts` were saved: the diff against the stored obligations. Writes
@@ -465,8 +482,46 @@ impl Breachdesk {
     pub fn preview_facts(&self, incident_id: &str, facts: &obligations::IncidentFacts) -> Result<Vec<obligations::ObligationChange>> {
         let inc = self.incident_row(incident_id)?;
         let facts = facts.normalised(&inc)?;
-        let now = obligations::computed(&inc, &facts)?;
+        let now = obligations::computed(&inc, &facts, &self.active_customs(&inc.id)?)?;
         Ok(obligations::diff(&self.stored_keys(&inc.id)?, &now, inc.fields.zone))
+    }
+
+    /// What a draft of facts and incident timestamps would do, without saving anything: the facts
+    /// editor's preview and the what-if sandbox.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact or field.
+    pub fn preview_draft(&self, incident_id: &str, draft: &obligations::FactsDraft) -> Result<obligations::FactsPreview> {
+        let (inc, facts) = self.drafted(incident_id, draft)?;
+        let now = obligations::computed(&inc, &facts, &self.active_customs(&inc.id)?)?;
+        Ok(obligations::FactsPreview {
+            changes: obligations::diff(&self.stored_keys(&inc.id)?, &now, inc.fields.zone),
+            obligations: now.iter().map(obligations::ComputedView::from).collect(),
+        })
+    }
+
+    /// Saves a draft: the incident's fields and its facts, then one recomputation. Everything is
+    /// validated before anything is written.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact or field.
+    pub fn save_draft(&mut self, ctx: &Ctx, incident_id: &str, draft: &obligations::FactsDraft) -> Result<Vec<obligations::ObligationChange>> {
+        self.drafted(incident_id, draft)?;
+        let old = self.incident_row(incident_id)?;
+        if let Some(p) = &draft.patch {
+            self.apply_patch(ctx, &old, p)?;
+        }
+        self.set_facts(ctx, &old.id, &draft.facts)
+    }
+
+    /// The incident as the draft would make it, and the draft's facts normalised against it.
+    fn drafted(&self, incident_id: &str, draft: &obligations::FactsDraft) -> Result<(Row, obligations::IncidentFacts)> {
+        let mut inc = self.incident_row(incident_id)?;
+        if let Some(p) = &draft.patch {
+            inc.fields = inc.fields.patched(p)?;
+        }
+        let facts = draft.facts.normalised(&inc)?;
+        Ok((inc, facts))
     }
 
     /// Saves an incident's facts and recomputes its obligations; returns the diff (also written to
@@ -499,7 +554,7 @@ impl Breachdesk {
     pub fn recompute_obligations(&mut self, ctx: &Ctx, incident_id: &str) -> Result<Vec<obligations::ObligationChange>> {
         let inc = self.incident_row(incident_id)?;
         let facts = self.stored_facts(&inc.id)?;
-        let computed = obligations::computed(&inc, &facts)?;
+        let computed = obligations::computed(&inc, &facts, &self.active_customs(&inc.id)?)?;
         let stored = self.stored_keys(&inc.id)?;
         let changes = obligations::diff(&stored, &computed, inc.fields.zone);
         let fingerprint = obligations::rules()?.fingerprint.clone();
@@ -576,9 +631,10 @@ impl Breachdesk {
         let utc = |s: &str| DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).ok();
         let show = |s: String| utc(&s).map_or(s.clone(), |t| to_local_rfc3339(t, zone));
         let mut stmt = self.store.conn.prepare(
-            "SELECT id, rule_id, regime, jurisdiction, recipient, kind, due_at, in_scope, frozen_at, rule_version, citation, source_url,
-                    confidence, explanation, channel, address, owner_role
-             FROM obligations WHERE incident_id = ?1",
+            "SELECT o.id, o.rule_id, o.regime, o.jurisdiction, o.recipient, o.kind, o.due_at, o.in_scope, o.frozen_at, o.rule_version, o.citation,
+                    o.source_url, o.confidence, o.explanation, o.channel, o.address, o.owner_role, c.label
+             FROM obligations o LEFT JOIN custom_obligations c ON c.rule_id = o.rule_id AND c.incident_id = o.incident_id
+             WHERE o.incident_id = ?1",
         )?;
         let mut rows: Vec<(Obligation, Option<DateTime<Utc>>)> = stmt
             .query_map([&inc.id], |r| {
@@ -613,6 +669,7 @@ impl Breachdesk {
                         address: r.get(15)?,
                         owner_role: role,
                         owner_name,
+                        label: r.get(17)?,
                         decision: None,
                         filings: Vec::new(),
                     },

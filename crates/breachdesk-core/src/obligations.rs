@@ -9,6 +9,7 @@
 
 use crate::incident::{clean_optional, required, Row};
 use crate::{Error, Result};
+use breachdesk_rules::custom::{compute_custom, CustomObligation};
 use breachdesk_rules::engine::{compute, Computed};
 use breachdesk_rules::facts::{RawFacts, RawHold};
 use breachdesk_rules::schema::RuleSet;
@@ -111,6 +112,8 @@ pub struct Obligation {
     pub address: Option<String>,
     pub owner_role: String,
     pub owner_name: Option<String>,
+    /// For user-defined obligations (regime CONTRACT): the user's label.
+    pub label: Option<String>,
     pub decision: Option<Decision>,
     pub filings: Vec<Filing>,
 }
@@ -126,6 +129,52 @@ pub struct ObligationChange {
     pub old_due: Option<String>,
     pub new_due: Option<String>,
     pub message: String,
+}
+
+/// Facts and incident timestamps as edited in the facts editor or the what-if sandbox.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct FactsDraft {
+    pub facts: IncidentFacts,
+    /// Changes to the incident's own fields (timestamps, zone); null leaves them as they are.
+    pub patch: Option<crate::incident::IncidentPatch>,
+}
+
+/// One obligation as the engine computes it for a draft (nothing stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ComputedView {
+    pub regime: String,
+    pub jurisdiction: String,
+    pub recipient: String,
+    pub kind: String,
+    pub due: Option<String>,
+    pub rule_id: String,
+    pub citation: String,
+    pub confidence: String,
+    pub explanation: String,
+}
+
+impl From<&Computed> for ComputedView {
+    fn from(c: &Computed) -> Self {
+        ComputedView {
+            regime: name(&c.regime),
+            jurisdiction: c.jurisdiction.clone(),
+            recipient: name(&c.recipient),
+            kind: name(&c.kind),
+            due: c.due.clone(),
+            rule_id: c.rule_id.clone(),
+            citation: c.citation.clone(),
+            confidence: name(&c.confidence),
+            explanation: c.explanation.clone(),
+        }
+    }
+}
+
+/// What a draft would do: the diff against the stored obligations and the full computed list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct FactsPreview {
+    pub changes: Vec<ObligationChange>,
+    pub obligations: Vec<ComputedView>,
 }
 
 /// A user's decision on an obligation.
@@ -165,12 +214,13 @@ pub(crate) fn name<T: Serialize>(v: &T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-/// The default owner of an obligation: the comms lead for individuals and media, the compliance
-/// liaison for regulators and counterparties.
+/// The default owner of an obligation: the comms lead for individuals and media, the executive
+/// sponsor for investors and the board, the compliance liaison for regulators and counterparties.
 #[must_use]
 pub fn owner_role(recipient: &str) -> &'static str {
     match recipient {
         "individuals" | "media" => "comms_lead",
+        "investors" | "board" => "executive_sponsor",
         _ => "compliance_liaison",
     }
 }
@@ -227,10 +277,13 @@ impl IncidentFacts {
     }
 }
 
-/// What the engine says for `inc` with `facts`.
-pub(crate) fn computed(inc: &Row, facts: &IncidentFacts) -> Result<Vec<Computed>> {
+/// What the engine says for `inc` with `facts` and the incident's user-defined obligations.
+pub(crate) fn computed(inc: &Row, facts: &IncidentFacts, customs: &[CustomObligation]) -> Result<Vec<Computed>> {
     let f = facts.raw(inc).check().map_err(|e| Error::Validation { field: e.field, message: e.message })?;
-    Ok(compute(rules()?, &f))
+    let rules = rules()?;
+    let mut out = compute(rules, &f);
+    out.extend(customs.iter().map(|c| compute_custom(rules, c, &f)));
+    Ok(out)
 }
 
 /// A stored row, as much as the diff needs.

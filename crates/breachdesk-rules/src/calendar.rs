@@ -47,8 +47,17 @@ impl HolidayCalendar {
 
     /// The `n`th business day after `start` (`start` itself is day 0 and never counted).
     #[must_use]
+    ///
+    /// `n = 0` means "the same business day": `start` itself when it is a business day, else the
+    /// next one.
     pub fn nth_business_day_after(self, start: NaiveDate, n: u32) -> NaiveDate {
         let mut d = start;
+        if n == 0 {
+            while !self.is_business_day(d) {
+                d = d.succ_opt().unwrap_or(d);
+            }
+            return d;
+        }
         let mut left = n;
         while left > 0 {
             d = d.succ_opt().unwrap_or(d);
@@ -127,6 +136,9 @@ mod tests {
         let c = HolidayCalendar::UsFederal;
         // Wed 2026-11-25 + 4 business days: Thu 26 is Thanksgiving → Fri 27, Mon 30, Tue Dec 1, Wed Dec 2.
         assert_eq!(c.nth_business_day_after(ymd(2026, 11, 25), 4), ymd(2026, 12, 2));
+        // Same business day: a Saturday rolls to Monday; a Wednesday stays.
+        assert_eq!(c.nth_business_day_after(ymd(2026, 3, 7), 0), ymd(2026, 3, 9));
+        assert_eq!(c.nth_business_day_after(ymd(2026, 3, 4), 0), ymd(2026, 3, 4));
         // Friday + 1 → Monday.
         assert_eq!(c.nth_business_day_after(ymd(2026, 3, 6), 1), ymd(2026, 3, 9));
         // A Saturday start counts from the Monday.

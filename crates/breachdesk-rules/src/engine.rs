@@ -5,7 +5,7 @@ use crate::calendar::HolidayCalendar;
 use crate::clock;
 use crate::facts::{Facts, GdprRole, HipaaRole};
 use crate::jurisdiction::{GDPR_COUNTRIES, US_JURISDICTIONS};
-use crate::schema::{parse_cutoff, Confidence, Deadline, Obligation, Recipient, Regime, Relation, RuleFile, RuleSet, Scope, Version};
+use crate::schema::{parse_cutoff, Confidence, Deadline, Obligation, Recipient, Regime, Relation, RuleFile, RuleSet, Scope, Trigger, Version};
 use crate::time::to_local_rfc3339;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -109,25 +109,30 @@ fn show(t: DateTime<Utc>, zone: Tz) -> String {
     t.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S %Z").to_string()
 }
 
-struct Due {
-    kind: Kind,
-    at: Option<DateTime<Utc>>,
-    why: String,
+pub(crate) struct Due {
+    pub(crate) kind: Kind,
+    pub(crate) at: Option<DateTime<Utc>>,
+    pub(crate) why: String,
     day_clock: bool,
 }
 
 fn compute_due(v: &Version, f: &Facts, rules: &RuleSet) -> Due {
+    due_for(&v.deadline, v.trigger, f, rules)
+}
+
+/// When `deadline`, started by `trigger`, falls due for these facts, and why.
+pub(crate) fn due_for(deadline: &Deadline, trigger: Trigger, f: &Facts, rules: &RuleSet) -> Due {
     let zone = f.zone;
-    let trig = f.trigger(v.trigger);
+    let trig = f.trigger(trigger);
     let (t, tname) = match trig {
         Some(x) => x,
         None => {
-            let kind = if matches!(v.deadline, Deadline::Asap) { Kind::Asap } else { Kind::Deadline };
-            return Due { kind, at: None, why: format!("The clock starts at {}, which has not been recorded yet.", v.trigger.field()), day_clock: false };
+            let kind = if matches!(deadline, Deadline::Asap) { Kind::Asap } else { Kind::Deadline };
+            return Due { kind, at: None, why: format!("The clock starts at {}, which has not been recorded yet.", trigger.field()), day_clock: false };
         }
     };
     let started = format!("Clock starts at {tname} = {}. ", show(t, zone));
-    match &v.deadline {
+    match deadline {
         Deadline::CalendarDays { days } => {
             let at = clock::calendar_days(t, zone, *days);
             Due {
@@ -147,6 +152,20 @@ fn compute_due(v: &Version, f: &Facts, rules: &RuleSet) -> Due {
             let cut = cutoff.as_deref().and_then(|c| parse_cutoff(c).ok()).unwrap_or_else(clock::end_of_local_day);
             let at = clock::business_days(t, cz, cal, *days, cut);
             let cut_text = if cut == clock::end_of_local_day() { "the end of that day".to_owned() } else { format!("{} {}", cut.format("%H:%M"), cz.name()) };
+            if *days == 0 {
+                return Due {
+                    kind: Kind::Deadline,
+                    at: Some(at),
+                    why: format!(
+                        "{started}Same business day: the {} date {} if it is a business day, else the next one (weekends and {} holidays skipped) → {}, due at {cut_text}.",
+                        cz.name(),
+                        clock::local_date(t, cz),
+                        cal.name(),
+                        clock::local_date(at, cz)
+                    ),
+                    day_clock: true,
+                };
+            }
             Due {
                 kind: Kind::Deadline,
                 at: Some(at),

@@ -25,6 +25,11 @@ MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR
 SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC \
 VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
+/// Every ISO 3166-1 alpha-2 country code.
+pub fn countries() -> impl Iterator<Item = &'static str> {
+    ISO_3166_1.split_whitespace()
+}
+
 #[must_use]
 pub fn is_us(code: &str) -> bool {
     US_JURISDICTIONS.contains(&code)

@@ -7,6 +7,7 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod custom;
 pub mod engine;
 pub mod facts;
 pub mod jurisdiction;

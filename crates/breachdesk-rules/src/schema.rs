@@ -50,6 +50,10 @@ pub enum Recipient {
     CoveredEntity,
     Controller,
     Csirt,
+    /// Contractual and governance counterparties (user-defined obligations only).
+    Insurer,
+    Investors,
+    Board,
     Other,
 }
 
@@ -253,7 +257,7 @@ pub struct LoadError {
     pub message: String,
 }
 
-pub(crate) const RECOGNISED_DATA_TYPES: [&str; 17] = [
+pub const RECOGNISED_DATA_TYPES: [&str; 17] = [
     "name", "address", "email", "phone", "dob", "ssn", "tax_id", "drivers_license", "passport", "financial_account",
     "payment_card", "username_password", "medical", "health_insurance", "biometric", "genetic", "precise_location",
 ];

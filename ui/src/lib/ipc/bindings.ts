@@ -91,7 +91,15 @@ export type AuditReport = { rows_checked: number,
  */
 head_hash: string | null, broken: AuditBreak | null, };
 
-export type Vocabulary = { severities: Array<string>, severity_rule: string, statuses: Array<string>, timeline_kinds: Array<string>, role_names: Array<string>, };
+export type Vocabulary = { severities: Array<string>, severity_rule: string, statuses: Array<string>, timeline_kinds: Array<string>, role_names: Array<string>, 
+/**
+ * The facts editor's vocabularies.
+ */
+data_types: Array<string>, us_jurisdictions: Array<string>, countries: Array<string>, 
+/**
+ * What a user-defined obligation may name.
+ */
+custom_recipients: Array<string>, custom_triggers: Array<string>, custom_clocks: Array<string>, };
 
 export type IncidentFacts = { materiality_determined_at: string | null, 
 /**
@@ -139,7 +147,11 @@ frozen_at: string | null, rule_version: string, citation: string, source_url: st
 /**
  * high | medium | low
  */
-confidence: string, explanation: string, channel: string | null, address: string | null, owner_role: string, owner_name: string | null, decision: Decision | null, filings: Array<Filing>, };
+confidence: string, explanation: string, channel: string | null, address: string | null, owner_role: string, owner_name: string | null, 
+/**
+ * For user-defined obligations (regime CONTRACT): the user's label.
+ */
+label: string | null, decision: Decision | null, filings: Array<Filing>, };
 
 export type ObligationChange = { 
 /**
@@ -154,3 +166,83 @@ export type DecisionInput = {
 decision: string, rationale: string, approved_by: string, };
 
 export type FilingInput = { sent_at: string, channel: string | null, reference: string | null, note: string | null, };
+
+export type FactsDraft = { facts: IncidentFacts, 
+/**
+ * Changes to the incident's own fields (timestamps, zone); null leaves them as they are.
+ */
+patch: IncidentPatch | null, };
+
+export type ComputedView = { regime: string, jurisdiction: string, recipient: string, kind: string, due: string | null, rule_id: string, citation: string, confidence: string, explanation: string, };
+
+export type FactsPreview = { changes: Array<ObligationChange>, obligations: Array<ComputedView>, };
+
+export type NewCustomObligation = { 
+/**
+ * What it is, e.g. "Acme Health BAA — notify covered entity".
+ */
+label: string, 
+/**
+ * covered_entity | controller | insurer | investors | board | individuals | other
+ */
+recipient: string, 
+/**
+ * detected_at | discovered_at | aware_at | determined_at
+ */
+trigger: string, 
+/**
+ * calendar_days | hours | business_days | same_business_day | asap
+ */
+clock: string, 
+/**
+ * Days or hours; null for same_business_day and asap.
+ */
+amount: number | null, 
+/**
+ * The source of the duty: contract and clause, policy, resolution.
+ */
+reference: string | null, channel: string | null, address: string | null, };
+
+export type CustomObligation = { id: string, 
+/**
+ * The id its obligation row carries (`CONTRACT-…`).
+ */
+rule_id: string, label: string, recipient: string, trigger: string, clock: string, amount: number | null, reference: string | null, channel: string | null, address: string | null, owner_role: string, created_at: string, created_by: string, retired_at: string | null, retired_by: string | null, retire_reason: string | null, };
+
+export type InternalClockSettings = { 
+/**
+ * Minutes from detection for the incident commander to acknowledge.
+ */
+ack_minutes: { [key in string]?: number }, 
+/**
+ * Minutes between status updates while the incident is open (null: no cadence).
+ */
+status_update_minutes: { [key in string]?: number | null }, 
+/**
+ * Business days after close for the post-mortem.
+ */
+postmortem_business_days: number, };
+
+export type InternalClock = { 
+/**
+ * ack | status_update | postmortem
+ */
+id: string, name: string, 
+/**
+ * RFC 3339 in the incident's zone.
+ */
+due: string | null, seconds_left: number | null, status: ObligationStatus, done_at: string | null, owner_role: string, explanation: string, };
+
+export type Reminder = { 
+/**
+ * The clock: an obligation id, or `internal:<incident id>:<clock>`.
+ */
+key: string, incident_id: string, human_id: string, 
+/**
+ * 7d | 24h | 4h | 1h | passed
+ */
+stage: string, 
+/**
+ * RFC 3339 in the incident's zone.
+ */
+due: string, title: string, body: string, };

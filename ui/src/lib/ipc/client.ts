@@ -4,7 +4,19 @@ import { invoke } from '@tauri-apps/api/core';
 import type {
   AppStatus,
   AuditReport,
+  CustomObligation,
+  DecisionInput,
+  FactsDraft,
+  FactsPreview,
+  FilingInput,
   Incident,
+  IncidentFacts,
+  InternalClock,
+  InternalClockSettings,
+  NewCustomObligation,
+  Obligation,
+  ObligationChange,
+  Reminder,
   IncidentDetail,
   IncidentPatch,
   NewIncident,
@@ -35,7 +47,33 @@ export const api = {
   addTimelineEntry: (incidentId: string, input: NewTimelineEntry) =>
     call<TimelineEntry>('add_timeline_entry', { incidentId, input }),
   verifyAudit: () => call<AuditReport>('verify_audit'),
+  getFacts: (id: string) => call<IncidentFacts>('get_facts', { id }),
+  /** What a draft would change; writes nothing (facts editor preview and what-if sandbox). */
+  previewDraft: (id: string, draft: FactsDraft) => call<FactsPreview>('preview_draft', { id, draft }),
+  saveDraft: (id: string, draft: FactsDraft) => call<ObligationChange[]>('save_draft', { id, draft }),
+  listObligations: (id: string) => call<Obligation[]>('list_obligations', { id }),
+  decideObligation: (incidentId: string, obligationId: string, input: DecisionInput) =>
+    call<Obligation>('decide_obligation', { incidentId, obligationId, input }),
+  recordFiling: (incidentId: string, obligationId: string, input: FilingInput) =>
+    call<Obligation>('record_filing', { incidentId, obligationId, input }),
+  listCustomObligations: (id: string) => call<CustomObligation[]>('list_custom_obligations', { id }),
+  addCustomObligation: (incidentId: string, input: NewCustomObligation) =>
+    call<CustomObligation>('add_custom_obligation', { incidentId, input }),
+  retireCustomObligation: (incidentId: string, customId: string, reason: string) =>
+    call<CustomObligation>('retire_custom_obligation', { incidentId, customId, reason }),
+  internalClocks: (id: string) => call<InternalClock[]>('internal_clocks', { id }),
+  getClockSettings: () => call<InternalClockSettings>('get_clock_settings'),
+  setClockSettings: (settings: InternalClockSettings) => call<InternalClockSettings>('set_clock_settings', { settings }),
+  reminderLog: () => call<Reminder[]>('reminder_log'),
+  /** Saves the open deadlines as an .ics file; resolves to its path. */
+  exportIcs: (id: string) => call<string>('export_ics', { id }),
 };
+
+/** Subscribes to reminders pushed by the backend; returns the unsubscribe function. */
+export async function onReminders(handler: (r: Reminder[]) => void): Promise<() => void> {
+  const { listen } = await import('@tauri-apps/api/event');
+  return listen<Reminder[]>('reminders', (e) => handler(e.payload));
+}
 
 /** Everything a change to an incident leaves alone; spread a few fields over it. */
 export const emptyPatch: IncidentPatch = {
