@@ -222,7 +222,9 @@ fn export_dir(app: &AppHandle) -> CmdResult<PathBuf> {
 /// Writes `bytes` to `dir/name` through a temporary file in the same folder, so a reader never
 /// sees half a file.
 fn write_export(dir: &Path, name: &str, bytes: &[u8]) -> CmdResult<String> {
-    let io = |path: &Path| move |source: std::io::Error| err(&Error::Io { path: path.to_owned(), source });
+    fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ErrorBody + '_ {
+        move |source| err(&Error::Io { path: path.to_owned(), source })
+    }
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let target = dir.join(name);
     let tmp = dir.join(format!(".{name}.partial"));

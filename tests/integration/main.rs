@@ -4,6 +4,7 @@
 mod audit;
 mod cli;
 mod clocks;
+mod cockpit;
 mod crosscheck;
 mod encryption;
 mod keys;

@@ -132,6 +132,44 @@ enum ObligationsCmd {
         #[arg(long)]
         approved_by: String,
     },
+    /// Add a user-defined obligation (contract, insurer, investors, board) with the same clock arithmetic.
+    Add {
+        incident: String,
+        /// What it is, e.g. "Acme Health BAA".
+        #[arg(long)]
+        label: String,
+        /// covered_entity, controller, insurer, investors, board, individuals, other.
+        #[arg(long)]
+        recipient: String,
+        /// Which timestamp starts the clock: detected_at, discovered_at, aware_at, determined_at.
+        #[arg(long, default_value = "discovered_at")]
+        trigger: String,
+        /// calendar_days, hours, business_days, same_business_day, asap.
+        #[arg(long)]
+        clock: String,
+        /// Days or hours (not for same_business_day or asap).
+        #[arg(long)]
+        amount: Option<u32>,
+        /// The source of the duty: contract and clause, policy, resolution.
+        #[arg(long)]
+        reference: Option<String>,
+        #[arg(long)]
+        channel: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+    },
+    /// Retire a user-defined obligation (its obligation row is kept, out of scope).
+    Retire {
+        incident: String,
+        /// The user-defined obligation's id or its CONTRACT-… rule id.
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// List the user-defined obligations, retired ones included.
+    Custom { incident: String },
+    /// The team's internal clocks (acknowledge, status updates, post-mortem).
+    Internal { incident: String },
     /// Record a notice as sent (freezes the obligation's due time).
     File {
         incident: String,
@@ -281,6 +319,11 @@ enum KeyCmd {
 enum ConfigCmd {
     /// Set the user name recorded as the default actor.
     UserName { name: String },
+    /// Show the internal clock targets by severity, or set them from a JSON file (--set FILE).
+    Clocks {
+        #[arg(long)]
+        set: Option<PathBuf>,
+    },
 }
 
 /// A failure: user errors exit 1, internal ones 2.
@@ -392,6 +435,27 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let o = bd.decide_obligation(&ctx(cli, &bd)?, incident, obligation, &input)?;
             output::obligations(cli.json, &[o])
         }
+        Command::Obligations(ObligationsCmd::Add { incident, label, recipient, trigger, clock, amount, reference, channel, address }) => {
+            let input = breachdesk_core::custom::NewCustomObligation {
+                label: label.clone(),
+                recipient: recipient.clone(),
+                trigger: trigger.clone(),
+                clock: clock.clone(),
+                amount: *amount,
+                reference: reference.clone(),
+                channel: channel.clone(),
+                address: address.clone(),
+            };
+            let c = bd.add_custom_obligation(&ctx(cli, &bd)?, incident, &input)?;
+            let o: Vec<_> = bd.obligations(incident, now())?.into_iter().filter(|o| o.rule_id == c.rule_id).collect();
+            output::obligations(cli.json, &o)
+        }
+        Command::Obligations(ObligationsCmd::Retire { incident, id, reason }) => {
+            let c = bd.retire_custom_obligation(&ctx(cli, &bd)?, incident, id, reason)?;
+            output::customs(cli.json, &[c])
+        }
+        Command::Obligations(ObligationsCmd::Custom { incident }) => output::customs(cli.json, &bd.custom_obligations(incident)?),
+        Command::Obligations(ObligationsCmd::Internal { incident }) => output::internal(cli.json, &bd.internal_clocks(incident, now())?),
         Command::Obligations(ObligationsCmd::File { incident, obligation, sent_at, channel, reference, note }) => {
             let input = breachdesk_core::obligations::FilingInput { sent_at: sent_at.clone(), channel: channel.clone(), reference: reference.clone(), note: note.clone() };
             let o = bd.record_filing(&ctx(cli, &bd)?, incident, obligation, &input)?;
@@ -452,6 +516,13 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 ModeArg::Passphrase => "The database key is now protected by your passphrase; it was removed from the keyring.",
             };
             output::done(cli.json, "mode_changed", what)
+        }
+        Command::Config(ConfigCmd::Clocks { set: None }) => output::json_value(&bd.internal_clock_settings()?),
+        Command::Config(ConfigCmd::Clocks { set: Some(path) }) => {
+            let text = std::fs::read_to_string(path).map_err(|source| Failure(Error::Io { path: path.clone(), source }))?;
+            let settings: breachdesk_core::internal::InternalClockSettings = serde_json::from_str(&text)
+                .map_err(|e| Failure(Error::Validation { field: path.display().to_string(), message: format!("not valid clock settings: {e}") }))?;
+            output::json_value(&bd.set_internal_clock_settings(&ctx(cli, &bd)?, &settings)?)
         }
         Command::Config(ConfigCmd::UserName { name }) => {
             let ctx = Ctx::new(cli.actor.as_deref().unwrap_or(name), now())?;

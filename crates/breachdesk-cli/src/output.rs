@@ -167,8 +167,36 @@ pub fn obligations(as_json: bool, list: &[breachdesk_core::obligations::Obligati
         let status = serde_json::to_value(o.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         let due = o.due.clone().unwrap_or_else(|| if o.kind == "asap" { "as soon as possible".into() } else { "—".into() });
         let conf = if o.confidence == "high" { String::new() } else { format!("  [{} confidence]", o.confidence) };
-        out!("{:<12} {:<26} {:<8} {:<6} {:<26} {}{}", status, due, o.regime, o.jurisdiction, o.recipient, o.citation, conf);
+        let place = o.label.clone().unwrap_or_else(|| o.jurisdiction.clone());
+        out!("{:<12} {:<26} {:<8} {:<6} {:<26} {}{}", status, due, o.regime, place, o.recipient, o.citation, conf);
         out!("{:<12} id {}  rule {}  owner {}", "", o.id, o.rule_id, o.owner_name.as_deref().unwrap_or(&o.owner_role));
+    }
+    Ok(())
+}
+
+pub fn customs(as_json: bool, list: &[breachdesk_core::custom::CustomObligation]) -> Result<(), Failure> {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        out!("No user-defined obligations: add one with `breachdesk obligations add`.");
+    }
+    for c in list {
+        let clock = c.amount.map_or_else(|| c.clock.replace('_', " "), |n| format!("{n} {}", c.clock.replace('_', " ")));
+        let state = c.retired_at.as_ref().map_or_else(String::new, |t| format!("  RETIRED {t}: {}", c.retire_reason.as_deref().unwrap_or("")));
+        out!("{:<22} {:<40} {:<16} {} from {}{}", c.rule_id, c.label, c.recipient, clock, c.trigger, state);
+    }
+    Ok(())
+}
+
+pub fn internal(as_json: bool, list: &[breachdesk_core::internal::InternalClock]) -> Result<(), Failure> {
+    if as_json {
+        return json(&list);
+    }
+    for c in list {
+        let status = serde_json::to_value(c.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        out!("{:<12} {:<26} {}", status, c.due.as_deref().unwrap_or("—"), c.name);
+        out!("{:<12} {}", "", c.explanation);
     }
     Ok(())
 }
