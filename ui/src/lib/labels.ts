@@ -14,3 +14,109 @@ export const ROLE_NAMES = [
   'engineering_responder',
   'executive_sponsor',
 ] as const;
+
+/** A sentence starts with a capital: "attorney general" → "Attorney general". */
+export function sentenceCase(text: string): string {
+  return text.length > 0 ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}
+
+const RECIPIENT_WORDS: Record<string, string> = {
+  individuals: 'affected individuals',
+  hhs: 'HHS (OCR)',
+  media: 'media',
+  attorney_general: 'attorney general',
+  state_regulator: 'state regulator',
+  consumer_reporting_agencies: 'consumer reporting agencies',
+  supervisory_authority: 'supervisory authority',
+  sec: 'SEC (Form 8-K)',
+  ftc: 'FTC',
+  covered_entity: 'covered entity',
+  controller: 'controller',
+  csirt: 'CSIRT',
+  insurer: 'insurer',
+  investors: 'investors',
+  board: 'board',
+  other: 'other party',
+};
+
+/** Who an obligation is owed to, in words to use inside a sentence ("attorney general"). */
+export function recipientWords(recipient: string): string {
+  return RECIPIENT_WORDS[recipient] ?? recipient.replace(/_/g, ' ');
+}
+
+const RECIPIENT_SHORT: Record<string, string> = {
+  individuals: 'individuals',
+  hhs: 'HHS',
+  attorney_general: 'AG',
+  state_regulator: 'regulator',
+  consumer_reporting_agencies: 'CRAs',
+  supervisory_authority: 'SA',
+  sec: 'SEC',
+  ftc: 'FTC',
+  covered_entity: 'covered entity',
+  csirt: 'CSIRT',
+};
+
+/** A compact form for tight places (chart labels): "AG", "SA", "HHS". */
+export function recipientShort(recipient: string): string {
+  return RECIPIENT_SHORT[recipient] ?? recipientWords(recipient);
+}
+
+const DATA_TYPES: Record<string, string> = {
+  name: 'Name',
+  address: 'Postal address',
+  email: 'Email address',
+  phone: 'Phone number',
+  dob: 'Date of birth',
+  ssn: 'Social Security number',
+  tax_id: 'Tax ID',
+  drivers_license: 'Driver’s licence / state ID',
+  passport: 'Passport number',
+  financial_account: 'Financial account number',
+  payment_card: 'Payment card number',
+  username_password: 'Username with password',
+  medical: 'Medical information',
+  health_insurance: 'Health insurance information',
+  biometric: 'Biometric data',
+  genetic: 'Genetic data',
+  precise_location: 'Precise geolocation',
+};
+
+/** "ssn" → "Social Security number". */
+export function dataTypeLabel(t: string): string {
+  return DATA_TYPES[t] ?? humanise(t);
+}
+
+const CONFIDENCE: Record<string, string> = {
+  high: 'High confidence',
+  medium: 'Medium confidence',
+  low: 'Low confidence',
+};
+
+export function confidenceLabel(c: string): string {
+  return CONFIDENCE[c] ?? humanise(c);
+}
+
+const TRIGGERS: Record<string, string> = {
+  detected_at: 'detection',
+  discovered_at: 'discovery',
+  aware_at: 'awareness (GDPR)',
+  determined_at: 'determination',
+};
+
+/** The timestamp a clock starts from, in words: "discovery". */
+export function triggerWords(t: string): string {
+  return TRIGGERS[t] ?? t.replace(/_/g, ' ');
+}
+
+const CLOCKS: Record<string, string> = {
+  calendar_days: 'calendar days',
+  hours: 'hours',
+  business_days: 'business days',
+  same_business_day: 'same business day',
+  asap: 'as soon as possible',
+};
+
+export function clockWords(c: string): string {
+  return CLOCKS[c] ?? c.replace(/_/g, ' ');
+}

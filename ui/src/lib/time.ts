@@ -115,3 +115,120 @@ export const COMMON_ZONES = [
   'Australia/Perth',
   'Pacific/Auckland',
 ];
+
+// ---- Zone-aware helpers for deadlines (the cockpit, the chart, the facts editor) -------------
+
+export type Wall = { year: number; month: number; day: number; hour: number; minute: number; second: number };
+
+const wallFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A zone the engine knows, or UTC (so a bad zone never breaks a page). */
+function safeZone(zone: string): string {
+  return isKnownZone(zone) ? zone.trim() : 'UTC';
+}
+
+function wallFormat(zone: string): Intl.DateTimeFormat {
+  let f = wallFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+    });
+    wallFormats.set(zone, f);
+  }
+  return f;
+}
+
+/** The wall-clock reading in `zone` at instant `ms`. */
+export function wallClock(ms: number, zone: string): Wall {
+  const parts = wallFormat(safeZone(zone)).formatToParts(new Date(ms));
+  const n = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? '0');
+  return { year: n('year'), month: n('month'), day: n('day'), hour: n('hour') % 24, minute: n('minute'), second: n('second') };
+}
+
+/** How far `zone` is ahead of UTC at instant `ms`, in milliseconds. */
+export function zoneOffsetMs(ms: number, zone: string): number {
+  const w = wallClock(ms, zone);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant at which `zone` reads the given wall time (the later reading wins in a DST gap). */
+export function instantAt(year: number, month: number, day: number, hour: number, minute: number, zone: string): number {
+  const guess = Date.UTC(year, month - 1, day, hour, minute);
+  const first = guess - zoneOffsetMs(guess, zone);
+  return guess - zoneOffsetMs(first, zone);
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * An RFC 3339 instant as "YYYY-MM-DDTHH:MM" in `zone`, as a datetime-local input holds it;
+ * "" for null or an unreadable value.
+ */
+export function toLocalInput(ts: string | null | undefined, zone: string): string {
+  if (!ts) return '';
+  const ms = instant(ts);
+  if (Number.isNaN(ms)) return '';
+  const w = wallClock(ms, zone);
+  return `${w.year}-${pad2(w.month)}-${pad2(w.day)}T${pad2(w.hour)}:${pad2(w.minute)}`;
+}
+
+/**
+ * The zone's short name at an instant: "EST", "CEST", "BST"; the UTC offset ("UTC+09:00") where
+ * the zone has no common abbreviation.
+ */
+export function zoneAbbreviation(zone: string, ms: number): string {
+  const z = safeZone(zone);
+  const short = (locale: string) =>
+    new Intl.DateTimeFormat(locale, { timeZone: z, timeZoneName: 'short' }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  for (const locale of ['en-US', 'en-GB']) {
+    const name = short(locale);
+    if (name !== '' && !/^(GMT|UTC)[+\u2212-]/.test(name)) return name;
+  }
+  const off = Math.round(zoneOffsetMs(ms, z) / 60000);
+  if (off === 0) return 'UTC';
+  const a = Math.abs(off);
+  return `UTC${off < 0 ? '\u2212' : '+'}${pad2(Math.floor(a / 60))}:${pad2(a % 60)}`;
+}
+
+export type DueParts = { date: string; time: string; zone: string };
+
+/** A deadline as the wall time it carries plus the zone's abbreviation: "4 Mar 2026", "09:00", "EST". */
+export function dueParts(ts: string, zone: string): DueParts | null {
+  const p = whenParts(ts);
+  if (!p) return null;
+  return { date: p.date, time: p.time, zone: zoneAbbreviation(zone, instant(ts)) };
+}
+
+/** "4 Mar 2026, 09:00 EST"; the input unchanged if it is not a timestamp. */
+export function formatDue(ts: string, zone: string): string {
+  const p = dueParts(ts, zone);
+  return p ? `${p.date}, ${p.time} ${p.zone}` : ts;
+}
+
+const EMBEDDED_TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/gi;
+
+/**
+ * Rewrites the RFC 3339 timestamps quoted in a backend message as wall times: with the zone's
+ * abbreviation when `zone` is given, else with the UTC offset.
+ */
+export function withWallTimes(text: string, zone?: string): string {
+  return text.replace(EMBEDDED_TIMESTAMP, (ts) => {
+    if (zone) return formatDue(ts, zone);
+    const p = whenParts(ts);
+    return p ? `${p.date}, ${p.time} ${p.offset}` : ts;
+  });
+}
+
+/** An instant (ms) as the wall time in `zone`: "4 Mar 2026, 09:00 EST". */
+export function formatInstant(ms: number, zone: string): string {
+  const w = wallClock(ms, zone);
+  return `${w.day} ${MONTHS[w.month - 1] ?? ''} ${w.year}, ${pad2(w.hour)}:${pad2(w.minute)} ${zoneAbbreviation(zone, ms)}`;
+}

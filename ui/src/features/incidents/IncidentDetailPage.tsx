@@ -1,13 +1,19 @@
-import { useCallback } from 'react';
-import type { Incident } from '../../lib/ipc/bindings';
+import { useCallback, useState } from 'react';
+import type { Incident, ObligationChange } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
 import { useLoad } from '../../lib/useLoad';
 import { PageHeader } from '../../components/PageHeader';
 import { Button } from '../../components/Button';
+import { Banner } from '../../components/Banner';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { SeverityBadge, StatusPill } from '../../components/Badges';
 import { Card } from '../../components/Card';
+import { TabList, TabPanel, type TabDef } from '../../components/Tabs';
 import { Timeline } from '../timeline/Timeline';
+import { ObligationsTab } from '../obligations/ObligationsTab';
+import { FactsEditor } from '../facts/FactsEditor';
+import { ChangeList } from '../facts/ChangeList';
+import { WhatIf } from '../whatif/WhatIf';
 import type { Navigate } from '../shell/routes';
 import { StatusControl } from './StatusControl';
 import { LegalTimestampsCard } from './LegalTimestampsCard';
@@ -16,10 +22,31 @@ import { RecordCard } from './RecordCard';
 
 type Props = { id: string; navigate: Navigate };
 
-/** One incident: header with status control, timeline on the left, facts on the right. */
+type Tab = 'obligations' | 'facts' | 'whatif' | 'timeline';
+
+const TABS: TabDef<Tab>[] = [
+  { key: 'obligations', label: 'Obligations' },
+  { key: 'facts', label: 'Facts' },
+  { key: 'whatif', label: 'What-if' },
+  { key: 'timeline', label: 'Timeline' },
+];
+
+/** One incident: header with status control, then tabs for the cockpit, facts, what-if and timeline. */
 export function IncidentDetailPage({ id, navigate }: Props) {
   const fetch = useCallback(() => api.getIncident(id), [id]);
   const load = useLoad(fetch);
+  const [tab, setTab] = useState<Tab>('obligations');
+  // Editors keep their unsaved state while another tab is shown; they mount on first visit.
+  const [visited, setVisited] = useState<ReadonlySet<Tab>>(() => new Set<Tab>(['obligations']));
+  // A new key gives the facts editor and the sandbox the stored facts again after a save.
+  const [factsKey, setFactsKey] = useState(0);
+  const [saved, setSaved] = useState<ObligationChange[] | null>(null);
+
+  const select = useCallback((t: Tab) => {
+    setTab(t);
+    setVisited((v) => (v.has(t) ? v : new Set(v).add(t)));
+  }, []);
+
   const back = (
     <button type="button" className="btn btn--link btn--sm back-link" onClick={() => navigate({ page: 'list' })} data-testid="back-to-list">
       ← Incidents
@@ -52,6 +79,14 @@ export function IncidentDetailPage({ id, navigate }: Props) {
   }
 
   const { incident, timeline } = load.data;
+  const factsSaved = async (changes: ObligationChange[]) => {
+    await load.reload();
+    setSaved(changes);
+    setFactsKey((k) => k + 1);
+    setVisited(new Set<Tab>(['obligations']));
+    setTab('obligations');
+  };
+
   return (
     <div className="page" data-testid="incident-detail" data-id={incident.id}>
       <PageHeader
@@ -62,21 +97,56 @@ export function IncidentDetailPage({ id, navigate }: Props) {
         actions={<StatusControl incident={incident} onChanged={load.reload} />}
       />
       {load.error && <ErrorBanner error={load.error} testId="detail-error" />}
-      <div className="detail-grid">
-        <div className="detail-grid__main stack">
-          {incident.summary && (
-            <Card title="Summary">
-              <p className="prose">{incident.summary}</p>
-            </Card>
-          )}
-          <Timeline incident={incident} entries={timeline} onChanged={load.reload} />
+      <TabList id="incident" label="Incident views" tabs={TABS} active={tab} onSelect={select} />
+
+      {saved && (
+        <div className="saved-banner">
+          <Banner
+            tone="success"
+            testId="facts-saved"
+            action={
+              <Button size="sm" variant="ghost" onClick={() => setSaved(null)} aria-label="Dismiss">
+                Dismiss
+              </Button>
+            }
+          >
+            <p className="saved-banner__title">
+              Facts saved.{' '}
+              {saved.length === 0 ? 'The obligations did not change.' : `${saved.length} ${saved.length === 1 ? 'change' : 'changes'} to the obligations:`}
+            </p>
+            {saved.length > 0 && <ChangeList changes={saved} zone={incident.timezone} itemTestId="saved-change" />}
+          </Banner>
         </div>
-        <div className="detail-grid__side stack">
-          <LegalTimestampsCard incident={incident} />
-          <PeopleCard roles={incident.roles} />
-          <RecordCard incident={incident} />
-        </div>
-      </div>
+      )}
+
+      <TabPanel id="incident" tab="obligations" active={tab === 'obligations'}>
+        {tab === 'obligations' && <ObligationsTab incident={incident} onEditFacts={() => select('facts')} />}
+      </TabPanel>
+      <TabPanel id="incident" tab="facts" active={tab === 'facts'}>
+        {visited.has('facts') && <FactsEditor key={factsKey} incident={incident} onSaved={factsSaved} />}
+      </TabPanel>
+      <TabPanel id="incident" tab="whatif" active={tab === 'whatif'}>
+        {visited.has('whatif') && <WhatIf key={factsKey} incident={incident} />}
+      </TabPanel>
+      <TabPanel id="incident" tab="timeline" active={tab === 'timeline'}>
+        {visited.has('timeline') && (
+          <div className="detail-grid">
+            <div className="detail-grid__main stack">
+              {incident.summary && (
+                <Card title="Summary">
+                  <p className="prose">{incident.summary}</p>
+                </Card>
+              )}
+              <Timeline incident={incident} entries={timeline} onChanged={load.reload} />
+            </div>
+            <div className="detail-grid__side stack">
+              <LegalTimestampsCard incident={incident} />
+              <PeopleCard roles={incident.roles} />
+              <RecordCard incident={incident} />
+            </div>
+          </div>
+        )}
+      </TabPanel>
     </div>
   );
 }

@@ -7,9 +7,12 @@ import { Button } from '../../components/Button';
 import { IncidentList } from '../incidents/IncidentList';
 import { IncidentForm } from '../incidents/IncidentForm';
 import { IncidentDetailPage } from '../incidents/IncidentDetailPage';
+import { SettingsPage } from '../settings/SettingsPage';
 import { SessionContext, type Session } from './session';
 import type { Route } from './routes';
 import { Sidebar } from './Sidebar';
+import { ReminderBell, ReminderPanel, ReminderToasts } from './Reminders';
+import { useReminders } from './useReminders';
 
 /** The unlocked app: sidebar plus the current page. */
 export function AppShell({ status }: { status: AppStatus }) {
@@ -28,6 +31,25 @@ export function AppShell({ status }: { status: AppStatus }) {
     document.querySelector('.main')?.scrollTo({ top: 0 });
   }, []);
 
+  const reminders = useReminders();
+  const [panelOpen, setPanelOpen] = useState(false);
+  const { markSeen } = reminders;
+  const togglePanel = useCallback(() => {
+    setPanelOpen((o) => !o);
+    markSeen();
+  }, [markSeen]);
+  const closePanel = useCallback(() => {
+    setPanelOpen(false);
+    markSeen();
+  }, [markSeen]);
+  const openIncident = useCallback(
+    (id: string) => {
+      setPanelOpen(false);
+      navigate({ page: 'detail', id });
+    },
+    [navigate],
+  );
+
   const session = useMemo<Session | null>(
     () => (vocabulary ? { userName: status.user_name, dataDir: status.dir.data_dir, vocabulary } : null),
     [vocabulary, status.user_name, status.dir.data_dir],
@@ -35,7 +57,16 @@ export function AppShell({ status }: { status: AppStatus }) {
 
   return (
     <div className="shell">
-      <Sidebar userName={status.user_name} dataDir={status.dir.data_dir} onIncidents={() => navigate({ page: 'list' })} />
+      <Sidebar
+        userName={status.user_name}
+        dataDir={status.dir.data_dir}
+        route={route}
+        onIncidents={() => navigate({ page: 'list' })}
+        onSettings={() => navigate({ page: 'settings' })}
+        reminders={<ReminderBell count={reminders.list.length} unseen={reminders.unseen} open={panelOpen} onToggle={togglePanel} />}
+      />
+      {panelOpen && <ReminderPanel reminders={reminders.list} listenError={reminders.listenError} onClose={closePanel} onOpen={openIncident} />}
+      <ReminderToasts toasts={reminders.toasts} onDismiss={reminders.dismiss} onOpen={openIncident} />
       <main className="main">
         {error && (
           <ErrorBanner
@@ -65,5 +96,7 @@ function Page({ route, navigate }: { route: Route; navigate: (to: Route) => void
       return <IncidentForm navigate={navigate} />;
     case 'detail':
       return <IncidentDetailPage key={route.id} id={route.id} navigate={navigate} />;
+    case 'settings':
+      return <SettingsPage />;
   }
 }

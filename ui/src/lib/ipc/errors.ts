@@ -1,5 +1,5 @@
 import type { ErrorBody } from './bindings';
-import { whenParts } from '../time';
+import { withWallTimes } from '../time';
 
 function isErrorBody(e: unknown): e is ErrorBody {
   if (typeof e !== 'object' || e === null) return false;
@@ -16,8 +16,6 @@ export function toErrorBody(e: unknown): ErrorBody {
   return { code: 'internal', message: e instanceof Error ? e.message : String(e), field: null };
 }
 
-const EMBEDDED_TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/gi;
-
 /**
  * The text to show for an error. Validation messages from the backend read "field: what is
  * wrong"; under an input that already names the field, the prefix is dropped. RFC 3339
@@ -28,9 +26,6 @@ export function errorText(e: ErrorBody, { inline = false }: { inline?: boolean }
   if (inline && e.field !== null && text.startsWith(`${e.field}: `)) {
     text = text.slice(e.field.length + 2);
   }
-  text = text.replace(EMBEDDED_TIMESTAMP, (ts) => {
-    const p = whenParts(ts);
-    return p ? `${p.date}, ${p.time} ${p.offset}` : ts;
-  });
+  text = withWallTimes(text);
   return text.length > 0 ? text.charAt(0).toUpperCase() + text.slice(1) : e.code;
 }

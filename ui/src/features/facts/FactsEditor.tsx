@@ -1,0 +1,94 @@
+import { useCallback, useState } from 'react';
+import type { Incident, IncidentFacts, ObligationChange } from '../../lib/ipc/bindings';
+import { api } from '../../lib/ipc/client';
+import { toErrorBody } from '../../lib/ipc/errors';
+import { useLoad } from '../../lib/useLoad';
+import { Button } from '../../components/Button';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { ChangeList } from './ChangeList';
+import { FactsForm } from './FactsForm';
+import { useDraft } from './useDraft';
+
+type Props = { incident: Incident; onSaved: (changes: ObligationChange[]) => Promise<void> };
+
+/** Loads the stored facts, then the editor. */
+export function FactsEditor({ incident, onSaved }: Props) {
+  const id = incident.id;
+  const facts = useLoad(useCallback(() => api.getFacts(id), [id]));
+  if (!facts.data) {
+    return (
+      <div data-testid="facts-editor">
+        {facts.error ? (
+          <ErrorBanner
+            error={facts.error}
+            action={
+              <Button size="sm" onClick={() => void facts.reload()}>
+                Try again
+              </Button>
+            }
+          />
+        ) : (
+          <p className="muted" role="status">
+            Loading facts…
+          </p>
+        )}
+      </div>
+    );
+  }
+  return <LoadedEditor incident={incident} facts={facts.data} onSaved={onSaved} />;
+}
+
+/** Edits the facts; shows what the obligations would become before anything is saved. */
+function LoadedEditor({ incident, facts, onSaved }: { incident: Incident; facts: IncidentFacts; onSaved: Props['onSaved'] }) {
+  const d = useDraft(incident, facts);
+  const [busy, setBusy] = useState(false);
+
+  async function save() {
+    if (!d.draft) return;
+    setBusy(true);
+    try {
+      const changes = await api.saveDraft(incident.id, d.draft);
+      await onSaved(changes);
+    } catch (err) {
+      d.setSaveError(toErrorBody(err));
+      setBusy(false);
+    }
+  }
+
+  const changes = d.preview.preview?.changes ?? null;
+  const problems = Object.keys(d.errors).length > 0 || d.banner !== null;
+  return (
+    <div className="editor" data-testid="facts-editor">
+      <div className="editor__form">
+        <ErrorBanner error={d.banner} testId="facts-error" />
+        <FactsForm prefix="fact" incident={incident} vocabulary={d.vocabulary} options={d.options} values={d.values} errors={d.errors} onChange={d.change} />
+      </div>
+      <aside className="editor__side" aria-label="Effect on the obligations">
+        <div className="diff-panel" data-testid="facts-diff" data-pending={d.preview.pending || undefined}>
+          <div className="diff-panel__head">
+            <h3 className="diff-panel__title">Effect on the obligations</h3>
+            <span className="diff-panel__state" role="status">
+              {d.preview.pending ? 'Checking…' : problems ? 'Fix the marked fields' : d.dirty ? 'Not saved yet' : 'As stored'}
+            </span>
+          </div>
+          {problems && !d.preview.pending ? (
+            <p className="changes__none">The effect is shown once the marked fields are fixed.</p>
+          ) : changes === null ? (
+            <p className="changes__none">Working it out…</p>
+          ) : (
+            <ChangeList changes={changes} zone={incident.timezone} itemTestId="facts-change" />
+          )}
+          <p className="diff-panel__note">Nothing is saved until you press Save. Saving records the change in the timeline and the audit log.</p>
+          <div className="diff-panel__actions">
+            <Button variant="ghost" onClick={d.reset} disabled={!d.dirty || busy} testId="facts-reset">
+              Discard changes
+            </Button>
+            <Button variant="primary" onClick={save} busy={busy} disabled={!d.dirty || d.draft === null} testId="facts-save">
+              {busy ? 'Saving…' : 'Save facts'}
+            </Button>
+          </div>
+        </div>
+      </aside>
+    </div>
+  );
+}

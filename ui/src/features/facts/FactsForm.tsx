@@ -1,0 +1,218 @@
+import type { ReactNode } from 'react';
+import type { Incident, Vocabulary } from '../../lib/ipc/bindings';
+import type { JurisdictionOption } from '../../lib/jurisdictions';
+import { dataTypeLabel } from '../../lib/labels';
+import { formatDue } from '../../lib/time';
+import { Field } from '../../components/Field';
+import { LEGAL_TIMESTAMPS } from '../incidents/legal';
+import { AffectedTable } from './AffectedTable';
+import { PATCH_TIMES, type FactsValues, type Flag } from './draft';
+
+type Props = {
+  /** "fact" (the editor) or "whatif" (the sandbox): prefixes ids and test ids. */
+  prefix: 'fact' | 'whatif';
+  incident: Incident;
+  vocabulary: Vocabulary;
+  options: JurisdictionOption[];
+  values: FactsValues;
+  errors: Record<string, string>;
+  onChange: (update: (v: FactsValues) => FactsValues) => void;
+};
+
+const FLAG_TEXT: Record<Flag, { label: string; hint: string }> = {
+  high_risk: { label: 'High risk to individuals', hint: 'GDPR Art. 34: likely to result in a high risk to people’s rights and freedoms, so they must be told.' },
+  sec_registrant: { label: 'SEC registrant', hint: 'A public company: a material incident goes on Form 8-K Item 1.05 within 4 business days of the materiality determination.' },
+  nydfs_covered: { label: 'NYDFS-covered entity', hint: 'Licensed by the New York Department of Financial Services (23 NYCRR 500.17).' },
+  nis2_entity: { label: 'NIS2 essential or important entity', hint: 'EU: early warning to the CSIRT within 24 hours of awareness of a significant incident.' },
+  phr_vendor: { label: 'Vendor of personal health records', hint: 'FTC Health Breach Notification Rule (applies where HIPAA does not).' },
+};
+
+const HIPAA_ROLES = [
+  ['', 'Not a HIPAA covered entity or business associate'],
+  ['covered_entity', 'Covered entity'],
+  ['business_associate', 'Business associate'],
+] as const;
+
+const GDPR_ROLES = [
+  ['', 'Not applicable'],
+  ['controller', 'Controller'],
+  ['processor', 'Processor'],
+] as const;
+
+/** The controls of the facts editor and the what-if sandbox (state lives with the caller). */
+export function FactsForm({ prefix, incident, vocabulary, options, values, errors, onChange }: Props) {
+  const zone = incident.timezone;
+  const id = (name: string) => `${prefix}-${name}`;
+  const set = <K extends keyof FactsValues>(key: K, value: FactsValues[K]) => onChange((v) => ({ ...v, [key]: value }));
+  const field = (name: string) => ({ id: id(name), testId: id(name), errorTestId: `${id('error')}-${name}`, error: errors[name] });
+  // Discovery after detection needs a written reason (local times in one zone compare as text).
+  const detectedLocal = incident.detected_at.slice(0, 16);
+  const needsReason = values.discovered_at !== '' && values.discovered_at > detectedLocal;
+
+  return (
+    <div className="facts-form">
+      <Section title="Key times" lead={`Wall-clock times in ${zone}. Detected ${formatDue(incident.detected_at, zone)}.`}>
+        <div className="facts-form__grid">
+          {PATCH_TIMES.map((f) => {
+            const t = LEGAL_TIMESTAMPS.find((l) => l.field === f);
+            return (
+              <Field key={f} {...field(f)} label={t?.label ?? f} hint={t?.hint}>
+                {(p) => <input {...p} className="input input--datetime" type="datetime-local" value={values[f]} onChange={(e) => set(f, e.target.value)} />}
+              </Field>
+            );
+          })}
+          <Field {...field('materiality_determined_at')} label="Materiality determined (SEC)" hint="When the registrant determined the incident is material; the Form 8-K clock starts here.">
+            {(p) => (
+              <input {...p} className="input input--datetime" type="datetime-local" value={values.materiality_determined_at} onChange={(e) => set('materiality_determined_at', e.target.value)} />
+            )}
+          </Field>
+          {(needsReason || values.discovery_gap_reason !== '') && (
+            <Field
+              {...field('discovery_gap_reason')}
+              label="Why discovery came after detection"
+              hint="Required when discovery is later than detection: the legal clocks run from discovery."
+              required={needsReason}
+              className="span-all"
+            >
+              {(p) => <textarea {...p} className="input textarea" rows={2} value={values.discovery_gap_reason} onChange={(e) => set('discovery_gap_reason', e.target.value)} />}
+            </Field>
+          )}
+        </div>
+      </Section>
+
+      <Section title="Who you are">
+        <div className="facts-form__grid">
+          <Field {...field('hipaa_role')} label="HIPAA role">
+            {(p) => (
+              <select {...p} className="input select" value={values.hipaa_role} onChange={(e) => set('hipaa_role', e.target.value)}>
+                {HIPAA_ROLES.map(([v, label]) => (
+                  <option key={v} value={v}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field {...field('gdpr_role')} label="GDPR role">
+            {(p) => (
+              <select {...p} className="input select" value={values.gdpr_role} onChange={(e) => set('gdpr_role', e.target.value)}>
+                {GDPR_ROLES.map(([v, label]) => (
+                  <option key={v} value={v}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <div className="checks">
+          {(['phr_vendor', 'sec_registrant', 'nydfs_covered', 'nis2_entity'] as const).map((f) => (
+            <Check key={f} id={id(f)} label={FLAG_TEXT[f].label} hint={FLAG_TEXT[f].hint} checked={values[f]} error={errors[f]} onChange={(c) => set(f, c)} />
+          ))}
+        </div>
+      </Section>
+
+      <Section title="The breach">
+        <div className="checks checks--single">
+          <Check id={id('high_risk')} label={FLAG_TEXT.high_risk.label} hint={FLAG_TEXT.high_risk.hint} checked={values.high_risk} error={errors.high_risk} onChange={(c) => set('high_risk', c)} />
+        </div>
+        <fieldset className="dtypes" aria-describedby={errors.data_types ? id('data_types-error') : undefined} data-testid={id('data_types')}>
+          <legend className="field__label">Data involved</legend>
+          <div className="dtypes__grid">
+            {vocabulary.data_types.map((t) => {
+              const checked = values.data_types.includes(t);
+              return (
+                <label key={t} className={checked ? 'dtype dtype--on' : 'dtype'}>
+                  <input
+                    type="checkbox"
+                    id={id(`data_type-${t}`)}
+                    checked={checked}
+                    data-testid={id(`data_type-${t}`)}
+                    onChange={(e) => set('data_types', e.target.checked ? [...values.data_types, t] : values.data_types.filter((x) => x !== t))}
+                  />
+                  {dataTypeLabel(t)}
+                </label>
+              );
+            })}
+          </div>
+          {errors.data_types && (
+            <p className="field__error" id={id('data_types-error')} data-testid={`${id('error')}-data_types`}>
+              {errors.data_types}
+            </p>
+          )}
+        </fieldset>
+      </Section>
+
+      <Section title="Affected people" lead="By where they live: US states and territories (US-TX) or countries (DE, FR). Counts drive state attorney-general and media thresholds.">
+        <AffectedTable prefix={prefix} rows={values.affected} options={options} errors={errors} onChange={(rows) => set('affected', rows)} />
+      </Section>
+
+      <Section title="Law-enforcement hold">
+        <div className="checks checks--single">
+          <Check
+            id={id('hold')}
+            label="Law enforcement asked us to delay notice"
+            hint="Most regimes pause the individual-notice clock for the hold; record its start and end."
+            checked={values.hold}
+            onChange={(c) => set('hold', c)}
+          />
+        </div>
+        {values.hold && (
+          <div className="facts-form__grid">
+            <Field {...field('law_enforcement_hold.start')} id={id('hold_start')} testId={id('hold_start')} label="Hold starts" required>
+              {(p) => <input {...p} className="input input--datetime" type="datetime-local" value={values.hold_start} onChange={(e) => set('hold_start', e.target.value)} />}
+            </Field>
+            <Field {...field('law_enforcement_hold.end')} id={id('hold_end')} testId={id('hold_end')} label="Hold ends" required>
+              {(p) => <input {...p} className="input input--datetime" type="datetime-local" value={values.hold_end} onChange={(e) => set('hold_end', e.target.value)} />}
+            </Field>
+          </div>
+        )}
+      </Section>
+    </div>
+  );
+}
+
+function Section({ title, lead, children }: { title: string; lead?: string; children: ReactNode }) {
+  return (
+    <section className="facts-form__section">
+      <h3 className="facts-form__title">{title}</h3>
+      {lead && <p className="facts-form__lead">{lead}</p>}
+      {children}
+    </section>
+  );
+}
+
+type CheckProps = { id: string; label: string; hint?: string; checked: boolean; error?: string | undefined; onChange: (checked: boolean) => void };
+
+function Check({ id, label, hint, checked, error, onChange }: CheckProps) {
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  return (
+    <div className={error ? 'check check--invalid' : 'check'}>
+      <input
+        type="checkbox"
+        id={id}
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+        aria-describedby={[errorId, hintId].filter(Boolean).join(' ') || undefined}
+        aria-invalid={error ? true : undefined}
+        data-testid={id}
+      />
+      <div className="check__text">
+        <label htmlFor={id} className="check__label">
+          {label}
+        </label>
+        {hint && (
+          <p className="check__hint" id={hintId}>
+            {hint}
+          </p>
+        )}
+        {error && (
+          <p className="field__error" id={errorId}>
+            {error}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}

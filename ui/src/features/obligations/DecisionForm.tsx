@@ -1,0 +1,87 @@
+import { useState, type FormEvent } from 'react';
+import type { Obligation } from '../../lib/ipc/bindings';
+import { api } from '../../lib/ipc/client';
+import { useFormErrors, type FieldErrors } from '../../lib/useFormErrors';
+import { Field } from '../../components/Field';
+import { Button } from '../../components/Button';
+import { ErrorBanner } from '../../components/ErrorBanner';
+
+const FIELDS = ['rationale', 'approved_by'] as const;
+type DecisionField = (typeof FIELDS)[number];
+
+type Props = {
+  incidentId: string;
+  obligation: Obligation;
+  decision: 'not_required' | 'required';
+  onDone: () => Promise<void>;
+  onCancel: () => void;
+};
+
+/** "Not required" (or "required again") is a decision with a written rationale and an approver. */
+export function DecisionForm({ incidentId, obligation, decision, onDone, onCancel }: Props) {
+  const [values, setValues] = useState<Record<DecisionField, string>>({ rationale: '', approved_by: '' });
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(FIELDS);
+  const set = (f: DecisionField, v: string) => {
+    setValues((old) => ({ ...old, [f]: v }));
+    errors.clear(f);
+  };
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    errors.reset();
+    const found: FieldErrors<DecisionField> = {};
+    if (values.rationale.trim() === '') found.rationale = 'Write down why; the rationale is kept on record.';
+    if (values.approved_by.trim() === '') found.approved_by = 'Who approved this decision?';
+    if (Object.keys(found).length > 0) {
+      errors.setFieldErrors(found);
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.decideObligation(incidentId, obligation.id, { decision, rationale: values.rationale.trim(), approved_by: values.approved_by.trim() });
+      await onDone();
+    } catch (err) {
+      errors.show(err);
+      setBusy(false);
+    }
+  }
+
+  const id = (f: string) => `decision-${f}-${obligation.id}`;
+  return (
+    <form className="subform" onSubmit={submit} noValidate data-testid="decision-form" data-decision={decision}>
+      <h4 className="subform__title">{decision === 'not_required' ? 'Mark as not required' : 'Mark as required again'}</h4>
+      <p className="subform__lead">
+        {decision === 'not_required'
+          ? 'The obligation stays on record with this decision, its rationale and who approved it.'
+          : 'The obligation becomes open again; the earlier decision stays in the audit log.'}
+      </p>
+      <ErrorBanner error={errors.banner} testId="decision-error" />
+      <div className="subform__grid">
+        <Field id={id('rationale')} label="Rationale" testId="decision-rationale" errorTestId="error-decision-rationale" error={errors.fieldErrors.rationale} required className="span-all">
+          {(p) => (
+            <textarea
+              {...p}
+              className="input textarea"
+              rows={3}
+              placeholder={decision === 'not_required' ? 'e.g. Data was encrypted (AES-256) and the key was not compromised; safe harbour applies.' : ''}
+              value={values.rationale}
+              onChange={(e) => set('rationale', e.target.value)}
+            />
+          )}
+        </Field>
+        <Field id={id('approved_by')} label="Approved by" testId="decision-approved-by" errorTestId="error-decision-approved_by" error={errors.fieldErrors.approved_by} required hint="Name and role, e.g. counsel or the DPO.">
+          {(p) => <input {...p} className="input" type="text" maxLength={200} autoComplete="off" value={values.approved_by} onChange={(e) => set('approved_by', e.target.value)} />}
+        </Field>
+      </div>
+      <div className="form-actions form-actions--end">
+        <Button variant="ghost" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="primary" busy={busy} testId="decision-submit">
+          {decision === 'not_required' ? 'Record “not required”' : 'Record “required”'}
+        </Button>
+      </div>
+    </form>
+  );
+}

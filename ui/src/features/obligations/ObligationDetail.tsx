@@ -1,0 +1,180 @@
+import { useState, type ReactNode } from 'react';
+import type { Incident, Obligation } from '../../lib/ipc/bindings';
+import { humanise } from '../../lib/labels';
+import { formatDue } from '../../lib/time';
+import { Button } from '../../components/Button';
+import { ConfidenceBadge } from './bits';
+import { DecisionForm } from './DecisionForm';
+import { FilingForm } from './FilingForm';
+
+type Props = { incident: Incident; obligation: Obligation; onChanged: () => Promise<void> };
+
+type Open = null | 'filing' | 'not_required' | 'required';
+
+/** Why the obligation exists, where it comes from, how to file, what was decided and sent. */
+export function ObligationDetail({ incident, obligation: o, onChanged }: Props) {
+  const [open, setOpen] = useState<Open>(null);
+  const zone = incident.timezone;
+  const done = async () => {
+    setOpen(null);
+    await onChanged();
+  };
+  const notRequired = o.decision?.decision === 'not_required';
+
+  return (
+    <div className="odetail" data-testid="obligation-detail" data-id={o.id}>
+      <div className="odetail__grid">
+        <div className="odetail__main">
+          <Section title="Why">
+            <p className="prose" data-testid="obligation-explanation">
+              {o.explanation}
+            </p>
+          </Section>
+          <Section title="Legal basis">
+            <dl className="kv">
+              <Row label="Citation">
+                <span data-testid="obligation-citation">{o.citation}</span>
+              </Row>
+              {o.source_url && (
+                <Row label="Source">
+                  <SourceLink url={o.source_url} />
+                </Row>
+              )}
+              <Row label="Rule">
+                <span className="mono">{o.rule_id}</span> <span className="muted">version {o.rule_version}</span>
+              </Row>
+              <Row label="Confidence">
+                <ConfidenceBadge confidence={o.confidence} always />
+              </Row>
+            </dl>
+          </Section>
+        </div>
+        <div className="odetail__side">
+          <Section title="How to file">
+            <dl className="kv">
+              <Row label="Channel">{o.channel ?? <span className="muted">Not specified</span>}</Row>
+              <Row label="Address">{o.address ? <span className="prose">{o.address}</span> : <span className="muted">Not specified</span>}</Row>
+              <Row label="Owner">
+                {humanise(o.owner_role)}
+                {o.owner_name ? ` — ${o.owner_name}` : <span className="muted"> — not assigned</span>}
+              </Row>
+              {o.frozen_at && (
+                <Row label="Due time">
+                  <span title="The first notice was recorded: later changes to the facts no longer move the deadline.">Frozen {formatDue(o.frozen_at, zone)}</span>
+                </Row>
+              )}
+            </dl>
+          </Section>
+        </div>
+      </div>
+
+      {(o.decision || o.filings.length > 0) && (
+        <div className="odetail__history">
+          {o.decision && (
+            <Section title="Decision">
+              <div className="record-item" data-testid="obligation-decision" data-decision={o.decision.decision}>
+                <p className="record-item__head">
+                  <strong>{o.decision.decision === 'not_required' ? 'Not required' : 'Required'}</strong> — approved by {o.decision.approved_by}
+                </p>
+                <p className="prose">{o.decision.rationale}</p>
+                <p className="record-item__meta">
+                  Recorded by {o.decision.decided_by}, {formatDue(o.decision.decided_at, zone)}
+                </p>
+              </div>
+            </Section>
+          )}
+          {o.filings.length > 0 && (
+            <Section title={o.filings.length === 1 ? 'Notice sent' : `Notices sent (${o.filings.length})`}>
+              <ul className="stack stack--tight">
+                {o.filings.map((f) => (
+                  <li key={f.id} className="record-item" data-testid="obligation-filing">
+                    <p className="record-item__head">
+                      <strong>{formatDue(f.sent_at, zone)}</strong>
+                      {f.channel && <> via {f.channel}</>}
+                      {f.reference && (
+                        <>
+                          {' '}
+                          — ref. <span className="mono">{f.reference}</span>
+                        </>
+                      )}
+                    </p>
+                    {f.note && <p className="prose">{f.note}</p>}
+                    <p className="record-item__meta">
+                      Recorded by {f.recorded_by}, {formatDue(f.recorded_at, zone)}
+                    </p>
+                  </li>
+                ))}
+              </ul>
+            </Section>
+          )}
+        </div>
+      )}
+
+      {open === null && (
+        <div className="odetail__actions">
+          <Button variant="primary" size="sm" onClick={() => setOpen('filing')} testId="record-filing">
+            Record notice sent
+          </Button>
+          {notRequired ? (
+            <Button size="sm" onClick={() => setOpen('required')} testId="mark-required">
+              Mark required again
+            </Button>
+          ) : (
+            <Button size="sm" onClick={() => setOpen('not_required')} testId="mark-not-required">
+              Mark not required
+            </Button>
+          )}
+        </div>
+      )}
+      {open === 'filing' && <FilingForm incident={incident} obligation={o} onDone={done} onCancel={() => setOpen(null)} />}
+      {(open === 'not_required' || open === 'required') && (
+        <DecisionForm incidentId={incident.id} obligation={o} decision={open} onDone={done} onCancel={() => setOpen(null)} />
+      )}
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="odetail__section">
+      <h4 className="odetail__title">{title}</h4>
+      {children}
+    </section>
+  );
+}
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="kv__row">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+/**
+ * The source as text with a copy button: the app's webview has no permission to open a browser,
+ * and following a link inside it would navigate the app away.
+ */
+function SourceLink({ url }: { url: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = () => {
+    navigator.clipboard?.writeText(url).then(
+      () => {
+        setCopied(true);
+        window.setTimeout(() => setCopied(false), 1500);
+      },
+      () => setCopied(false),
+    );
+  };
+  return (
+    <span className="source">
+      <span className="source__url" data-testid="obligation-source" title="Copy the address to open it in your browser">
+        {url}
+      </span>
+      <button type="button" className="btn btn--link btn--sm" onClick={copy}>
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+    </span>
+  );
+}
