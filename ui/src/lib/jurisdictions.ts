@@ -15,7 +15,7 @@ const US: Record<string, string> = {
   'US-DC': 'District of Columbia', 'US-PR': 'Puerto Rico', 'US-VI': 'U.S. Virgin Islands', 'US-GU': 'Guam',
 };
 
-const SPECIAL: Record<string, string> = { US: 'United States (federal)', EU: 'European Union', GB: 'United Kingdom' };
+const SPECIAL: Record<string, string> = { US: 'United States', EU: 'European Union', GB: 'United Kingdom' };
 
 let regions: Intl.DisplayNames | null | undefined;
 

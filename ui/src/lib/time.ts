@@ -122,9 +122,16 @@ export type Wall = { year: number; month: number; day: number; hour: number; min
 
 const wallFormats = new Map<string, Intl.DateTimeFormat>();
 
+const checkedZones = new Map<string, string>();
+
 /** A zone the engine knows, or UTC (so a bad zone never breaks a page). */
 function safeZone(zone: string): string {
-  return isKnownZone(zone) ? zone.trim() : 'UTC';
+  let z = checkedZones.get(zone);
+  if (z === undefined) {
+    z = isKnownZone(zone) ? zone.trim() : 'UTC';
+    checkedZones.set(zone, z);
+  }
+  return z;
 }
 
 function wallFormat(zone: string): Intl.DateTimeFormat {
@@ -180,14 +187,25 @@ export function toLocalInput(ts: string | null | undefined, zone: string): strin
   return `${w.year}-${pad2(w.month)}-${pad2(w.day)}T${pad2(w.hour)}:${pad2(w.minute)}`;
 }
 
+const nameFormats = new Map<string, Intl.DateTimeFormat>();
+
+function nameFormat(locale: string, zone: string): Intl.DateTimeFormat {
+  const key = `${locale}|${zone}`;
+  let f = nameFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' });
+    nameFormats.set(key, f);
+  }
+  return f;
+}
+
 /**
  * The zone's short name at an instant: "EST", "CEST", "BST"; the UTC offset ("UTC+09:00") where
  * the zone has no common abbreviation.
  */
 export function zoneAbbreviation(zone: string, ms: number): string {
   const z = safeZone(zone);
-  const short = (locale: string) =>
-    new Intl.DateTimeFormat(locale, { timeZone: z, timeZoneName: 'short' }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const short = (locale: string) => nameFormat(locale, z).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? '';
   for (const locale of ['en-US', 'en-GB']) {
     const name = short(locale);
     if (name !== '' && !/^(GMT|UTC)[+\u2212-]/.test(name)) return name;

@@ -1,4 +1,4 @@
-import { useMemo, type KeyboardEvent } from 'react';
+import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { Incident, Obligation } from '../../lib/ipc/bindings';
 import { recipientShort, recipientWords } from '../../lib/labels';
 import { formatDue, formatInstant, instant } from '../../lib/time';
@@ -19,6 +19,12 @@ const EVENT_LANE = 16;
 const MARK_LANE = 24;
 const AXIS = 30;
 const LABEL_MAX = 26;
+const DAY = 86_400_000;
+
+type Range = 'all' | 'soon';
+/** The "next two weeks" view: a little of the recent past, then 14 days ahead. */
+const SOON_BEFORE = 3 * DAY;
+const SOON_AFTER = 14 * DAY;
 
 type EventMark = { key: string; label: string; t: number };
 type TopItem = { kind: 'event'; ev: EventMark } | { kind: 'now' };
@@ -54,16 +60,23 @@ function markTitle(o: Obligation, zone: string, urgency: Urgency): string {
  */
 export function DeadlineChart({ incident, ranked, now, onSelect }: Props) {
   const { ref, width } = useWidth<HTMLDivElement>(960);
+  const [range, setRange] = useState<Range>('all');
   const zone = incident.timezone;
   // Re-lay out once a minute, not every second: the marks do not move, only "now" does.
   const minute = Math.floor(now / 60_000);
 
   const layout = useMemo(() => {
-    const dated = ranked.filter((r) => r.item.due !== null && !Number.isNaN(instant(r.item.due)));
-    const evs = events(incident);
-    const anchor = evs[0]?.t ?? instant(incident.detected_at);
     const nowMs = minute * 60_000;
-    const { domain, nowInside } = chartDomain(anchor, [...dated.map((r) => instant(r.item.due ?? '')), ...evs.map((e) => e.t)], nowMs);
+    const win = range === 'soon' ? { start: nowMs - SOON_BEFORE, end: nowMs + SOON_AFTER } : null;
+    const inWindow = (t: number) => win === null || (t >= win.start && t <= win.end);
+    const allDated = ranked.filter((r) => r.item.due !== null && !Number.isNaN(instant(r.item.due)));
+    const dated = allDated.filter((r) => inWindow(instant(r.item.due ?? '')));
+    const earlier = win ? allDated.filter((r) => instant(r.item.due ?? '') < win.start).length : 0;
+    const later = win ? allDated.filter((r) => instant(r.item.due ?? '') > win.end).length : 0;
+    const allEvents = events(incident);
+    const evs = allEvents.filter((e) => inWindow(e.t));
+    const anchor = allEvents[0]?.t ?? instant(incident.detected_at);
+    const { domain, nowInside } = win ? { domain: win, nowInside: true } : chartDomain(anchor, [...dated.map((r) => instant(r.item.due ?? '')), ...evs.map((e) => e.t)], nowMs);
     const x = scale(domain, PAD_X, width - PAD_X);
     const top = layoutLanes<TopItem>(
       [...evs.map((e) => ({ item: { kind: 'event' as const, ev: e }, x: x(e.t), width: textWidth(e.label) })), ...(nowInside ? [{ item: { kind: 'now' as const }, x: x(nowMs), width: textWidth('Now') + 4 }] : [])],
@@ -77,8 +90,8 @@ export function DeadlineChart({ incident, ranked, now, onSelect }: Props) {
       PAD_X,
       width - PAD_X,
     );
-    return { domain, nowInside, x, top, marks, evs, tickList: ticks(domain, width - 2 * PAD_X, zone) };
-  }, [ranked, incident, minute, width, zone]);
+    return { domain, nowInside, x, top, marks, earlier, later, tickList: ticks(domain, width - 2 * PAD_X, zone) };
+  }, [ranked, incident, minute, width, zone, range]);
 
   const topH = Math.max(layout.top.lanes, 1) * EVENT_LANE + 8;
   const plotTop = topH;
@@ -148,6 +161,16 @@ export function DeadlineChart({ incident, ranked, now, onSelect }: Props) {
               </g>
             );
           })}
+          {layout.earlier > 0 && (
+            <text x={PAD_X} y={axisY - 6} className="chart__more" data-testid="chart-earlier">
+              ← {layout.earlier} earlier
+            </text>
+          )}
+          {layout.later > 0 && (
+            <text x={width - PAD_X} y={axisY - 6} textAnchor="end" className="chart__more" data-testid="chart-later">
+              {layout.later} later →
+            </text>
+          )}
           {!layout.nowInside && (
             <g className="chart__now" data-testid="chart-now" data-outside="true">
               <title>Now is past the last deadline shown</title>
@@ -186,7 +209,17 @@ export function DeadlineChart({ incident, ranked, now, onSelect }: Props) {
           })}
         </g>
       </svg>
-      <ChartLegend />
+      <div className="chart__foot">
+        <ChartLegend />
+        <div className="seg" role="group" aria-label="Time range">
+          <button type="button" className="seg__btn" aria-pressed={range === 'all'} onClick={() => setRange('all')} data-testid="chart-range-all">
+            All deadlines
+          </button>
+          <button type="button" className="seg__btn" aria-pressed={range === 'soon'} onClick={() => setRange('soon')} data-testid="chart-range-soon">
+            Next 14 days
+          </button>
+        </div>
+      </div>
     </div>
   );
 }

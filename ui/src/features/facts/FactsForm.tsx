@@ -66,7 +66,7 @@ export function FactsForm({ prefix, incident, vocabulary, options, values, error
               <input {...p} className="input input--datetime" type="datetime-local" value={values.materiality_determined_at} onChange={(e) => set('materiality_determined_at', e.target.value)} />
             )}
           </Field>
-          {(needsReason || values.discovery_gap_reason !== '') && (
+          {(needsReason || values.discovery_gap_reason !== '' || errors.discovery_gap_reason !== undefined) && (
             <Field
               {...field('discovery_gap_reason')}
               label="Why discovery came after detection"
