@@ -133,8 +133,7 @@ fn internal_clocks_follow_the_timeline_and_the_settings() {
     bd.set_internal_clock_settings(&ctx(), &s).expect("set");
     let upd = bd.internal_clocks(&id, now).expect("clocks").into_iter().find(|c| c.id == "status_update").expect("cadence");
     assert_eq!(upd.due.as_deref(), Some("2026-03-02T11:35:00-06:00"));
-    let mut bad = InternalClockSettings::default();
-    bad.postmortem_business_days = 0;
+    let bad = InternalClockSettings { postmortem_business_days: 0, ..InternalClockSettings::default() };
     assert_eq!(bd.set_internal_clock_settings(&ctx(), &bad).expect_err("refused").field(), Some("postmortem_business_days"));
 
     // Closing (Friday 6 March) records a `closed` entry; the post-mortem is due 5 business days later.

@@ -53,14 +53,14 @@ fn the_wrong_key_is_the_wrong_key_error() {
     drop(bd);
     let db = tmp.path().join("data/breachdesk.db");
     let wrong = DbKey::generate().expect("rng");
-    let err = breachdesk_core::store::Store::open(&db, &wrong, false, breachdesk_core::migrate::MIGRATIONS, t0()).unwrap_err();
+    let err = breachdesk_core::store::Store::open(&db, &wrong, false, breachdesk_core::migrate::MIGRATIONS, t0()).expect_err("must fail");
     assert!(matches!(err, Error::WrongKey { .. }), "{err:?}");
     // A foreign key planted in the keyring is caught by the check value before SQLCipher sees it.
     use breachdesk_core::SecretStore;
     let data = tmp.path().join("data");
     let account = format!("db-key:{}", data.canonicalize().expect("dir").display());
     ring.set(&account, &"ab".repeat(32)).expect("set");
-    let err = Breachdesk::open(&data, None, &ring, t0()).unwrap_err();
+    let err = Breachdesk::open(&data, None, &ring, t0()).expect_err("must fail");
     assert_eq!(err.code(), "wrong_key", "{err}");
 }
 
@@ -77,7 +77,7 @@ fn damaged_and_foreign_files_get_their_own_errors() {
         *b ^= 0x5a;
     }
     std::fs::write(&db, &bytes).expect("write");
-    let err = Breachdesk::open(&data, None, &ring, t0()).unwrap_err();
+    let err = Breachdesk::open(&data, None, &ring, t0()).expect_err("must fail");
     assert_eq!(err.code(), "database_corrupt", "{err}");
 
     // A plain SQLite file where the database should be.
@@ -85,11 +85,11 @@ fn damaged_and_foreign_files_get_their_own_errors() {
     let plain = rusqlite::Connection::open(&db).expect("plain");
     plain.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").expect("plain sql");
     drop(plain);
-    let err = Breachdesk::open(&data, None, &ring, t0()).unwrap_err();
+    let err = Breachdesk::open(&data, None, &ring, t0()).expect_err("must fail");
     assert_eq!(err.code(), "not_breachdesk_database", "{err}");
 
     // No custody file at all beside a database.
     std::fs::remove_file(data.join("custody.json")).expect("rm");
-    let err = Breachdesk::open(&data, None, &ring, t0()).unwrap_err();
+    let err = Breachdesk::open(&data, None, &ring, t0()).expect_err("must fail");
     assert_eq!(err.code(), "not_breachdesk_database", "{err}");
 }

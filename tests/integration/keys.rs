@@ -98,7 +98,7 @@ fn rekey_keeps_every_record_in_both_modes() {
     assert_eq!(bd.get_incident(&inc.human_id).expect("still there").title, "kept across rekey");
     drop(bd);
     ring.set(&account, &old).expect("plant old key");
-    assert_eq!(Breachdesk::open(&data, None, &ring, t0()).unwrap_err().code(), "wrong_key");
+    assert_eq!(Breachdesk::open(&data, None, &ring, t0()).expect_err("must fail").code(), "wrong_key");
 }
 
 #[test]
@@ -111,9 +111,9 @@ fn switching_modes_keeps_the_data_and_moves_the_key() {
     bd.switch_key_mode(&ctx(), None, &KeySetup::Passphrase(passphrase()), &ring).expect("to passphrase");
     assert_eq!(ring.get(&account).expect("ring"), None, "the key left the keyring");
     drop(bd);
-    assert_eq!(Breachdesk::open(&data, None, &ring, t0()).unwrap_err().code(), "passphrase_required");
+    assert_eq!(Breachdesk::open(&data, None, &ring, t0()).expect_err("must fail").code(), "passphrase_required");
     let wrong = Passphrase::new("wrong wrong wrong".into());
-    assert_eq!(Breachdesk::open(&data, Some(&wrong), &ring, t0()).unwrap_err().code(), "wrong_passphrase");
+    assert_eq!(Breachdesk::open(&data, Some(&wrong), &ring, t0()).expect_err("must fail").code(), "wrong_passphrase");
     let mut bd = Breachdesk::open(&data, Some(&passphrase()), &ring, t0()).expect("open by passphrase");
     assert_eq!(bd.list_incidents().expect("list").len(), 1);
     bd.switch_key_mode(&ctx(), Some(&passphrase()), &KeySetup::Keyring, &ring).expect("back to keyring");

@@ -30,7 +30,7 @@ fn an_applied_migration_that_changed_is_refused() {
     let mut edited: Vec<Migration> = MIGRATIONS.to_vec();
     let sql: &'static str = Box::leak(format!("{}\n-- edited after shipping\n", edited[0].sql).into_boxed_str());
     edited[0].sql = sql;
-    let err = Breachdesk::open_with_migrations(&tmp.path().join("data"), None, &ring, &edited, t0()).unwrap_err();
+    let err = Breachdesk::open_with_migrations(&tmp.path().join("data"), None, &ring, &edited, t0()).expect_err("must fail");
     assert!(matches!(err, Error::MigrationChanged { version: 1, .. }), "{err:?}");
     assert!(err.to_string().contains("migration 1 (init)"), "{err}");
 }
@@ -44,7 +44,7 @@ fn a_database_from_a_newer_schema_is_refused_naming_both_versions() {
     let conn = raw_connection(&data, &ring);
     conn.execute("INSERT INTO schema_migrations VALUES (42, 'future', 'x', '2030-01-01T00:00:00Z')", []).expect("insert");
     drop(conn);
-    let err = Breachdesk::open(&data, None, &ring, t0()).unwrap_err();
+    let err = Breachdesk::open(&data, None, &ring, t0()).expect_err("must fail");
     assert!(matches!(err, Error::SchemaTooNew { db_version: 42, app_version } if app_version == MIGRATIONS.len() as u32), "{err:?}");
     let msg = err.to_string();
     assert!(msg.contains("42") && msg.contains(&format!("up to {}", MIGRATIONS.len())), "{msg}");

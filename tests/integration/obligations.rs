@@ -68,9 +68,9 @@ fn not_required_needs_a_rationale_and_an_approver() {
     let (_t, mut bd, id) = setup();
     bd.set_facts(&ctx(), &id, &facts(300)).expect("facts");
     let bad = DecisionInput { decision: "not_required".into(), rationale: " ".into(), approved_by: "Gen Counsel".into() };
-    assert_eq!(bd.decide_obligation(&ctx(), &id, "US-TX-attorney_general", &bad).unwrap_err().field(), Some("rationale"));
+    assert_eq!(bd.decide_obligation(&ctx(), &id, "US-TX-attorney_general", &bad).expect_err("must fail").field(), Some("rationale"));
     let bad = DecisionInput { decision: "not_required".into(), rationale: "Encrypted laptop, key not compromised".into(), approved_by: String::new() };
-    assert_eq!(bd.decide_obligation(&ctx(), &id, "US-TX-attorney_general", &bad).unwrap_err().field(), Some("approved_by"));
+    assert_eq!(bd.decide_obligation(&ctx(), &id, "US-TX-attorney_general", &bad).expect_err("must fail").field(), Some("approved_by"));
     let ok = DecisionInput { approved_by: "Ines Counsel".into(), ..bad };
     let o = bd.decide_obligation(&ctx(), &id, "US-TX-attorney_general@US-TX", &ok).expect("decide");
     assert_eq!(o.status, ObligationStatus::NotRequired);
@@ -95,7 +95,7 @@ fn the_first_filing_freezes_the_due_time() {
     assert_eq!(obs.iter().find(|o| o.rule_id == "HIPAA-individuals").and_then(|o| o.due.clone()).as_deref(), Some("2026-05-01T23:59:59-05:00"), "frozen");
     assert_eq!(obs.iter().find(|o| o.rule_id == "US-TX-attorney_general").and_then(|o| o.due.clone()).as_deref(), Some("2026-04-19T23:59:59-05:00"), "recomputed from the new discovery");
     assert!(bd.connection().execute("UPDATE obligations SET due_at = '2030-01-01T00:00:00Z' WHERE frozen_at IS NOT NULL", []).is_err(), "the database keeps it frozen too");
-    let err = bd.record_filing(&ctx(), &id, "US-TX-attorney_general", &FilingInput { sent_at: "2030-01-01T00:00".into(), ..FilingInput::default() }).unwrap_err();
+    let err = bd.record_filing(&ctx(), &id, "US-TX-attorney_general", &FilingInput { sent_at: "2030-01-01T00:00".into(), ..FilingInput::default() }).expect_err("must fail");
     assert_eq!(err.field(), Some("sent_at"), "a filing cannot be in the future");
 }
 

@@ -42,7 +42,7 @@ fn corrections_must_point_into_the_same_incident() {
     let e = bd.add_timeline_entry(&ctx(), &a.id, &NewTimelineEntry { occurred_at: "2026-03-02T10:05".into(), kind: "note".into(), description: "x".into(), ..Default::default() }).expect("add");
     let err = bd
         .add_timeline_entry(&ctx(), &b.id, &NewTimelineEntry { occurred_at: "2026-03-02T10:06".into(), kind: "note".into(), description: "y".into(), corrects: Some(e.id), ..Default::default() })
-        .unwrap_err();
+        .expect_err("must fail");
     assert_eq!(err.field(), Some("corrects"), "{err}");
     let id = uuid_version(&a.id);
     assert_eq!(id, 7, "primary keys are UUIDv7");

@@ -50,6 +50,7 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 enum Command {
     /// Create the encrypted database and its key (keyring mode unless --passphrase-env is given).
     Init {

@@ -411,7 +411,7 @@ mod tests {
         let w = wrap(&key, &Passphrase::new("correct horse battery".into())).expect("wrap");
         let back = unwrap(&w, &Passphrase::new("correct horse battery".into())).expect("unwrap");
         assert_eq!(back.dangerous_raw_bytes(), key.dangerous_raw_bytes());
-        let err = unwrap(&w, &Passphrase::new("wrong horse battery".into())).err().expect("must fail");
+        let err = unwrap(&w, &Passphrase::new("wrong horse battery".into())).expect_err("must fail");
         assert!(matches!(err, Error::WrongPassphrase), "{err:?}");
         // the wrapped form holds neither the key nor the passphrase
         let json = serde_json::to_string(&w).expect("json");
@@ -422,7 +422,7 @@ mod tests {
     #[test]
     fn short_passphrases_are_refused_naming_the_field() {
         let key = DbKey::generate().expect("rng");
-        let err = wrap(&key, &Passphrase::new("short".into())).err().expect("must fail");
+        let err = wrap(&key, &Passphrase::new("short".into())).expect_err("must fail");
         assert_eq!(err.field(), Some("passphrase"));
     }
 

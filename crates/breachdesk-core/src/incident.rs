@@ -482,13 +482,13 @@ mod tests {
     #[test]
     fn discovery_before_detection_is_refused_on_discovered_at() {
         let n = NewIncident { discovered_at: Some("2026-03-02T09:59".into()), ..base() };
-        assert_eq!(Fields::from_new(&n).unwrap_err().field(), Some("discovered_at"));
+        assert_eq!(Fields::from_new(&n).expect_err("must fail").field(), Some("discovered_at"));
     }
 
     #[test]
     fn a_gap_needs_a_reason_and_a_reason_suffices() {
         let n = NewIncident { discovered_at: Some("2026-03-04T08:00".into()), ..base() };
-        assert_eq!(Fields::from_new(&n).unwrap_err().field(), Some("discovery_gap_reason"));
+        assert_eq!(Fields::from_new(&n).expect_err("must fail").field(), Some("discovery_gap_reason"));
         let n = NewIncident { discovery_gap_reason: Some("forensics confirmed exfiltration".into()), ..n };
         assert!(Fields::from_new(&n).is_ok());
         // same instant: no gap, no reason needed
@@ -500,7 +500,7 @@ mod tests {
     fn status_only_moves_forward() {
         let f = Fields::from_new(&base()).expect("valid");
         let f = f.patched(&IncidentPatch { status: Some("assessed".into()), ..Default::default() }).expect("forward");
-        let e = f.patched(&IncidentPatch { status: Some("contained".into()), ..Default::default() }).unwrap_err();
+        let e = f.patched(&IncidentPatch { status: Some("contained".into()), ..Default::default() }).expect_err("must fail");
         assert_eq!(e.field(), Some("status"));
     }
 
@@ -508,6 +508,6 @@ mod tests {
     fn severity_accepts_common_spellings_only() {
         assert_eq!(Severity::parse("sev1").expect("ok"), Severity::Sev1);
         assert_eq!(Severity::parse("SEV-0").expect("ok"), Severity::Sev0);
-        assert_eq!(Severity::parse("SEV-4").unwrap_err().field(), Some("severity"));
+        assert_eq!(Severity::parse("SEV-4").expect_err("must fail").field(), Some("severity"));
     }
 }

@@ -36,6 +36,15 @@ pub struct Reminder {
     pub body: String,
 }
 
+/// Any clock a reminder can be about: an obligation or an internal clock.
+struct Clock {
+    key: String,
+    what: String,
+    due: Option<String>,
+    left: Option<i64>,
+    status: ObligationStatus,
+}
+
 fn left_text(seconds: i64) -> String {
     let m = seconds / 60;
     match m {
@@ -55,22 +64,22 @@ impl Breachdesk {
         let mut sent = self.store.conn.prepare("SELECT 1 FROM reminders_sent WHERE clock_key = ?1 AND stage = ?2 AND due_at = ?3")?;
         let mut out = Vec::new();
         for inc in self.list_incidents()? {
-            let mut clocks: Vec<(String, String, Option<String>, Option<i64>, ObligationStatus)> = Vec::new();
+            let mut clocks: Vec<Clock> = Vec::new();
             for o in self.obligations(&inc.id, now)? {
                 let what = o.label.clone().unwrap_or_else(|| {
                     let j = if o.jurisdiction.is_empty() { String::new() } else { format!("{} ", o.jurisdiction) };
                     format!("{} notice to {j}{}", o.regime, o.recipient.replace('_', " "))
                 });
-                clocks.push((o.id, what, o.due, o.seconds_left, o.status));
+                clocks.push(Clock { key: o.id, what, due: o.due, left: o.seconds_left, status: o.status });
             }
             for c in self.internal_clocks(&inc.id, now)? {
                 // A status-update cadence is its own reminder: only its passing is worth a notification.
                 if c.id == "status_update" && c.seconds_left.is_some_and(|s| s > 0) {
                     continue;
                 }
-                clocks.push((format!("internal:{}:{}", inc.id, c.id), c.name, c.due, c.seconds_left, c.status));
+                clocks.push(Clock { key: format!("internal:{}:{}", inc.id, c.id), what: c.name, due: c.due, left: c.seconds_left, status: c.status });
             }
-            for (key, what, due, left, status) in clocks {
+            for Clock { key, what, due, left, status } in clocks {
                 let (Some(due), Some(left)) = (due, left) else { continue };
                 if !matches!(status, ObligationStatus::Open | ObligationStatus::DueSoon | ObligationStatus::Overdue) {
                     continue;
