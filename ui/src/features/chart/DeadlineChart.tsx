@@ -64,6 +64,8 @@ export function DeadlineChart({ incident, ranked, now, onSelect }: Props) {
   const zone = incident.timezone;
   // Re-lay out once a minute, not every second: the marks do not move, only "now" does.
   const minute = Math.floor(now / 60_000);
+  // `ranked` is a new array every second; lay out again only when what is drawn changes.
+  const drawn = ranked.map((r) => `${r.item.id}:${r.item.status}:${r.urgency}:${r.item.due ?? ''}:${r.item.label ?? ''}`).join('|');
 
   const layout = useMemo(() => {
     const nowMs = minute * 60_000;
@@ -91,7 +93,8 @@ export function DeadlineChart({ incident, ranked, now, onSelect }: Props) {
       width - PAD_X,
     );
     return { domain, nowInside, x, top, marks, earlier, later, tickList: ticks(domain, width - 2 * PAD_X, zone) };
-  }, [ranked, incident, minute, width, zone, range]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `drawn` stands for `ranked`
+  }, [drawn, incident, minute, width, zone, range]);
 
   const topH = Math.max(layout.top.lanes, 1) * EVENT_LANE + 8;
   const plotTop = topH;

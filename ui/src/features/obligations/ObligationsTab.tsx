@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Incident } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
 import { useLoad } from '../../lib/useLoad';
@@ -40,6 +40,13 @@ export function ObligationsTab({ incident, onEditFacts }: Props) {
   }, [reloadObligations, reloadInternal, reloadCustoms]);
   // Statuses move with time even when nobody edits anything.
   useInterval(() => void reloadClocks(), RELOAD_MS);
+  // A change to the incident (status, times) can start or stop internal clocks.
+  const seen = useRef(incident.updated_at);
+  useEffect(() => {
+    if (seen.current === incident.updated_at) return;
+    seen.current = incident.updated_at;
+    void reloadClocks();
+  }, [incident.updated_at, reloadClocks]);
 
   const ranked = useMemo(() => rankObligations(obligations.data ?? [], now), [obligations.data, now]);
   const summary = useMemo(() => summarise(ranked, now), [ranked, now]);
