@@ -5,7 +5,10 @@
 //! `BREACHDESK_APP`. Screenshots of each step land in `tests/e2e/screenshots/`.
 //!
 //! Scenario: first-run set-up → create an incident through the form, with a validation error shown
-//! and fixed → see it in the list → open it → add a timeline entry and a correction. After the app
+//! and fixed → see it in the list → open it → add a timeline entry and a correction. Then the
+//! cockpit on a second, live incident (detected three hours before the run): facts with the diff
+//! before saving, the obligations with live countdowns, the chart, the what-if sandbox, "not
+//! required" with a rationale, a contractual clock, the .ics export and a reminder. After the app
 //! closes, the CLI reads the same encrypted data: one API, two clients.
 
 use fantoccini::{elements::Element, wd::Capabilities, Client, ClientBuilder, Locator};
@@ -93,7 +96,7 @@ impl Ui {
     }
 }
 
-async fn scenario(ui: &mut Ui, data: &Path) -> R<Vec<&'static str>> {
+async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str>> {
     let mut passed = Vec::new();
 
     // 1. First-run set-up: keyring mode (a Secret Service is running), the user's name.
@@ -150,6 +153,7 @@ async fn scenario(ui: &mut Ui, data: &Path) -> R<Vec<&'static str>> {
     passed.push("the incident is listed and opens");
 
     // 4. A timeline entry, then a correction of it.
+    ui.click("tab-timeline").await?;
     ui.set("tl-occurred-at", "2026-03-02T10:30").await?;
     ui.set("tl-kind", "containment").await?;
     ui.type_into("tl-description", "Blocked attacker IP 203.0.113.7 at the mail gateway").await?;
@@ -175,7 +179,183 @@ async fn scenario(ui: &mut Ui, data: &Path) -> R<Vec<&'static str>> {
     assert!(timeline.contains("203.0.113.7") && timeline.contains("203.0.113.8"), "both the original and the correction are shown: {timeline}");
     passed.push("a correction is added and the original stays, marked corrected");
     ui.shot("timeline-corrected").await?;
+
+    cockpit(ui, export).await?;
+    passed.extend([
+        "facts entered in the editor show the diff before saving",
+        "the cockpit lists the expected obligations with live countdowns",
+        "the deadline chart marks each obligation and now",
+        "the what-if sandbox shows moved deadlines without saving",
+        "an obligation is marked not required with a rationale",
+        "a contractual obligation gets the same arithmetic",
+        "the .ics export is written and parses",
+        "a reminder is shown while the app runs",
+    ]);
     Ok(passed)
+}
+
+/// Local `YYYY-MM-DDTHH:MM` in New York, `hours` before now: this incident's clocks run in real time.
+fn ny_hours_ago(hours: i64) -> String {
+    let tz: chrono_tz::Tz = "America/New_York".parse().expect("zone");
+    (chrono::Utc::now() - chrono::TimeDelta::hours(hours)).with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+async fn rows_by_rule(ui: &Ui) -> R<Vec<(String, String, String, String)>> {
+    let mut out = Vec::new();
+    for r in ui.all("obligation-row").await? {
+        let a = |n: &'static str| {
+            let r = r.clone();
+            async move { r.attr(n).await.map(Option::unwrap_or_default) }
+        };
+        out.push((a("data-rule-id").await?, a("data-jurisdiction").await?, a("data-status").await?, a("data-urgency").await?));
+    }
+    Ok(out)
+}
+
+/// The cockpit on a live incident: facts → diff → obligations with countdowns → chart → what-if →
+/// not required with a rationale → a contract clock → .ics export → a reminder.
+async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
+    ui.click("back-to-list").await?;
+    ui.click("new-incident").await?;
+    ui.type_into("field-title", "Patient portal: credential stuffing").await?;
+    ui.set("field-severity", "SEV-0").await?;
+    ui.set("field-timezone", "America/New_York").await?;
+    ui.set("field-detected_at", &ny_hours_ago(3)).await?;
+    ui.type_into("field-compliance_liaison", "Dana Liaison").await?;
+    ui.type_into("field-comms_lead", "Bo Chen").await?;
+    ui.click("incident-submit").await?;
+    ui.wait("incident-detail").await?;
+
+    // Facts: a HIPAA covered entity, 700 Texans and 20 Germans, medical data; GDPR controller.
+    ui.click("tab-facts").await?;
+    ui.wait("facts-editor").await?;
+    ui.set("fact-hipaa_role", "covered_entity").await?;
+    ui.set("fact-gdpr_role", "controller").await?;
+    ui.click("fact-data_type-medical").await?;
+    ui.click("affected-add").await?;
+    ui.set("affected-code", "US-TX").await?;
+    ui.set("affected-count", "700").await?;
+    ui.click("affected-add").await?;
+    let codes = ui.all("affected-code").await?;
+    let counts = ui.all("affected-count").await?;
+    assert_eq!(codes.len(), 2, "two jurisdiction rows");
+    let set_nth = r#"
+        const [sel, i, v] = arguments;
+        const el = document.querySelectorAll(sel)[i];
+        const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+        Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, v);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));"#;
+    ui.c.execute(set_nth, vec![css("affected-code").into(), 1.into(), "DE".into()]).await?;
+    ui.c.execute(set_nth, vec![css("affected-count").into(), 1.into(), "20".into()]).await?;
+    drop((codes, counts));
+    ui.until("the diff lists the new obligations before saving", || async {
+        let diff = ui.text("facts-diff").await?;
+        Ok(diff.contains("US-TX") && diff.contains("GDPR") && ui.all("facts-change").await?.len() >= 5)
+    })
+    .await?;
+    let diff = ui.text("facts-diff").await?;
+    assert!(diff.contains("now required"), "the diff says what becomes required: {diff}");
+    ui.shot("facts-diff").await?;
+    ui.click("facts-save").await?;
+
+    // The cockpit: the expected obligations, sorted by urgency, with live countdowns.
+    ui.wait("obligations").await?;
+    ui.until("obligations listed", || async { Ok(ui.all("obligation-row").await?.len() >= 5) }).await?;
+    let rows = rows_by_rule(ui).await?;
+    for (rule, j) in [("HIPAA-individuals", "US"), ("HIPAA-hhs", "US"), ("HIPAA-media", "US-TX"), ("US-TX-attorney_general", "US-TX"), ("GDPR-supervisory_authority", "EU")] {
+        assert!(rows.iter().any(|(r, jj, _, _)| r == rule && jj == j), "{rule}@{j} is listed: {rows:?}");
+    }
+    let gdpr = rows.iter().position(|(r, ..)| r == "GDPR-supervisory_authority").ok_or("GDPR row")?;
+    let hipaa = rows.iter().position(|(r, ..)| r == "HIPAA-individuals").ok_or("HIPAA row")?;
+    assert!(gdpr < hipaa, "the 72-hour GDPR clock sorts above the 60-day HIPAA clock");
+    assert_eq!(rows[gdpr].3, "lt7d", "GDPR is due within 7 days (69 h left)");
+    assert_eq!(rows[hipaa].3, "later");
+    let first = ui.text("countdown").await?;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let second = ui.text("countdown").await?;
+    assert!(!first.is_empty() && first != second, "the countdown ticks: {first:?} then {second:?}");
+    let marks = ui.all("chart-mark").await?.len();
+    assert!(marks >= 5, "the chart marks each dated obligation ({marks})");
+    ui.wait("chart-now").await?;
+    ui.shot("cockpit").await?;
+
+    // Expand the GDPR row: why, citation and confidence.
+    let row = ui.c.find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"GDPR-supervisory_authority\"]")).await?;
+    row.find(Locator::Css("[data-testid=\"obligation-toggle\"]")).await?.click().await?;
+    let detail = ui.text("obligation-detail").await?;
+    assert!(detail.contains("72 hours") && detail.contains("Art. 33"), "the explanation and citation show: {detail}");
+    ui.shot("obligation-expanded").await?;
+
+    // What-if: 300 more Texans is nothing new; moving awareness a day later moves GDPR. Nothing saved.
+    ui.click("tab-whatif").await?;
+    ui.wait("whatif").await?;
+    ui.set("whatif-aware_at", &ny_hours_ago(1)).await?;
+    ui.until("the sandbox shows GDPR moving", || async {
+        for c in ui.all("whatif-change").await? {
+            if c.attr("data-change").await?.as_deref() == Some("due_changed") && c.text().await?.contains("GDPR") {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    })
+    .await?;
+    ui.shot("whatif").await?;
+
+    // Mark the Texas media notice not required, with a rationale and an approver.
+    ui.click("tab-obligations").await?;
+    ui.wait("obligations").await?;
+    let media = ui.c.find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"HIPAA-media\"]")).await?;
+    media.find(Locator::Css("[data-testid=\"obligation-toggle\"]")).await?.click().await?;
+    ui.click("mark-not-required").await?;
+    ui.click("decision-submit").await?;
+    ui.wait("error-decision-rationale").await?;
+    ui.type_into("decision-rationale", "Counsel: the 700 Texans are reached by individual notice and a web posting; no media notice").await?;
+    ui.type_into("decision-approved-by", "Ines Counsel").await?;
+    ui.click("decision-submit").await?;
+    ui.until("the media row is not required", || async {
+        Ok(rows_by_rule(ui).await?.iter().any(|(r, _, s, _)| r == "HIPAA-media" && s == "not_required"))
+    })
+    .await?;
+    let rows = rows_by_rule(ui).await?;
+    assert_eq!(rows.last().map(|r| r.0.as_str()), Some("HIPAA-media"), "not required sorts last");
+    ui.shot("not-required").await?;
+
+    // A contractual clock: the investors' same-business-day notice, from a preset.
+    ui.click("add-custom").await?;
+    ui.c.find(Locator::Css("[data-testid=\"custom-preset\"][data-preset=\"investors\"]")).await?.click().await?;
+    ui.type_into("custom-reference", "Series B side letter §3").await?;
+    ui.click("custom-submit").await?;
+    ui.until("the investors row", || async { Ok(rows_by_rule(ui).await?.iter().any(|(r, ..)| r.starts_with("CONTRACT-"))) }).await?;
+
+    // .ics export of the open deadlines.
+    ui.click("export-ics").await?;
+    let saved = ui.text("export-result").await?;
+    let file = std::fs::read_dir(export)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "ics"))
+        .ok_or_else(|| format!("no .ics in {} (UI said {saved})", export.display()))?;
+    assert!(saved.contains(&file.display().to_string()), "the UI names the file it wrote: {saved}");
+    let ics = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e} (UI said {saved})", file.display()))?;
+    assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains("GDPR") && !ics.contains("HIPAA-media"), "open deadlines only");
+    if Path::new("/usr/bin/python3").exists() {
+        let check = std::process::Command::new("/usr/bin/python3")
+            .args(["-c", "import sys, icalendar; c = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read()); print(len(c.walk('VEVENT')))"])
+            .arg(&file)
+            .output()?;
+        let n: usize = String::from_utf8_lossy(&check.stdout).trim().parse().map_err(|_| format!("icalendar could not parse the export: {}", String::from_utf8_lossy(&check.stderr)))?;
+        assert!(n >= 4, "{n} events");
+    }
+    ui.shot("exported").await?;
+
+    // Reminders: the investors' deadline is within 24 h (or passed) and the GDPR one within 7 days.
+    ui.until("a reminder is listed", || async { Ok(ui.text("reminder-count").await?.trim().parse::<u32>().unwrap_or(0) > 0) }).await?;
+    ui.click("reminders-toggle").await?;
+    let list = ui.text("reminder-list").await?;
+    assert!(list.contains("GDPR"), "the GDPR deadline is reminded: {list}");
+    ui.shot("reminders").await?;
+    Ok(())
 }
 
 async fn run() -> R<Vec<&'static str>> {
@@ -185,11 +365,13 @@ async fn run() -> R<Vec<&'static str>> {
     std::fs::create_dir_all(&shots)?;
     let tmp = tempfile::tempdir()?;
     let data = tmp.path().join("data");
+    let export = tmp.path().join("exports");
 
     let (port, native) = (free_port(), free_port());
     let mut driver = tokio::process::Command::new("tauri-driver")
         .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
         .env("BREACHDESK_DATA_DIR", &data)
+        .env("BREACHDESK_EXPORT_DIR", &export)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .kill_on_drop(true)
@@ -211,7 +393,7 @@ async fn run() -> R<Vec<&'static str>> {
     }
     let c = client.ok_or("tauri-driver did not accept a session")?;
     let mut ui = Ui { c, shots, step: 0 };
-    let result = scenario(&mut ui, &data).await;
+    let result = scenario(&mut ui, &data, &export).await;
     if result.is_err() {
         let _ = ui.shot("failure").await;
     }
