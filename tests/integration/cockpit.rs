@@ -155,6 +155,7 @@ fn reminders_fire_once_per_stage_and_again_when_the_due_time_moves() {
     assert_eq!(r.len(), 1, "{r:?}");
     assert_eq!(r[0].stage, "4h");
     assert!(r[0].title.contains("is due in 3 h 0 min"), "{}", r[0].title);
+    assert_eq!(r[0].body, "Due Wed 4 Mar 2026, 10:15 CST — Portal breach");
     let c = Ctx::new("Test Liaison", at(2026, 3, 4, 13, 15)).expect("ctx");
     bd.mark_reminders_sent(&c, &r).expect("mark");
     assert!(key(&bd, at(2026, 3, 4, 13, 20)).is_empty(), "shown once");

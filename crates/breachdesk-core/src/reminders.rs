@@ -88,13 +88,17 @@ impl Breachdesk {
                 if sent.exists(params![key, stage, due])? {
                     continue;
                 }
+                let when = chrono::DateTime::parse_from_rfc3339(&due)
+                    .ok()
+                    .zip(inc.timezone.parse::<chrono_tz::Tz>().ok())
+                    .map_or_else(|| due.clone(), |(t, z)| t.with_timezone(&z).format("%a %-d %b %Y, %H:%M %Z").to_string());
                 out.push(Reminder {
                     key,
                     incident_id: inc.id.clone(),
                     human_id: inc.human_id.clone(),
                     stage: stage.to_owned(),
                     title: format!("{}: {what} {}", inc.human_id, left_text(left)),
-                    body: format!("Due {} — {}", due.replace('T', " "), inc.title),
+                    body: format!("Due {when} — {}", inc.title),
                     due,
                 });
             }

@@ -368,6 +368,27 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     let list = ui.text("reminder-list").await?;
     assert!(list.contains("GDPR"), "the GDPR deadline is reminded: {list}");
     ui.shot("reminders").await?;
+    ui.click("reminders-close").await?;
+
+    // Settings: the internal targets are configurable, and a bad one is refused at its field.
+    ui.click("nav-settings").await?;
+    ui.wait("clock-settings").await?;
+    ui.set("setting-ack-SEV-0", "0").await?;
+    ui.click("settings-save").await?;
+    ui.wait(r"error-ack_minutes.SEV-0").await?;
+    ui.set("setting-ack-SEV-0", "10").await?;
+    ui.click("settings-save").await?;
+    ui.wait("settings-saved").await?;
+    ui.shot("settings").await?;
+
+    // The cockpit once the toasts have gone: what a user sees at a glance.
+    ui.c.find(Locator::Css(".nav__item")).await?.click().await?;
+    ui.wait("incident-list").await?;
+    let rows = ui.all("incident-row").await?;
+    rows[0].find(Locator::Css("td:nth-child(2)")).await?.click().await?;
+    ui.wait("obligations").await?;
+    ui.until("the toasts leave", || async { Ok(ui.all("reminder-toast").await?.is_empty()) }).await?;
+    ui.shot("cockpit-overview").await?;
     Ok(())
 }
 

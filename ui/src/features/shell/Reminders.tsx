@@ -4,10 +4,10 @@ import { formatWhen } from '../../lib/time';
 import type { Toast } from './useReminders';
 
 const STAGE: Record<string, string> = {
-  '7d': '7 days left',
-  '24h': '24 hours left',
-  '4h': '4 hours left',
-  '1h': '1 hour left',
+  '7d': 'Due within 7 days',
+  '24h': 'Due within 24 h',
+  '4h': 'Due within 4 h',
+  '1h': 'Due within 1 h',
   passed: 'Deadline passed',
 };
 

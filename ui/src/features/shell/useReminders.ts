@@ -40,7 +40,8 @@ export function useReminders() {
       setList((current) => [...batch.filter((r) => !current.some((c) => same(c, r))), ...current]);
       setUnseen((n) => n + batch.length);
       const fresh = batch.map((reminder) => ({ id: ++nextToast.current, reminder }));
-      setToasts((t) => [...fresh, ...t].slice(0, 4));
+      // At most two at a time: the rest wait in the Reminders panel (the bell counts them).
+      setToasts((t) => [...fresh, ...t].slice(0, 2));
       for (const f of fresh) window.setTimeout(() => dismiss(f.id), TOAST_MS);
     }).then(
       (unlisten) => {
