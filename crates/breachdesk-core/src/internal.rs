@@ -111,27 +111,29 @@ pub fn compute(settings: &InternalClockSettings, f: &InternalFacts, now: DateTim
     let show = |t: DateTime<Utc>| to_local_rfc3339(t, f.zone);
     let local = |t: DateTime<Utc>| t.with_timezone(&f.zone).format("%Y-%m-%d %H:%M %Z").to_string();
     let sev = f.severity.as_str();
+    // Every internal clock is the incident commander's, with a fixed due time.
+    let clock_at = |id: &str, name: String, due: DateTime<Utc>, done_at: Option<DateTime<Utc>>, explanation: String| InternalClock {
+        id: id.into(),
+        name,
+        due: Some(show(due)),
+        seconds_left: Some((due - now).num_seconds()),
+        status: status(true, None, done_at.is_some(), Some(due), now),
+        done_at: done_at.map(show),
+        owner_role: "incident_commander".into(),
+        explanation,
+    };
     let mut out = Vec::new();
     if let Some(&m) = settings.ack_minutes.get(sev) {
         let due = f.detected_at + TimeDelta::minutes(i64::from(m));
         let why = format!("{sev}: the incident commander acknowledges within {} of detection ({}).", minutes(m), local(f.detected_at));
-        let (done_at, explanation) = match f.acknowledged_at {
+        let explanation = match f.acknowledged_at {
             Some(a) => {
                 let late = if a > due { format!(" Acknowledged {} late.", minutes(u32::try_from((a - due).num_minutes()).unwrap_or(u32::MAX))) } else { String::new() };
-                (Some(show(a)), format!("{why} Acknowledged {}.{late}", local(a)))
+                format!("{why} Acknowledged {}.{late}", local(a))
             }
-            None => (None, format!("{why} Record an \u{201c}acknowledged\u{201d} timeline entry when it happens.")),
+            None => format!("{why} Record an \u{201c}acknowledged\u{201d} timeline entry when it happens."),
         };
-        out.push(InternalClock {
-            id: "ack".into(),
-            name: "Incident commander acknowledges".into(),
-            due: Some(show(due)),
-            seconds_left: Some((due - now).num_seconds()),
-            status: status(true, None, f.acknowledged_at.is_some(), Some(due), now),
-            done_at,
-            owner_role: "incident_commander".into(),
-            explanation,
-        });
+        out.push(clock_at("ack", "Incident commander acknowledges".into(), due, f.acknowledged_at, explanation));
     }
     if let (Some(Some(m)), false) = (settings.status_update_minutes.get(sev), f.status == Status::Closed) {
         let (since, what) = [(Some(f.detected_at), "detection"), (f.acknowledged_at, "acknowledgement"), (f.last_update_at, "the last status update")]
@@ -140,38 +142,22 @@ pub fn compute(settings: &InternalClockSettings, f: &InternalFacts, now: DateTim
             .max_by_key(|(t, _)| *t)
             .unwrap_or((f.detected_at, "detection"));
         let due = since + TimeDelta::minutes(i64::from(*m));
-        out.push(InternalClock {
-            id: "status_update".into(),
-            name: format!("Status update (every {})", minutes(*m)),
-            due: Some(show(due)),
-            seconds_left: Some((due - now).num_seconds()),
-            status: status(true, None, false, Some(due), now),
-            done_at: None,
-            owner_role: "incident_commander".into(),
-            explanation: format!(
-                "{sev}: a status update every {} while the incident is open, counted from {what} ({}). Each \u{201c}note\u{201d} timeline entry is a status update and restarts the clock.",
-                minutes(*m),
-                local(since)
-            ),
-        });
+        let explanation = format!(
+            "{sev}: a status update every {} while the incident is open, counted from {what} ({}). Each \u{201c}note\u{201d} timeline entry is a status update and restarts the clock.",
+            minutes(*m),
+            local(since)
+        );
+        out.push(clock_at("status_update", format!("Status update (every {})", minutes(*m)), due, None, explanation));
     }
     if let Some(closed) = f.closed_at.filter(|_| f.status == Status::Closed) {
         let n = settings.postmortem_business_days;
         let due = clock::business_days(closed, f.zone, HolidayCalendar::UsFederal, n, clock::end_of_local_day());
-        out.push(InternalClock {
-            id: "postmortem".into(),
-            name: "Post-mortem".into(),
-            due: Some(show(due)),
-            seconds_left: Some((due - now).num_seconds()),
-            status: status(true, None, false, Some(due), now),
-            done_at: None,
-            owner_role: "incident_commander".into(),
-            explanation: format!(
-                "Post-mortem due {n} business days after close ({}): weekends and US federal holidays skipped, end of day {}.",
-                local(closed),
-                clock::local_date(due, f.zone)
-            ),
-        });
+        let explanation = format!(
+            "Post-mortem due {n} business days after close ({}): weekends and US federal holidays skipped, end of day {}.",
+            local(closed),
+            clock::local_date(due, f.zone)
+        );
+        out.push(clock_at("postmortem", "Post-mortem".into(), due, None, explanation));
     }
     out
 }
