@@ -6,7 +6,7 @@ import { useLoad } from '../../lib/useLoad';
 import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { ChangeList } from './ChangeList';
-import { FactsForm } from './FactsForm';
+import { DraftLayout } from './DraftLayout';
 import { useDraft } from './useDraft';
 
 type Props = { incident: Incident; onSaved: (changes: ObligationChange[]) => Promise<void> };
@@ -55,29 +55,21 @@ function LoadedEditor({ incident, facts, onSaved }: { incident: Incident; facts:
     }
   }
 
-  const changes = d.preview.preview?.changes ?? null;
-  const problems = Object.keys(d.errors).length > 0 || d.banner !== null;
   return (
-    <div className="editor" data-testid="facts-editor">
-      <div className="editor__form">
-        <ErrorBanner error={d.banner} testId="facts-error" />
-        <FactsForm prefix="fact" incident={incident} vocabulary={d.vocabulary} options={d.options} values={d.values} errors={d.errors} onChange={d.change} />
-      </div>
-      <aside className="editor__side" aria-label="Effect on the obligations">
-        <div className="diff-panel" data-testid="facts-diff" data-pending={d.preview.pending || undefined}>
-          <div className="diff-panel__head">
-            <h3 className="diff-panel__title">Effect on the obligations</h3>
-            <span className="diff-panel__state" role="status">
-              {d.preview.pending ? 'Checking…' : problems ? 'Fix the marked fields' : d.dirty ? 'Not saved yet' : 'As stored'}
-            </span>
-          </div>
-          {problems && !d.preview.pending ? (
-            <p className="changes__none">The effect is shown once the marked fields are fixed.</p>
-          ) : changes === null ? (
-            <p className="changes__none">Working it out…</p>
-          ) : (
-            <ChangeList changes={changes} zone={incident.timezone} itemTestId="facts-change" />
-          )}
+    <DraftLayout
+      prefix="fact"
+      incident={incident}
+      draft={d}
+      testId="facts-editor"
+      errorTestId="facts-error"
+      panelTestId="facts-diff"
+      sideLabel="Effect on the obligations"
+      title="Effect on the obligations"
+      state={{ pending: 'Checking…', clean: 'As stored', dirty: 'Not saved yet' }}
+      subject="The effect"
+      result={d.preview.preview?.changes ?? null}
+      footer={
+        <>
           <p className="diff-panel__note">Nothing is saved until you press Save. Saving records the change in the timeline and the audit log.</p>
           <div className="diff-panel__actions">
             <Button variant="ghost" onClick={d.reset} disabled={!d.dirty || busy} testId="facts-reset">
@@ -87,8 +79,10 @@ function LoadedEditor({ incident, facts, onSaved }: { incident: Incident; facts:
               {busy ? 'Saving…' : 'Save facts'}
             </Button>
           </div>
-        </div>
-      </aside>
-    </div>
+        </>
+      }
+    >
+      {(changes) => <ChangeList changes={changes} zone={incident.timezone} itemTestId="facts-change" />}
+    </DraftLayout>
   );
 }

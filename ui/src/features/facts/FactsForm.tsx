@@ -50,7 +50,7 @@ export function FactsForm({ prefix, incident, vocabulary, options, values, error
   const needsReason = values.discovered_at !== '' && values.discovered_at > detectedLocal;
 
   return (
-    <div className="facts-form">
+    <div className="facts-form card">
       <Section title="Key times" lead={`Wall-clock times in ${zone}. Detected ${formatDue(incident.detected_at, zone)}.`}>
         <div className="facts-form__grid">
           {PATCH_TIMES.map((f) => {

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import type { NewCustomObligation } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
-import { useFormErrors, type FieldErrors } from '../../lib/useFormErrors';
+import type { FieldErrors } from '../../lib/useFormErrors';
+import { useFormState } from '../../lib/useFormState';
 import { clockWords, recipientWords, sentenceCase, triggerWords } from '../../lib/labels';
 import { Field } from '../../components/Field';
 import { Button } from '../../components/Button';
@@ -11,7 +12,6 @@ import { clockTakesAmount, describeClock, PRESETS, type Preset } from './presets
 
 const FIELDS = ['label', 'recipient', 'trigger', 'clock', 'amount', 'reference', 'channel', 'address'] as const;
 type CustomField = (typeof FIELDS)[number];
-type Values = Record<CustomField, string>;
 
 type Props = { incidentId: string; onAdded: () => Promise<void>; onCancel: () => void };
 
@@ -20,7 +20,7 @@ const orNull = (s: string) => (s.trim() === '' ? null : s.trim());
 /** Adds a contractual or internal-policy duty; it becomes an ordinary obligation row (CONTRACT). */
 export function CustomObligationForm({ incidentId, onAdded, onCancel }: Props) {
   const { vocabulary } = useSession();
-  const [values, setValues] = useState<Values>(() => ({
+  const { values, setValues, set, busy, errors, submit: send } = useFormState(FIELDS, () => ({
     label: '',
     recipient: vocabulary.custom_recipients[0] ?? '',
     trigger: vocabulary.custom_triggers.includes('discovered_at') ? 'discovered_at' : (vocabulary.custom_triggers[0] ?? ''),
@@ -31,18 +31,12 @@ export function CustomObligationForm({ incidentId, onAdded, onCancel }: Props) {
     address: '',
   }));
   const [preset, setPreset] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(FIELDS);
   const labelRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     labelRef.current?.focus();
   }, []);
 
-  const set = (f: CustomField, v: string) => {
-    setValues((old) => ({ ...old, [f]: v }));
-    errors.clear(f);
-  };
   const bind = (f: CustomField) => ({
     value: values[f],
     onChange: (e: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => set(f, e.target.value),
@@ -57,38 +51,34 @@ export function CustomObligationForm({ incidentId, onAdded, onCancel }: Props) {
 
   const takesAmount = clockTakesAmount(values.clock);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    errors.reset();
-    const found: FieldErrors<CustomField> = {};
-    if (values.label.trim() === '') found.label = 'Name the duty, e.g. “Acme Health BAA — notify covered entity”.';
+  const submit = (e: FormEvent) => {
     const amount = takesAmount ? Number(values.amount) : null;
-    if (takesAmount && (values.amount.trim() === '' || !Number.isInteger(amount) || (amount ?? 0) < 1)) {
-      found.amount = `How many ${clockWords(values.clock)}? A whole number, 1 or more.`;
-    }
-    if (Object.keys(found).length > 0) {
-      errors.setFieldErrors(found);
-      return;
-    }
-    const input: NewCustomObligation = {
-      label: values.label.trim(),
-      recipient: values.recipient,
-      trigger: values.trigger,
-      clock: values.clock,
-      amount,
-      reference: orNull(values.reference),
-      channel: orNull(values.channel),
-      address: orNull(values.address),
-    };
-    setBusy(true);
-    try {
-      await api.addCustomObligation(incidentId, input);
-      await onAdded();
-    } catch (err) {
-      errors.show(err);
-      setBusy(false);
-    }
-  }
+    return send(
+      e,
+      () => {
+        const found: FieldErrors<CustomField> = {};
+        if (values.label.trim() === '') found.label = 'Name the duty, e.g. “Acme Health BAA — notify covered entity”.';
+        if (takesAmount && (values.amount.trim() === '' || !Number.isInteger(amount) || (amount ?? 0) < 1)) {
+          found.amount = `How many ${clockWords(values.clock)}? A whole number, 1 or more.`;
+        }
+        return found;
+      },
+      async () => {
+        const input: NewCustomObligation = {
+          label: values.label.trim(),
+          recipient: values.recipient,
+          trigger: values.trigger,
+          clock: values.clock,
+          amount,
+          reference: orNull(values.reference),
+          channel: orNull(values.channel),
+          address: orNull(values.address),
+        };
+        await api.addCustomObligation(incidentId, input);
+        await onAdded();
+      },
+    );
+  };
 
   const field = (name: CustomField) => ({
     id: `custom-${name}`,
@@ -98,7 +88,7 @@ export function CustomObligationForm({ incidentId, onAdded, onCancel }: Props) {
   });
 
   return (
-    <form className="custom-form" onSubmit={submit} noValidate data-testid="custom-form">
+    <form className="custom-form card card--raised" onSubmit={submit} noValidate data-testid="custom-form">
       <div className="custom-form__head">
         <h3 className="custom-form__title">Add a contractual or user-defined obligation</h3>
         <p className="custom-form__lead">

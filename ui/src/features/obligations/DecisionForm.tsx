@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import type { Obligation } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
-import { useFormErrors, type FieldErrors } from '../../lib/useFormErrors';
+import type { FieldErrors } from '../../lib/useFormErrors';
+import { useFormState } from '../../lib/useFormState';
 import { Field } from '../../components/Field';
 import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -19,33 +20,22 @@ type Props = {
 
 /** "Not required" (or "required again") is a decision with a written rationale and an approver. */
 export function DecisionForm({ incidentId, obligation, decision, onDone, onCancel }: Props) {
-  const [values, setValues] = useState<Record<DecisionField, string>>({ rationale: '', approved_by: '' });
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(FIELDS);
-  const set = (f: DecisionField, v: string) => {
-    setValues((old) => ({ ...old, [f]: v }));
-    errors.clear(f);
-  };
+  const { values, set, busy, errors, submit: send } = useFormState(FIELDS, { rationale: '', approved_by: '' });
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    errors.reset();
-    const found: FieldErrors<DecisionField> = {};
-    if (values.rationale.trim() === '') found.rationale = 'Write down why; the rationale is kept on record.';
-    if (values.approved_by.trim() === '') found.approved_by = 'Who approved this decision?';
-    if (Object.keys(found).length > 0) {
-      errors.setFieldErrors(found);
-      return;
-    }
-    setBusy(true);
-    try {
-      await api.decideObligation(incidentId, obligation.id, { decision, rationale: values.rationale.trim(), approved_by: values.approved_by.trim() });
-      await onDone();
-    } catch (err) {
-      errors.show(err);
-      setBusy(false);
-    }
-  }
+  const submit = (e: FormEvent) =>
+    send(
+      e,
+      () => {
+        const found: FieldErrors<DecisionField> = {};
+        if (values.rationale.trim() === '') found.rationale = 'Write down why; the rationale is kept on record.';
+        if (values.approved_by.trim() === '') found.approved_by = 'Who approved this decision?';
+        return found;
+      },
+      async () => {
+        await api.decideObligation(incidentId, obligation.id, { decision, rationale: values.rationale.trim(), approved_by: values.approved_by.trim() });
+        await onDone();
+      },
+    );
 
   const id = (f: string) => `decision-${f}-${obligation.id}`;
   return (

@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import type { Incident, Obligation } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
-import { useFormErrors, type FieldErrors } from '../../lib/useFormErrors';
+import type { FieldErrors } from '../../lib/useFormErrors';
+import { useFormState } from '../../lib/useFormState';
 import { nowInZone } from '../../lib/time';
 import { Field } from '../../components/Field';
 import { Button } from '../../components/Button';
@@ -21,42 +22,31 @@ const orNull = (s: string) => (s.trim() === '' ? null : s.trim());
 
 /** Records a notice as sent: when, how, and the confirmation number. Filings are append-only. */
 export function FilingForm({ incident, obligation, onDone, onCancel }: Props) {
-  const [values, setValues] = useState<Record<FilingField, string>>(() => ({
+  const { values, set, busy, errors, submit: send } = useFormState(FIELDS, () => ({
     sent_at: nowInZone(incident.timezone),
     channel: obligation.channel ?? '',
     reference: '',
     note: '',
   }));
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(FIELDS);
-  const set = (f: FilingField, v: string) => {
-    setValues((old) => ({ ...old, [f]: v }));
-    errors.clear(f);
-  };
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    errors.reset();
-    const found: FieldErrors<FilingField> = {};
-    if (values.sent_at === '') found.sent_at = 'When was the notice sent?';
-    if (Object.keys(found).length > 0) {
-      errors.setFieldErrors(found);
-      return;
-    }
-    setBusy(true);
-    try {
-      await api.recordFiling(incident.id, obligation.id, {
-        sent_at: values.sent_at,
-        channel: orNull(values.channel),
-        reference: orNull(values.reference),
-        note: orNull(values.note),
-      });
-      await onDone();
-    } catch (err) {
-      errors.show(err);
-      setBusy(false);
-    }
-  }
+  const submit = (e: FormEvent) =>
+    send(
+      e,
+      () => {
+        const found: FieldErrors<FilingField> = {};
+        if (values.sent_at === '') found.sent_at = 'When was the notice sent?';
+        return found;
+      },
+      async () => {
+        await api.recordFiling(incident.id, obligation.id, {
+          sent_at: values.sent_at,
+          channel: orNull(values.channel),
+          reference: orNull(values.reference),
+          note: orNull(values.note),
+        });
+        await onDone();
+      },
+    );
 
   const id = (f: string) => `filing-${f}-${obligation.id}`;
   return (

@@ -31,7 +31,7 @@ export function SummaryStrip({ summary, incident, now }: { summary: Summary; inc
           );
         })}
       </ul>
-      <div className="summary__next" data-testid="next-deadline">
+      <div className="summary__next card" data-testid="next-deadline">
         <span className="summary__nextlabel">Next deadline</span>
         {o && o.due && next.dueMs !== null ? (
           <span className="summary__nextvalue">

@@ -8,7 +8,7 @@ import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { ChangeList } from '../facts/ChangeList';
-import { FactsForm } from '../facts/FactsForm';
+import { DraftLayout } from '../facts/DraftLayout';
 import { useDraft } from '../facts/useDraft';
 import { ConfidenceBadge, DueStack } from '../obligations/bits';
 
@@ -28,8 +28,6 @@ export function WhatIf({ incident }: { incident: Incident }) {
 
 function Sandbox({ incident, facts }: { incident: Incident; facts: IncidentFacts }) {
   const d = useDraft(incident, facts);
-  const result = d.preview.preview;
-  const problems = Object.keys(d.errors).length > 0 || d.banner !== null;
 
   return (
     <div className="stack" data-testid="whatif">
@@ -45,33 +43,27 @@ function Sandbox({ incident, facts }: { incident: Incident; facts: IncidentFacts
         <strong>Sandbox — nothing is saved.</strong> Try other facts (another state, a later awareness time, no high risk) and see
         which obligations and deadlines follow. To change the record, use the Facts tab.
       </Banner>
-      <div className="editor editor--whatif">
-        <div className="editor__form">
-          <ErrorBanner error={d.banner} testId="whatif-error" />
-          <FactsForm prefix="whatif" incident={incident} vocabulary={d.vocabulary} options={d.options} values={d.values} errors={d.errors} onChange={d.change} />
-        </div>
-        <aside className="editor__side" aria-label="What the obligations would be">
-          <div className="diff-panel" data-testid="whatif-result" data-pending={d.preview.pending || undefined}>
-            <div className="diff-panel__head">
-              <h3 className="diff-panel__title">Compared with the record</h3>
-              <span className="diff-panel__state" role="status">
-                {d.preview.pending ? 'Computing…' : problems ? 'Fix the marked fields' : d.dirty ? 'Hypothetical' : 'Same as stored'}
-              </span>
-            </div>
-            {problems && !d.preview.pending ? (
-              <p className="changes__none">The result is shown once the marked fields are fixed.</p>
-            ) : result === null ? (
-              <p className="changes__none">Working it out…</p>
-            ) : (
-              <>
-                <ChangeList changes={result.changes} zone={incident.timezone} itemTestId="whatif-change" showDues />
-                <h3 className="diff-panel__title diff-panel__title--sub">All obligations under these facts ({result.obligations.length})</h3>
-                <ComputedList list={result.obligations} changes={result.changes} zone={incident.timezone} />
-              </>
-            )}
-          </div>
-        </aside>
-      </div>
+      <DraftLayout
+        prefix="whatif"
+        incident={incident}
+        draft={d}
+        className="editor--whatif"
+        errorTestId="whatif-error"
+        panelTestId="whatif-result"
+        sideLabel="What the obligations would be"
+        title="Compared with the record"
+        state={{ pending: 'Computing…', clean: 'Same as stored', dirty: 'Hypothetical' }}
+        subject="The result"
+        result={d.preview.preview}
+      >
+        {(result) => (
+          <>
+            <ChangeList changes={result.changes} zone={incident.timezone} itemTestId="whatif-change" showDues />
+            <h3 className="diff-panel__title diff-panel__title--sub">All obligations under these facts ({result.obligations.length})</h3>
+            <ComputedList list={result.obligations} changes={result.changes} zone={incident.timezone} />
+          </>
+        )}
+      </DraftLayout>
     </div>
   );
 }
