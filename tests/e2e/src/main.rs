@@ -401,6 +401,22 @@ async fn run() -> R<Vec<&'static str>> {
     let data = tmp.path().join("data");
     let export = tmp.path().join("exports");
 
+    // A real notification server, and a log of every desktop notification sent on this session bus.
+    let _daemon = tokio::process::Command::new("/usr/lib/notification-daemon/notification-daemon")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot start notification-daemon (apt install notification-daemon): {e}"))?;
+    let notes = tmp.path().join("notifications.log");
+    let _monitor = tokio::process::Command::new("dbus-monitor")
+        .args(["--session", "interface='org.freedesktop.Notifications',member='Notify'"])
+        .stdout(std::fs::File::create(&notes)?)
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot start dbus-monitor: {e}"))?;
+
     let (port, native) = (free_port(), free_port());
     let mut driver = tokio::process::Command::new("tauri-driver")
         .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
@@ -434,6 +450,13 @@ async fn run() -> R<Vec<&'static str>> {
     let _ = ui.c.clone().close().await;
     let _ = driver.kill().await;
     let mut passed = result?;
+
+    let sent = std::fs::read_to_string(&notes)?;
+    assert!(
+        sent.contains("member=Notify") && sent.contains("GDPR notice to EU supervisory authority is due in"),
+        "the GDPR reminder went out as a desktop notification: {sent}"
+    );
+    passed.push("reminders reach the desktop notification server");
 
     // The CLI reads what the GUI wrote, from the same keyring.
     let cli = std::env::var("BREACHDESK_CLI").unwrap_or_else(|_| root.join("../../target/debug/breachdesk").display().to_string());
