@@ -271,6 +271,9 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     assert!(diff.contains("now required"), "the diff says what becomes required: {diff}");
     ui.shot("facts-diff").await?;
     ui.click("facts-save").await?;
+    // Only the main column scrolls; the window (and the sidebar with it) never moves.
+    let shifted = ui.c.execute("return document.scrollingElement.scrollTop;", vec![]).await?;
+    assert_eq!(shifted.as_f64(), Some(0.0), "the document itself scrolled");
 
     // The cockpit: the expected obligations, sorted by urgency, with live countdowns.
     ui.wait("obligations").await?;

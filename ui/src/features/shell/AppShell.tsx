@@ -25,6 +25,12 @@ export function AppShell({ status }: { status: AppStatus }) {
     api.vocabulary().then(setVocabulary, (e: unknown) => setError(toErrorBody(e)));
   }, []);
   useEffect(loadVocabulary, [loadVocabulary]);
+  // Only the main column scrolls: the document itself never does, or focusing a control (a
+  // keyboard user tabbing to Save) would shift the whole window, sidebar included.
+  useEffect(() => {
+    document.documentElement.classList.add('has-shell');
+    return () => document.documentElement.classList.remove('has-shell');
+  }, []);
 
   const navigate = useCallback((to: Route) => {
     setRoute(to);
