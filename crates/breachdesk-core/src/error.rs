@@ -36,6 +36,8 @@ pub enum Error {
     SchemaTooNew { db_version: u32, app_version: u32 },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
+    #[error("cancelled: nothing was written")]
+    Cancelled,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -59,6 +61,7 @@ impl Error {
             Error::MigrationChanged { .. } => "migration_changed",
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::Io { .. } => "io",
+            Error::Cancelled => "cancelled",
             Error::Internal(_) => "internal",
         }
     }

@@ -10,6 +10,7 @@ pub mod custom;
 pub mod datadir;
 mod error;
 pub mod incident;
+pub mod individuals;
 pub mod internal;
 pub mod ipc;
 pub mod ics;

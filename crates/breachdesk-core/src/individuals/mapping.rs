@@ -1,0 +1,126 @@
+//! Which column holds which field: detected from common headers, confirmed or changed by the user,
+//! saved by name for the next file of the same shape.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The fields a person can have.
+pub const FIELDS: [&str; 17] = [
+    "external_id", "full_name", "first_name", "last_name", "address1", "address2", "city", "state", "postal_code", "country",
+    "email", "phone", "dob", "deceased", "minor", "guardian", "data_elements",
+];
+
+/// Field → header of the column that holds it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    pub columns: BTreeMap<String, String>,
+}
+
+fn squash(h: &str) -> String {
+    h.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The field a header most likely means.
+fn field_for(header: &str) -> Option<&'static str> {
+    let h = squash(header);
+    let f = match h.as_str() {
+        "id" | "externalid" | "recordid" | "memberid" | "patientid" | "customerid" | "mrn" | "accountid" | "personid" => "external_id",
+        "name" | "fullname" | "patientname" | "customername" | "membername" | "individual" | "individualname" => "full_name",
+        "first" | "firstname" | "givenname" | "forename" | "fname" => "first_name",
+        "last" | "lastname" | "surname" | "familyname" | "lname" => "last_name",
+        "address" | "address1" | "addressline1" | "street" | "streetaddress" | "addr1" | "mailingaddress" | "homeaddress" => "address1",
+        "address2" | "addressline2" | "addr2" | "apt" | "suite" | "unit" | "aptsuite" => "address2",
+        "city" | "town" | "locality" => "city",
+        "state" | "stateprovince" | "province" | "region" | "st" | "statecode" | "stateorprovince" => "state",
+        "zip" | "zipcode" | "postalcode" | "postcode" | "zip5" | "postal" | "ziporpostalcode" => "postal_code",
+        "country" | "countrycode" | "nation" => "country",
+        "email" | "emailaddress" | "mail" => "email",
+        "phone" | "phonenumber" | "telephone" | "mobile" | "tel" | "cell" => "phone",
+        "dob" | "dateofbirth" | "birthdate" | "birthday" => "dob",
+        "deceased" | "isdeceased" | "dateofdeath" | "dod" => "deceased",
+        "minor" | "isminor" | "under18" => "minor",
+        "guardian" | "parentguardian" | "guardianname" | "parent" | "parentorguardian" => "guardian",
+        "dataelements" | "dataexposed" | "elementsexposed" | "exposeddata" | "datatypes" | "compromiseddata" | "elements" => "data_elements",
+        _ => return None,
+    };
+    Some(f)
+}
+
+impl Mapping {
+    /// The mapping detected from a header row (the first column that matches a field wins).
+    #[must_use]
+    pub fn detect(header: &[String]) -> Mapping {
+        let mut columns = BTreeMap::new();
+        for h in header {
+            if let Some(f) = field_for(h) {
+                columns.entry(f.to_owned()).or_insert_with(|| h.clone());
+            }
+        }
+        Mapping { columns }
+    }
+
+    /// Column indexes by field for this header.
+    ///
+    /// # Errors
+    /// The message names the unknown field or the header that is not in the file, or says what
+    /// is missing (a name).
+    pub fn resolve(&self, header: &[String]) -> Result<Resolved, (String, String)> {
+        let mut idx = BTreeMap::new();
+        for (field, col) in &self.columns {
+            if !FIELDS.contains(&field.as_str()) {
+                return Err((format!("mapping.{field}"), format!("is not a field (known: {})", FIELDS.join(", "))));
+            }
+            let i = header.iter().position(|h| h == col).ok_or_else(|| (format!("mapping.{field}"), format!("the file has no column {col:?}")))?;
+            idx.insert(field.clone(), i);
+        }
+        let has = |f: &str| idx.contains_key(f);
+        if !has("full_name") && !(has("first_name") || has("last_name")) {
+            return Err(("mapping.full_name".into(), "map a name column (full_name, or first_name and last_name)".into()));
+        }
+        Ok(Resolved { idx })
+    }
+}
+
+/// A mapping resolved against one header.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    idx: BTreeMap<String, usize>,
+}
+
+impl Resolved {
+    /// The cell of `field` in `row`, trimmed; `None` when unmapped or blank.
+    #[must_use]
+    pub fn get<'a>(&self, row: &'a [String], field: &str) -> Option<&'a str> {
+        self.idx.get(field).and_then(|&i| row.get(i)).map(|s| s.trim()).filter(|s| !s.is_empty())
+    }
+
+    /// The header of the column that holds `field` (for error reports).
+    #[must_use]
+    pub fn column<'a>(&self, header: &'a [String], field: &str) -> &'a str {
+        self.idx.get(field).and_then(|&i| header.get(i)).map_or("", String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_headers_are_recognised() {
+        let header: Vec<String> = ["Patient ID", "First Name", "Last Name", "Street Address", "City", "State", "ZIP Code", "E-mail", "Date of Birth", "Data Exposed"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let m = Mapping::detect(&header);
+        assert_eq!(m.columns.get("postal_code").map(String::as_str), Some("ZIP Code"));
+        assert_eq!(m.columns.get("email").map(String::as_str), Some("E-mail"));
+        assert_eq!(m.columns.get("data_elements").map(String::as_str), Some("Data Exposed"));
+        assert_eq!(m.columns.len(), 10);
+        assert!(m.resolve(&header).is_ok());
+        let none = Mapping::detect(&["Colour".to_owned()]);
+        assert_eq!(none.resolve(&["Colour".to_owned()]).expect_err("no name").0, "mapping.full_name");
+        let typo = Mapping { columns: [("email".to_owned(), "Mail".to_owned())].into() };
+        assert_eq!(typo.resolve(&header).expect_err("missing column").0, "mapping.email");
+    }
+}

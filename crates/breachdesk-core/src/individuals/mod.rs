@@ -1,0 +1,712 @@
+//! The affected individuals: imported from a spreadsheet, cleaned, de-duplicated and counted by
+//! residence. The counts drive the notification clocks.
+//!
+//! An import streams the file row by row into one transaction: all the chosen rows or none. Rows
+//! that fail validation are reported (row, column, reason — never the value) and either stop the
+//! import or, when the user chooses, are left out. Records identical after normalisation merge
+//! into the first one; the merged row is kept (merged_into) so the source stays in history.
+
+pub mod mapping;
+pub mod normalize;
+pub mod read;
+mod zip;
+
+use crate::audit::Change;
+use crate::obligations::ObligationChange;
+use crate::{uuid7, Breachdesk, Ctx, Error, Result};
+use breachdesk_rules::schema::RECOGNISED_DATA_TYPES;
+use breachdesk_rules::time::to_storage;
+use mapping::{Mapping, Resolved};
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// At most this many row errors are kept in a report (all are counted).
+pub const MAX_REPORTED_ERRORS: usize = 10_000;
+
+/// One reason a row was not imported. Never carries the value itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct RowError {
+    #[ts(type = "number")]
+    pub row: u64,
+    pub column: String,
+    pub reason: String,
+}
+
+/// How to import.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImportOptions {
+    /// The columns to use; detected from the header when null.
+    pub mapping: Option<Mapping>,
+    /// Read and check everything, write nothing.
+    pub dry_run: bool,
+    /// Import the valid rows even when some rows are invalid (otherwise nothing is imported).
+    pub skip_invalid: bool,
+}
+
+/// What an import did (or, for a dry run or a refused import, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ImportReport {
+    pub batch_id: Option<String>,
+    pub file_name: String,
+    /// csv | xlsx
+    pub format: String,
+    pub encoding: String,
+    pub delimiter: Option<String>,
+    pub header: Vec<String>,
+    pub mapping: Mapping,
+    #[ts(type = "number")]
+    pub rows_read: u64,
+    #[ts(type = "number")]
+    pub rows_valid: u64,
+    #[ts(type = "number")]
+    pub rows_rejected: u64,
+    /// New individuals (rows that were not exact duplicates).
+    #[ts(type = "number")]
+    pub imported: u64,
+    /// Rows identical to one already on the list after normalisation, merged into it.
+    #[ts(type = "number")]
+    pub merged: u64,
+    pub errors: Vec<RowError>,
+    #[ts(type = "number")]
+    pub error_count: u64,
+    pub dry_run: bool,
+    /// True when nothing was written because rows were invalid and skip_invalid was off.
+    pub refused: bool,
+    /// What the new counts did to the obligations.
+    pub changes: Vec<ObligationChange>,
+}
+
+/// Progress of a long import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Progress {
+    #[ts(type = "number")]
+    pub rows: u64,
+    #[ts(type = "number | null")]
+    pub bytes: Option<u64>,
+    #[ts(type = "number")]
+    pub total_bytes: u64,
+}
+
+/// Counts over an incident's individuals (merged duplicates not counted).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Counts {
+    #[ts(type = "number")]
+    pub total: i64,
+    /// By residence: ISO 3166-2 US codes and ISO 3166-1 countries.
+    #[ts(type = "Record<string, number>")]
+    pub by_residence: BTreeMap<String, i64>,
+    /// People whose residence cannot be determined (no usable state, ZIP or country).
+    #[ts(type = "number")]
+    pub undetermined: i64,
+    #[ts(type = "number")]
+    pub minors: i64,
+    #[ts(type = "number")]
+    pub deceased: i64,
+    /// No usable postal address and no e-mail: they count toward substitute notice.
+    #[ts(type = "number")]
+    pub undeliverable: i64,
+    #[ts(type = "number")]
+    pub no_postal: i64,
+    #[ts(type = "number")]
+    pub no_email: i64,
+    #[ts(type = "number")]
+    pub merged: i64,
+    #[ts(type = "Record<string, number>")]
+    pub by_element: BTreeMap<String, i64>,
+}
+
+/// One individual as the table shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Individual {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub external_id: Option<String>,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address1: Option<String>,
+    pub address2: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    pub dob: Option<String>,
+    pub residence: Option<String>,
+    /// state | zip | zip_prefix | country | null
+    pub residence_source: Option<String>,
+    pub minor: bool,
+    pub deceased: bool,
+    pub guardian: Option<String>,
+    pub no_postal: bool,
+    pub no_email: bool,
+    pub data_elements: Vec<String>,
+    pub batch_id: String,
+    #[ts(type = "number")]
+    pub source_row: i64,
+}
+
+/// One import, as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Batch {
+    pub id: String,
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub file_name: String,
+    pub file_sha256: String,
+    pub format: String,
+    pub encoding: String,
+    #[ts(type = "number")]
+    pub rows_read: i64,
+    #[ts(type = "number")]
+    pub rows_imported: i64,
+    #[ts(type = "number")]
+    pub rows_rejected: i64,
+    #[ts(type = "number")]
+    pub rows_merged: i64,
+    pub imported_at: String,
+    pub imported_by: String,
+    pub rolled_back_at: Option<String>,
+    pub rolled_back_by: Option<String>,
+}
+
+/// A person built from one row.
+struct Person {
+    external_id: Option<String>,
+    full_name: String,
+    name_key: String,
+    last_key: String,
+    email: Option<String>,
+    phone: Option<String>,
+    address1: Option<String>,
+    address2: Option<String>,
+    city: Option<String>,
+    region: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
+    dob: Option<String>,
+    residence: Option<String>,
+    residence_src: Option<&'static str>,
+    minor: bool,
+    deceased: bool,
+    guardian: Option<String>,
+    no_postal: bool,
+    no_email: bool,
+    elements: u32,
+    key: [u8; 16],
+}
+
+/// Builds a person from a row, or the row's errors (every bad cell, not just the first).
+fn person(m: &Resolved, header: &[String], row: &[String], n: u64, today: chrono::NaiveDate) -> std::result::Result<Person, Vec<RowError>> {
+    use normalize as nz;
+    let mut errs = Vec::new();
+    let mut fail = |field: &str, reason: &str| errs.push(RowError { row: n, column: m.column(header, field).to_owned(), reason: reason.to_owned() });
+    let get = |f: &str| m.get(row, f);
+    let text = |f: &str| get(f).map(nz::clean);
+
+    let full_name = match (get("full_name"), get("first_name"), get("last_name")) {
+        (Some(full), _, _) => nz::clean(full),
+        (None, first, last) => nz::clean(&format!("{} {}", first.unwrap_or(""), last.unwrap_or(""))),
+    };
+    if full_name.is_empty() {
+        fail(if m.get(row, "full_name").is_none() && get("first_name").is_none() { "full_name" } else { "last_name" }, "no name");
+    }
+    if full_name.chars().count() > 300 {
+        fail("full_name", "longer than 300 characters");
+    }
+    let last_key = get("last_name").map_or_else(|| nz::name_key(full_name.rsplit(' ').next().unwrap_or("")), nz::name_key);
+    let email = get("email").and_then(|e| match nz::email(e) {
+        Ok(e) => Some(e),
+        Err(r) => {
+            fail("email", r);
+            None
+        }
+    });
+    let dob = get("dob").and_then(|d| match nz::date(d) {
+        Ok(d) if d > today => {
+            fail("dob", "is in the future");
+            None
+        }
+        Ok(d) => Some(d),
+        Err(r) => {
+            fail("dob", r);
+            None
+        }
+    });
+    let country = get("country").and_then(|c| match nz::country(c) {
+        Ok(c) => Some(c),
+        Err(r) => {
+            fail("country", r);
+            None
+        }
+    });
+    let us = country.as_deref().is_none_or(|c| c == "US");
+    let state = if us {
+        get("state").and_then(|s| match nz::us_state(s) {
+            Ok(s) => Some(s),
+            Err(r) => {
+                fail("state", r);
+                None
+            }
+        })
+    } else {
+        None
+    };
+    let postal_code = match get("postal_code") {
+        Some(z) if us && (state.is_some() || country.is_some() || z.chars().filter(char::is_ascii_digit).count() >= 3) => match nz::us_zip(z) {
+            Ok(z) => Some(z),
+            Err(r) => {
+                fail("postal_code", r);
+                None
+            }
+        },
+        Some(z) => Some(nz::clean(z)),
+        None => None,
+    };
+    let (residence, residence_src) = match (&country, &state, &postal_code) {
+        (Some(c), _, _) if c != "US" => (Some(c.clone()), Some("country")),
+        (_, Some(s), _) => (Some(s.clone()), Some("state")),
+        (_, None, Some(z)) if us => match zip::state_of(z) {
+            Some((s, exact)) => (Some(s.to_owned()), Some(if exact { "zip" } else { "zip_prefix" })),
+            None => (None, None),
+        },
+        _ => (None, None),
+    };
+    let elements = get("data_elements").map_or(0, |e| match nz::elements(e) {
+        Ok(b) => b,
+        Err(r) => {
+            fail("data_elements", r);
+            0
+        }
+    });
+    let minor_by_age = dob.is_some_and(|d| d.checked_add_months(chrono::Months::new(18 * 12)).is_some_and(|adult| adult > today));
+    let address1 = text("address1");
+    let city = text("city");
+    let no_postal = address1.is_none() || (postal_code.is_none() && city.is_none());
+    let no_email = email.is_none();
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let address_key = nz::address_key(&format!("{} {}", address1.as_deref().unwrap_or(""), get("address2").unwrap_or("")));
+    let name_key = nz::name_key(&full_name);
+    let dob = dob.map(|d| d.to_string());
+    let mut h = Sha256::new();
+    for part in [Some(name_key.as_str()), dob.as_deref(), email.as_deref(), Some(address_key.as_str()), postal_code.as_deref(), residence.as_deref()] {
+        h.update(part.unwrap_or("").as_bytes());
+        h.update([0x1f]);
+    }
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&h.finalize()[..16]);
+    Ok(Person {
+        external_id: text("external_id"),
+        full_name,
+        name_key,
+        last_key,
+        email,
+        phone: text("phone"),
+        address1,
+        address2: text("address2"),
+        city,
+        region: text("state"),
+        postal_code,
+        country: country.or_else(|| residence.as_ref().filter(|r| r.starts_with("US-")).map(|_| "US".to_owned())),
+        dob,
+        residence,
+        residence_src,
+        minor: get("minor").is_some_and(nz::truthy) || minor_by_age,
+        deceased: get("deceased").is_some_and(nz::truthy),
+        guardian: text("guardian"),
+        no_postal,
+        no_email,
+        elements,
+        key,
+    })
+}
+
+const INSERT: &str = "INSERT INTO individuals (incident_id, batch_id, source_row, external_id, full_name, name_key, last_key, email, phone,
+    address1, address2, city, region, postal_code, country, dob, residence, residence_src, minor, deceased, guardian, no_postal,
+    no_email, elements, dedupe_key, merged_into)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
+
+/// Rebuilds an incident's counts from its rows (inside the caller's transaction).
+fn rebuild_counts(tx: &rusqlite::Transaction<'_>, incident: &str) -> Result<()> {
+    tx.execute("DELETE FROM individual_counts WHERE incident_id = ?1", [incident])?;
+    tx.execute(
+        "INSERT INTO individual_counts (incident_id, bucket, n)
+         SELECT ?1, coalesce(residence, ''), count(*) FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL GROUP BY residence",
+        [incident],
+    )?;
+    let mut sums = String::from("count(*), sum(minor), sum(deceased), sum(no_postal AND no_email), sum(no_postal), sum(no_email)");
+    for i in 0..RECOGNISED_DATA_TYPES.len() {
+        sums.push_str(&format!(", sum((elements >> {i}) & 1)"));
+    }
+    let sql = format!("SELECT {sums} FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL");
+    let values: Vec<i64> = tx.query_row(&sql, [incident], |r| (0..6 + RECOGNISED_DATA_TYPES.len()).map(|i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default)).collect())?;
+    let merged: i64 = tx.query_row("SELECT count(*) FROM individuals WHERE incident_id = ?1 AND merged_into IS NOT NULL", [incident], |r| r.get(0))?;
+    let put = |bucket: &str, n: i64| tx.execute("INSERT INTO individual_counts (incident_id, bucket, n) VALUES (?1, ?2, ?3)", params![incident, bucket, n]);
+    for (bucket, n) in ["#total", "#minor", "#deceased", "#undeliverable", "#no_postal", "#no_email"].iter().zip(&values) {
+        put(bucket, *n)?;
+    }
+    put("#merged", merged)?;
+    for (t, n) in RECOGNISED_DATA_TYPES.iter().zip(&values[6..]) {
+        if *n > 0 {
+            put(&format!("@{t}"), *n)?;
+        }
+    }
+    Ok(())
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    Ok(hex::encode(h.finalize()))
+}
+
+impl Breachdesk {
+    /// Imports a CSV or XLSX file of individuals into an incident. `progress` is called every few
+    /// thousand rows; returning false cancels (nothing is written).
+    ///
+    /// # Errors
+    /// [`Error::Validation`] naming the file (unreadable), the mapping field, or — when rows are
+    /// invalid and `skip_invalid` is off — nothing: the report says `refused`. [`Error::Cancelled`].
+    pub fn import_individuals(
+        &mut self,
+        ctx: &Ctx,
+        incident_id: &str,
+        path: &Path,
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(Progress) -> bool,
+    ) -> Result<ImportReport> {
+        let inc = self.incident_row(incident_id)?;
+        let mut rows = read::Rows::open(path)?;
+        let header = rows.header.clone();
+        let mapping = options.mapping.clone().unwrap_or_else(|| Mapping::detect(&header));
+        let resolved = mapping.resolve(&header).map_err(|(field, message)| Error::Validation { field, message })?;
+        let today = ctx.now.with_timezone(&inc.fields.zone).date_naive();
+        let file_name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let mut report = ImportReport {
+            batch_id: None,
+            file_name: file_name.clone(),
+            format: rows.format.kind.into(),
+            encoding: rows.format.encoding.into(),
+            delimiter: rows.format.delimiter.map(|d| if d == '\t' { "tab".into() } else { d.to_string() }),
+            header: header.clone(),
+            mapping: mapping.clone(),
+            rows_read: 0,
+            rows_valid: 0,
+            rows_rejected: 0,
+            imported: 0,
+            merged: 0,
+            errors: Vec::new(),
+            error_count: 0,
+            dry_run: options.dry_run,
+            refused: false,
+            changes: Vec::new(),
+        };
+        let total_bytes = rows.format.bytes;
+        let batch_id = uuid7(ctx.now);
+        let seq: i64 = self.store.conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
+        let mut seen: HashMap<[u8; 16], Option<i64>> = HashMap::new();
+        {
+            let mut stmt = self.store.conn.prepare("SELECT dedupe_key, id FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL")?;
+            let mut q = stmt.query([&inc.id])?;
+            while let Some(r) = q.next()? {
+                let k: Vec<u8> = r.get(0)?;
+                if let Ok(k) = <[u8; 16]>::try_from(k.as_slice()) {
+                    seen.insert(k, Some(r.get(1)?));
+                }
+            }
+        }
+        let file_hash = if options.dry_run { String::new() } else { sha256_file(path)? };
+        let tx = self.store.conn.transaction()?;
+        if !options.dry_run {
+            // The batch row first (the individuals reference it); its counts are filled in at the end.
+            tx.execute(
+                "INSERT INTO import_batches (id, incident_id, seq, file_name, file_sha256, format, encoding, mapping_json, rows_read, rows_imported,
+                     rows_rejected, rows_merged, imported_at, imported_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, 0, 0, ?9, ?10)",
+                params![batch_id, inc.id, seq, file_name, file_hash, report.format, report.encoding, serde_json::to_string(&mapping).unwrap_or_default(), to_storage(ctx.now), ctx.actor],
+            )?;
+        }
+        {
+            let mut insert = tx.prepare(INSERT)?;
+            while let Some(next) = rows.next_row() {
+                report.rows_read += 1;
+                if report.rows_read % 4096 == 0 && !progress(Progress { rows: report.rows_read, bytes: rows.position(), total_bytes }) {
+                    return Err(Error::Cancelled);
+                }
+                let errs = match next {
+                    Err(issue) => vec![RowError { row: issue.row, column: String::new(), reason: issue.reason }],
+                    Ok(row) => match person(&resolved, &header, &row, rows.row, today) {
+                        Err(errs) => errs,
+                        Ok(p) => {
+                            report.rows_valid += 1;
+                            let dup = seen.get(&p.key).copied();
+                            if dup.is_some() {
+                                report.merged += 1;
+                            } else {
+                                report.imported += 1;
+                            }
+                            if !options.dry_run {
+                                insert.execute(params![
+                                    inc.id, batch_id, to_i64(rows.row), p.external_id, p.full_name, p.name_key, p.last_key, p.email, p.phone, p.address1,
+                                    p.address2, p.city, p.region, p.postal_code, p.country, p.dob, p.residence, p.residence_src, p.minor,
+                                    p.deceased, p.guardian, p.no_postal, p.no_email, p.elements, &p.key[..], dup.flatten()
+                                ])?;
+                                if dup.is_none() {
+                                    seen.insert(p.key, Some(tx.last_insert_rowid()));
+                                }
+                            } else if dup.is_none() {
+                                seen.insert(p.key, None);
+                            }
+                            continue;
+                        }
+                    },
+                };
+                report.rows_rejected += 1;
+                for e in errs {
+                    report.error_count += 1;
+                    if report.errors.len() < MAX_REPORTED_ERRORS {
+                        report.errors.push(e);
+                    }
+                }
+            }
+        }
+        progress(Progress { rows: report.rows_read, bytes: Some(total_bytes), total_bytes });
+        if report.rows_read == 0 {
+            return Err(Error::validation(&path.display().to_string(), "the file has a header but no rows"));
+        }
+        if options.dry_run || (report.rows_rejected > 0 && !options.skip_invalid) {
+            report.refused = !options.dry_run;
+            drop(tx); // rolls back: nothing written
+            return Ok(report);
+        }
+        tx.execute(
+            "UPDATE import_batches SET rows_read = ?2, rows_imported = ?3, rows_rejected = ?4, rows_merged = ?5 WHERE id = ?1",
+            params![batch_id, to_i64(report.rows_read), to_i64(report.imported), to_i64(report.rows_rejected), to_i64(report.merged)],
+        )?;
+        rebuild_counts(&tx, &inc.id)?;
+        crate::audit::append(
+            &tx,
+            &ctx.actor,
+            ctx.now,
+            &Change {
+                action: "individuals.import",
+                entity_type: "import_batch",
+                entity_id: batch_id.clone(),
+                before: None,
+                after: Some(serde_json::json!({
+                    "file_name": file_name, "file_sha256": file_hash, "rows_read": report.rows_read, "imported": report.imported,
+                    "merged": report.merged, "rejected": report.rows_rejected, "seq": seq,
+                })),
+            },
+        )?;
+        tx.commit()?;
+        report.batch_id = Some(batch_id);
+        report.changes = self.counts_into_facts(ctx, &inc.id)?;
+        Ok(report)
+    }
+
+    /// Puts the list's counts into the incident's facts (residence counts replace `affected`;
+    /// exposed data elements are added to `data_types`) and recomputes the obligations.
+    fn counts_into_facts(&mut self, ctx: &Ctx, incident_uuid: &str) -> Result<Vec<ObligationChange>> {
+        let counts = self.individual_counts(incident_uuid)?;
+        let mut facts = self.facts(incident_uuid)?;
+        facts.affected = counts.by_residence.clone();
+        for t in counts.by_element.keys() {
+            if !facts.data_types.contains(t) {
+                facts.data_types.push(t.clone());
+            }
+        }
+        self.set_facts(ctx, incident_uuid, &facts)
+    }
+
+    /// Counts over the incident's individuals.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for the incident.
+    pub fn individual_counts(&self, incident_id: &str) -> Result<Counts> {
+        let inc = self.incident_row(incident_id)?;
+        let mut c = Counts::default();
+        let mut stmt = self.store.conn.prepare_cached("SELECT bucket, n FROM individual_counts WHERE incident_id = ?1")?;
+        let mut q = stmt.query([&inc.id])?;
+        while let Some(r) = q.next()? {
+            let (bucket, n): (String, i64) = (r.get(0)?, r.get(1)?);
+            match bucket.as_str() {
+                "" => c.undetermined = n,
+                "#total" => c.total = n,
+                "#minor" => c.minors = n,
+                "#deceased" => c.deceased = n,
+                "#undeliverable" => c.undeliverable = n,
+                "#no_postal" => c.no_postal = n,
+                "#no_email" => c.no_email = n,
+                "#merged" => c.merged = n,
+                b if b.starts_with('@') => {
+                    c.by_element.insert(b[1..].to_owned(), n);
+                }
+                b => {
+                    c.by_residence.insert(b.to_owned(), n);
+                }
+            }
+        }
+        Ok(c)
+    }
+
+    /// Individuals whose name, last name or e-mail starts with `query`, or whose ZIP does (digits).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Validation`] on `query` when blank.
+    pub fn search_individuals(&self, incident_id: &str, query: &str, limit: u32) -> Result<Vec<Individual>> {
+        let inc = self.incident_row(incident_id)?;
+        let q = normalize::name_key(query);
+        if q.is_empty() {
+            return Err(Error::validation("query", "type part of a name, an e-mail address or a ZIP code"));
+        }
+        let hi = format!("{q}\u{10ffff}");
+        let (sql, args): (String, Vec<String>) = if q.contains('@') {
+            (format!("{SELECT_PERSON} WHERE incident_id = ?1 AND email >= ?2 AND email < ?3 AND merged_into IS NULL ORDER BY name_key LIMIT ?4"), vec![q, hi])
+        } else if q.chars().all(|c| c.is_ascii_digit() || c == '-') {
+            (format!("{SELECT_PERSON} WHERE incident_id = ?1 AND postal_code >= ?2 AND postal_code < ?3 AND merged_into IS NULL ORDER BY name_key LIMIT ?4"), vec![q, hi])
+        } else {
+            (
+                format!(
+                    "SELECT * FROM ({SELECT_PERSON} WHERE incident_id = ?1 AND name_key >= ?2 AND name_key < ?3 AND merged_into IS NULL
+                     UNION {SELECT_PERSON} WHERE incident_id = ?1 AND last_key >= ?2 AND last_key < ?3 AND merged_into IS NULL
+                     UNION {SELECT_PERSON} WHERE incident_id = ?1 AND email >= ?2 AND email < ?3 AND merged_into IS NULL)
+                     ORDER BY 3 LIMIT ?4"
+                ),
+                vec![q, hi],
+            )
+        };
+        let mut stmt = self.store.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![inc.id, args[0], args[1], limit.min(1000)], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Calls `each` for every individual on the list (merged duplicates left out), in import order.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; whatever `each` returns.
+    pub fn for_each_individual(&self, incident_id: &str, each: &mut dyn FnMut(&Individual) -> Result<()>) -> Result<()> {
+        let inc = self.incident_row(incident_id)?;
+        let mut stmt = self.store.conn.prepare(&format!("{SELECT_PERSON} WHERE incident_id = ?1 AND merged_into IS NULL ORDER BY id"))?;
+        let mut q = stmt.query([&inc.id])?;
+        while let Some(r) = q.next()? {
+            each(&person_row(r)?)?;
+        }
+        Ok(())
+    }
+
+    /// The incident's imports, oldest first.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`].
+    pub fn import_batches(&self, incident_id: &str) -> Result<Vec<Batch>> {
+        let inc = self.incident_row(incident_id)?;
+        let zone = inc.fields.zone;
+        let show = |s: String| chrono::DateTime::parse_from_rfc3339(&s).map_or(s.clone(), |t| breachdesk_rules::time::to_local_rfc3339(t.with_timezone(&chrono::Utc), zone));
+        let mut stmt = self.store.conn.prepare(
+            "SELECT id, seq, file_name, file_sha256, format, encoding, rows_read, rows_imported, rows_rejected, rows_merged, imported_at, imported_by,
+                    rolled_back_at, rolled_back_by FROM import_batches WHERE incident_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt
+            .query_map([&inc.id], |r| {
+                Ok(Batch {
+                    id: r.get(0)?,
+                    seq: r.get(1)?,
+                    file_name: r.get(2)?,
+                    file_sha256: r.get(3)?,
+                    format: r.get(4)?,
+                    encoding: r.get(5)?,
+                    rows_read: r.get(6)?,
+                    rows_imported: r.get(7)?,
+                    rows_rejected: r.get(8)?,
+                    rows_merged: r.get(9)?,
+                    imported_at: show(r.get(10)?),
+                    imported_by: r.get(11)?,
+                    rolled_back_at: r.get::<_, Option<String>>(12)?.map(show),
+                    rolled_back_by: r.get(13)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Rolls back an import whole: its individuals are deleted, the batch stays on record as rolled
+    /// back, and the counts and obligations follow. Only the newest live import can be rolled
+    /// back (later imports may have merged into its rows).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Validation`] on `batch` when it is already rolled back or not
+    /// the newest live import.
+    pub fn rollback_import(&mut self, ctx: &Ctx, incident_id: &str, batch: &str) -> Result<Vec<ObligationChange>> {
+        let inc = self.incident_row(incident_id)?;
+        let found: Option<(String, i64, Option<String>)> = self
+            .store
+            .conn
+            .query_row(
+                "SELECT id, seq, rolled_back_at FROM import_batches WHERE incident_id = ?1 AND (id = ?2 OR CAST(seq AS TEXT) = ?2)",
+                params![inc.id, batch.trim()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let (id, seq, rolled) = found.ok_or_else(|| Error::NotFound { entity: "import batch", id: format!("{batch} in {}", inc.human_id) })?;
+        if rolled.is_some() {
+            return Err(Error::validation("batch", format!("import {seq} is already rolled back")));
+        }
+        let newest: i64 = self.store.conn.query_row("SELECT max(seq) FROM import_batches WHERE incident_id = ?1 AND rolled_back_at IS NULL", [&inc.id], |r| r.get(0))?;
+        if newest != seq {
+            return Err(Error::validation("batch", format!("roll back import {newest} first: imports roll back newest first")));
+        }
+        self.write(ctx, |tx| {
+            let removed = tx.execute("DELETE FROM individuals WHERE batch_id = ?1", [&id])?;
+            tx.execute("UPDATE import_batches SET rolled_back_at = ?2, rolled_back_by = ?3 WHERE id = ?1", params![id, to_storage(ctx.now), ctx.actor])?;
+            rebuild_counts(tx, &inc.id)?;
+            Ok(((), vec![Change {
+                action: "individuals.rollback",
+                entity_type: "import_batch",
+                entity_id: id.clone(),
+                before: None,
+                after: Some(serde_json::json!({ "seq": seq, "rows_removed": removed })),
+            }]))
+        })?;
+        self.counts_into_facts(ctx, &inc.id)
+    }
+}
+
+const SELECT_PERSON: &str = "SELECT id, external_id, full_name, email, phone, address1, address2, city, region, postal_code, country, dob,
+    residence, residence_src, minor, deceased, guardian, no_postal, no_email, elements, batch_id, source_row FROM individuals";
+
+fn person_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Individual> {
+    Ok(Individual {
+        id: r.get(0)?,
+        external_id: r.get(1)?,
+        full_name: r.get(2)?,
+        email: r.get(3)?,
+        phone: r.get(4)?,
+        address1: r.get(5)?,
+        address2: r.get(6)?,
+        city: r.get(7)?,
+        region: r.get(8)?,
+        postal_code: r.get(9)?,
+        country: r.get(10)?,
+        dob: r.get(11)?,
+        residence: r.get(12)?,
+        residence_source: r.get(13)?,
+        minor: r.get(14)?,
+        deceased: r.get(15)?,
+        guardian: r.get(16)?,
+        no_postal: r.get(17)?,
+        no_email: r.get(18)?,
+        data_elements: normalize::element_names(r.get(19)?).into_iter().map(str::to_owned).collect(),
+        batch_id: r.get(20)?,
+        source_row: r.get(21)?,
+    })
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,231 @@
+//! Cleaning one person's fields: names (Unicode NFC, case, whitespace), e-mail, postal addresses
+//! (common USPS abbreviations), dates of birth, states, countries, ZIP codes and data elements.
+//! Errors are reasons without the value, so an error report never carries personal data.
+
+use breachdesk_rules::jurisdiction::{is_country, US_JURISDICTIONS};
+use breachdesk_rules::schema::RECOGNISED_DATA_TYPES;
+use chrono::NaiveDate;
+use unicode_normalization::UnicodeNormalization;
+
+/// NFC, whitespace collapsed, trimmed.
+#[must_use]
+pub fn clean(s: &str) -> String {
+    let nfc: String = s.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The comparison form of a name: cleaned and lower-cased.
+#[must_use]
+pub fn name_key(s: &str) -> String {
+    clean(s).to_lowercase()
+}
+
+/// A lower-cased e-mail address, or why it is not one.
+///
+/// # Errors
+/// A reason (without the value).
+pub fn email(s: &str) -> Result<String, &'static str> {
+    let e = s.trim().to_lowercase();
+    let (local, domain) = e.split_once('@').ok_or("not an e-mail address (no @)")?;
+    if local.is_empty() || domain.len() < 3 || !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') || domain.contains('@') {
+        return Err("not an e-mail address");
+    }
+    if e.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("an e-mail address cannot contain spaces");
+    }
+    Ok(e)
+}
+
+const USPS: [(&str, &str); 30] = [
+    ("STREET", "ST"), ("AVENUE", "AVE"), ("ROAD", "RD"), ("BOULEVARD", "BLVD"), ("DRIVE", "DR"), ("LANE", "LN"),
+    ("COURT", "CT"), ("PLACE", "PL"), ("SUITE", "STE"), ("APARTMENT", "APT"), ("NORTH", "N"), ("SOUTH", "S"),
+    ("EAST", "E"), ("WEST", "W"), ("NORTHEAST", "NE"), ("NORTHWEST", "NW"), ("SOUTHEAST", "SE"), ("SOUTHWEST", "SW"),
+    ("HIGHWAY", "HWY"), ("PARKWAY", "PKWY"), ("CIRCLE", "CIR"), ("TERRACE", "TER"), ("SQUARE", "SQ"), ("TRAIL", "TRL"),
+    ("FLOOR", "FL"), ("BUILDING", "BLDG"), ("EXPRESSWAY", "EXPY"), ("FREEWAY", "FWY"), ("MOUNT", "MT"), ("POST OFFICE BOX", "PO BOX"),
+];
+
+/// An address line in its USPS-style comparison form: upper case, no punctuation, common words
+/// abbreviated ("123 North Main Street, Apt. 4" → "123 N MAIN ST APT 4").
+#[must_use]
+pub fn address_key(s: &str) -> String {
+    let upper: String = clean(s).to_uppercase().chars().map(|c| if matches!(c, '.' | ',' | '#') { ' ' } else { c }).collect();
+    let mut words: Vec<&str> = upper.split_whitespace().collect();
+    let joined = words.join(" ");
+    let joined = joined.replace("P O BOX", "PO BOX").replace("POST OFFICE BOX", "PO BOX");
+    words = joined.split_whitespace().collect();
+    words.iter().map(|w| USPS.iter().find(|(long, _)| long == w).map_or(*w, |(_, short)| short)).collect::<Vec<_>>().join(" ")
+}
+
+/// A date of birth as `YYYY-MM-DD` from ISO (`1980-04-09`, `1980/04/09`) or US (`4/9/1980`) form.
+///
+/// # Errors
+/// A reason (without the value).
+pub fn date(s: &str) -> Result<NaiveDate, &'static str> {
+    let t = s.trim();
+    let t = t.split(['T', ' ']).next().unwrap_or(t);
+    for f in ["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%m-%d-%Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(t, f) {
+            if (1850..=9999).contains(&chrono::Datelike::year(&d)) {
+                return Ok(d);
+            }
+        }
+    }
+    Err("not a date (use YYYY-MM-DD or MM/DD/YYYY)")
+}
+
+const STATE_NAMES: [(&str, &str); 54] = [
+    ("ALABAMA", "AL"), ("ALASKA", "AK"), ("ARIZONA", "AZ"), ("ARKANSAS", "AR"), ("CALIFORNIA", "CA"), ("COLORADO", "CO"),
+    ("CONNECTICUT", "CT"), ("DELAWARE", "DE"), ("FLORIDA", "FL"), ("GEORGIA", "GA"), ("HAWAII", "HI"), ("IDAHO", "ID"),
+    ("ILLINOIS", "IL"), ("INDIANA", "IN"), ("IOWA", "IA"), ("KANSAS", "KS"), ("KENTUCKY", "KY"), ("LOUISIANA", "LA"),
+    ("MAINE", "ME"), ("MARYLAND", "MD"), ("MASSACHUSETTS", "MA"), ("MICHIGAN", "MI"), ("MINNESOTA", "MN"),
+    ("MISSISSIPPI", "MS"), ("MISSOURI", "MO"), ("MONTANA", "MT"), ("NEBRASKA", "NE"), ("NEVADA", "NV"),
+    ("NEW HAMPSHIRE", "NH"), ("NEW JERSEY", "NJ"), ("NEW MEXICO", "NM"), ("NEW YORK", "NY"), ("NORTH CAROLINA", "NC"),
+    ("NORTH DAKOTA", "ND"), ("OHIO", "OH"), ("OKLAHOMA", "OK"), ("OREGON", "OR"), ("PENNSYLVANIA", "PA"),
+    ("RHODE ISLAND", "RI"), ("SOUTH CAROLINA", "SC"), ("SOUTH DAKOTA", "SD"), ("TENNESSEE", "TN"), ("TEXAS", "TX"),
+    ("UTAH", "UT"), ("VERMONT", "VT"), ("VIRGINIA", "VA"), ("WASHINGTON", "WA"), ("WEST VIRGINIA", "WV"),
+    ("WISCONSIN", "WI"), ("WYOMING", "WY"), ("DISTRICT OF COLUMBIA", "DC"), ("PUERTO RICO", "PR"),
+    ("US VIRGIN ISLANDS", "VI"), ("GUAM", "GU"),
+];
+
+/// A US state or territory as ISO 3166-2 (`US-TX`) from a code (`TX`, `US-TX`) or a name (`Texas`).
+///
+/// # Errors
+/// A reason (without the value).
+pub fn us_state(s: &str) -> Result<String, &'static str> {
+    let u = clean(s).to_uppercase().replace('.', "");
+    let code = u.strip_prefix("US-").unwrap_or(&u);
+    let code = match code {
+        "VIRGIN ISLANDS" | "USVI" | "US VI" => "VI",
+        "WASHINGTON DC" | "WASHINGTON D C" | "DC" | "D C" => "DC",
+        c => STATE_NAMES.iter().find(|(n, _)| *n == c).map_or(c, |(_, k)| k),
+    };
+    let iso = format!("US-{code}");
+    if US_JURISDICTIONS.contains(&iso.as_str()) {
+        Ok(iso)
+    } else {
+        Err("not a US state or territory")
+    }
+}
+
+/// A country as ISO 3166-1 alpha-2 from a code or a few common names.
+///
+/// # Errors
+/// A reason (without the value).
+pub fn country(s: &str) -> Result<String, &'static str> {
+    let u = clean(s).to_uppercase().replace('.', "");
+    let code = match u.as_str() {
+        "USA" | "UNITED STATES" | "UNITED STATES OF AMERICA" | "US" | "U S" | "U S A" => "US",
+        "UK" | "UNITED KINGDOM" | "GREAT BRITAIN" | "ENGLAND" | "SCOTLAND" | "WALES" | "NORTHERN IRELAND" => "GB",
+        "GERMANY" | "DEUTSCHLAND" => "DE",
+        "FRANCE" => "FR",
+        "CANADA" => "CA",
+        "MEXICO" | "MÉXICO" => "MX",
+        "IRELAND" => "IE",
+        "SPAIN" | "ESPAÑA" => "ES",
+        "ITALY" | "ITALIA" => "IT",
+        "NETHERLANDS" | "THE NETHERLANDS" => "NL",
+        c => c,
+    };
+    if is_country(code) {
+        Ok(code.to_owned())
+    } else {
+        Err("not a country (use an ISO 3166-1 code such as US, DE, GB)")
+    }
+}
+
+/// A US ZIP code as five digits (ZIP+4 cut; leading zeros that a spreadsheet dropped restored).
+///
+/// # Errors
+/// A reason (without the value).
+pub fn us_zip(s: &str) -> Result<String, &'static str> {
+    let t = s.trim();
+    let five = t.split('-').next().unwrap_or(t).trim();
+    let five = if five.len() == 9 && five.chars().all(|c| c.is_ascii_digit()) { &five[..5] } else { five };
+    if five.is_empty() || five.len() > 5 || !five.chars().all(|c| c.is_ascii_digit()) || five.len() < 3 {
+        return Err("not a US ZIP code");
+    }
+    Ok(format!("{five:0>5}"))
+}
+
+/// A yes/no cell: yes, y, true, 1, x (and a non-empty date for "deceased"-style columns).
+#[must_use]
+pub fn truthy(s: &str) -> bool {
+    let t = s.trim().to_lowercase();
+    matches!(t.as_str(), "y" | "yes" | "true" | "1" | "x" | "deceased" | "minor" | "t") || (t.len() >= 8 && date(&t).is_ok())
+}
+
+/// Data elements named in one cell (separated by `;`, `,` or `|`) as a bit set over
+/// [`RECOGNISED_DATA_TYPES`].
+///
+/// # Errors
+/// A reason (without the value).
+pub fn elements(s: &str) -> Result<u32, &'static str> {
+    let mut bits = 0u32;
+    for part in s.split([';', ',', '|', '/']).map(str::trim).filter(|p| !p.is_empty()) {
+        let k: String = part.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+        let name = match k.as_str() {
+            "name" | "fullname" | "names" => "name",
+            "address" | "postaladdress" | "mailingaddress" | "homeaddress" => "address",
+            "email" | "emailaddress" => "email",
+            "phone" | "phonenumber" | "telephone" => "phone",
+            "dob" | "dateofbirth" | "birthdate" => "dob",
+            "ssn" | "socialsecuritynumber" | "socialsecurity" => "ssn",
+            "taxid" | "tin" | "itin" => "tax_id",
+            "driverslicense" | "driverslicence" | "dl" | "driverslicensenumber" | "stateid" => "drivers_license",
+            "passport" | "passportnumber" => "passport",
+            "financialaccount" | "bankaccount" | "accountnumber" => "financial_account",
+            "paymentcard" | "creditcard" | "debitcard" | "cardnumber" => "payment_card",
+            "usernamepassword" | "credentials" | "password" | "login" => "username_password",
+            "medical" | "medicalinformation" | "phi" | "diagnosis" | "treatment" | "medicalrecord" => "medical",
+            "healthinsurance" | "insurance" | "memberid" => "health_insurance",
+            "biometric" | "biometrics" | "fingerprint" => "biometric",
+            "genetic" | "dna" => "genetic",
+            "precisegeolocation" | "geolocation" | "location" => "precise_location",
+            _ => return Err("names a data element outside the vocabulary"),
+        };
+        let i = RECOGNISED_DATA_TYPES.iter().position(|t| *t == name).ok_or("names a data element outside the vocabulary")?;
+        bits |= 1 << i;
+    }
+    Ok(bits)
+}
+
+/// The names of the data elements in a bit set.
+#[must_use]
+pub fn element_names(bits: u32) -> Vec<&'static str> {
+    RECOGNISED_DATA_TYPES.iter().enumerate().filter(|(i, _)| bits & (1 << i) != 0).map(|(_, t)| *t).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_addresses_normalise() {
+        // "é" as e + combining acute and as one code point compare equal after NFC.
+        assert_eq!(name_key("  Jose\u{301}   GARCÍA "), name_key("José García"));
+        assert_eq!(address_key("123 North Main Street, Apt. #4"), "123 N MAIN ST APT 4");
+        assert_eq!(address_key("P.O. Box 12"), "PO BOX 12");
+    }
+
+    #[test]
+    fn fields_are_checked_with_reasons_not_values() {
+        assert_eq!(email(" Ana@Example.COM "), Ok("ana@example.com".into()));
+        assert!(email("ana.example.com").is_err() && email("ana@com").is_err() && email("a b@x.org").is_err());
+        assert_eq!(date("4/9/1980").map(|d| d.to_string()), Ok("1980-04-09".into()));
+        assert_eq!(date("1980-04-09T00:00:00").map(|d| d.to_string()), Ok("1980-04-09".into()));
+        assert!(date("31/12/1980").is_err());
+        assert_eq!(us_state("texas"), Ok("US-TX".into()));
+        assert_eq!(us_state("US-PR"), Ok("US-PR".into()));
+        assert_eq!(us_state("Washington D.C."), Ok("US-DC".into()));
+        assert!(us_state("XX").is_err());
+        assert_eq!(country("Deutschland"), Ok("DE".into()));
+        assert!(country("Atlantis").is_err());
+        assert_eq!(us_zip("2134"), Ok("02134".into()), "a dropped leading zero is restored");
+        assert_eq!(us_zip("98101-1234"), Ok("98101".into()));
+        assert!(us_zip("ABCDE").is_err());
+        let bits = elements("SSN; Date of Birth | medical").expect("known");
+        assert_eq!(element_names(bits), ["dob", "ssn", "medical"]);
+        assert!(elements("favourite colour").is_err());
+        assert!(truthy("Yes") && truthy("2021-01-05") && !truthy("no") && !truthy(""));
+    }
+}

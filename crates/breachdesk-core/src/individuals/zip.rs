@@ -1,0 +1,54 @@
+//! ZIP code → US state, from the shipped table `rules/reference/zip-state.csv` (US Census 2010
+//! ZCTAs; see the file's header for source, date and licence). A ZIP missing from the table (PO-box
+//! ZIPs have no ZCTA) falls back to its 3-digit prefix when every known ZIP of that prefix is in
+//! one state; otherwise the residence stays undetermined.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+static TABLE: &str = include_str!("../../../../rules/reference/zip-state.csv");
+
+struct Zips {
+    exact: HashMap<u32, &'static str>,
+    prefix: HashMap<u32, &'static str>,
+}
+
+fn zips() -> &'static Zips {
+    static Z: OnceLock<Zips> = OnceLock::new();
+    Z.get_or_init(|| {
+        let mut exact = HashMap::new();
+        let mut prefix: HashMap<u32, Option<&'static str>> = HashMap::new();
+        for line in TABLE.lines().filter(|l| !l.starts_with('#') && *l != "zip,state") {
+            let Some((zip, state)) = line.split_once(',') else { continue };
+            let Ok(z) = zip.parse::<u32>() else { continue };
+            exact.insert(z, state);
+            prefix.entry(z / 100).and_modify(|s| if *s != Some(state) { *s = None }).or_insert(Some(state));
+        }
+        Zips { exact, prefix: prefix.into_iter().filter_map(|(p, s)| s.map(|s| (p, s))).collect() }
+    })
+}
+
+/// The state (`US-TX`) of a five-digit ZIP, and whether it was an exact match (else the prefix).
+#[must_use]
+pub fn state_of(zip5: &str) -> Option<(String, bool)> {
+    let z: u32 = zip5.parse().ok()?;
+    let t = zips();
+    t.exact.get(&z).map(|s| (format!("US-{s}"), true)).or_else(|| t.prefix.get(&(z / 100)).map(|s| (format!("US-{s}"), false)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::state_of;
+
+    #[test]
+    fn zips_resolve_to_states() {
+        assert_eq!(state_of("98101"), Some(("US-WA".into(), true)));
+        assert_eq!(state_of("00901"), Some(("US-PR".into(), true)));
+        assert_eq!(state_of("02134"), Some(("US-MA".into(), true)));
+        // The White House ZIP has no ZCTA; every known 205xx ZIP is in DC.
+        assert_eq!(state_of("20500"), Some(("US-DC".into(), false)));
+        // 75260 is a Dallas PO-box ZIP without a ZCTA: the 752 prefix is all Texas.
+        assert_eq!(state_of("75260"), Some(("US-TX".into(), false)));
+        assert_eq!(state_of("00000"), None);
+    }
+}
