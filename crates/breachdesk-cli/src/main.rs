@@ -16,6 +16,7 @@ macro_rules! out {
 }
 
 mod clocks;
+mod individuals;
 mod output;
 
 fn emit(line: &str) {
@@ -91,6 +92,12 @@ enum Command {
     /// An incident's obligations as records: list, decide "not required", record a notice sent.
     #[command(subcommand)]
     Obligations(ObligationsCmd),
+    /// The affected individuals: import, counts, search, export, batches, rollback, generate.
+    #[command(subcommand)]
+    Individuals(individuals::IndividualsCmd),
+    /// Benchmarks that print their figures.
+    #[command(subcommand)]
+    Bench(individuals::BenchCmd),
 }
 
 #[derive(Subcommand)]
@@ -401,6 +408,12 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     if let Command::Clocks { facts: Some(facts), .. } = &cli.command {
         return clocks::from_file(facts);
     }
+    if let Command::Individuals(individuals::IndividualsCmd::Generate { rows, bad_rate, seed, output }) = &cli.command {
+        return individuals::generate(*rows, *bad_rate, *seed, output.as_deref());
+    }
+    if let Command::Bench(b) = &cli.command {
+        return individuals::bench(cli.json, b);
+    }
     if let Command::Status = &cli.command {
         return output::status(cli.json, &Breachdesk::status(&dir)?);
     }
@@ -409,6 +422,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     match &cli.command {
         Command::Init { .. } | Command::Status | Command::Clocks { facts: Some(_), .. } => unreachable!("handled above"),
         Command::Clocks { incident, .. } => clocks::for_incident(&bd, incident.as_deref().unwrap_or_default()),
+        Command::Bench(_) | Command::Individuals(individuals::IndividualsCmd::Generate { .. }) => unreachable!("handled above"),
+        Command::Individuals(c) => {
+            let ctx = ctx(cli, &bd)?;
+            individuals::run(cli.json, &mut bd, &ctx, c)
+        }
         Command::Facts(FactsCmd::Show { incident }) => output::json_value(&bd.facts(incident)?),
         Command::Facts(FactsCmd::Set { incident, file, dry_run }) => {
             let facts = clocks::read_incident_facts(file)?;

@@ -6,6 +6,8 @@
 //! import or, when the user chooses, are left out. Records identical after normalisation merge
 //! into the first one; the merged row is kept (merged_into) so the source stays in history.
 
+pub mod bench;
+pub mod generate;
 pub mod mapping;
 pub mod normalize;
 pub mod read;
@@ -203,17 +205,21 @@ struct Person {
 fn person(m: &Resolved, header: &[String], row: &[String], n: u64, today: chrono::NaiveDate) -> std::result::Result<Person, Vec<RowError>> {
     use normalize as nz;
     let mut errs = Vec::new();
-    let mut fail = |field: &str, reason: &str| errs.push(RowError { row: n, column: m.column(header, field).to_owned(), reason: reason.to_owned() });
     let get = |f: &str| m.get(row, f);
     let text = |f: &str| get(f).map(nz::clean);
-
     let full_name = match (get("full_name"), get("first_name"), get("last_name")) {
         (Some(full), _, _) => nz::clean(full),
         (None, first, last) => nz::clean(&format!("{} {}", first.unwrap_or(""), last.unwrap_or(""))),
     };
     if full_name.is_empty() {
-        fail(if m.get(row, "full_name").is_none() && get("first_name").is_none() { "full_name" } else { "last_name" }, "no name");
+        let column = if m.column(header, "full_name").is_empty() {
+            [m.column(header, "first_name"), m.column(header, "last_name")].into_iter().filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" + ")
+        } else {
+            m.column(header, "full_name").to_owned()
+        };
+        errs.push(RowError { row: n, column, reason: "no name".into() });
     }
+    let mut fail = |field: &str, reason: &str| errs.push(RowError { row: n, column: m.column(header, field).to_owned(), reason: reason.to_owned() });
     if full_name.chars().count() > 300 {
         fail("full_name", "longer than 300 characters");
     }

@@ -1,0 +1,314 @@
+//! `breachdesk individuals …` and `breachdesk bench import`.
+
+use crate::Failure;
+use breachdesk_core::individuals::mapping::Mapping;
+use breachdesk_core::individuals::{ImportOptions, ImportReport, Individual};
+use breachdesk_core::{Breachdesk, Ctx, Error};
+use clap::Subcommand;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Subcommand)]
+pub enum IndividualsCmd {
+    /// Import a CSV or XLSX file. Invalid rows stop the import unless --skip-invalid.
+    Import {
+        incident: String,
+        file: PathBuf,
+        /// JSON {"columns": {"first_name": "Given Name", …}}; detected from the header when absent.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Read and check everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows and leave out the invalid ones.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Write every row error (row, column, reason) to this CSV.
+        #[arg(long)]
+        errors: Option<PathBuf>,
+    },
+    /// Counts by residence, flags and data elements.
+    Counts { incident: String },
+    /// Find people by the start of a name, last name, e-mail address or ZIP code.
+    Search {
+        incident: String,
+        query: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Write the list (merged duplicates left out).
+    Export {
+        incident: String,
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Output file (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The imports of an incident.
+    Batches { incident: String },
+    /// Roll back an import whole (newest first).
+    Rollback { incident: String, batch: String },
+    /// Write a realistic test file of invented people (no data directory needed).
+    Generate {
+        #[arg(long, default_value_t = 1000)]
+        rows: u64,
+        /// Share of rows with a defect, 0 to 1.
+        #[arg(long, default_value_t = 0.0)]
+        bad_rate: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BenchCmd {
+    /// Import a generated file against a bare SQLCipher baseline; counts and search times.
+    Import {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u64,
+        /// Working folder (default: a temporary one, removed afterwards).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Failure + '_ {
+    move |source| Failure(Error::Io { path: path.to_owned(), source })
+}
+
+pub fn generate(rows: u64, bad_rate: f64, seed: u64, output: Option<&Path>) -> Result<(), Failure> {
+    use breachdesk_core::individuals::generate::{write_csv, Spec};
+    if !(0.0..=1.0).contains(&bad_rate) {
+        return Err(Failure(Error::Validation { field: "bad-rate".into(), message: "must be between 0 and 1".into() }));
+    }
+    let spec = Spec { rows, bad_rate, seed };
+    match output {
+        Some(p) => {
+            let mut w = std::io::BufWriter::new(std::fs::File::create(p).map_err(io(p))?);
+            write_csv(spec, &mut w).and_then(|()| w.flush()).map_err(io(p))
+        }
+        None => write_csv(spec, &mut std::io::stdout().lock()).map_err(io(Path::new("<stdout>"))),
+    }
+}
+
+pub fn bench(as_json: bool, b: &BenchCmd) -> Result<(), Failure> {
+    let BenchCmd::Import { rows, dir } = b;
+    let tmp;
+    let dir = match dir {
+        Some(d) => {
+            std::fs::create_dir_all(d).map_err(io(d))?;
+            d.clone()
+        }
+        None => {
+            tmp = tempfile::tempdir().map_err(io(Path::new("<temp>")))?;
+            tmp.path().to_owned()
+        }
+    };
+    let r = breachdesk_core::individuals::bench::run(&dir, *rows, chrono::Utc::now(), &mut |s| eprintln!("{s}"))?;
+    if as_json {
+        return crate::output::json_value(&r);
+    }
+    out!("rows                 {}", r.rows);
+    out!("file                 {:.1} MB", r.file_mb);
+    out!("baseline (bare)      {:.2} s", r.baseline_s);
+    out!("import               {:.2} s  ({:.0} rows/s)", r.import_s, r.rows_per_s);
+    out!("ratio                {:.2}x  (target ≤ 2x)", r.ratio);
+    out!("peak memory          {}", r.peak_rss_mb.map_or_else(|| "n/a".into(), |m| format!("{m:.0} MB  (target < 300 MB)")));
+    out!("counts by residence  {:.2} ms  (target < 50 ms)", r.counts_ms);
+    for (q, ms, hits) in &r.searches {
+        out!("search {:<14} {:.2} ms  ({hits} hits; target < 50 ms)", format!("{q:?}"), ms);
+    }
+    Ok(())
+}
+
+pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) -> Result<(), Failure> {
+    match c {
+        IndividualsCmd::Import { incident, file, mapping, dry_run, skip_invalid, errors } => {
+            let mapping = match mapping {
+                None => None,
+                Some(p) => {
+                    let text = std::fs::read_to_string(p).map_err(io(p))?;
+                    Some(serde_json::from_str::<Mapping>(&text).map_err(|e| Failure(Error::Validation { field: p.display().to_string(), message: format!("not a mapping: {e}") }))?)
+                }
+            };
+            let options = ImportOptions { mapping, dry_run: *dry_run, skip_invalid: *skip_invalid };
+            let tty = std::io::stderr().is_terminal();
+            let started = Instant::now();
+            let mut last = Instant::now();
+            let report = bd.import_individuals(ctx, incident, file, &options, &mut |p| {
+                if tty && last.elapsed().as_millis() > 500 {
+                    last = Instant::now();
+                    let secs = started.elapsed().as_secs_f64().max(0.001);
+                    #[allow(clippy::cast_precision_loss)]
+                    let rate = p.rows as f64 / secs;
+                    #[allow(clippy::cast_precision_loss)]
+                    let eta = p.bytes.filter(|b| *b > 0).map(|b| secs * (p.total_bytes as f64 / b as f64 - 1.0));
+                    eprint!("\r{} rows · {:.0} rows/s{}   ", p.rows, rate, eta.map_or_else(String::new, |e| format!(" · ETA {e:.0} s")));
+                }
+                true
+            })?;
+            if tty {
+                eprintln!();
+            }
+            if let Some(path) = errors {
+                write_errors(path, &report)?;
+            }
+            print_report(as_json, &report)?;
+            if report.refused {
+                return Err(Failure(Error::Validation {
+                    field: file.display().to_string(),
+                    message: format!(
+                        "{} of {} rows are invalid: nothing was imported (fix them, or pass --skip-invalid to import the {} valid rows)",
+                        report.rows_rejected, report.rows_read, report.rows_valid
+                    ),
+                }));
+            }
+            Ok(())
+        }
+        IndividualsCmd::Counts { incident } => {
+            let c = bd.individual_counts(incident)?;
+            if as_json {
+                return crate::output::json_value(&c);
+            }
+            out!("{} individuals ({} duplicates merged)", c.total, c.merged);
+            for (j, n) in &c.by_residence {
+                out!("  {j:<8} {n}");
+            }
+            out!("  {:<8} {}", "unknown", c.undetermined);
+            out!("minors {} · deceased {} · no postal address {} · no e-mail {} · neither (substitute notice) {}", c.minors, c.deceased, c.no_postal, c.no_email, c.undeliverable);
+            for (e, n) in &c.by_element {
+                out!("  {e:<18} {n}");
+            }
+            Ok(())
+        }
+        IndividualsCmd::Search { incident, query, limit } => {
+            let found = bd.search_individuals(incident, query, *limit)?;
+            if as_json {
+                return crate::output::json_value(&found);
+            }
+            for p in &found {
+                out!("{:<8} {:<32} {:<32} {:<8} {}", p.id, p.full_name, p.email.as_deref().unwrap_or(""), p.residence.as_deref().unwrap_or("?"), p.postal_code.as_deref().unwrap_or(""));
+            }
+            if found.is_empty() {
+                out!("No one matches.");
+            }
+            Ok(())
+        }
+        IndividualsCmd::Export { incident, format, output } => {
+            if format != "csv" {
+                return Err(Failure(Error::Validation { field: "format".into(), message: format!("{format:?} is not a format (csv)") }));
+            }
+            match output {
+                Some(p) => {
+                    let tmp = p.with_extension("partial");
+                    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io(&tmp))?));
+                    export(bd, incident, &mut w)?;
+                    w.flush().map_err(io(&tmp))?;
+                    drop(w);
+                    std::fs::rename(&tmp, p).map_err(io(p))
+                }
+                None => {
+                    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+                    export(bd, incident, &mut w)?;
+                    w.flush().map_err(io(Path::new("<stdout>")))
+                }
+            }
+        }
+        IndividualsCmd::Batches { incident } => {
+            let batches = bd.import_batches(incident)?;
+            if as_json {
+                return crate::output::json_value(&batches);
+            }
+            for b in &batches {
+                let state = b.rolled_back_at.as_ref().map_or_else(String::new, |t| format!("  ROLLED BACK {t} by {}", b.rolled_back_by.as_deref().unwrap_or("")));
+                out!(
+                    "{:<3} {:<28} {} read, {} imported, {} merged, {} rejected  {} by {}{state}",
+                    b.seq, b.file_name, b.rows_read, b.rows_imported, b.rows_merged, b.rows_rejected, b.imported_at, b.imported_by
+                );
+            }
+            if batches.is_empty() {
+                out!("No imports yet.");
+            }
+            Ok(())
+        }
+        IndividualsCmd::Rollback { incident, batch } => {
+            let changes = bd.rollback_import(ctx, incident, batch)?;
+            crate::output::changes(as_json, &changes, false)
+        }
+        IndividualsCmd::Generate { .. } => unreachable!("handled without a data directory"),
+    }
+}
+
+fn export<W: Write>(bd: &Breachdesk, incident: &str, w: &mut csv::Writer<W>) -> Result<(), Failure> {
+    let header = [
+        "id", "external_id", "full_name", "email", "phone", "address1", "address2", "city", "state", "postal_code", "country", "dob", "residence",
+        "residence_source", "minor", "deceased", "guardian", "no_postal", "no_email", "data_elements",
+    ];
+    let csv_err = |e: csv::Error| Error::Internal(format!("export: {e}"));
+    w.write_record(header).map_err(csv_err)?;
+    bd.for_each_individual(incident, &mut |p: &Individual| {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        let b = |v: bool| if v { "yes".to_owned() } else { String::new() };
+        w.write_record([
+            p.id.to_string(),
+            o(&p.external_id),
+            p.full_name.clone(),
+            o(&p.email),
+            o(&p.phone),
+            o(&p.address1),
+            o(&p.address2),
+            o(&p.city),
+            o(&p.region),
+            o(&p.postal_code),
+            o(&p.country),
+            o(&p.dob),
+            o(&p.residence),
+            o(&p.residence_source),
+            b(p.minor),
+            b(p.deceased),
+            o(&p.guardian),
+            b(p.no_postal),
+            b(p.no_email),
+            p.data_elements.join(";"),
+        ])
+        .map_err(csv_err)
+    })?;
+    Ok(())
+}
+
+fn write_errors(path: &Path, r: &ImportReport) -> Result<(), Failure> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| Failure(Error::Internal(format!("{}: {e}", path.display()))))?;
+    let csv_err = |e: csv::Error| Failure(Error::Internal(format!("{}: {e}", path.display())));
+    w.write_record(["row", "column", "reason"]).map_err(csv_err)?;
+    for e in &r.errors {
+        w.write_record([e.row.to_string(), e.column.clone(), e.reason.clone()]).map_err(csv_err)?;
+    }
+    w.flush().map_err(io(path))
+}
+
+fn print_report(as_json: bool, r: &ImportReport) -> Result<(), Failure> {
+    if as_json {
+        return crate::output::json_value(r);
+    }
+    let delim = r.delimiter.as_deref().map_or_else(String::new, |d| format!(", delimiter {d}"));
+    let verb = if r.dry_run || r.refused { "would import" } else { "imported" };
+    out!("{}: {} ({}{delim})", r.file_name, r.format, r.encoding);
+    out!("{} rows read · {} valid · {} rejected · {verb} {} new · {} duplicates merged", r.rows_read, r.rows_valid, r.rows_rejected, r.imported, r.merged);
+    for (field, col) in &r.mapping.columns {
+        out!("  {field:<14} ← {col}");
+    }
+    for e in r.errors.iter().take(20) {
+        out!("  row {}: {}{}", e.row, if e.column.is_empty() { String::new() } else { format!("{}: ", e.column) }, e.reason);
+    }
+    if r.error_count > 20 {
+        out!("  … and {} more (--errors FILE writes them all)", r.error_count - 20);
+    }
+    for c in &r.changes {
+        out!("{}", c.message);
+    }
+    Ok(())
+}

@@ -1,0 +1,131 @@
+//! The import benchmark: a generated file imported into a fresh encrypted store, against a bare
+//! baseline measured in the same run on the same machine — the same rows read with the same CSV
+//! reader and inserted with one prepared INSERT into a SQLCipher table inside one transaction (no
+//! validation, normalisation, de-duplication or indexes). Then counts and searches over the result.
+//! Figures are printed, never asserted: speed is a benchmark, not a test.
+
+use super::generate::{write_csv, Spec};
+use super::ImportOptions;
+use crate::store::Store;
+use crate::{Breachdesk, Ctx, DbKey, Error, KeySetup, MemoryKeyring, Result};
+use chrono::{DateTime, Utc};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// What the benchmark measured.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BenchReport {
+    pub rows: u64,
+    pub file_mb: f64,
+    pub baseline_s: f64,
+    pub import_s: f64,
+    pub ratio: f64,
+    pub rows_per_s: f64,
+    /// Peak resident memory of this process (VmHWM), in MB, after the import.
+    pub peak_rss_mb: Option<f64>,
+    pub counts_ms: f64,
+    /// (query, median ms, hits)
+    pub searches: Vec<(String, f64, usize)>,
+}
+
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn median_ms(mut f: impl FnMut() -> Result<usize>) -> Result<(f64, usize)> {
+    let mut times = Vec::new();
+    let mut hits = 0;
+    for _ in 0..21 {
+        let t = Instant::now();
+        hits = f()?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    Ok((times[times.len() / 2].as_secs_f64() * 1000.0, hits))
+}
+
+/// Runs the benchmark in `dir` (which it fills with a generated file and two databases).
+///
+/// # Errors
+/// I/O and database errors.
+pub fn run(dir: &Path, rows: u64, now: DateTime<Utc>, say: &mut dyn FnMut(&str)) -> Result<BenchReport> {
+    let io = |source| Error::Io { path: dir.to_owned(), source };
+    let file = dir.join("people.csv");
+    say(&format!("generating {rows} rows …"));
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&file).map_err(io)?);
+        write_csv(Spec { rows, bad_rate: 0.0, seed: 42 }, &mut out).map_err(io)?;
+        std::io::Write::flush(&mut out).map_err(io)?;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let file_mb = std::fs::metadata(&file).map_err(io)?.len() as f64 / 1_048_576.0;
+
+    say("baseline: prepared INSERTs into a bare SQLCipher table, one transaction …");
+    let baseline = {
+        let mut store = Store::create(&dir.join("baseline.db"), &DbKey::generate()?, now)?;
+        let t = Instant::now();
+        let tx = store.conn.transaction()?;
+        tx.execute_batch("CREATE TABLE people (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12)")?;
+        {
+            let mut insert = tx.prepare("INSERT INTO people VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")?;
+            let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(&file).map_err(|e| Error::Internal(e.to_string()))?;
+            let mut rec = csv::StringRecord::new();
+            while reader.read_record(&mut rec).map_err(|e| Error::Internal(e.to_string()))? {
+                insert.execute(rusqlite::params_from_iter(rec.iter()))?;
+            }
+        }
+        tx.commit()?;
+        t.elapsed()
+    };
+
+    say("import: the real thing (validation, normalisation, de-duplication, indexes, counts, obligations) …");
+    let ring = MemoryKeyring::default();
+    let mut bd = Breachdesk::init(&dir.join("data"), &KeySetup::Keyring, &ring, Some("Bench"), now)?;
+    let ctx = Ctx::new("Bench", now)?;
+    let inc = bd.create_incident(
+        &ctx,
+        &crate::incident::NewIncident {
+            title: "Benchmark".into(),
+            severity: "SEV-1".into(),
+            timezone: "America/New_York".into(),
+            detected_at: "2026-03-02T10:00".into(),
+            ..Default::default()
+        },
+    )?;
+    let t = Instant::now();
+    let mut last = Instant::now();
+    let report = bd.import_individuals(&ctx, &inc.id, &file, &ImportOptions { skip_invalid: true, ..ImportOptions::default() }, &mut |p| {
+        if last.elapsed() > Duration::from_secs(5) {
+            last = Instant::now();
+            say(&format!("  … {} rows", p.rows));
+        }
+        true
+    })?;
+    let import = t.elapsed();
+    let peak = peak_rss_mb();
+    if report.imported == 0 {
+        return Err(Error::Internal("the benchmark imported nothing".into()));
+    }
+
+    let (counts_ms, _) = median_ms(|| Ok(bd.individual_counts(&inc.id)?.by_residence.len()))?;
+    let mut searches = Vec::new();
+    for q in ["garc", "müller", "jose.garcia1", "981", "Nguyễn"] {
+        let (ms, hits) = median_ms(|| Ok(bd.search_individuals(&inc.id, q, 100)?.len()))?;
+        searches.push((q.to_owned(), ms, hits));
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let rows_per_s = rows as f64 / import.as_secs_f64();
+    Ok(BenchReport {
+        rows,
+        file_mb,
+        baseline_s: baseline.as_secs_f64(),
+        import_s: import.as_secs_f64(),
+        ratio: import.as_secs_f64() / baseline.as_secs_f64(),
+        rows_per_s,
+        peak_rss_mb: peak,
+        counts_ms,
+        searches,
+    })
+}

@@ -1,0 +1,228 @@
+//! The affected individuals: import (encodings, XLSX, mapping), validation that writes nothing,
+//! residence from state, ZIP or country, duplicates, flags, counts feeding the clocks, rollback,
+//! cancel, bad files, and no personal data in plain text anywhere outside the encrypted store.
+//!
+//! Every person here is invented at run time; no fixture with personal data is committed.
+
+use crate::support::*;
+use breachdesk_core::individuals::{ImportOptions, Progress};
+use breachdesk_core::{Breachdesk, Error, MemoryKeyring};
+use std::path::{Path, PathBuf};
+
+const HEADER: &str = "Patient ID,First Name,Last Name,Street Address,City,State,ZIP Code,Country,E-mail,Date of Birth,Deceased,Data Exposed";
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+fn setup() -> (tempfile::TempDir, Breachdesk, String) {
+    let ring = MemoryKeyring::default();
+    let (tmp, mut bd) = init_memory(&ring);
+    let mut n = new_incident("Clinic portal breach");
+    n.timezone = "America/Chicago".into();
+    n.detected_at = "2026-03-02T10:15".into();
+    let inc = bd.create_incident(&ctx(), &n).expect("create");
+    bd.set_facts(&ctx(), &inc.id, &breachdesk_core::obligations::IncidentFacts { hipaa_role: Some("covered_entity".into()), ..Default::default() }).expect("facts");
+    (tmp, bd, inc.id)
+}
+
+fn import(bd: &mut Breachdesk, id: &str, path: &Path, options: &ImportOptions) -> Result<breachdesk_core::individuals::ImportReport, Error> {
+    bd.import_individuals(&ctx(), id, path, options, &mut |_| true)
+}
+
+fn count(bd: &Breachdesk, sql: &str) -> i64 {
+    bd.connection().query_row(sql, [], |r| r.get(0)).expect("count")
+}
+
+/// `n` Texans with distinct names, addresses and e-mails.
+fn texans(n: usize, from: usize) -> String {
+    (from..from + n).map(|i| format!("T{i},Ana{i},Garza,{i} Main Street,Austin,TX,78701,US,ana{i}@example.org,1980-01-01,,name;ssn\n")).collect()
+}
+
+#[test]
+fn residence_duplicates_and_flags_are_counted() {
+    let (t, mut bd, id) = setup();
+    let rows = [
+        "1,José,García,1 North Main Street,Seattle,WA,98101,US,jose@example.org,1975-05-05,,SSN; Date of Birth",
+        // The same person again, spelled differently: identical after normalisation → merged.
+        "2, Jose\u{301} , GARCÍA ,\"1 N. Main St.\",Seattle,Washington,98101-0001,USA,JOSE@example.org,05/05/1975,,ssn",
+        // No state: the ZIP says Massachusetts (the leading zero a spreadsheet dropped comes back).
+        "3,Liam,O'Brien,5 Elm Road,Boston,,2134,,liam@example.org,1990-02-03,,name",
+        // Abroad.
+        "4,Jürgen,Müller,Hauptstraße 1,Köln,,50667,DE,jm@example.de,1960-07-07,,name",
+        // A child (by date of birth), no postal address and no e-mail: substitute notice.
+        "5,Mia,Lee,,,TX,,,,2015-06-01,,medical",
+        // Deceased, residence unknown.
+        "6,Ruth,Cohen,9 Oak Avenue,Springfield,,,,ruth@example.org,1930-01-01,yes,medical",
+    ];
+    let file = write(t.path(), "people.csv", &format!("{HEADER}\n{}\n", rows.join("\n")));
+    let r = import(&mut bd, &id, &file, &ImportOptions::default()).expect("import");
+    assert_eq!((r.rows_read, r.rows_valid, r.imported, r.merged, r.rows_rejected), (6, 6, 5, 1, 0), "{r:?}");
+    let c = bd.individual_counts(&id).expect("counts");
+    assert_eq!(c.total, 5);
+    assert_eq!(c.merged, 1);
+    assert_eq!(c.by_residence, [("DE".to_owned(), 1), ("US-MA".to_owned(), 1), ("US-TX".to_owned(), 1), ("US-WA".to_owned(), 1)].into());
+    assert_eq!(c.undetermined, 1, "no state, ZIP or country");
+    assert_eq!((c.minors, c.deceased, c.undeliverable), (1, 1, 1));
+    assert_eq!(c.by_element.get("ssn"), Some(&1), "the merged duplicate is not counted twice");
+    let ma = bd.search_individuals(&id, "o'brien", 10).expect("search");
+    assert_eq!((ma[0].postal_code.as_deref(), ma[0].residence_source.as_deref()), (Some("02134"), Some("zip")));
+    // The counts went into the facts: residents of WA, MA, TX and Germany; their data elements too.
+    let facts = bd.facts(&id).expect("facts");
+    assert_eq!(facts.affected.get("US-WA"), Some(&1));
+    assert!(facts.data_types.contains(&"ssn".to_owned()) && facts.data_types.contains(&"medical".to_owned()));
+    // Both source rows stay in history; only one counts.
+    assert_eq!(count(&bd, "SELECT count(*) FROM individuals WHERE merged_into IS NOT NULL"), 1);
+}
+
+#[test]
+fn crossing_a_threshold_by_import_adds_the_notice_and_rollback_takes_it_back() {
+    let (t, mut bd, id) = setup();
+    let first = write(t.path(), "a.csv", &format!("{HEADER}\n{}", texans(249, 0)));
+    import(&mut bd, &id, &first, &ImportOptions::default()).expect("import");
+    let second = write(t.path(), "b.csv", &format!("{HEADER}\n{}", texans(2, 249)));
+    let r = import(&mut bd, &id, &second, &ImportOptions::default()).expect("import");
+    let ag = r.changes.iter().find(|c| c.rule_id == "US-TX-attorney_general").expect("251 Texans: AG notice");
+    assert!(ag.message.contains("now required, due 2026-04-01T23:59:59-05:00"), "{}", ag.message);
+    assert!(bd.timeline(&id).expect("timeline").iter().any(|e| e.description.contains("US-TX attorney general")));
+
+    let e = bd.rollback_import(&ctx(), &id, "1").expect_err("newest first");
+    assert_eq!(e.field(), Some("batch"));
+    let changes = bd.rollback_import(&ctx(), &id, "2").expect("rollback");
+    assert!(changes.iter().any(|c| c.rule_id == "US-TX-attorney_general" && c.change == "removed"), "{changes:?}");
+    assert_eq!(bd.individual_counts(&id).expect("counts").total, 249);
+    let batches = bd.import_batches(&id).expect("batches");
+    assert!(batches[1].rolled_back_at.is_some() && batches[0].rolled_back_at.is_none());
+    assert!(bd.rollback_import(&ctx(), &id, "2").is_err(), "once");
+    assert!(bd.verify_audit().expect("verify").broken.is_none());
+}
+
+#[test]
+fn invalid_rows_stop_the_import_unless_skipped_and_nothing_is_half_written() {
+    let (t, mut bd, id) = setup();
+    let text = format!("{HEADER}\n{}T9,Bo,Chen,1 A St,Austin,ZZ,78701,US,not-an-email,1980-13-45,,name\n", texans(3, 0));
+    let file = write(t.path(), "mixed.csv", &text);
+    let audit = count(&bd, "SELECT count(*) FROM audit_log");
+    let r = import(&mut bd, &id, &file, &ImportOptions::default()).expect("report");
+    assert!(r.refused && r.batch_id.is_none());
+    let reasons: Vec<(u64, &str)> = r.errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+    assert_eq!(reasons, [(5, "E-mail"), (5, "Date of Birth"), (5, "State")], "every bad cell of row 5, by column");
+    assert!(r.errors.iter().all(|e| !e.reason.contains("not-an-email")), "reasons never quote the value");
+    assert_eq!(count(&bd, "SELECT count(*) FROM individuals") + count(&bd, "SELECT count(*) FROM import_batches"), 0);
+    assert_eq!(count(&bd, "SELECT count(*) FROM audit_log"), audit, "nothing written");
+    let dry = import(&mut bd, &id, &file, &ImportOptions { dry_run: true, skip_invalid: true, ..Default::default() }).expect("dry run");
+    assert_eq!((dry.rows_valid, dry.imported, dry.refused), (3, 3, false));
+    assert_eq!(count(&bd, "SELECT count(*) FROM individuals"), 0, "a dry run writes nothing");
+    let r = import(&mut bd, &id, &file, &ImportOptions { skip_invalid: true, ..Default::default() }).expect("import");
+    assert_eq!((r.imported, r.rows_rejected), (3, 1));
+    assert_eq!(bd.import_batches(&id).expect("batches")[0].rows_rejected, 1);
+}
+
+#[test]
+fn a_cancelled_import_leaves_nothing_behind() {
+    let (t, mut bd, id) = setup();
+    let file = write(t.path(), "big.csv", &format!("{HEADER}\n{}", texans(10_000, 0)));
+    let mut seen = Vec::new();
+    let e = bd
+        .import_individuals(&ctx(), &id, &file, &ImportOptions::default(), &mut |p: Progress| {
+            seen.push(p.rows);
+            p.rows < 8192
+        })
+        .expect_err("cancelled");
+    assert!(matches!(e, Error::Cancelled), "{e}");
+    assert_eq!(seen, [4096, 8192], "progress every 4096 rows until cancelled");
+    assert_eq!(count(&bd, "SELECT count(*) FROM individuals") + count(&bd, "SELECT count(*) FROM import_batches"), 0);
+}
+
+#[test]
+fn other_encodings_and_xlsx_import_the_same_people() {
+    let (t, mut bd, id) = setup();
+    let text = format!("{HEADER}\r\n7,Zoë,Dubois,1 Rue,Austin,TX,78701,US,zoe@example.org,1980-01-01,,name\r\n");
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let p = t.path().join("excel-unicode.csv");
+    std::fs::write(&p, utf16).expect("write");
+    let r = import(&mut bd, &id, &p, &ImportOptions::default()).expect("utf-16");
+    assert_eq!((r.encoding.as_str(), r.imported), ("utf-16le", 1));
+    let cp1252 = format!("{HEADER}\n8,Ren\u{e9}e,M\u{fc}ller,2 Rue,Austin,TX,78701,US,renee@example.org,1981-01-01,,name\n");
+    let bytes = latin1(&cp1252);
+    let p = t.path().join("legacy.csv");
+    std::fs::write(&p, bytes).expect("write");
+    let r = import(&mut bd, &id, &p, &ImportOptions::default()).expect("1252");
+    assert_eq!(r.encoding, "windows-1252");
+    assert_eq!(bd.search_individuals(&id, "renée", 5).expect("search")[0].full_name, "Renée Müller");
+
+    let xlsx = t.path().join("people.xlsx");
+    let script = "import sys, openpyxl\nwb = openpyxl.Workbook(); ws = wb.active\nws.append(['Name', 'ZIP', 'Email'])\nws.append(['Chloé Martin', 2134, 'chloe@example.org'])\nws.append(['Wei Zhang', 98101, 'wei@example.org'])\nwb.save(sys.argv[1])";
+    let ok = std::process::Command::new("/usr/bin/python3").args(["-c", script]).arg(&xlsx).status().expect("python3 (make deps-test installs python3-openpyxl)");
+    assert!(ok.success(), "openpyxl wrote the workbook");
+    let r = import(&mut bd, &id, &xlsx, &ImportOptions::default()).expect("xlsx");
+    assert_eq!((r.format.as_str(), r.imported), ("xlsx", 2));
+    let c = bd.individual_counts(&id).expect("counts");
+    assert_eq!((c.by_residence.get("US-MA"), c.by_residence.get("US-WA")), (Some(&1), Some(&1)), "numeric ZIP cells, leading zero restored");
+}
+
+/// Windows-1252 bytes of a Latin-1-only string.
+fn latin1(s: &str) -> Vec<u8> {
+    s.chars().map(|c| u8::try_from(u32::from(c)).expect("Latin-1")).collect()
+}
+
+#[test]
+fn bad_files_get_an_error_naming_file_row_and_column_and_nothing_is_written() {
+    let dir = init_cli();
+    let o = cli(dir.path(), &["incident", "new", "--title", "T", "--severity", "SEV-1", "--timezone", "America/Chicago", "--detected-at", "2026-03-02T10:15"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let cases: [(&str, &[u8], &str); 6] = [
+        ("empty.csv", b"", "empty"),
+        ("header-only.csv", b"Name,Email\n", "no rows"),
+        ("binary.csv", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00", "binary"),
+        ("ragged.csv", b"Name,Email,State\nAna Ruiz,ana@example.org,TX\nBo Chen,bo@example.org\n", "row 3: has 2 fields"),
+        ("quote.csv", b"Name,Email,State\nAna Ruiz,ana@example.org,TX\n\"Bo Chen,bo@example.org,TX\nCy Diaz,cy@example.org,TX\n", "row 3"),
+        ("nul.csv", b"Name,Email,State\nAna\x00Ruiz,ana@example.org,TX\n", "binary"),
+    ];
+    for (name, bytes, says) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).expect("write");
+        let o = cli(dir.path(), &["individuals", "import", "INC-20260302-001", p.to_str().expect("utf8")]);
+        assert_eq!(o.code, 1, "{name}: {}", o.stderr);
+        assert!(o.stderr.contains(name) || o.stdout.contains(name), "{name} is named: {} {}", o.stderr, o.stdout);
+        assert!(o.stderr.contains(says) || o.stdout.contains(says), "{name}: {says:?} in {} / {}", o.stderr, o.stdout);
+    }
+    let o = cli(dir.path(), &["--json", "individuals", "batches", "INC-20260302-001"]);
+    assert_eq!(o.stdout.trim(), "[]", "nothing was imported");
+}
+
+#[test]
+fn no_personal_data_in_plain_text_outside_the_encrypted_store() {
+    let dir = init_cli();
+    let o = cli(dir.path(), &["incident", "new", "--title", "T", "--severity", "SEV-1", "--timezone", "America/Chicago", "--detected-at", "2026-03-02T10:15"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let marker_name = "Quillon Zaxxerfeld";
+    let marker_mail = "zaxxerfeld.marker@example.org";
+    // The source file lives outside the data and temp directories (the user's own file).
+    let src = tempfile::tempdir().expect("src");
+    let file = write(src.path(), "people.csv", &format!("{HEADER}\n1,Quillon,Zaxxerfeld,77 Marker Lane,Austin,TX,78701,US,{marker_mail},1970-01-01,,ssn\n2,Bad,Row,1 St,Austin,TX,78701,US,zaxx-invalid-marker,1970-01-01,,ssn\n"));
+    let tmp = tempfile::tempdir().expect("tmp");
+    let env = [(PASS_VAR, PASS), ("TMPDIR", tmp.path().to_str().expect("utf8"))];
+    let errors = dir.path().join("errors.csv");
+    let run = |args: &[&str]| cli_env(dir.path(), args, &env);
+    let o = run(&["individuals", "import", "INC-20260302-001", file.to_str().expect("utf8"), "--errors", errors.to_str().expect("utf8")]);
+    assert_eq!(o.code, 1, "refused: one bad row");
+    let o2 = run(&["individuals", "import", "INC-20260302-001", file.to_str().expect("utf8"), "--skip-invalid"]);
+    assert_eq!(o2.code, 0, "{}", o2.stderr);
+    let found = run(&["individuals", "search", "INC-20260302-001", "zaxx"]);
+    assert!(found.stdout.contains(marker_name), "the person is in the store: {}", found.stdout);
+    let mut logs = [o.stdout, o.stderr, o2.stdout, o2.stderr, found.stderr].join("\n");
+    logs.push_str(&std::fs::read_to_string(&errors).expect("error report"));
+    for m in [marker_name, "Zaxxerfeld", marker_mail, "Marker Lane", "zaxx-invalid-marker"] {
+        assert!(!logs.contains(m), "{m:?} in the output or the error report");
+        for (path, bytes) in files(dir.path()).into_iter().chain(files(tmp.path())) {
+            if path == file || path.starts_with(src.path()) {
+                continue;
+            }
+            assert!(!contains(&bytes, m.as_bytes()), "{m:?} in plain text in {}", path.display());
+        }
+    }
+}
