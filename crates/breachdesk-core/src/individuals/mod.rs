@@ -332,6 +332,57 @@ fn person(m: &Resolved, header: &[String], row: &[String], n: u64, today: chrono
     })
 }
 
+/// The counts an import adds, kept as it goes so that counting never rescans the list.
+#[derive(Default)]
+struct Tally {
+    by_residence: HashMap<String, i64>,
+    /// #total, #minor, #deceased, #undeliverable, #no_postal, #no_email, #merged
+    flags: [i64; 7],
+    elements: [i64; 32],
+}
+
+const FLAG_BUCKETS: [&str; 7] = ["#total", "#minor", "#deceased", "#undeliverable", "#no_postal", "#no_email", "#merged"];
+
+impl Tally {
+    fn add(&mut self, p: &Person) {
+        *self.by_residence.entry(p.residence.clone().unwrap_or_default()).or_default() += 1;
+        for (i, on) in [true, p.minor, p.deceased, p.no_postal && p.no_email, p.no_postal, p.no_email].into_iter().enumerate() {
+            self.flags[i] += i64::from(on);
+        }
+        for (i, n) in self.elements.iter_mut().enumerate() {
+            *n += i64::from((p.elements >> i) & 1);
+        }
+    }
+
+    /// Adds the tally to the stored counts (inside the import's transaction).
+    fn apply(&self, tx: &rusqlite::Transaction<'_>, incident: &str) -> Result<()> {
+        let mut add = tx.prepare(
+            "INSERT INTO individual_counts (incident_id, bucket, n) VALUES (?1, ?2, ?3)
+             ON CONFLICT (incident_id, bucket) DO UPDATE SET n = n + excluded.n",
+        )?;
+        for (bucket, n) in &self.by_residence {
+            add.execute(params![incident, bucket, n])?;
+        }
+        for (bucket, n) in FLAG_BUCKETS.iter().zip(self.flags) {
+            add.execute(params![incident, bucket, n])?;
+        }
+        for (t, n) in RECOGNISED_DATA_TYPES.iter().zip(self.elements) {
+            if n > 0 {
+                add.execute(params![incident, format!("@{t}"), n])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The search indexes of migration 0004 (name, definition), rebuilt after a large import.
+const SEARCH_INDEXES: [(&str, &str); 4] = [
+    ("individuals_by_name", "incident_id, name_key"),
+    ("individuals_by_last", "incident_id, last_key"),
+    ("individuals_by_email", "incident_id, email"),
+    ("individuals_by_postal", "incident_id, postal_code"),
+];
+
 const INSERT: &str = "INSERT INTO individuals (incident_id, batch_id, source_row, external_id, full_name, name_key, last_key, email, phone,
     address1, address2, city, region, postal_code, country, dob, residence, residence_src, minor, deceased, guardian, no_postal,
     no_email, elements, dedupe_key, merged_into)
@@ -353,7 +404,7 @@ fn rebuild_counts(tx: &rusqlite::Transaction<'_>, incident: &str) -> Result<()> 
     let values: Vec<i64> = tx.query_row(&sql, [incident], |r| (0..6 + RECOGNISED_DATA_TYPES.len()).map(|i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default)).collect())?;
     let merged: i64 = tx.query_row("SELECT count(*) FROM individuals WHERE incident_id = ?1 AND merged_into IS NOT NULL", [incident], |r| r.get(0))?;
     let put = |bucket: &str, n: i64| tx.execute("INSERT INTO individual_counts (incident_id, bucket, n) VALUES (?1, ?2, ?3)", params![incident, bucket, n]);
-    for (bucket, n) in ["#total", "#minor", "#deceased", "#undeliverable", "#no_postal", "#no_email"].iter().zip(&values) {
+    for (bucket, n) in FLAG_BUCKETS[..6].iter().zip(&values) {
         put(bucket, *n)?;
     }
     put("#merged", merged)?;
@@ -417,6 +468,7 @@ impl Breachdesk {
         let batch_id = uuid7(ctx.now);
         let seq: i64 = self.store.conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
         let mut seen: HashMap<[u8; 16], Option<i64>> = HashMap::new();
+        let mut tally = Tally::default();
         {
             let mut stmt = self.store.conn.prepare("SELECT dedupe_key, id FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL")?;
             let mut q = stmt.query([&inc.id])?;
@@ -429,6 +481,15 @@ impl Breachdesk {
         }
         let file_hash = if options.dry_run { String::new() } else { sha256_file(path)? };
         let tx = self.store.conn.transaction()?;
+        // A large file into a smaller list: build the search indexes once at the end instead of
+        // row by row (same transaction, so a failure or a cancel leaves them as they were).
+        let existing: i64 = tx.query_row("SELECT count(*) FROM individuals", [], |r| r.get(0))?;
+        let rebuild_indexes = !options.dry_run && total_bytes / 120 > u64::try_from(existing).unwrap_or(0) / 2 && total_bytes > 1 << 20;
+        if rebuild_indexes {
+            for (name, _) in SEARCH_INDEXES {
+                tx.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
+            }
+        }
         if !options.dry_run {
             // The batch row first (the individuals reference it); its counts are filled in at the end.
             tx.execute(
@@ -453,8 +514,10 @@ impl Breachdesk {
                             let dup = seen.get(&p.key).copied();
                             if dup.is_some() {
                                 report.merged += 1;
+                                tally.flags[6] += 1;
                             } else {
                                 report.imported += 1;
+                                tally.add(&p);
                             }
                             if !options.dry_run {
                                 insert.execute(params![
@@ -490,11 +553,16 @@ impl Breachdesk {
             drop(tx); // rolls back: nothing written
             return Ok(report);
         }
+        if rebuild_indexes {
+            for (name, cols) in SEARCH_INDEXES {
+                tx.execute_batch(&format!("CREATE INDEX {name} ON individuals ({cols})"))?;
+            }
+        }
         tx.execute(
             "UPDATE import_batches SET rows_read = ?2, rows_imported = ?3, rows_rejected = ?4, rows_merged = ?5 WHERE id = ?1",
             params![batch_id, to_i64(report.rows_read), to_i64(report.imported), to_i64(report.rows_rejected), to_i64(report.merged)],
         )?;
-        rebuild_counts(&tx, &inc.id)?;
+        tally.apply(&tx, &inc.id)?;
         crate::audit::append(
             &tx,
             &ctx.actor,
@@ -573,19 +641,13 @@ impl Breachdesk {
         }
         let hi = format!("{q}\u{10ffff}");
         let (sql, args): (String, Vec<String>) = if q.contains('@') {
-            (format!("{SELECT_PERSON} WHERE incident_id = ?1 AND email >= ?2 AND email < ?3 AND merged_into IS NULL ORDER BY name_key LIMIT ?4"), vec![q, hi])
+            (format!("{SELECT_PERSON} WHERE incident_id = ?1 AND email >= ?2 AND email < ?3 AND merged_into IS NULL ORDER BY email LIMIT ?4"), vec![q, hi])
         } else if q.chars().all(|c| c.is_ascii_digit() || c == '-') {
-            (format!("{SELECT_PERSON} WHERE incident_id = ?1 AND postal_code >= ?2 AND postal_code < ?3 AND merged_into IS NULL ORDER BY name_key LIMIT ?4"), vec![q, hi])
+            (format!("{SELECT_PERSON} WHERE incident_id = ?1 AND postal_code >= ?2 AND postal_code < ?3 AND merged_into IS NULL ORDER BY postal_code LIMIT ?4"), vec![q, hi])
         } else {
-            (
-                format!(
-                    "SELECT * FROM ({SELECT_PERSON} WHERE incident_id = ?1 AND name_key >= ?2 AND name_key < ?3 AND merged_into IS NULL
-                     UNION {SELECT_PERSON} WHERE incident_id = ?1 AND last_key >= ?2 AND last_key < ?3 AND merged_into IS NULL
-                     UNION {SELECT_PERSON} WHERE incident_id = ?1 AND email >= ?2 AND email < ?3 AND merged_into IS NULL)
-                     ORDER BY 3 LIMIT ?4"
-                ),
-                vec![q, hi],
-            )
+            // Each branch walks its own index in order and stops at the limit; then the union.
+            let branch = |col: &str| format!("SELECT * FROM ({SELECT_PERSON} WHERE incident_id = ?1 AND {col} >= ?2 AND {col} < ?3 AND merged_into IS NULL ORDER BY {col} LIMIT ?4)");
+            (format!("SELECT * FROM ({} UNION {} UNION {}) ORDER BY 3 LIMIT ?4", branch("name_key"), branch("last_key"), branch("email")), vec![q, hi])
         };
         let mut stmt = self.store.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![inc.id, args[0], args[1], limit.min(1000)], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?;

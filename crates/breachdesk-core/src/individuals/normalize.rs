@@ -10,8 +10,21 @@ use unicode_normalization::UnicodeNormalization;
 /// NFC, whitespace collapsed, trimmed.
 #[must_use]
 pub fn clean(s: &str) -> String {
-    let nfc: String = s.nfc().collect();
-    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    let mut words = |text: &str| {
+        for w in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+    };
+    if s.is_ascii() {
+        words(s); // ASCII is already in NFC
+    } else {
+        words(&s.nfc().collect::<String>());
+    }
+    out
 }
 
 /// The comparison form of a name: cleaned and lower-cased.
