@@ -246,3 +246,67 @@ stage: string,
  * RFC 3339 in the incident's zone.
  */
 due: string, title: string, body: string, };
+
+export type Mapping = { columns: { [key in string]?: string }, };
+
+export type RowError = { row: number, column: string, reason: string, };
+
+export type ImportOptions = { 
+/**
+ * The columns to use; detected from the header when null.
+ */
+mapping: Mapping | null, 
+/**
+ * Read and check everything, write nothing.
+ */
+dry_run: boolean, 
+/**
+ * Import the valid rows even when some rows are invalid (otherwise nothing is imported).
+ */
+skip_invalid: boolean, };
+
+export type ImportReport = { batch_id: string | null, file_name: string, 
+/**
+ * csv | xlsx
+ */
+format: string, encoding: string, delimiter: string | null, header: Array<string>, mapping: Mapping, rows_read: number, rows_valid: number, rows_rejected: number, 
+/**
+ * New individuals (rows that were not exact duplicates).
+ */
+imported: number, 
+/**
+ * Rows identical to one already on the list after normalisation, merged into it.
+ */
+merged: number, errors: Array<RowError>, error_count: number, dry_run: boolean, 
+/**
+ * True when nothing was written because rows were invalid and skip_invalid was off.
+ */
+refused: boolean, 
+/**
+ * What the new counts did to the obligations.
+ */
+changes: Array<ObligationChange>, };
+
+export type Progress = { rows: number, bytes: number | null, total_bytes: number, };
+
+export type Counts = { total: number, 
+/**
+ * By residence: ISO 3166-2 US codes and ISO 3166-1 countries.
+ */
+by_residence: Record<string, number>, 
+/**
+ * People whose residence cannot be determined (no usable state, ZIP or country).
+ */
+undetermined: number, minors: number, deceased: number, 
+/**
+ * No usable postal address and no e-mail: they count toward substitute notice.
+ */
+undeliverable: number, no_postal: number, no_email: number, merged: number, by_element: Record<string, number>, };
+
+export type Individual = { id: number, external_id: string | null, full_name: string, email: string | null, phone: string | null, address1: string | null, address2: string | null, city: string | null, region: string | null, postal_code: string | null, country: string | null, dob: string | null, residence: string | null, 
+/**
+ * state | zip | zip_prefix | country | null
+ */
+residence_source: string | null, minor: boolean, deceased: boolean, guardian: string | null, no_postal: boolean, no_email: boolean, data_elements: Array<string>, batch_id: string, source_row: number, };
+
+export type Batch = { id: string, seq: number, file_name: string, file_sha256: string, format: string, encoding: string, rows_read: number, rows_imported: number, rows_rejected: number, rows_merged: number, imported_at: string, imported_by: string, rolled_back_at: string | null, rolled_back_by: string | null, };
