@@ -8,8 +8,7 @@ use crate::incident::{clean_optional, required};
 use crate::{uuid7, Breachdesk, Ctx, Error, Result};
 use breachdesk_rules::custom::{CustomClock, CustomObligation as EngineCustom};
 use breachdesk_rules::schema::{Recipient, Trigger};
-use breachdesk_rules::time::{to_local_rfc3339, to_storage};
-use chrono::{DateTime, Utc};
+use breachdesk_rules::time::to_storage;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -116,7 +115,7 @@ impl Breachdesk {
     pub fn custom_obligations(&self, incident_id: &str) -> Result<Vec<CustomObligation>> {
         let inc = self.incident_row(incident_id)?;
         let zone = inc.fields.zone;
-        let show = |s: Option<String>| s.map(|s| DateTime::parse_from_rfc3339(&s).map_or(s.clone(), |t| to_local_rfc3339(t.with_timezone(&Utc), zone)));
+        let show = |s: Option<String>| s.map(|s| crate::stored_to_local(s, zone));
         let mut stmt = self.store.conn.prepare(&format!("{SELECT} WHERE incident_id = ?1 ORDER BY created_at, id"))?;
         let rows = stmt
             .query_map([&inc.id], |r| {

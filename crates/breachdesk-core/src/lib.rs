@@ -71,6 +71,11 @@ fn uuid7(now: DateTime<Utc>) -> String {
     uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, secs, now.timestamp_subsec_nanos())).to_string()
 }
 
+/// A stored UTC instant (RFC 3339) shown in `zone`; text that does not parse is shown as it is.
+pub(crate) fn stored_to_local(s: String, zone: chrono_tz::Tz) -> String {
+    DateTime::parse_from_rfc3339(&s).map_or(s.clone(), |t| to_local_rfc3339(t.with_timezone(&Utc), zone))
+}
+
 fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
     serde_json::to_value(v).map_err(|e| Error::Internal(e.to_string()))
 }
@@ -630,7 +635,7 @@ impl Breachdesk {
         let inc = self.incident_row(incident_id)?;
         let zone = inc.fields.zone;
         let utc = |s: &str| DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).ok();
-        let show = |s: String| utc(&s).map_or(s.clone(), |t| to_local_rfc3339(t, zone));
+        let show = |s: String| stored_to_local(s, zone);
         let mut stmt = self.store.conn.prepare(
             "SELECT o.id, o.rule_id, o.regime, o.jurisdiction, o.recipient, o.kind, o.due_at, o.in_scope, o.frozen_at, o.rule_version, o.citation,
                     o.source_url, o.confidence, o.explanation, o.channel, o.address, o.owner_role, c.label

@@ -75,7 +75,7 @@ impl Mapping {
             idx.insert(field.clone(), i);
         }
         let has = |f: &str| idx.contains_key(f);
-        if !has("full_name") && !(has("first_name") || has("last_name")) {
+        if !(has("full_name") || has("first_name") || has("last_name")) {
             return Err(("mapping.full_name".into(), "map a name column (full_name, or first_name and last_name)".into()));
         }
         Ok(Resolved { idx })

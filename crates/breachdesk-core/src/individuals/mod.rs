@@ -502,7 +502,7 @@ impl Breachdesk {
             let mut insert = tx.prepare(INSERT)?;
             while let Some(next) = rows.next_row() {
                 report.rows_read += 1;
-                if report.rows_read % 4096 == 0 && !progress(Progress { rows: report.rows_read, bytes: rows.position(), total_bytes }) {
+                if report.rows_read.is_multiple_of(4096) && !progress(Progress { rows: report.rows_read, bytes: rows.position(), total_bytes }) {
                     return Err(Error::Cancelled);
                 }
                 let errs = match next {
@@ -675,7 +675,7 @@ impl Breachdesk {
     pub fn import_batches(&self, incident_id: &str) -> Result<Vec<Batch>> {
         let inc = self.incident_row(incident_id)?;
         let zone = inc.fields.zone;
-        let show = |s: String| chrono::DateTime::parse_from_rfc3339(&s).map_or(s.clone(), |t| breachdesk_rules::time::to_local_rfc3339(t.with_timezone(&chrono::Utc), zone));
+        let show = |s: String| crate::stored_to_local(s, zone);
         let mut stmt = self.store.conn.prepare(
             "SELECT id, seq, file_name, file_sha256, format, encoding, rows_read, rows_imported, rows_rejected, rows_merged, imported_at, imported_by,
                     rolled_back_at, rolled_back_by FROM import_batches WHERE incident_id = ?1 ORDER BY seq",

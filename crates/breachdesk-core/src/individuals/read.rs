@@ -241,7 +241,9 @@ fn looks_binary(b: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    fn rows_of(bytes: &[u8]) -> Result<(Rows, Vec<std::result::Result<Vec<String>, RowIssue>>)> {
+    type Read = std::result::Result<Vec<String>, RowIssue>;
+
+    fn rows_of(bytes: &[u8]) -> Result<(Rows, Vec<Read>)> {
         let dir = tempfile::tempdir().map_err(|source| Error::Io { path: "tmp".into(), source })?;
         let p = dir.path().join("people.csv");
         std::fs::write(&p, bytes).map_err(|source| Error::Io { path: p.clone(), source })?;
