@@ -227,3 +227,17 @@ fn no_personal_data_in_plain_text_outside_the_encrypted_store() {
         }
     }
 }
+
+#[test]
+fn ten_people_without_address_or_email_call_for_substitute_notice() {
+    let (t, mut bd, id) = setup();
+    let unreachable = |n: usize, from: usize| -> String { (from..from + n).map(|i| format!("U{i},Sam{i},Ortiz,,,TX,,US,,1980-01-01,,name\n")).collect() };
+    let file = write(t.path(), "a.csv", &format!("{HEADER}\n{}{}", texans(5, 0), unreachable(9, 0)));
+    let r = import(&mut bd, &id, &file, &ImportOptions::default()).expect("import");
+    assert!(r.changes.iter().all(|c| c.rule_id != "HIPAA-substitute-notice"), "9 unreachable: an alternative form of notice, no substitute-notice obligation");
+    assert_eq!(bd.individual_counts(&id).expect("counts").undeliverable, 9);
+    let file = write(t.path(), "b.csv", &format!("{HEADER}\n{}", unreachable(1, 9)));
+    let r = import(&mut bd, &id, &file, &ImportOptions::default()).expect("import");
+    let sub = r.changes.iter().find(|c| c.rule_id == "HIPAA-substitute-notice").expect("10 unreachable: substitute notice");
+    assert!(sub.message.contains("now required, due 2026-05-01T23:59:59-05:00"), "{}", sub.message);
+}

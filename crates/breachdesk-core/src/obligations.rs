@@ -37,6 +37,9 @@ pub struct IncidentFacts {
     /// Affected individuals by residence: ISO 3166-2 US codes or ISO 3166-1 countries.
     #[ts(type = "Record<string, number>")]
     pub affected: BTreeMap<String, i64>,
+    /// Affected individuals with no usable postal address and no e-mail (from the imported list).
+    #[ts(type = "number")]
+    pub undeliverable: i64,
     pub data_types: Vec<String>,
     pub law_enforcement_hold: Option<Hold>,
 }
@@ -271,6 +274,7 @@ impl IncidentFacts {
             nis2_entity: self.nis2_entity,
             phr_vendor: self.phr_vendor,
             affected: self.affected.clone(),
+            undeliverable: self.undeliverable,
             data_types: self.data_types.clone(),
             law_enforcement_hold: self.law_enforcement_hold.as_ref().map(|h| RawHold { start: h.start.clone(), end: h.end.clone() }),
         }

@@ -250,6 +250,10 @@ pub fn compute(rules: &RuleSet, f: &Facts) -> Vec<Computed> {
                         let n = f.total();
                         if within(t, n) { vec![(file.jurisdiction.clone(), threshold_text(t, n, "individuals in total"))] } else { vec![] }
                     }
+                    Scope::Undeliverable => {
+                        let n = f.undeliverable;
+                        if within(t, n) { vec![(file.jurisdiction.clone(), threshold_text(t, n, "individuals without a usable postal address or e-mail"))] } else { vec![] }
+                    }
                     Scope::EachStateResidents => US_JURISDICTIONS
                         .iter()
                         .filter(|s| within(t, f.count(s)))

@@ -41,6 +41,9 @@ pub struct RawFacts {
     pub phr_vendor: bool,
     #[serde(default)]
     pub affected: BTreeMap<String, i64>,
+    /// Affected individuals with no usable postal address and no e-mail (HIPAA substitute notice).
+    #[serde(default)]
+    pub undeliverable: i64,
     #[serde(default)]
     pub data_types: Vec<String>,
     #[serde(default)]
@@ -83,6 +86,7 @@ pub struct Facts {
     pub nis2_entity: bool,
     pub phr_vendor: bool,
     pub affected: BTreeMap<String, u64>,
+    pub undeliverable: u64,
     pub data_types: Vec<String>,
     pub hold: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
@@ -180,6 +184,7 @@ impl RawFacts {
             nis2_entity: self.nis2_entity,
             phr_vendor: self.phr_vendor,
             affected,
+            undeliverable: u64::try_from(self.undeliverable).map_err(|_| fe("undeliverable", "cannot be negative"))?,
             data_types: self.data_types.clone(),
             hold,
         })

@@ -130,6 +130,8 @@ pub enum Scope {
     StateResidents,
     /// Every affected individual, wherever they live.
     IndividualsTotal,
+    /// Individuals with no usable postal address and no e-mail (substitute notice).
+    Undeliverable,
     /// Residents of each US state separately (with `per_state = true`).
     EachStateResidents,
 }

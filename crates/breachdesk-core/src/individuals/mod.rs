@@ -590,6 +590,7 @@ impl Breachdesk {
         let counts = self.individual_counts(incident_uuid)?;
         let mut facts = self.facts(incident_uuid)?;
         facts.affected = counts.by_residence.clone();
+        facts.undeliverable = counts.undeliverable;
         for t in counts.by_element.keys() {
             if !facts.data_types.contains(t) {
                 facts.data_types.push(t.clone());

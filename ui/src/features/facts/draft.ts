@@ -119,6 +119,8 @@ export function buildDraft(v: FactsValues, base: Baseline, options: Jurisdiction
     nis2_entity: v.nis2_entity,
     phr_vendor: v.phr_vendor,
     affected,
+    // Counted from the imported list of individuals; the editor keeps it as stored.
+    undeliverable: base.facts.undeliverable,
     data_types: [...v.data_types],
     law_enforcement_hold: v.hold
       ? {

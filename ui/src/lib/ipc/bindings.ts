@@ -113,7 +113,11 @@ gdpr_role: string | null, high_risk: boolean, sec_registrant: boolean, nydfs_cov
 /**
  * Affected individuals by residence: ISO 3166-2 US codes or ISO 3166-1 countries.
  */
-affected: Record<string, number>, data_types: Array<string>, law_enforcement_hold: Hold | null, };
+affected: Record<string, number>, 
+/**
+ * Affected individuals with no usable postal address and no e-mail (from the imported list).
+ */
+undeliverable: number, data_types: Array<string>, law_enforcement_hold: Hold | null, };
 
 export type Hold = { start: string, end: string, };
 
