@@ -4,6 +4,7 @@
 use breachdesk_core::audit::AuditReport;
 use breachdesk_core::custom::{CustomObligation, NewCustomObligation};
 use breachdesk_core::incident::{Incident, IncidentPatch, NewIncident};
+use breachdesk_core::individuals::{Batch, Counts, FilePreview, ImportOptions, ImportReport, Page, PageQuery, Progress};
 use breachdesk_core::internal::{InternalClock, InternalClockSettings};
 use breachdesk_core::ipc::{AppStatus, ErrorBody, IncidentDetail, SetupInput, Vocabulary};
 use breachdesk_core::obligations::{DecisionInput, FactsDraft, FactsPreview, FilingInput, IncidentFacts, Obligation, ObligationChange};
@@ -26,6 +27,8 @@ pub struct AppState {
     problem: Mutex<Option<ErrorBody>>,
     /// Reminders shown since the app started, newest first.
     reminders: Mutex<Vec<Reminder>>,
+    /// Set to cancel the running import (checked between batches of rows).
+    cancel_import: std::sync::atomic::AtomicBool,
 }
 
 fn err(e: &Error) -> ErrorBody {
@@ -42,7 +45,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 
 impl AppState {
     fn new(dir: PathBuf) -> Self {
-        let state = AppState { dir, open: Mutex::new(None), problem: Mutex::new(None), reminders: Mutex::new(Vec::new()) };
+        let state = AppState { dir, open: Mutex::new(None), problem: Mutex::new(None), reminders: Mutex::new(Vec::new()), cancel_import: std::sync::atomic::AtomicBool::new(false) };
         // Keyring mode unlocks by itself; passphrase mode waits for the user.
         if matches!(Breachdesk::status(&state.dir), Ok(s) if s.mode == Some(KeyMode::Keyring)) {
             match Breachdesk::open(&state.dir, None, &OsKeyring, now()) {
@@ -240,12 +243,67 @@ fn export_ics(app: AppHandle, state: State<'_, AppState>, id: String) -> CmdResu
     write_export(&export_dir(&app)?, &format!("{human_id}-deadlines.ics"), ics.as_bytes())
 }
 
+#[tauri::command]
+fn preview_import_file(path: String) -> CmdResult<FilePreview> {
+    breachdesk_core::individuals::preview_file(Path::new(&path), 20).map_err(|e| err(&e))
+}
+
+/// Imports a file on a worker thread (the window stays responsive), with `import-progress`
+/// events; `cancel_import` stops it and nothing is written.
+#[tauri::command]
+async fn import_individuals(app: AppHandle, incident_id: String, path: String, options: ImportOptions) -> CmdResult<ImportReport> {
+    let handle = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = handle.state::<AppState>();
+        state.cancel_import.store(false, std::sync::atomic::Ordering::SeqCst);
+        state.with(|bd, ctx| {
+            bd.import_individuals(ctx, &incident_id, Path::new(&path), &options, &mut |p: Progress| {
+                let _ = handle.emit("import-progress", p);
+                !state.cancel_import.load(std::sync::atomic::Ordering::SeqCst)
+            })
+        })
+    })
+    .await
+    .map_err(|e| err(&Error::Internal(format!("import worker: {e}"))))?
+}
+
+#[tauri::command]
+fn cancel_import(state: State<'_, AppState>) {
+    state.cancel_import.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+#[tauri::command]
+fn individual_counts(state: State<'_, AppState>, id: String) -> CmdResult<Counts> {
+    state.with(|bd, _| bd.individual_counts(&id))
+}
+
+#[tauri::command]
+fn individuals_page(state: State<'_, AppState>, id: String, query: PageQuery) -> CmdResult<Page> {
+    state.with(|bd, _| bd.individuals_page(&id, &query))
+}
+
+#[tauri::command]
+fn search_individuals(state: State<'_, AppState>, id: String, query: String) -> CmdResult<Vec<breachdesk_core::individuals::Individual>> {
+    state.with(|bd, _| bd.search_individuals(&id, &query, 200))
+}
+
+#[tauri::command]
+fn import_batches(state: State<'_, AppState>, id: String) -> CmdResult<Vec<Batch>> {
+    state.with(|bd, _| bd.import_batches(&id))
+}
+
+#[tauri::command]
+fn rollback_import(state: State<'_, AppState>, incident_id: String, batch: String) -> CmdResult<Vec<ObligationChange>> {
+    state.with(|bd, ctx| bd.rollback_import(ctx, &incident_id, &batch))
+}
+
 /// One pass of the reminder loop: finds the reminders now due, records them as shown, and shows
 /// them as desktop notifications and in the app.
 fn remind(app: &AppHandle) {
     let state = app.state::<AppState>();
     let due = {
-        let mut guard = lock(&state.open);
+        // An import may hold the store for a while: skip this pass rather than wait.
+        let Ok(mut guard) = state.open.try_lock() else { return };
         let Some(bd) = guard.as_mut() else { return };
         let actor = bd.user_name().ok().flatten().unwrap_or_else(|| "reminders".into());
         let Ok(ctx) = Ctx::new(&actor, now()) else { return };
@@ -290,6 +348,7 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     let dir = datadir::resolve(explicit)?;
     tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(dir))
         .setup(|app| {
             let handle = app.handle().clone();
@@ -323,7 +382,15 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
             get_clock_settings,
             set_clock_settings,
             reminder_log,
-            export_ics
+            export_ics,
+            preview_import_file,
+            import_individuals,
+            cancel_import,
+            individual_counts,
+            individuals_page,
+            search_individuals,
+            import_batches,
+            rollback_import
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -779,3 +779,123 @@ fn person_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Individual> {
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
+
+/// The first rows of a file as read, with the mapping detected from its header: the import
+/// wizard's preview (nothing is checked or written).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct FilePreview {
+    pub file_name: String,
+    pub format: String,
+    pub encoding: String,
+    pub delimiter: Option<String>,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub mapping: Mapping,
+    /// Every field a column can be mapped to.
+    pub fields: Vec<String>,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// Reads the header and up to `n` rows of a file.
+///
+/// # Errors
+/// As [`read::Rows::open`].
+pub fn preview_file(path: &Path, n: usize) -> Result<FilePreview> {
+    let mut r = read::Rows::open(path)?;
+    let mut rows = Vec::new();
+    while rows.len() < n {
+        match r.next_row() {
+            None => break,
+            Some(Ok(row)) => rows.push(row),
+            Some(Err(_)) => {}
+        }
+    }
+    Ok(FilePreview {
+        file_name: path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
+        format: r.format.kind.into(),
+        encoding: r.format.encoding.into(),
+        delimiter: r.format.delimiter.map(|d| if d == '\t' { "tab".into() } else { d.to_string() }),
+        mapping: Mapping::detect(&r.header),
+        header: r.header,
+        rows,
+        fields: mapping::FIELDS.iter().map(|f| (*f).to_owned()).collect(),
+        bytes: r.format.bytes,
+    })
+}
+
+/// Which individuals to show, in what order (the table pages through the core, never loading the list).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct PageQuery {
+    #[ts(type = "number")]
+    pub offset: u64,
+    pub limit: u32,
+    /// name | residence | postal_code | source (import order)
+    pub sort: String,
+    /// A residence code, or "" for undetermined.
+    pub residence: Option<String>,
+    /// minor | deceased | undeliverable
+    pub flag: Option<String>,
+}
+
+/// One page of individuals and how many match in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Page {
+    #[ts(type = "number")]
+    pub total: i64,
+    pub rows: Vec<Individual>,
+}
+
+impl Breachdesk {
+    /// A page of the incident's individuals (merged duplicates left out).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Validation`] on `sort` or `flag`.
+    pub fn individuals_page(&self, incident_id: &str, q: &PageQuery) -> Result<Page> {
+        let inc = self.incident_row(incident_id)?;
+        let order = match q.sort.as_str() {
+            "" | "name" => "name_key, id",
+            "residence" => "residence, name_key, id",
+            "postal_code" => "postal_code, id",
+            "source" => "id",
+            other => return Err(Error::validation("sort", format!("{other:?} is not a sort (name, residence, postal_code, source)"))),
+        };
+        let mut filter = String::from("incident_id = ?1 AND merged_into IS NULL");
+        match q.flag.as_deref() {
+            None | Some("") => {}
+            Some("minor") => filter.push_str(" AND minor = 1"),
+            Some("deceased") => filter.push_str(" AND deceased = 1"),
+            Some("undeliverable") => filter.push_str(" AND no_postal = 1 AND no_email = 1"),
+            Some(other) => return Err(Error::validation("flag", format!("{other:?} is not a flag (minor, deceased, undeliverable)"))),
+        }
+        let residence = q.residence.clone();
+        match residence.as_deref() {
+            None => {}
+            Some("") => filter.push_str(" AND residence IS NULL AND ?2 = ?2"),
+            Some(_) => filter.push_str(" AND residence = ?2"),
+        }
+        let r = residence.unwrap_or_default();
+        let total: i64 = if q.flag.as_deref().unwrap_or("").is_empty() {
+            let bucket = if q.residence.is_some() { r.clone() } else { "#total".into() };
+            self.store.conn.query_row("SELECT coalesce((SELECT n FROM individual_counts WHERE incident_id = ?1 AND bucket = ?2), 0)", params![inc.id, bucket], |x| x.get(0))?
+        } else {
+            let sql = format!("SELECT count(*) FROM individuals WHERE {filter}");
+            if q.residence.is_some() {
+                self.store.conn.query_row(&sql, params![inc.id, r], |x| x.get(0))?
+            } else {
+                self.store.conn.query_row(&sql, params![inc.id], |x| x.get(0))?
+            }
+        };
+        let limit = i64::from(q.limit.clamp(1, 500));
+        let offset = to_i64(q.offset);
+        let sql = format!("{SELECT_PERSON} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+        let mut stmt = self.store.conn.prepare_cached(&sql)?;
+        let rows = if q.residence.is_some() {
+            stmt.query_map(params![inc.id, r], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
+        } else {
+            stmt.query_map(params![inc.id], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        Ok(Page { total, rows })
+    }
+}

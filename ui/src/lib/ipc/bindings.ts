@@ -314,3 +314,25 @@ export type Individual = { id: number, external_id: string | null, full_name: st
 residence_source: string | null, minor: boolean, deceased: boolean, guardian: string | null, no_postal: boolean, no_email: boolean, data_elements: Array<string>, batch_id: string, source_row: number, };
 
 export type Batch = { id: string, seq: number, file_name: string, file_sha256: string, format: string, encoding: string, rows_read: number, rows_imported: number, rows_rejected: number, rows_merged: number, imported_at: string, imported_by: string, rolled_back_at: string | null, rolled_back_by: string | null, };
+
+export type FilePreview = { file_name: string, format: string, encoding: string, delimiter: string | null, header: Array<string>, rows: Array<Array<string>>, mapping: Mapping, 
+/**
+ * Every field a column can be mapped to.
+ */
+fields: Array<string>, bytes: number, };
+
+export type PageQuery = { offset: number, limit: number, 
+/**
+ * name | residence | postal_code | source (import order)
+ */
+sort: string, 
+/**
+ * A residence code, or "" for undetermined.
+ */
+residence: string | null, 
+/**
+ * minor | deceased | undeliverable
+ */
+flag: string | null, };
+
+export type Page = { total: number, rows: Array<Individual>, };

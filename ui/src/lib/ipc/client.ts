@@ -17,6 +17,15 @@ import type {
   Obligation,
   ObligationChange,
   Reminder,
+  Batch,
+  Counts,
+  FilePreview,
+  ImportOptions,
+  ImportReport,
+  Individual,
+  Page,
+  PageQuery,
+  Progress,
   IncidentDetail,
   IncidentPatch,
   NewIncident,
@@ -67,7 +76,31 @@ export const api = {
   reminderLog: () => call<Reminder[]>('reminder_log'),
   /** Saves the open deadlines as an .ics file; resolves to its path. */
   exportIcs: (id: string) => call<string>('export_ics', { id }),
+  /** Header, first rows and detected mapping of a file; checks and writes nothing. */
+  previewImportFile: (path: string) => call<FilePreview>('preview_import_file', { path }),
+  /** Runs on a worker; progress arrives as `import-progress` events (see onImportProgress). */
+  importIndividuals: (incidentId: string, path: string, options: ImportOptions) =>
+    call<ImportReport>('import_individuals', { incidentId, path, options }),
+  cancelImport: () => call<void>('cancel_import'),
+  individualCounts: (id: string) => call<Counts>('individual_counts', { id }),
+  individualsPage: (id: string, query: PageQuery) => call<Page>('individuals_page', { id, query }),
+  searchIndividuals: (id: string, query: string) => call<Individual[]>('search_individuals', { id, query }),
+  importBatches: (id: string) => call<Batch[]>('import_batches', { id }),
+  rollbackImport: (incidentId: string, batch: string) => call<ObligationChange[]>('rollback_import', { incidentId, batch }),
 };
+
+/** Subscribes to import progress; returns the unsubscribe function. */
+export async function onImportProgress(handler: (p: Progress) => void): Promise<() => void> {
+  const { listen } = await import('@tauri-apps/api/event');
+  return listen<Progress>('import-progress', (e) => handler(e.payload));
+}
+
+/** The system file picker for a spreadsheet; resolves to its path, or null when cancelled. */
+export async function pickSpreadsheet(): Promise<string | null> {
+  const { open } = await import('@tauri-apps/plugin-dialog');
+  const picked = await open({ multiple: false, directory: false, filters: [{ name: 'Spreadsheets', extensions: ['csv', 'txt', 'tsv', 'xlsx'] }] });
+  return typeof picked === 'string' ? picked : null;
+}
 
 /** Subscribes to reminders pushed by the backend; returns the unsubscribe function. */
 export async function onReminders(handler: (r: Reminder[]) => void): Promise<() => void> {
