@@ -241,3 +241,28 @@ fn ten_people_without_address_or_email_call_for_substitute_notice() {
     let sub = r.changes.iter().find(|c| c.rule_id == "HIPAA-substitute-notice").expect("10 unreachable: substitute notice");
     assert!(sub.message.contains("now required, due 2026-05-01T23:59:59-05:00"), "{}", sub.message);
 }
+
+#[test]
+fn the_table_pages_sorts_and_filters_in_the_core() {
+    use breachdesk_core::individuals::PageQuery;
+    let (t, mut bd, id) = setup();
+    let file = write(t.path(), "a.csv", &format!("{HEADER}\n{}9,Zed,Young,,,,,,,2015-01-01,,name\n", texans(450, 0)));
+    import(&mut bd, &id, &file, &ImportOptions::default()).expect("import");
+    let q = |offset, sort: &str, residence: Option<&str>, flag: Option<&str>| PageQuery {
+        offset,
+        limit: 200,
+        sort: sort.into(),
+        residence: residence.map(str::to_owned),
+        flag: flag.map(str::to_owned),
+    };
+    let p = bd.individuals_page(&id, &q(0, "name", None, None)).expect("page");
+    assert_eq!((p.total, p.rows.len()), (451, 200));
+    assert!(p.rows.windows(2).all(|w| w[0].full_name.to_lowercase() <= w[1].full_name.to_lowercase()), "sorted by name");
+    let last = bd.individuals_page(&id, &q(400, "source", None, None)).expect("page");
+    assert_eq!((last.rows.len(), last.rows[50].full_name.as_str()), (51, "Zed Young"), "the last page, in import order");
+    let tx = bd.individuals_page(&id, &q(0, "name", Some("US-TX"), None)).expect("page");
+    assert_eq!(tx.total, 450);
+    let unknown = bd.individuals_page(&id, &q(0, "name", Some(""), Some("minor"))).expect("page");
+    assert_eq!((unknown.total, unknown.rows[0].full_name.as_str()), (1, "Zed Young"));
+    assert_eq!(bd.individuals_page(&id, &q(0, "colour", None, None)).expect_err("bad sort").field(), Some("sort"));
+}
