@@ -14,6 +14,7 @@ import { ObligationsTab } from '../obligations/ObligationsTab';
 import { FactsEditor } from '../facts/FactsEditor';
 import { ChangeList } from '../facts/ChangeList';
 import { WhatIf } from '../whatif/WhatIf';
+import { IndividualsTab } from '../individuals/IndividualsTab';
 import type { Navigate } from '../shell/routes';
 import { StatusControl } from './StatusControl';
 import { LegalTimestampsCard } from './LegalTimestampsCard';
@@ -22,16 +23,17 @@ import { RecordCard } from './RecordCard';
 
 type Props = { id: string; navigate: Navigate };
 
-type Tab = 'obligations' | 'facts' | 'whatif' | 'timeline';
+type Tab = 'obligations' | 'facts' | 'individuals' | 'whatif' | 'timeline';
 
 const TABS: TabDef<Tab>[] = [
   { key: 'obligations', label: 'Obligations' },
   { key: 'facts', label: 'Facts' },
+  { key: 'individuals', label: 'Individuals' },
   { key: 'whatif', label: 'What-if' },
   { key: 'timeline', label: 'Timeline' },
 ];
 
-/** One incident: header with status control, then tabs for the cockpit, facts, what-if and timeline. */
+/** One incident: header with status control, then tabs for the cockpit, facts, individuals, what-if and timeline. */
 export function IncidentDetailPage({ id, navigate }: Props) {
   const fetch = useCallback(() => api.getIncident(id), [id]);
   const load = useLoad(fetch);
@@ -46,6 +48,14 @@ export function IncidentDetailPage({ id, navigate }: Props) {
     setTab(t);
     setVisited((v) => (v.has(t) ? v : new Set(v).add(t)));
   }, []);
+
+  const { reload } = load;
+  // An import or a rollback rewrites the affected counts: the facts editor and the sandbox start
+  // again from the stored facts.
+  const individualsChanged = useCallback(() => {
+    setFactsKey((k) => k + 1);
+    void reload();
+  }, [reload]);
 
   const back = (
     <button type="button" className="btn btn--link btn--sm back-link" onClick={() => navigate({ page: 'list' })} data-testid="back-to-list">
@@ -124,6 +134,9 @@ export function IncidentDetailPage({ id, navigate }: Props) {
       </TabPanel>
       <TabPanel id="incident" tab="facts" active={tab === 'facts'}>
         {visited.has('facts') && <FactsEditor key={factsKey} incident={incident} onSaved={factsSaved} />}
+      </TabPanel>
+      <TabPanel id="incident" tab="individuals" active={tab === 'individuals'}>
+        {visited.has('individuals') && <IndividualsTab incident={incident} onChanged={individualsChanged} />}
       </TabPanel>
       <TabPanel id="incident" tab="whatif" active={tab === 'whatif'}>
         {visited.has('whatif') && <WhatIf key={factsKey} incident={incident} />}

@@ -36,7 +36,27 @@ import type {
 } from './bindings';
 import { toErrorBody } from './errors';
 
+// An import (and its dry-run check) holds the store until it ends, and a synchronous command
+// sent meanwhile would wait for it on the app's main thread, freezing the window, the progress
+// events and the Stop button with it. So commands sent during an import wait here instead.
+let importRunning: Promise<void> | null = null;
+/** Commands that never touch the store, free to run during an import. */
+const STORE_FREE = new Set(['cancel_import', 'preview_import_file', 'vocabulary']);
+
+function holdingStore<T>(running: Promise<T>): Promise<T> {
+  const settled = running.then(
+    () => undefined,
+    () => undefined,
+  );
+  importRunning = settled;
+  void settled.then(() => {
+    if (importRunning === settled) importRunning = null;
+  });
+  return running;
+}
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  while (importRunning !== null && !STORE_FREE.has(command)) await importRunning;
   try {
     return await invoke<T>(command, args);
   } catch (e) {
@@ -78,9 +98,12 @@ export const api = {
   exportIcs: (id: string) => call<string>('export_ics', { id }),
   /** Header, first rows and detected mapping of a file; checks and writes nothing. */
   previewImportFile: (path: string) => call<FilePreview>('preview_import_file', { path }),
-  /** Runs on a worker; progress arrives as `import-progress` events (see onImportProgress). */
+  /**
+   * Runs on a worker; progress arrives as `import-progress` events (see onImportProgress). Other
+   * commands sent before it ends wait for it (the store is busy).
+   */
   importIndividuals: (incidentId: string, path: string, options: ImportOptions) =>
-    call<ImportReport>('import_individuals', { incidentId, path, options }),
+    holdingStore(call<ImportReport>('import_individuals', { incidentId, path, options })),
   cancelImport: () => call<void>('cancel_import'),
   individualCounts: (id: string) => call<Counts>('individual_counts', { id }),
   individualsPage: (id: string, query: PageQuery) => call<Page>('individuals_page', { id, query }),

@@ -1,0 +1,66 @@
+import { useNow } from '../../lib/useNow';
+import { Button } from '../../components/Button';
+import { etaMs, formatCount, formatElapsed, formatEta, formatRate, fraction, rowsPerSecond } from './progress';
+import type { Live } from './useImportRun';
+
+type Props = { live: Live; fileName: string; onStop: () => void };
+
+/** A running check or import: how far, how fast, how long still; and a way to stop it. */
+export function ImportProgress({ live, fileName, onStop }: Props) {
+  const now = useNow(1000);
+  const p = live.progress;
+  const frac = fraction(p);
+  const pct = frac === null ? null : Math.floor(frac * 100);
+  const eta = p ? etaMs(live.samples, p.total_bytes) : null;
+  const verb = live.dryRun ? 'Checking' : 'Importing';
+  return (
+    <div className="iprogress" data-testid="import-progress" data-dry-run={live.dryRun} data-rows={p?.rows ?? 0}>
+      <div className="iprogress__head">
+        <p className="iprogress__title">
+          {live.stopping ? 'Stopping…' : `${verb} ${fileName}…`}
+        </p>
+        <span className="iprogress__pct tabular">{pct === null ? '' : `${pct} %`}</span>
+      </div>
+      <div
+        className={frac === null ? 'iprogress__bar iprogress__bar--unknown' : 'iprogress__bar'}
+        role="progressbar"
+        aria-label={`${verb} ${fileName}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct ?? undefined}
+        aria-valuetext={pct === null ? `${formatCount(p?.rows ?? 0)} rows read` : `${pct} percent, ${formatCount(p?.rows ?? 0)} rows read`}
+      >
+        <span className="iprogress__fill" style={frac === null ? undefined : { width: `${frac * 100}%` }} />
+      </div>
+      <dl className="iprogress__stats">
+        <div>
+          <dt>Rows read</dt>
+          <dd className="tabular" data-testid="import-progress-rows">
+            {formatCount(p?.rows ?? 0)}
+          </dd>
+        </div>
+        <div>
+          <dt>Speed</dt>
+          <dd className="tabular">{formatRate(rowsPerSecond(live.samples))}</dd>
+        </div>
+        <div>
+          <dt>Time left</dt>
+          <dd className="tabular">{formatEta(eta)}</dd>
+        </div>
+        <div>
+          <dt>Elapsed</dt>
+          <dd className="tabular">{formatElapsed(now - live.startedAt)}</dd>
+        </div>
+      </dl>
+      <div className="iprogress__foot">
+        <p className="muted small">
+          {live.dryRun ? 'A check writes nothing.' : 'Nothing is written until the whole file is through: stopping leaves the list as it was.'} Other views wait until
+          this ends.
+        </p>
+        <Button size="sm" onClick={onStop} busy={live.stopping} testId="import-stop">
+          Stop
+        </Button>
+      </div>
+    </div>
+  );
+}
