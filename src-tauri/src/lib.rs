@@ -297,6 +297,21 @@ fn rollback_import(state: State<'_, AppState>, incident_id: String, batch: Strin
     state.with(|bd, ctx| bd.rollback_import(ctx, &incident_id, &batch))
 }
 
+#[tauri::command]
+fn scan_duplicates(state: State<'_, AppState>, id: String) -> CmdResult<breachdesk_core::individuals::review::ScanResult> {
+    state.with(|bd, ctx| bd.scan_duplicates(ctx, &id))
+}
+
+#[tauri::command]
+fn duplicate_queue(state: State<'_, AppState>, id: String, decided: bool) -> CmdResult<Vec<breachdesk_core::individuals::review::DuplicatePair>> {
+    state.with(|bd, _| bd.duplicate_queue(&id, decided, 200))
+}
+
+#[tauri::command]
+fn decide_duplicate(state: State<'_, AppState>, incident_id: String, pair: i64, merge: bool) -> CmdResult<Vec<ObligationChange>> {
+    state.with(|bd, ctx| bd.decide_duplicate(ctx, &incident_id, pair, merge))
+}
+
 /// One pass of the reminder loop: finds the reminders now due, records them as shown, and shows
 /// them as desktop notifications and in the app.
 fn remind(app: &AppHandle) {
@@ -390,7 +405,10 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
             individuals_page,
             search_individuals,
             import_batches,
-            rollback_import
+            rollback_import,
+            scan_duplicates,
+            duplicate_queue,
+            decide_duplicate
         ])
         .run(tauri::generate_context!())?;
     Ok(())

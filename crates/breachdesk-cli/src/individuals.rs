@@ -50,6 +50,20 @@ pub enum IndividualsCmd {
     Batches { incident: String },
     /// Roll back an import whole (newest first).
     Rollback { incident: String, batch: String },
+    /// The review queue of probable duplicates (same name and date of birth, or same e-mail).
+    Duplicates {
+        incident: String,
+        /// Look for new pairs first.
+        #[arg(long)]
+        scan: bool,
+        /// Include the pairs already decided.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Merge a probable duplicate pair (the later record stops counting; both stay on record).
+    Merge { incident: String, pair: i64 },
+    /// Keep a probable duplicate pair apart.
+    Distinct { incident: String, pair: i64 },
     /// Write a realistic test file of invented people (no data directory needed).
     Generate {
         #[arg(long, default_value_t = 1000)]
@@ -237,6 +251,38 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
         }
         IndividualsCmd::Rollback { incident, batch } => {
             let changes = bd.rollback_import(ctx, incident, batch)?;
+            crate::output::changes(as_json, &changes, false)
+        }
+        IndividualsCmd::Duplicates { incident, scan, all } => {
+            if *scan {
+                let r = bd.scan_duplicates(ctx, incident)?;
+                if !as_json {
+                    out!("{} new pairs · {} waiting · {} groups too large to pair", r.new_pairs, r.waiting, r.oversized_groups);
+                }
+            }
+            let queue = bd.duplicate_queue(incident, *all, 200)?;
+            if as_json {
+                return crate::output::json_value(&queue);
+            }
+            for p in &queue {
+                let why = if p.reason == "email" { "same e-mail" } else { "same name and date of birth" };
+                let state = p.decision.as_deref().map_or_else(String::new, |d| format!("  [{d} by {}]", p.decided_by.as_deref().unwrap_or("")));
+                out!("pair {:<6} {why}{state}", p.id);
+                for (tag, x) in [("first", &p.first), ("later", &p.later)] {
+                    out!("  {tag:<6} #{:<8} {:<28} {:<30} {:<10} {}", x.id, x.full_name, x.email.as_deref().unwrap_or(""), x.dob.as_deref().unwrap_or(""), x.residence.as_deref().unwrap_or("?"));
+                }
+            }
+            if queue.is_empty() {
+                out!("No probable duplicates waiting{}.", if *scan { "" } else { " (scan with --scan)" });
+            }
+            Ok(())
+        }
+        IndividualsCmd::Merge { incident, pair } | IndividualsCmd::Distinct { incident, pair } => {
+            let merge = matches!(c, IndividualsCmd::Merge { .. });
+            let changes = bd.decide_duplicate(ctx, incident, *pair, merge)?;
+            if !as_json {
+                out!("Pair {pair}: {}.", if merge { "merged" } else { "kept apart" });
+            }
             crate::output::changes(as_json, &changes, false)
         }
         IndividualsCmd::Generate { .. } => unreachable!("handled without a data directory"),

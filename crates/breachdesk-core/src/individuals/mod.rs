@@ -11,6 +11,7 @@ pub mod generate;
 pub mod mapping;
 pub mod normalize;
 pub mod read;
+pub mod review;
 mod zip;
 
 use crate::audit::Change;
@@ -354,6 +355,27 @@ impl Tally {
         }
     }
 
+    /// One stored individual's share of the counts.
+    fn of_individual(p: &Individual) -> Tally {
+        let mut t = Tally::default();
+        *t.by_residence.entry(p.residence.clone().unwrap_or_default()).or_default() += 1;
+        for (i, on) in [true, p.minor, p.deceased, p.no_postal && p.no_email, p.no_postal, p.no_email].into_iter().enumerate() {
+            t.flags[i] += i64::from(on);
+        }
+        for e in &p.data_elements {
+            if let Some(i) = RECOGNISED_DATA_TYPES.iter().position(|t| t == e) {
+                t.elements[i] += 1;
+            }
+        }
+        t
+    }
+
+    fn negate(&mut self) {
+        self.by_residence.values_mut().for_each(|n| *n = -*n);
+        self.flags.iter_mut().for_each(|n| *n = -*n);
+        self.elements.iter_mut().for_each(|n| *n = -*n);
+    }
+
     /// Adds the tally to the stored counts (inside the import's transaction).
     fn apply(&self, tx: &rusqlite::Transaction<'_>, incident: &str) -> Result<()> {
         let mut add = tx.prepare(
@@ -610,6 +632,9 @@ impl Breachdesk {
         let mut q = stmt.query([&inc.id])?;
         while let Some(r) = q.next()? {
             let (bucket, n): (String, i64) = (r.get(0)?, r.get(1)?);
+            if n == 0 && !bucket.starts_with('#') {
+                continue;
+            }
             match bucket.as_str() {
                 "" => c.undetermined = n,
                 "#total" => c.total = n,
@@ -731,6 +756,16 @@ impl Breachdesk {
             return Err(Error::validation("batch", format!("roll back import {newest} first: imports roll back newest first")));
         }
         self.write(ctx, |tx| {
+            // Records of earlier imports merged (on review) into this import's records count again,
+            // and the review pairs that name its records go with them.
+            tx.execute(
+                "UPDATE individuals SET merged_into = NULL WHERE batch_id <> ?1 AND merged_into IN (SELECT id FROM individuals WHERE batch_id = ?1)",
+                [&id],
+            )?;
+            tx.execute(
+                "DELETE FROM duplicate_candidates WHERE a_id IN (SELECT id FROM individuals WHERE batch_id = ?1) OR b_id IN (SELECT id FROM individuals WHERE batch_id = ?1)",
+                [&id],
+            )?;
             let removed = tx.execute("DELETE FROM individuals WHERE batch_id = ?1", [&id])?;
             tx.execute("UPDATE import_batches SET rolled_back_at = ?2, rolled_back_by = ?3 WHERE id = ?1", params![id, to_storage(ctx.now), ctx.actor])?;
             rebuild_counts(tx, &inc.id)?;

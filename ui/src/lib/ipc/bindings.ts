@@ -336,3 +336,27 @@ residence: string | null,
 flag: string | null, };
 
 export type Page = { total: number, rows: Array<Individual>, };
+
+export type DuplicatePair = { id: number, 
+/**
+ * name_dob | email
+ */
+reason: string, first: Individual, later: Individual, 
+/**
+ * merged | distinct | null (waiting)
+ */
+decision: string | null, decided_by: string | null, };
+
+export type ScanResult = { 
+/**
+ * Pairs added to the queue by this scan.
+ */
+new_pairs: number, 
+/**
+ * Pairs waiting for a decision now.
+ */
+waiting: number, 
+/**
+ * Groups too large to pair (more than MAX_GROUP records share the key).
+ */
+oversized_groups: number, };

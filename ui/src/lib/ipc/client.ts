@@ -19,6 +19,8 @@ import type {
   Reminder,
   Batch,
   Counts,
+  DuplicatePair,
+  ScanResult,
   FilePreview,
   ImportOptions,
   ImportReport,
@@ -110,6 +112,12 @@ export const api = {
   searchIndividuals: (id: string, query: string) => call<Individual[]>('search_individuals', { id, query }),
   importBatches: (id: string) => call<Batch[]>('import_batches', { id }),
   rollbackImport: (incidentId: string, batch: string) => call<ObligationChange[]>('rollback_import', { incidentId, batch }),
+  /** Looks for probable duplicates (same name and date of birth, or same e-mail) and queues them. */
+  scanDuplicates: (id: string) => call<ScanResult>('scan_duplicates', { id }),
+  duplicateQueue: (id: string, decided: boolean) => call<DuplicatePair[]>('duplicate_queue', { id, decided }),
+  /** merge = true: the later record stops counting (both stay on record); false: kept apart. */
+  decideDuplicate: (incidentId: string, pair: number, merge: boolean) =>
+    call<ObligationChange[]>('decide_duplicate', { incidentId, pair, merge }),
 };
 
 /** Subscribes to import progress; returns the unsubscribe function. */
