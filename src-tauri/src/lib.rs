@@ -312,6 +312,16 @@ fn decide_duplicate(state: State<'_, AppState>, incident_id: String, pair: i64, 
     state.with(|bd, ctx| bd.decide_duplicate(ctx, &incident_id, pair, merge))
 }
 
+#[tauri::command]
+fn saved_mappings(state: State<'_, AppState>) -> CmdResult<Vec<breachdesk_core::individuals::mapping::SavedMapping>> {
+    state.with(|bd, _| bd.mappings())
+}
+
+#[tauri::command]
+fn save_mapping(state: State<'_, AppState>, name: String, mapping: breachdesk_core::individuals::mapping::Mapping) -> CmdResult<breachdesk_core::individuals::mapping::SavedMapping> {
+    state.with(|bd, ctx| bd.save_mapping(ctx, &name, &mapping))
+}
+
 /// One pass of the reminder loop: finds the reminders now due, records them as shown, and shows
 /// them as desktop notifications and in the app.
 fn remind(app: &AppHandle) {
@@ -408,7 +418,9 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
             rollback_import,
             scan_duplicates,
             duplicate_queue,
-            decide_duplicate
+            decide_duplicate,
+            saved_mappings,
+            save_mapping
         ])
         .run(tauri::generate_context!())?;
     Ok(())

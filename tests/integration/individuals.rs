@@ -308,3 +308,28 @@ fn probable_duplicates_wait_for_review_and_a_merge_moves_the_counts() {
     assert_eq!(count(&bd, "SELECT count(*) FROM duplicate_candidates"), 0);
     assert_eq!(bd.individual_counts(&id).expect("counts").total, 0);
 }
+
+#[test]
+fn a_mapping_is_saved_by_name_and_reused_for_the_next_file() {
+    let dir = init_cli();
+    let o = cli(dir.path(), &["incident", "new", "--title", "T", "--severity", "SEV-1", "--timezone", "America/Chicago", "--detected-at", "2026-03-02T10:15"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // Headers nobody would guess: the mapping is given once, saved, and used by name afterwards.
+    let text = "Nom complet;Courriel;Code postal\nAna Ruiz;ana@example.org;98101\n";
+    let a = write(dir.path(), "export-a.csv", text);
+    let b = write(dir.path(), "export-b.csv", &text.replace("Ana Ruiz;ana", "Bo Chen;bo"));
+    let map = write(dir.path(), "map.json", r#"{"columns": {"full_name": "Nom complet", "email": "Courriel", "postal_code": "Code postal"}}"#);
+    let o = cli(dir.path(), &["individuals", "import", "INC-20260302-001", a.to_str().expect("utf8")]);
+    assert_eq!(o.code, 1, "without a mapping the name column is not found");
+    assert!(o.stderr.contains("mapping.full_name"), "{}", o.stderr);
+    let o = cli(dir.path(), &["individuals", "import", "INC-20260302-001", a.to_str().expect("utf8"), "--mapping", map.to_str().expect("utf8"), "--save-mapping", "Forensics export"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = cli(dir.path(), &["individuals", "import", "INC-20260302-001", b.to_str().expect("utf8"), "--use-mapping", "Forensics export"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = cli(dir.path(), &["--json", "individuals", "counts", "INC-20260302-001"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(v["by_residence"]["US-WA"], 2, "both files mapped the same way");
+    let o = cli(dir.path(), &["individuals", "import", "INC-20260302-001", b.to_str().expect("utf8"), "--use-mapping", "Nope"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("Nope"), "{}", o.stderr);
+}

@@ -16,8 +16,14 @@ pub enum IndividualsCmd {
         incident: String,
         file: PathBuf,
         /// JSON {"columns": {"first_name": "Given Name", …}}; detected from the header when absent.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "use_mapping")]
         mapping: Option<PathBuf>,
+        /// Use a mapping saved earlier under this name.
+        #[arg(long)]
+        use_mapping: Option<String>,
+        /// Save the mapping used under this name (when the import succeeds).
+        #[arg(long)]
+        save_mapping: Option<String>,
         /// Read and check everything, write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -48,6 +54,8 @@ pub enum IndividualsCmd {
     },
     /// The imports of an incident.
     Batches { incident: String },
+    /// The saved column mappings.
+    Mappings,
     /// Roll back an import whole (newest first).
     Rollback { incident: String, batch: String },
     /// The review queue of probable duplicates (same name and date of birth, or same e-mail).
@@ -141,8 +149,9 @@ pub fn bench(as_json: bool, b: &BenchCmd) -> Result<(), Failure> {
 
 pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) -> Result<(), Failure> {
     match c {
-        IndividualsCmd::Import { incident, file, mapping, dry_run, skip_invalid, errors } => {
+        IndividualsCmd::Import { incident, file, mapping, use_mapping, save_mapping, dry_run, skip_invalid, errors } => {
             let mapping = match mapping {
+                None if use_mapping.is_some() => Some(bd.mapping(use_mapping.as_deref().unwrap_or_default())?),
                 None => None,
                 Some(p) => {
                     let text = std::fs::read_to_string(p).map_err(io(p))?;
@@ -170,6 +179,9 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
             }
             if let Some(path) = errors {
                 write_errors(path, &report)?;
+            }
+            if let (Some(name), false) = (save_mapping, report.refused || report.dry_run) {
+                bd.save_mapping(ctx, name, &report.mapping)?;
             }
             print_report(as_json, &report)?;
             if report.refused {
@@ -284,6 +296,22 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
                 out!("Pair {pair}: {}.", if merge { "merged" } else { "kept apart" });
             }
             crate::output::changes(as_json, &changes, false)
+        }
+        IndividualsCmd::Mappings => {
+            let list = bd.mappings()?;
+            if as_json {
+                return crate::output::json_value(&list);
+            }
+            for m in &list {
+                out!("{}  (saved {} by {})", m.name, m.saved_at, m.saved_by);
+                for (field, col) in &m.mapping.columns {
+                    out!("  {field:<14} ← {col}");
+                }
+            }
+            if list.is_empty() {
+                out!("No saved mappings: import with --save-mapping NAME.");
+            }
+            Ok(())
         }
         IndividualsCmd::Generate { .. } => unreachable!("handled without a data directory"),
     }

@@ -137,6 +137,7 @@ pub fn typescript_bindings() -> String {
         crate::internal::InternalClock::decl(),
         crate::reminders::Reminder::decl(),
         crate::individuals::mapping::Mapping::decl(),
+        crate::individuals::mapping::SavedMapping::decl(),
         crate::individuals::RowError::decl(),
         crate::individuals::ImportOptions::decl(),
         crate::individuals::ImportReport::decl(),

@@ -124,3 +124,65 @@ mod tests {
         assert_eq!(typo.resolve(&header).expect_err("missing column").0, "mapping.email");
     }
 }
+
+/// A mapping saved by name, for the next file of the same shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct SavedMapping {
+    pub name: String,
+    pub mapping: Mapping,
+    pub saved_at: String,
+    pub saved_by: String,
+}
+
+impl crate::Breachdesk {
+    /// Saves (or replaces) a named mapping.
+    ///
+    /// # Errors
+    /// [`crate::Error::Validation`] on `name` when blank, or `mapping.<field>` for an unknown field.
+    pub fn save_mapping(&mut self, ctx: &crate::Ctx, name: &str, mapping: &Mapping) -> crate::Result<SavedMapping> {
+        let name = crate::incident::required("name", name, 100)?;
+        if let Some(f) = mapping.columns.keys().find(|f| !FIELDS.contains(&f.as_str())) {
+            return Err(crate::Error::validation(&format!("mapping.{f}"), format!("is not a field (known: {})", FIELDS.join(", "))));
+        }
+        let json = serde_json::to_string(mapping).map_err(|e| crate::Error::Internal(e.to_string()))?;
+        let at = breachdesk_rules::time::to_storage(ctx.now);
+        self.write(ctx, |tx| {
+            tx.execute(
+                "INSERT INTO import_mappings (name, mapping_json, saved_at, saved_by) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (name) DO UPDATE SET mapping_json = excluded.mapping_json, saved_at = excluded.saved_at, saved_by = excluded.saved_by",
+                rusqlite::params![name, json, at, ctx.actor],
+            )?;
+            Ok(((), vec![crate::audit::Change {
+                action: "individuals.save_mapping",
+                entity_type: "import_mapping",
+                entity_id: name.clone(),
+                before: None,
+                after: Some(serde_json::json!({ "columns": mapping.columns })),
+            }]))
+        })?;
+        Ok(SavedMapping { name, mapping: mapping.clone(), saved_at: at, saved_by: ctx.actor.clone() })
+    }
+
+    /// The saved mappings, by name.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn mappings(&self) -> crate::Result<Vec<SavedMapping>> {
+        let mut stmt = self.store.conn.prepare("SELECT name, mapping_json, saved_at, saved_by FROM import_mappings ORDER BY name")?;
+        let rows = stmt
+            .query_map([], |r| {
+                let json: String = r.get(1)?;
+                Ok(SavedMapping { name: r.get(0)?, mapping: serde_json::from_str(&json).unwrap_or_default(), saved_at: r.get(2)?, saved_by: r.get(3)? })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// One saved mapping by name.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`].
+    pub fn mapping(&self, name: &str) -> crate::Result<Mapping> {
+        self.mappings()?.into_iter().find(|m| m.name == name.trim()).map(|m| m.mapping).ok_or_else(|| crate::Error::NotFound { entity: "saved mapping", id: name.to_owned() })
+    }
+}

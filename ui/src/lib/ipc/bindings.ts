@@ -253,6 +253,8 @@ due: string, title: string, body: string, };
 
 export type Mapping = { columns: { [key in string]?: string }, };
 
+export type SavedMapping = { name: string, mapping: Mapping, saved_at: string, saved_by: string, };
+
 export type RowError = { row: number, column: string, reason: string, };
 
 export type ImportOptions = { 

@@ -20,6 +20,8 @@ import type {
   Batch,
   Counts,
   DuplicatePair,
+  Mapping,
+  SavedMapping,
   ScanResult,
   FilePreview,
   ImportOptions,
@@ -112,6 +114,8 @@ export const api = {
   searchIndividuals: (id: string, query: string) => call<Individual[]>('search_individuals', { id, query }),
   importBatches: (id: string) => call<Batch[]>('import_batches', { id }),
   rollbackImport: (incidentId: string, batch: string) => call<ObligationChange[]>('rollback_import', { incidentId, batch }),
+  savedMappings: () => call<SavedMapping[]>('saved_mappings'),
+  saveMapping: (name: string, mapping: Mapping) => call<SavedMapping>('save_mapping', { name, mapping }),
   /** Looks for probable duplicates (same name and date of birth, or same e-mail) and queues them. */
   scanDuplicates: (id: string) => call<ScanResult>('scan_duplicates', { id }),
   duplicateQueue: (id: string, decided: boolean) => call<DuplicatePair[]>('duplicate_queue', { id, decided }),
