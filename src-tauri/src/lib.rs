@@ -322,6 +322,20 @@ fn save_mapping(state: State<'_, AppState>, name: String, mapping: breachdesk_co
     state.with(|bd, ctx| bd.save_mapping(ctx, &name, &mapping))
 }
 
+/// Saves an import's error report (row, column, reason: no personal data) as CSV in the export
+/// folder and returns its path.
+#[tauri::command]
+fn export_import_errors(app: AppHandle, file_name: String, errors: Vec<breachdesk_core::individuals::RowError>) -> CmdResult<String> {
+    let mut csv = String::from("row,column,reason\r\n");
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    for e in &errors {
+        csv.push_str(&format!("{},{},{}\r\n", e.row, quote(&e.column), quote(&e.reason)));
+    }
+    let stem = Path::new(&file_name).file_stem().map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
+    let safe: String = stem.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    write_export(&export_dir(&app)?, &format!("{safe}-errors.csv"), csv.as_bytes())
+}
+
 /// One pass of the reminder loop: finds the reminders now due, records them as shown, and shows
 /// them as desktop notifications and in the app.
 fn remind(app: &AppHandle) {
@@ -420,7 +434,8 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
             duplicate_queue,
             decide_duplicate,
             saved_mappings,
-            save_mapping
+            save_mapping,
+            export_import_errors
         ])
         .run(tauri::generate_context!())?;
     Ok(())

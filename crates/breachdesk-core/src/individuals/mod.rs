@@ -30,7 +30,7 @@ use std::path::Path;
 pub const MAX_REPORTED_ERRORS: usize = 10_000;
 
 /// One reason a row was not imported. Never carries the value itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RowError {
     #[ts(type = "number")]
     pub row: u64,
