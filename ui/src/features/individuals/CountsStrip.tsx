@@ -32,7 +32,7 @@ const TILES: Tile[] = [
     filter: { residence: null, flag: 'undeliverable' },
     tone: 'warn',
   },
-  { key: 'merged', label: 'Duplicates merged', hint: 'Rows identical to someone already on the list after normalisation; counted once.', count: (c) => c.merged, filter: null },
+  { key: 'merged', label: 'Duplicates merged', hint: 'Rows identical to someone already on the list after normalisation, and probable duplicates merged on review; counted once, kept on record.', count: (c) => c.merged, filter: null },
 ];
 
 type Props = { counts: Counts; query: TableQuery; onFilter: (f: Pick<TableQuery, 'residence' | 'flag'>) => void };

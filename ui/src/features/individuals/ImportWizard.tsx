@@ -11,6 +11,7 @@ import { ImportProgress } from './ImportProgress';
 import { ImportResult } from './ImportResult';
 import { assignField, columnOfError, hasNameColumn, initialSelection, toMapping } from './mapping';
 import { MappingStep } from './MappingStep';
+import { SavedMappings } from './SavedMappings';
 import { useImportRun } from './useImportRun';
 
 type Phase =
@@ -196,6 +197,18 @@ export function ImportWizard({ incident, onBusy, onImported, onClose }: Props) {
                 setSelection((s) => assignField(s, i, f));
               }}
               columnError={columnError}
+              saved={
+                <SavedMappings
+                  preview={preview.file}
+                  selection={selection}
+                  zone={incident.timezone}
+                  onApply={(next) => {
+                    setColumnError(null);
+                    setSelection(next);
+                  }}
+                  onColumnError={(index, message) => setColumnError({ index, message })}
+                />
+              }
             />
             <div className="wizard__actions">
               <Button variant="ghost" onClick={() => setPhase({ kind: 'file' })} testId="import-back">

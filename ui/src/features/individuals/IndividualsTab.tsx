@@ -6,6 +6,7 @@ import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { BatchList } from './BatchList';
 import { CountsStrip } from './CountsStrip';
+import { DuplicateQueue } from './DuplicateQueue';
 import { ElementCounts } from './ElementCounts';
 import { ImportWizard } from './ImportWizard';
 import { IndividualsTable } from './IndividualsTable';
@@ -15,7 +16,7 @@ import type { TableQuery } from './usePagedIndividuals';
 
 type Props = {
   incident: Incident;
-  /** After an import or a rollback: the facts (affected counts) and the obligations have changed. */
+  /** After an import, a rollback or a merge: the facts (affected counts) and the obligations have changed. */
   onChanged: () => void;
 };
 
@@ -37,7 +38,7 @@ export function IndividualsTab({ incident, onChanged }: Props) {
     await Promise.all([reloadCounts(), reloadBatches()]);
     setVersion((v) => v + 1);
   }, [reloadCounts, reloadBatches]);
-  // After an import or a rollback the list, the counts and the facts have all changed.
+  // After an import, a rollback or a merge the list, the counts and the facts have all changed.
   const refresh = useCallback(async () => {
     await reload();
     onChanged();
@@ -120,6 +121,7 @@ export function IndividualsTab({ incident, onChanged }: Props) {
               <ElementCounts counts={c} />
             </div>
           </div>
+          <DuplicateQueue incident={incident} busy={busy} version={version} seqOf={seqOf} onMerged={refresh} />
           <IndividualsTable incidentId={id} counts={c} query={query} onQuery={setQuery} version={version} paused={busy} seqOf={seqOf} />
         </>
       )}

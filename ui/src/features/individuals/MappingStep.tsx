@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { FilePreview } from '../../lib/ipc/bindings';
 import { formatBytes } from './progress';
 import { duplicateHeaders, fieldLabel, hasNameColumn } from './mapping';
@@ -8,10 +9,12 @@ type Props = {
   onChange: (index: number, field: string) => void;
   /** An error the backend gave about one column's field. */
   columnError: { index: number; message: string } | null;
+  /** Saved mappings: apply one, or save these columns (shown under the file's details). */
+  saved?: ReactNode;
 };
 
 /** The file as read (format, encoding, first rows) and a field for each of its columns. */
-export function MappingStep({ preview, selection, onChange, columnError }: Props) {
+export function MappingStep({ preview, selection, onChange, columnError, saved }: Props) {
   const dup = duplicateHeaders(preview.header);
   const named = hasNameColumn(selection);
   const mapped = selection.filter((f) => f !== '').length;
@@ -49,6 +52,8 @@ export function MappingStep({ preview, selection, onChange, columnError }: Props
           </dd>
         </div>
       </dl>
+
+      {saved}
 
       <p className={named ? 'imap__need imap__need--ok' : 'imap__need'} data-testid="import-name-hint" data-ok={named}>
         <span className="imap__needmark" aria-hidden="true">

@@ -78,3 +78,37 @@ export function columnOfError(errorField: string | null, selection: readonly str
   const i = selection.indexOf(errorField.slice('mapping.'.length));
   return i >= 0 ? i : null;
 }
+
+/** Why a saved mapping's field could not be applied to this file. */
+export type Unapplied = {
+  field: string;
+  /** The header the saved mapping names for it. */
+  column: string;
+  /** missing: no such column in this file; taken: the column already fills another field; unknown: not a field of this version. */
+  why: 'missing' | 'taken' | 'unknown';
+};
+
+/**
+ * A saved mapping applied to this file's header: the columns it names fill their fields, every
+ * other column is ignored. Fields whose column is not in this file are reported, not guessed.
+ */
+export function applySavedMapping(header: readonly string[], mapping: Mapping, fields: readonly string[]): { selection: string[]; unapplied: Unapplied[] } {
+  const known: Record<string, string> = {};
+  const unapplied: Unapplied[] = [];
+  for (const [field, column] of Object.entries(mapping.columns)) {
+    if (column === undefined) continue;
+    if (fields.includes(field)) known[field] = column;
+    else unapplied.push({ field, column, why: 'unknown' });
+  }
+  const selection = initialSelection(header, { columns: known });
+  for (const [field, column] of Object.entries(known)) {
+    if (selection.includes(field)) continue;
+    unapplied.push({ field, column, why: header.includes(column) ? 'taken' : 'missing' });
+  }
+  return { selection, unapplied };
+}
+
+/** "E-mail (“Mail”)": a field that could not be applied, with the column it expected. */
+export function unappliedText(u: Unapplied): string {
+  return `${fieldLabel(u.field)} (“${u.column}”)`;
+}
