@@ -327,7 +327,12 @@ fn save_mapping(state: State<'_, AppState>, name: String, mapping: breachdesk_co
 #[tauri::command]
 fn export_import_errors(app: AppHandle, file_name: String, errors: Vec<breachdesk_core::individuals::RowError>) -> CmdResult<String> {
     let mut csv = String::from("row,column,reason\r\n");
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    // Quoted; a cell a spreadsheet would run as a formula (a header from the user's file could
+    // start with "=") gets a leading apostrophe.
+    let quote = |s: &str| {
+        let guard = if s.starts_with(['=', '+', '-', '@']) { "'" } else { "" };
+        format!("\"{guard}{}\"", s.replace('"', "\"\""))
+    };
     for e in &errors {
         csv.push_str(&format!("{},{},{}\r\n", e.row, quote(&e.column), quote(&e.reason)));
     }

@@ -35,7 +35,17 @@ fn css(s: &str) -> String {
 impl Ui {
     async fn wait(&self, id: &str) -> R<Element> {
         let sel = css(id);
-        Ok(self.c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(&sel)).await.map_err(|e| format!("waiting for {id}: {e}"))?)
+        let mut last = String::new();
+        // React may replace the node between finding it and reading it: look again.
+        for _ in 0..5 {
+            match self.c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(&sel)).await {
+                Ok(el) => return Ok(el),
+                Err(e) if e.to_string().contains("Stale") => last = e.to_string(),
+                Err(e) => return Err(format!("waiting for {id}: {e}").into()),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("waiting for {id}: {last}").into())
     }
     /// Clicks like a user: scrolled into the middle of the view, and if a reminder toast happens to
     /// cover it, after the toast has gone (they leave by themselves after 10 s).
@@ -194,10 +204,13 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
     ui.shot("timeline-corrected").await?;
 
     cockpit(ui, export).await?;
-    let imported = individuals(ui, data.parent().unwrap_or(data)).await?;
+    let imported = individuals(ui, data.parent().unwrap_or(data), export).await?;
     passed.extend([
         "the import wizard previews, maps, checks and imports a generated file",
         "the individuals table pages, filters and searches",
+        "the error report is saved without personal data",
+        "a saved mapping is reused for the next file",
+        "a probable duplicate is merged in review and counted once",
     ]);
     std::fs::write(data.parent().unwrap_or(data).join("imported.txt"), imported.to_string())?;
     passed.extend([
@@ -215,7 +228,7 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
 
 /// The individuals tab on the live incident: a generated file (invented people, 1% bad rows) through
 /// the import wizard, then the table. Returns how many people the UI says were imported.
-async fn individuals(ui: &mut Ui, work: &Path) -> R<i64> {
+async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
     let file = work.join("people.csv");
     let out = std::process::Command::new(cli_path())
         .args(["individuals", "generate", "--rows", "3000", "--bad-rate", "0.01", "--seed", "5", "-o"])
@@ -233,14 +246,29 @@ async fn individuals(ui: &mut Ui, work: &Path) -> R<i64> {
     ui.wait("import-preview-table").await?;
     let mapping = ui.text("import-mapping").await?;
     assert!(mapping.contains("First Name") && mapping.contains("utf-8"), "the preview shows the columns and the encoding: {mapping}");
+    ui.type_into("mapping-save-name", "Generator export").await?;
+    ui.click("mapping-save").await?;
+    ui.wait("mapping-save-done").await?;
     ui.shot("import-mapping").await?;
     ui.click("import-check").await?;
     ui.wait("import-summary").await?;
     let errors = ui.all("import-error").await?.len();
     assert!(errors > 0, "1% bad rows are listed by row and column");
+    // The error report is saved by the backend: row, column, reason, and no personal data.
+    ui.click("import-errors-download").await?;
+    let saved = ui.text("import-errors-saved").await?;
+    let report = std::fs::read_dir(export)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with("-errors.csv"))
+        .ok_or_else(|| format!("no error report in {} (UI: {saved})", export.display()))?;
+    let text = std::fs::read_to_string(&report)?;
+    assert!(text.starts_with("row,column,reason") && text.lines().count() > errors / 2, "{text}");
+    assert!(!text.contains("@example.org") && !text.contains("not-an-email"), "the report holds reasons, not values");
     ui.shot("import-check").await?;
     ui.click("import-run").await?;
     ui.wait("import-result").await?;
+    ui.click("import-done").await?;
     ui.until("the counts show the list", || async {
         Ok(ui.wait("ind-total").await?.attr("data-count").await?.and_then(|c| c.parse::<i64>().ok()).unwrap_or(0) > 2900)
     })
@@ -259,7 +287,49 @@ async fn individuals(ui: &mut Ui, work: &Path) -> R<i64> {
     .await?;
     ui.c.execute("document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'start'});", vec![]).await?;
     ui.shot("individuals-search").await?;
-    Ok(total)
+
+    // A second file from the same source, with the saved mapping: Ana Ruiz twice (moved house).
+    let dups = work.join("dups.csv");
+    std::fs::write(
+        &dups,
+        "Member ID,First Name,Last Name,Address,City,State,ZIP,Country,Email,Phone,Date of Birth,Deceased,Data Exposed\n\
+         X1,Ana,Ruiz,1 Main Street,Austin,TX,78701,US,ana.ruiz.a@example.org,555-0100,1980-01-01,,name\n\
+         X2,Ana,Ruiz,9 Oak Avenue,Seattle,WA,98101,US,ana.ruiz.b@example.org,555-0101,1980-01-01,,ssn\n",
+    )?;
+    ui.click("ind-import").await?;
+    ui.type_into("import-path", &dups.display().to_string()).await?;
+    ui.click("import-preview").await?;
+    ui.wait("import-preview-table").await?;
+    ui.set("mapping-saved", "Generator export").await?;
+    ui.wait("mapping-saved-applied").await?;
+    ui.click("import-check").await?;
+    ui.wait("import-summary").await?;
+    ui.click("import-run").await?;
+    ui.wait("import-result").await?;
+    ui.click("import-done").await?;
+    ui.until("two more people", || async {
+        Ok(ui.wait("ind-total").await?.attr("data-count").await?.and_then(|c| c.parse::<i64>().ok()) == Some(total + 2))
+    })
+    .await?;
+    // The review queue: scan, then merge the pair; the count drops back by one.
+    ui.click("dup-scan").await?;
+    ui.wait("dup-scan-result").await?;
+    let mut ruiz = None;
+    for p in ui.all("dup-pair").await? {
+        if p.prop("textContent").await?.unwrap_or_default().contains("Ruiz") {
+            ruiz = Some(p);
+        }
+    }
+    let pair = ruiz.ok_or("the Ruiz pair is queued")?;
+    pair.find(Locator::Css("[data-testid=\"dup-merge\"]")).await?;
+    ui.shot("duplicates").await?;
+    pair.find(Locator::Css("[data-testid=\"dup-merge\"]")).await?.click().await?;
+    ui.wait("dup-merge-result").await?;
+    ui.until("the merge counts once", || async {
+        Ok(ui.wait("ind-total").await?.attr("data-count").await?.and_then(|c| c.parse::<i64>().ok()) == Some(total + 1))
+    })
+    .await?;
+    Ok(total + 1)
 }
 
 fn cli_path() -> String {

@@ -1,7 +1,7 @@
-import type { ImportReport } from '../../lib/ipc/bindings';
+import { useState } from 'react';
+import type { ErrorBody, ImportReport } from '../../lib/ipc/bindings';
+import { api } from '../../lib/ipc/client';
 import { Button } from '../../components/Button';
-import { errorReportCsv, errorReportName } from './csv';
-import { downloadText } from './download';
 
 /** Errors listed on screen; the download holds every one the backend reported. */
 export const ERRORS_SHOWN = 200;
@@ -46,6 +46,19 @@ function ErrorTable({ report }: { report: ImportReport }) {
   const shown = report.errors.slice(0, ERRORS_SHOWN);
   const more = report.error_count - shown.length;
   const inReport = report.errors.length;
+  // Saved by the backend into the export folder: a webview does not reliably download blobs.
+  const [saved, setSaved] = useState<{ path: string } | { error: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const save = async () => {
+    setBusy(true);
+    try {
+      setSaved({ path: await api.exportImportErrors(report.file_name, report.errors) });
+    } catch (e) {
+      setSaved({ error: (e as ErrorBody).message });
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <div className="ierrors">
       <div className="ierrors__head">
@@ -53,11 +66,16 @@ function ErrorTable({ report }: { report: ImportReport }) {
           {report.error_count.toLocaleString('en-US')} {report.error_count === 1 ? 'error' : 'errors'} in {report.rows_rejected.toLocaleString('en-US')}{' '}
           {report.rows_rejected === 1 ? 'row' : 'rows'}
         </h4>
-        <Button size="sm" onClick={() => downloadText(errorReportName(report.file_name), errorReportCsv(report.errors))} testId="import-errors-download">
+        <Button size="sm" onClick={() => void save()} busy={busy} testId="import-errors-download">
           <DownloadIcon />
-          Download error report
+          Save error report
         </Button>
       </div>
+      {saved && (
+        <p className={'error' in saved ? 'ierrors__saved ierrors__saved--bad' : 'ierrors__saved'} role="status" data-testid="import-errors-saved">
+          {'error' in saved ? `Not saved: ${saved.error}` : `Saved to ${saved.path} (row, column and reason; no personal data).`}
+        </p>
+      )}
       <div className="ierrors__scroll">
         <table className="table ierrors__table">
           <caption className="visually-hidden">Rows that will not be imported, and why</caption>
@@ -85,7 +103,7 @@ function ErrorTable({ report }: { report: ImportReport }) {
       </div>
       <p className="muted small">
         Row numbers are as a spreadsheet shows them (the header is row 1). The rejected values are never repeated here.
-        {more > 0 && ` ${more.toLocaleString('en-US')} more not shown: download the report${inReport < report.error_count ? ` (it holds the first ${inReport.toLocaleString('en-US')})` : ''}.`}
+        {more > 0 && ` ${more.toLocaleString('en-US')} more not shown: save the report${inReport < report.error_count ? ` (it holds the first ${inReport.toLocaleString('en-US')})` : ''}.`}
       </p>
     </div>
   );

@@ -21,6 +21,7 @@ import type {
   Counts,
   DuplicatePair,
   Mapping,
+  RowError,
   SavedMapping,
   ScanResult,
   FilePreview,
@@ -114,6 +115,8 @@ export const api = {
   searchIndividuals: (id: string, query: string) => call<Individual[]>('search_individuals', { id, query }),
   importBatches: (id: string) => call<Batch[]>('import_batches', { id }),
   rollbackImport: (incidentId: string, batch: string) => call<ObligationChange[]>('rollback_import', { incidentId, batch }),
+  /** Saves an import's error report (row, column, reason) as CSV in the export folder; resolves to its path. */
+  exportImportErrors: (fileName: string, errors: RowError[]) => call<string>('export_import_errors', { fileName, errors }),
   savedMappings: () => call<SavedMapping[]>('saved_mappings'),
   saveMapping: (name: string, mapping: Mapping) => call<SavedMapping>('save_mapping', { name, mapping }),
   /** Looks for probable duplicates (same name and date of birth, or same e-mail) and queues them. */
