@@ -314,11 +314,18 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
     // The review queue: scan, then merge the pair; the count drops back by one.
     ui.click("dup-scan").await?;
     ui.wait("dup-scan-result").await?;
+    // The queue reloads after the scan: look until the pair is there.
     let mut ruiz = None;
-    for p in ui.all("dup-pair").await? {
-        if p.prop("textContent").await?.unwrap_or_default().contains("Ruiz") {
-            ruiz = Some(p);
+    for _ in 0..50 {
+        for p in ui.all("dup-pair").await? {
+            if p.prop("textContent").await?.unwrap_or_default().contains("Ruiz") {
+                ruiz = Some(p);
+            }
         }
+        if ruiz.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let pair = ruiz.ok_or("the Ruiz pair is queued")?;
     pair.find(Locator::Css("[data-testid=\"dup-merge\"]")).await?;
@@ -329,6 +336,11 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
         Ok(ui.wait("ind-total").await?.attr("data-count").await?.and_then(|c| c.parse::<i64>().ok()) == Some(total + 1))
     })
     .await?;
+    // The facts editor says where its counts now come from.
+    ui.click("tab-facts").await?;
+    let note = ui.text("fact-affected-from-list").await?;
+    assert!(note.contains("imported list"), "{note}");
+    ui.click("tab-individuals").await?;
     Ok(total + 1)
 }
 

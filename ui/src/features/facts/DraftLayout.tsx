@@ -8,6 +8,8 @@ type Props<T> = {
   /** "fact" (the editor) or "whatif" (the sandbox): prefixes the form's ids and test ids. */
   prefix: 'fact' | 'whatif';
   incident: Incident;
+  /** People on the imported list, for the note on the affected counts. */
+  listTotal?: number;
   draft: ReturnType<typeof useDraft>;
   /** Extra class on the layout, e.g. "editor--whatif". */
   className?: string;
@@ -32,13 +34,13 @@ type Props<T> = {
  * The facts editor's layout, shared with the what-if sandbox: the form on the left, a panel on
  * the right that shows what the values on screen would do to the obligations.
  */
-export function DraftLayout<T>({ prefix, incident, draft: d, className, testId, errorTestId, panelTestId, sideLabel, title, state, subject, result, children, footer }: Props<T>) {
+export function DraftLayout<T>({ prefix, incident, listTotal, draft: d, className, testId, errorTestId, panelTestId, sideLabel, title, state, subject, result, children, footer }: Props<T>) {
   const problems = Object.keys(d.errors).length > 0 || d.banner !== null;
   return (
     <div className={className ? `editor ${className}` : 'editor'} data-testid={testId}>
       <div className="editor__form">
         <ErrorBanner error={d.banner} testId={errorTestId} />
-        <FactsForm prefix={prefix} incident={incident} vocabulary={d.vocabulary} options={d.options} values={d.values} errors={d.errors} onChange={d.change} />
+        <FactsForm prefix={prefix} incident={incident} vocabulary={d.vocabulary} options={d.options} values={d.values} errors={d.errors} onChange={d.change} listTotal={listTotal} />
       </div>
       <aside className="editor__side" aria-label={sideLabel}>
         <div className="diff-panel card card--raised" data-testid={panelTestId} data-pending={d.preview.pending || undefined}>

@@ -15,6 +15,7 @@ type Props = { incident: Incident; onSaved: (changes: ObligationChange[]) => Pro
 export function FactsEditor({ incident, onSaved }: Props) {
   const id = incident.id;
   const facts = useLoad(useCallback(() => api.getFacts(id), [id]));
+  const counts = useLoad(useCallback(() => api.individualCounts(id), [id]));
   if (!facts.data) {
     return (
       <div data-testid="facts-editor">
@@ -35,11 +36,11 @@ export function FactsEditor({ incident, onSaved }: Props) {
       </div>
     );
   }
-  return <LoadedEditor incident={incident} facts={facts.data} onSaved={onSaved} />;
+  return <LoadedEditor incident={incident} facts={facts.data} onSaved={onSaved} listTotal={counts.data?.total ?? 0} />;
 }
 
 /** Edits the facts; shows what the obligations would become before anything is saved. */
-function LoadedEditor({ incident, facts, onSaved }: { incident: Incident; facts: IncidentFacts; onSaved: Props['onSaved'] }) {
+function LoadedEditor({ incident, facts, onSaved, listTotal }: { incident: Incident; facts: IncidentFacts; onSaved: Props['onSaved']; listTotal: number }) {
   const d = useDraft(incident, facts);
   const [busy, setBusy] = useState(false);
 
@@ -59,6 +60,7 @@ function LoadedEditor({ incident, facts, onSaved }: { incident: Incident; facts:
     <DraftLayout
       prefix="fact"
       incident={incident}
+      listTotal={listTotal}
       draft={d}
       testId="facts-editor"
       errorTestId="facts-error"

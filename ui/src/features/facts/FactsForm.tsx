@@ -17,6 +17,8 @@ type Props = {
   values: FactsValues;
   errors: Record<string, string>;
   onChange: (update: (v: FactsValues) => FactsValues) => void;
+  /** People on the imported list (0: none): their counts replace the affected numbers at each import. */
+  listTotal?: number;
 };
 
 const FLAG_TEXT: Record<Flag, { label: string; hint: string }> = {
@@ -40,7 +42,7 @@ const GDPR_ROLES = [
 ] as const;
 
 /** The controls of the facts editor and the what-if sandbox (state lives with the caller). */
-export function FactsForm({ prefix, incident, vocabulary, options, values, errors, onChange }: Props) {
+export function FactsForm({ prefix, incident, vocabulary, options, values, errors, onChange, listTotal = 0 }: Props) {
   const zone = incident.timezone;
   const id = (name: string) => `${prefix}-${name}`;
   const set = <K extends keyof FactsValues>(key: K, value: FactsValues[K]) => onChange((v) => ({ ...v, [key]: value }));
@@ -144,6 +146,12 @@ export function FactsForm({ prefix, incident, vocabulary, options, values, error
       </Section>
 
       <Section title="Affected people" lead="By where they live: US states and territories (US-TX) or countries (DE, FR). Counts drive state attorney-general and media thresholds.">
+        {listTotal > 0 && (
+          <p className="form-section__note" data-testid={id('affected-from-list')}>
+            These counts come from the imported list of {listTotal.toLocaleString('en-US')} people (Individuals tab). Each import, merge or
+            rollback replaces them{prefix === 'whatif' ? '; here you can try other numbers without saving' : ', so change the list rather than the numbers'}.
+          </p>
+        )}
         <AffectedTable prefix={prefix} rows={values.affected} options={options} errors={errors} onChange={(rows) => set('affected', rows)} />
       </Section>
 
