@@ -326,16 +326,7 @@ fn save_mapping(state: State<'_, AppState>, name: String, mapping: breachdesk_co
 /// folder and returns its path.
 #[tauri::command]
 fn export_import_errors(app: AppHandle, file_name: String, errors: Vec<breachdesk_core::individuals::RowError>) -> CmdResult<String> {
-    let mut csv = String::from("row,column,reason\r\n");
-    // Quoted; a cell a spreadsheet would run as a formula (a header from the user's file could
-    // start with "=") gets a leading apostrophe.
-    let quote = |s: &str| {
-        let guard = if s.starts_with(['=', '+', '-', '@']) { "'" } else { "" };
-        format!("\"{guard}{}\"", s.replace('"', "\"\""))
-    };
-    for e in &errors {
-        csv.push_str(&format!("{},{},{}\r\n", e.row, quote(&e.column), quote(&e.reason)));
-    }
+    let csv = breachdesk_core::individuals::error_report_csv(&errors);
     let stem = Path::new(&file_name).file_stem().map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
     let safe: String = stem.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
     write_export(&export_dir(&app)?, &format!("{safe}-errors.csv"), csv.as_bytes())

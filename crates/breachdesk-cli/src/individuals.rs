@@ -355,13 +355,7 @@ fn export<W: Write>(bd: &Breachdesk, incident: &str, w: &mut csv::Writer<W>) -> 
 }
 
 fn write_errors(path: &Path, r: &ImportReport) -> Result<(), Failure> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| Failure(Error::Internal(format!("{}: {e}", path.display()))))?;
-    let csv_err = |e: csv::Error| Failure(Error::Internal(format!("{}: {e}", path.display())));
-    w.write_record(["row", "column", "reason"]).map_err(csv_err)?;
-    for e in &r.errors {
-        w.write_record([e.row.to_string(), e.column.clone(), e.reason.clone()]).map_err(csv_err)?;
-    }
-    w.flush().map_err(io(path))
+    std::fs::write(path, breachdesk_core::individuals::error_report_csv(&r.errors)).map_err(io(path))
 }
 
 fn print_report(as_json: bool, r: &ImportReport) -> Result<(), Failure> {

@@ -84,11 +84,16 @@ impl Ui {
             el.dispatchEvent(new Event('input', { bubbles: true }));
             el.dispatchEvent(new Event('change', { bubbles: true }));
             return el.value;"#;
-        let got = self.c.execute(script, vec![css(id).into(), value.into()]).await?;
-        if got.as_str() != Some(value) {
-            return Err(format!("{id}: value is {got}, wanted {value}").into());
+        // A select's options may still be loading: try again for a few seconds.
+        let mut got = serde_json::Value::Null;
+        for _ in 0..25 {
+            got = self.c.execute(script, vec![css(id).into(), value.into()]).await?;
+            if got.as_str() == Some(value) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        Ok(())
+        Err(format!("{id}: value is {got}, wanted {value}").into())
     }
     async fn text(&self, id: &str) -> R<String> {
         Ok(self.wait(id).await?.text().await?)
@@ -165,8 +170,8 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
     // 3. It is in the list; open it from there.
     ui.click("back-to-list").await?;
     ui.wait("incident-list").await?;
+    ui.until("the incident is listed", || async { Ok(ui.all("incident-row").await?.len() == 1) }).await?;
     let rows = ui.all("incident-row").await?;
-    assert_eq!(rows.len(), 1);
     let row = rows[0].text().await?;
     assert!(row.contains("INC-20260302-001") && row.contains("SEV-1") && row.contains("Phishing"), "row shows id, severity, title: {row}");
     ui.shot("list").await?;
@@ -528,6 +533,7 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     // The cockpit once the toasts have gone: what a user sees at a glance.
     ui.c.find(Locator::Css(".nav__item")).await?.click().await?;
     ui.wait("incident-list").await?;
+    ui.until("both incidents are listed", || async { Ok(ui.all("incident-row").await?.len() == 2) }).await?;
     let rows = ui.all("incident-row").await?;
     rows[0].find(Locator::Css("td:nth-child(2)")).await?.click().await?;
     ui.wait("obligations").await?;

@@ -56,12 +56,9 @@ const ABROAD: [&str; 6] = ["DE", "FR", "GB", "IE", "CA", "ES"];
 /// One ZIP code of each US jurisdiction that has some in the shipped table (VI and GU have none:
 /// their rows name the state instead).
 fn zips_by_state() -> Vec<(&'static str, Vec<&'static str>)> {
-    let table = include_str!("../../../../rules/reference/zip-state.csv");
     let mut by: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
-    for line in table.lines().filter(|l| !l.starts_with('#') && *l != "zip,state") {
-        if let Some((z, s)) = line.split_once(',') {
-            by.entry(s).or_default().push(z);
-        }
+    for (z, s) in super::zip::rows() {
+        by.entry(s).or_default().push(z);
     }
     US_JURISDICTIONS.iter().map(|j| (&j[3..], by.remove(&j[3..]).unwrap_or_default())).collect()
 }

@@ -38,6 +38,20 @@ pub struct RowError {
     pub reason: String,
 }
 
+/// An import's error report as CSV (row, column, reason). A cell a spreadsheet would run as a
+/// formula (a header from the user's file could start with "=") gets a leading apostrophe.
+#[must_use]
+pub fn error_report_csv(errors: &[RowError]) -> String {
+    let guard = |s: &str| if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = w.write_record(["row", "column", "reason"]);
+    for e in errors {
+        let _ = w.write_record([e.row.to_string(), guard(&e.column), guard(&e.reason)]);
+    }
+    w.into_inner().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+}
+
 /// How to import.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(default, deny_unknown_fields)]
@@ -932,5 +946,22 @@ impl Breachdesk {
             stmt.query_map(params![inc.id], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
         };
         Ok(Page { total, rows })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{error_report_csv, RowError};
+
+    #[test]
+    fn the_error_report_is_csv_that_runs_no_formula() {
+        let errors = [
+            RowError { row: 3, column: "E-mail".into(), reason: "not an e-mail address (no @)".into() },
+            RowError { row: 9, column: "=HYPERLINK(\"x\")".into(), reason: "no name, \"really\"".into() },
+        ];
+        assert_eq!(
+            error_report_csv(&errors),
+            "row,column,reason\n3,E-mail,not an e-mail address (no @)\n9,\"'=HYPERLINK(\"\"x\"\")\",\"no name, \"\"really\"\"\"\n"
+        );
     }
 }

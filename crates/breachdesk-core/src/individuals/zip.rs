@@ -8,6 +8,11 @@ use std::sync::OnceLock;
 
 static TABLE: &str = include_str!("../../../../rules/reference/zip-state.csv");
 
+/// Every (ZIP, state code) row of the table, in ZIP order.
+pub(crate) fn rows() -> impl Iterator<Item = (&'static str, &'static str)> {
+    TABLE.lines().filter(|l| !l.starts_with('#') && *l != "zip,state").filter_map(|l| l.split_once(','))
+}
+
 struct Zips {
     exact: HashMap<u32, &'static str>,
     prefix: HashMap<u32, &'static str>,
@@ -18,8 +23,7 @@ fn zips() -> &'static Zips {
     Z.get_or_init(|| {
         let mut exact = HashMap::new();
         let mut prefix: HashMap<u32, Option<&'static str>> = HashMap::new();
-        for line in TABLE.lines().filter(|l| !l.starts_with('#') && *l != "zip,state") {
-            let Some((zip, state)) = line.split_once(',') else { continue };
+        for (zip, state) in rows() {
             let Ok(z) = zip.parse::<u32>() else { continue };
             exact.insert(z, state);
             prefix.entry(z / 100).and_modify(|s| if *s != Some(state) { *s = None }).or_insert(Some(state));
