@@ -10,6 +10,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// mimalloc: the import allocates many small strings on two threads, where glibc malloc is slow.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `println!` that ends the process quietly when stdout is closed (`breachdesk … | head`).
 macro_rules! out {
     ($($t:tt)*) => { $crate::emit(&format!($($t)*)) };

@@ -18,6 +18,9 @@ pub(crate) const DB_FILE: &str = "breachdesk.db";
 pub(crate) const APPLICATION_ID: i32 = 0x4244_4b31;
 
 /// An open, keyed, migrated database.
+/// The page cache: 64 MiB (a negative `cache_size` is in KiB).
+pub(crate) const CACHE_SIZE: i64 = -65536;
+
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
@@ -110,7 +113,8 @@ impl Store {
         }
         // A 64 MiB page cache: every page read from disk is decrypted, so re-reading is costly.
         // Temporary tables and sorts stay in memory: SQLCipher does not encrypt temporary files.
-        self.conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")?;
+        self.conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;")?;
+        self.conn.execute_batch(&format!("PRAGMA cache_size = {CACHE_SIZE}"))?;
         Ok(())
     }
 

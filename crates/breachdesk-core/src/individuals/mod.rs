@@ -190,6 +190,16 @@ pub struct Batch {
     pub rolled_back_by: Option<String>,
 }
 
+/// Rows the reader thread hands over at a time (and how often progress is reported).
+const CHUNK_ROWS: usize = 4096;
+
+/// A run of rows, read and checked, with the reader's position in the file after them.
+#[derive(Default)]
+struct Chunk {
+    items: Vec<std::result::Result<(u64, Person), Vec<RowError>>>,
+    position: Option<u64>,
+}
+
 /// A person built from one row.
 struct Person {
     external_id: Option<String>,
@@ -452,6 +462,14 @@ fn rebuild_counts(tx: &rusqlite::Transaction<'_>, incident: &str) -> Result<()> 
     Ok(())
 }
 
+/// The id of the incident's first live record with a dedupe key (for ids beyond the map's u32).
+fn first_with_key(tx: &rusqlite::Transaction<'_>, incident: &str, key: &[u8; 16]) -> Result<Option<i64>> {
+    Ok(tx
+        .query_row("SELECT min(id) FROM individuals WHERE incident_id = ?1 AND dedupe_key = ?2 AND merged_into IS NULL", params![incident, &key[..]], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
 fn sha256_file(path: &Path) -> Result<String> {
     let mut f = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
     let mut h = Sha256::new();
@@ -503,7 +521,9 @@ impl Breachdesk {
         let total_bytes = rows.format.bytes;
         let batch_id = uuid7(ctx.now);
         let seq: i64 = self.store.conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
-        let mut seen: HashMap<[u8; 16], Option<i64>> = HashMap::new();
+        // Dedupe key → the first record's id (0 in a dry run, which writes none). Ids are stored as
+        // u32 to keep the map small at a million rows; a larger id falls back to a query.
+        let mut seen: HashMap<[u8; 16], u32> = HashMap::new();
         let mut tally = Tally::default();
         {
             let mut stmt = self.store.conn.prepare("SELECT dedupe_key, id FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL")?;
@@ -511,7 +531,7 @@ impl Breachdesk {
             while let Some(r) = q.next()? {
                 let k: Vec<u8> = r.get(0)?;
                 if let Ok(k) = <[u8; 16]>::try_from(k.as_slice()) {
-                    seen.insert(k, Some(r.get(1)?));
+                    seen.insert(k, u32::try_from(r.get::<_, i64>(1)?).unwrap_or(u32::MAX));
                 }
             }
         }
@@ -534,20 +554,42 @@ impl Breachdesk {
                 params![batch_id, inc.id, seq, file_name, file_hash, report.format, report.encoding, serde_json::to_string(&mapping).unwrap_or_default(), to_storage(ctx.now), ctx.actor],
             )?;
         }
-        {
-            let mut insert = tx.prepare(INSERT)?;
-            while let Some(next) = rows.next_row() {
-                report.rows_read += 1;
-                if report.rows_read.is_multiple_of(4096) && !progress(Progress { rows: report.rows_read, bytes: rows.position(), total_bytes }) {
-                    return Err(Error::Cancelled);
+        // Two stages on two cores: a reader thread parses, checks and normalises the rows while this
+        // one de-duplicates and writes them. The reader stops when this side hangs up (cancel, error).
+        std::thread::scope(|scope| -> Result<()> {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Chunk>(2);
+            let (resolved, header) = (&resolved, &header);
+            scope.spawn(move || {
+                let mut chunk = Chunk::default();
+                while let Some(next) = rows.next_row() {
+                    chunk.items.push(match next {
+                        Err(issue) => Err(vec![RowError { row: issue.row, column: String::new(), reason: issue.reason }]),
+                        Ok(row) => person(resolved, header, &row, rows.row, today).map(|p| (rows.row, p)),
+                    });
+                    if chunk.items.len() == CHUNK_ROWS {
+                        chunk.position = rows.position();
+                        if send.send(std::mem::take(&mut chunk)).is_err() {
+                            return;
+                        }
+                    }
                 }
-                let errs = match next {
-                    Err(issue) => vec![RowError { row: issue.row, column: String::new(), reason: issue.reason }],
-                    Ok(row) => match person(&resolved, &header, &row, rows.row, today) {
+                chunk.position = rows.position();
+                let _ = send.send(chunk);
+            });
+            let mut insert = tx.prepare(INSERT)?;
+            for chunk in receive {
+                for item in chunk.items {
+                    report.rows_read += 1;
+                    let errs = match item {
                         Err(errs) => errs,
-                        Ok(p) => {
+                        Ok((source_row, p)) => {
                             report.rows_valid += 1;
-                            let dup = seen.get(&p.key).copied();
+                            let dup = match seen.get(&p.key).copied() {
+                                None => None,
+                                Some(u32::MAX) => Some(first_with_key(&tx, &inc.id, &p.key)?),
+                                Some(0) => Some(None),
+                                Some(id) => Some(Some(i64::from(id))),
+                            };
                             if dup.is_some() {
                                 report.merged += 1;
                                 tally.flags[6] += 1;
@@ -557,29 +599,33 @@ impl Breachdesk {
                             }
                             if !options.dry_run {
                                 insert.execute(params![
-                                    inc.id, batch_id, to_i64(rows.row), p.external_id, p.full_name, p.name_key, p.last_key, p.email, p.phone, p.address1,
+                                    inc.id, batch_id, to_i64(source_row), p.external_id, p.full_name, p.name_key, p.last_key, p.email, p.phone, p.address1,
                                     p.address2, p.city, p.region, p.postal_code, p.country, p.dob, p.residence, p.residence_src, p.minor,
                                     p.deceased, p.guardian, p.no_postal, p.no_email, p.elements, &p.key[..], dup.flatten()
                                 ])?;
                                 if dup.is_none() {
-                                    seen.insert(p.key, Some(tx.last_insert_rowid()));
+                                    seen.insert(p.key, u32::try_from(tx.last_insert_rowid()).unwrap_or(u32::MAX));
                                 }
                             } else if dup.is_none() {
-                                seen.insert(p.key, None);
+                                seen.insert(p.key, 0);
                             }
                             continue;
                         }
-                    },
-                };
-                report.rows_rejected += 1;
-                for e in errs {
-                    report.error_count += 1;
-                    if report.errors.len() < MAX_REPORTED_ERRORS {
-                        report.errors.push(e);
+                    };
+                    report.rows_rejected += 1;
+                    for e in errs {
+                        report.error_count += 1;
+                        if report.errors.len() < MAX_REPORTED_ERRORS {
+                            report.errors.push(e);
+                        }
                     }
                 }
+                if !progress(Progress { rows: report.rows_read, bytes: chunk.position, total_bytes }) {
+                    return Err(Error::Cancelled);
+                }
             }
-        }
+            Ok(())
+        })?;
         progress(Progress { rows: report.rows_read, bytes: Some(total_bytes), total_bytes });
         if report.rows_read == 0 {
             return Err(Error::validation(&path.display().to_string(), "the file has a header but no rows"));
@@ -589,10 +635,17 @@ impl Breachdesk {
             drop(tx); // rolls back: nothing written
             return Ok(report);
         }
+        drop(seen); // before the index sorter takes its memory
         if rebuild_indexes {
+            // The sorter behind CREATE INDEX may use a second core; its runs live in memory (temp
+            // files would be plain text), so the page cache gives way while it sorts.
+            tx.execute_batch("PRAGMA threads = 2; PRAGMA cache_size = -16384")?;
             for (name, cols) in SEARCH_INDEXES {
                 tx.execute_batch(&format!("CREATE INDEX {name} ON individuals ({cols})"))?;
             }
+        }
+        if rebuild_indexes {
+            tx.execute_batch(&format!("PRAGMA cache_size = {}", crate::store::CACHE_SIZE))?;
         }
         tx.execute(
             "UPDATE import_batches SET rows_read = ?2, rows_imported = ?3, rows_rejected = ?4, rows_merged = ?5 WHERE id = ?1",

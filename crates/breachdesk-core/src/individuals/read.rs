@@ -31,7 +31,7 @@ pub struct RowIssue {
 }
 
 enum Inner {
-    Csv(csv::Reader<Box<dyn Read>>),
+    Csv(csv::Reader<Box<dyn Read + Send>>),
     Xlsx(std::vec::IntoIter<Vec<String>>),
 }
 
@@ -90,7 +90,7 @@ impl Rows {
         if head.starts_with(b"PK\x03\x04") {
             return Self::xlsx(path, bytes);
         }
-        let (encoding, reader): (&'static str, Box<dyn Read>) = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        let (encoding, reader): (&'static str, Box<dyn Read + Send>) = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
             ("utf-8-bom", Box::new(encoding_rs_io::DecodeReaderBytesBuilder::new().bom_sniffing(true).build(BufReader::new(file))))
         } else if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
             let name = if head[0] == 0xFF { "utf-16le" } else { "utf-16be" };
