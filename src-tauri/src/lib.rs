@@ -4,7 +4,7 @@
 use breachdesk_core::audit::AuditReport;
 use breachdesk_core::custom::{CustomObligation, NewCustomObligation};
 use breachdesk_core::incident::{Incident, IncidentPatch, NewIncident};
-use breachdesk_core::individuals::{Batch, Counts, FilePreview, ImportOptions, ImportReport, Page, PageQuery, Progress};
+use breachdesk_core::individuals::{Batch, Counts, FilePreview, ImportOptions, ImportReport, Page, PageQuery, Progress, StateCoverage};
 use breachdesk_core::internal::{InternalClock, InternalClockSettings};
 use breachdesk_core::ipc::{AppStatus, ErrorBody, IncidentDetail, SetupInput, Vocabulary};
 use breachdesk_core::obligations::{DecisionInput, FactsDraft, FactsPreview, FilingInput, IncidentFacts, Obligation, ObligationChange};
@@ -278,6 +278,11 @@ fn individual_counts(state: State<'_, AppState>, id: String) -> CmdResult<Counts
 }
 
 #[tauri::command]
+fn state_coverage(state: State<'_, AppState>, id: String) -> CmdResult<Vec<StateCoverage>> {
+    state.with(|bd, _| bd.state_coverage(&id))
+}
+
+#[tauri::command]
 fn individuals_page(state: State<'_, AppState>, id: String, query: PageQuery) -> CmdResult<Page> {
     state.with(|bd, _| bd.individuals_page(&id, &query))
 }
@@ -422,6 +427,7 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
             import_individuals,
             cancel_import,
             individual_counts,
+            state_coverage,
             individuals_page,
             search_individuals,
             import_batches,

@@ -2,7 +2,7 @@
 
 use crate::Failure;
 use breachdesk_core::individuals::mapping::Mapping;
-use breachdesk_core::individuals::{ImportOptions, ImportReport, Individual};
+use breachdesk_core::individuals::{spreadsheet_safe, ImportOptions, ImportReport, Individual};
 use breachdesk_core::{Breachdesk, Ctx, Error};
 use clap::Subcommand;
 use std::io::{IsTerminal, Write};
@@ -36,6 +36,9 @@ pub enum IndividualsCmd {
     },
     /// Counts by residence, flags and data elements.
     Counts { incident: String },
+    /// For each state with affected residents: how many its law covers, by its definition of
+    /// personal information and what each person had exposed.
+    Coverage { incident: String },
     /// Find people by the start of a name, last name, e-mail address or ZIP code.
     Search {
         incident: String,
@@ -206,8 +209,25 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
             }
             out!("  {:<8} {}", "unknown", c.undetermined);
             out!("minors {} · deceased {} · no postal address {} · no e-mail {} · neither (substitute notice) {}", c.minors, c.deceased, c.no_postal, c.no_email, c.undeliverable);
+            if c.residence_conflicts > 0 {
+                out!("state column and ZIP code disagree: {} (residence follows the state column; check these addresses)", c.residence_conflicts);
+            }
             for (e, n) in &c.by_element {
                 out!("  {e:<18} {n}");
+            }
+            Ok(())
+        }
+        IndividualsCmd::Coverage { incident } => {
+            let rows = bd.state_coverage(incident)?;
+            if as_json {
+                return crate::output::json_value(&rows);
+            }
+            for r in &rows {
+                let conf = if r.confidence.is_empty() { "no definition encoded: all count".to_owned() } else { format!("{} confidence", r.confidence) };
+                out!("{:<8} {:>9} residents {:>9} covered   {} ({conf})", r.jurisdiction, r.residents, r.covered, r.citation);
+            }
+            if rows.is_empty() {
+                out!("No US residents affected.");
             }
             Ok(())
         }
@@ -320,17 +340,18 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
 fn export<W: Write>(bd: &Breachdesk, incident: &str, w: &mut csv::Writer<W>) -> Result<(), Failure> {
     let header = [
         "id", "external_id", "full_name", "email", "phone", "address1", "address2", "city", "state", "postal_code", "country", "dob", "residence",
-        "residence_source", "minor", "deceased", "guardian", "no_postal", "no_email", "data_elements",
+        "residence_source", "residence_conflict", "minor", "deceased", "guardian", "addressee", "no_postal", "no_email", "data_elements",
     ];
     let csv_err = |e: csv::Error| Error::Internal(format!("export: {e}"));
     w.write_record(header).map_err(csv_err)?;
     bd.for_each_individual(incident, &mut |p: &Individual| {
-        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        // Text cells a spreadsheet would run as formulas are defused.
+        let o = |v: &Option<String>| spreadsheet_safe(v.as_deref().unwrap_or_default());
         let b = |v: bool| if v { "yes".to_owned() } else { String::new() };
         w.write_record([
             p.id.to_string(),
             o(&p.external_id),
-            p.full_name.clone(),
+            spreadsheet_safe(&p.full_name),
             o(&p.email),
             o(&p.phone),
             o(&p.address1),
@@ -342,9 +363,11 @@ fn export<W: Write>(bd: &Breachdesk, incident: &str, w: &mut csv::Writer<W>) -> 
             o(&p.dob),
             o(&p.residence),
             o(&p.residence_source),
+            b(p.residence_conflict),
             b(p.minor),
             b(p.deceased),
             o(&p.guardian),
+            spreadsheet_safe(&p.addressee),
             b(p.no_postal),
             b(p.no_email),
             p.data_elements.join(";"),

@@ -445,7 +445,7 @@ impl Breachdesk {
         self.stored_facts(&inc.id)
     }
 
-    fn stored_facts(&self, incident_uuid: &str) -> Result<obligations::IncidentFacts> {
+    pub(crate) fn stored_facts(&self, incident_uuid: &str) -> Result<obligations::IncidentFacts> {
         let json: Option<String> =
             self.store.conn.query_row("SELECT facts_json FROM incident_facts WHERE incident_id = ?1", [incident_uuid], |r| r.get(0)).optional()?;
         json.map_or_else(|| Ok(obligations::IncidentFacts::default()), |j| serde_json::from_str(&j).map_err(|e| Error::Internal(format!("stored facts: {e}"))))

@@ -41,6 +41,10 @@ pub struct IncidentFacts {
     #[ts(type = "number")]
     pub undeliverable: i64,
     pub data_types: Vec<String>,
+    /// From the imported list: per residence, people by the set of data elements exposed
+    /// (`"name+ssn"`; `""` when the list did not say). Decides whom each state's law covers.
+    #[ts(type = "Record<string, Record<string, number>>")]
+    pub exposure: BTreeMap<String, BTreeMap<String, i64>>,
     pub law_enforcement_hold: Option<Hold>,
 }
 
@@ -276,6 +280,7 @@ impl IncidentFacts {
             affected: self.affected.clone(),
             undeliverable: self.undeliverable,
             data_types: self.data_types.clone(),
+            exposure: self.exposure.clone(),
             law_enforcement_hold: self.law_enforcement_hold.as_ref().map(|h| RawHold { start: h.start.clone(), end: h.end.clone() }),
         }
     }

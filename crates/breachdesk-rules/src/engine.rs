@@ -68,8 +68,9 @@ fn applies(file: &RuleFile, o: &Obligation, f: &Facts) -> bool {
         Some(_) => false,
     };
     let data = a.data_types_any.as_ref().is_none_or(|any| any.iter().any(|t| f.data_types.contains(t)));
-    // A state's law reaches a breach only when its residents are among the affected.
-    let state_residents = file.regime != Regime::State || f.count(&file.jurisdiction) > 0;
+    // A state's law reaches a breach only when its residents are among the affected, and only those
+    // whose exposed data its definition of personal information covers.
+    let state_residents = file.regime != Regime::State || coverage(file, f).covered > 0;
     role_ok(&a.hipaa_role, hipaa)
         && role_ok(&a.gdpr_role, gdpr)
         && flag(a.sec_registrant, f.sec_registrant)
@@ -80,6 +81,63 @@ fn applies(file: &RuleFile, o: &Obligation, f: &Facts) -> bool {
         && residents
         && data
         && state_residents
+}
+
+/// How many residents of a state file's jurisdiction its law covers, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    /// Affected residents.
+    pub residents: u64,
+    /// Of them, those with data elements the state's definition covers.
+    pub covered: u64,
+    /// Empty when every resident counts for a plain reason (all covered, or no definition encoded).
+    pub why: String,
+}
+
+/// Which of a state's affected residents its law covers. People on an imported list count by
+/// their own exposed elements; the others (typed counts, or list rows that did not say) by the
+/// incident's data types. With no data types recorded at all, everyone counts: better a notice
+/// than a missed one.
+#[must_use]
+pub fn coverage(file: &RuleFile, f: &Facts) -> Coverage {
+    let j = &file.jurisdiction;
+    let residents = f.count(j);
+    let Some(cd) = &file.covered_data else {
+        return Coverage { residents, covered: residents, why: String::new() };
+    };
+    let incident_covered = f.data_types.is_empty() || cd.covers(&f.data_types);
+    let (mut listed, mut covered) = (0u64, 0u64);
+    for (elements, n) in f.exposure.get(j).into_iter().flatten() {
+        listed += n;
+        if if elements.is_empty() { incident_covered } else { cd.covers(elements) } {
+            covered += n;
+        }
+    }
+    let rest = residents.saturating_sub(listed);
+    if incident_covered {
+        covered += rest;
+    }
+    let covered = covered.min(residents);
+    let conf = match cd.confidence {
+        Confidence::High => "",
+        Confidence::Medium => " (definition: medium confidence — have counsel confirm)",
+        Confidence::Low => " (definition: low confidence — have counsel confirm)",
+    };
+    let why = if residents == 0 {
+        String::new()
+    } else if f.data_types.is_empty() && listed == 0 {
+        format!("No exposed data types are recorded, so all {residents} residents of {j} are taken as covered by {}{conf}. ", cd.citation_text())
+    } else if covered == residents {
+        format!("All {residents} residents of {j} had data that {} covers ({}){conf}. ", cd.citation_text(), cd.elements_text())
+    } else {
+        format!(
+            "{covered} of {residents} residents of {j} had data that {} covers ({}); the other {} had none of it{conf}. ",
+            cd.citation_text(),
+            cd.elements_text(),
+            residents - covered
+        )
+    };
+    Coverage { residents, covered, why }
 }
 
 fn within(t: &crate::schema::Threshold, n: u64) -> bool {
@@ -239,12 +297,14 @@ pub fn compute(rules: &RuleSet, f: &Facts) -> Vec<Computed> {
             }
             let Some(v) = version_for(o, f) else { continue };
             // (jurisdiction of the obligation, threshold text)
+            let cov = if file.regime == Regime::State { coverage(file, f) } else { Coverage { residents: 0, covered: 0, why: String::new() } };
             let targets: Vec<(String, String)> = match &v.threshold {
-                None => vec![(file.jurisdiction.clone(), String::new())],
+                None => vec![(file.jurisdiction.clone(), cov.why.clone())],
                 Some(t) => match t.scope {
                     Scope::StateResidents => {
-                        let n = f.count(&file.jurisdiction);
-                        if within(t, n) { vec![(file.jurisdiction.clone(), threshold_text(t, n, &format!("residents of {}", file.jurisdiction)))] } else { vec![] }
+                        let n = cov.covered;
+                        let whose = if file.covered_data.is_some() { format!("residents of {} with covered data", file.jurisdiction) } else { format!("residents of {}", file.jurisdiction) };
+                        if within(t, n) { vec![(file.jurisdiction.clone(), format!("{}{}", cov.why, threshold_text(t, n, &whose)))] } else { vec![] }
                     }
                     Scope::IndividualsTotal => {
                         let n = f.total();

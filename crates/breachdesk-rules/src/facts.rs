@@ -46,6 +46,12 @@ pub struct RawFacts {
     pub undeliverable: i64,
     #[serde(default)]
     pub data_types: Vec<String>,
+    /// From an imported list: per residence, how many people had each set of exposed data elements,
+    /// keyed by the elements joined with `+` (`"name+ssn"`; `""` when the list did not say, so the
+    /// incident's `data_types` stand for them). State laws count only the people their definition
+    /// of personal information covers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub exposure: BTreeMap<String, BTreeMap<String, i64>>,
     #[serde(default)]
     pub law_enforcement_hold: Option<RawHold>,
 }
@@ -88,6 +94,8 @@ pub struct Facts {
     pub affected: BTreeMap<String, u64>,
     pub undeliverable: u64,
     pub data_types: Vec<String>,
+    /// Per residence: (exposed elements, people). See [`RawFacts::exposure`].
+    pub exposure: BTreeMap<String, Vec<(Vec<String>, u64)>>,
     pub hold: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
@@ -140,6 +148,22 @@ impl RawFacts {
             let n = u64::try_from(*v).map_err(|_| fe(&field, format!("a count cannot be negative ({v})")))?;
             affected.insert(k.clone(), n);
         }
+        let mut exposure = BTreeMap::new();
+        for (k, groups) in &self.exposure {
+            if !jurisdiction::is_affected_key(k) {
+                return Err(fe(&format!("exposure.{k}"), format!("{k:?} is not an ISO 3166-2 US code (US-TX) or an ISO 3166-1 country (DE)")));
+            }
+            let mut out = Vec::new();
+            for (set, n) in groups {
+                let field = format!("exposure.{k}.{set}");
+                let elements: Vec<String> = set.split('+').map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned).collect();
+                if let Some(bad) = elements.iter().find(|e| !RECOGNISED_DATA_TYPES.contains(&e.as_str())) {
+                    return Err(fe(&field, format!("unknown data type {bad:?} (known: {})", RECOGNISED_DATA_TYPES.join(", "))));
+                }
+                out.push((elements, u64::try_from(*n).map_err(|_| fe(&field, format!("a count cannot be negative ({n})")))?));
+            }
+            exposure.insert(k.clone(), out);
+        }
         for (i, t) in self.data_types.iter().enumerate() {
             if !RECOGNISED_DATA_TYPES.contains(&t.as_str()) {
                 return Err(fe(&format!("data_types[{i}]"), format!("unknown data type {t:?} (known: {})", RECOGNISED_DATA_TYPES.join(", "))));
@@ -186,6 +210,7 @@ impl RawFacts {
             affected,
             undeliverable: u64::try_from(self.undeliverable).map_err(|_| fe("undeliverable", "cannot be negative"))?,
             data_types: self.data_types.clone(),
+            exposure,
             hold,
         })
     }

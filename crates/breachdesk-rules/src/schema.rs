@@ -225,6 +225,44 @@ pub struct Obligation {
     pub versions: Vec<Version>,
 }
 
+/// Which exposed data elements bring a person under a state's breach law (its definition of
+/// personal information), in the vocabulary of [`RECOGNISED_DATA_TYPES`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoveredData {
+    /// Covered together with the person's name. The name is taken as exposed with them: a list of
+    /// affected people names them, and assuming otherwise would drop notices.
+    pub with_name: Vec<String>,
+    /// Covered even without a name (e.g. a username or e-mail address with its password).
+    #[serde(default)]
+    pub alone: Vec<String>,
+    pub confidence: Confidence,
+    #[serde(deserialize_with = "de_date")]
+    pub reviewed_on: NaiveDate,
+    pub summary: String,
+    pub citations: Vec<Citation>,
+}
+
+impl CoveredData {
+    /// Whether a person with these exposed elements is covered.
+    #[must_use]
+    pub fn covers<S: AsRef<str>>(&self, elements: &[S]) -> bool {
+        elements.iter().any(|e| self.with_name.iter().chain(&self.alone).any(|c| c == e.as_ref()))
+    }
+
+    /// The covered elements as one line: "ssn, drivers_license, …".
+    #[must_use]
+    pub fn elements_text(&self) -> String {
+        self.with_name.iter().chain(&self.alone).map(String::as_str).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The citations as one line.
+    #[must_use]
+    pub fn citation_text(&self) -> String {
+        self.citations.iter().map(|c| format!("{} {}", c.instrument, c.section)).collect::<Vec<_>>().join("; ")
+    }
+}
+
 /// One rule file.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -232,6 +270,9 @@ pub struct RuleFile {
     pub regime: Regime,
     pub jurisdiction: String,
     pub title: String,
+    /// A state's definition of personal information (state files only). Without it, every resident
+    /// counts, whatever was exposed.
+    pub covered_data: Option<CoveredData>,
     pub obligations: Vec<Obligation>,
     /// The file it came from (set by the loader).
     #[serde(skip)]
@@ -264,6 +305,21 @@ pub const RECOGNISED_DATA_TYPES: [&str; 17] = [
     "payment_card", "username_password", "medical", "health_insurance", "biometric", "genetic", "precise_location",
 ];
 
+fn check_citations(citations: &[Citation]) -> Result<(), String> {
+    if citations.is_empty() {
+        return Err("no citation".into());
+    }
+    for c in citations {
+        if c.instrument.trim().is_empty() || c.section.trim().is_empty() {
+            return Err("a citation needs an instrument and a section".into());
+        }
+        if !(c.url.starts_with("https://") || c.url.starts_with("http://")) {
+            return Err(format!("citation url {:?} is not a web address", c.url));
+        }
+    }
+    Ok(())
+}
+
 /// Parses and checks one file on its own.
 ///
 /// # Errors
@@ -277,6 +333,24 @@ pub fn parse_file(file: &str, text: &str) -> Result<RuleFile, LoadError> {
     }
     if rf.obligations.is_empty() {
         return Err(err("no obligations".into()));
+    }
+    if let Some(cd) = &rf.covered_data {
+        let e = |m: String| err(format!("covered_data: {m}"));
+        if rf.regime != Regime::State {
+            return Err(e("only state files define covered data".into()));
+        }
+        if cd.with_name.is_empty() && cd.alone.is_empty() {
+            return Err(e("names no data element".into()));
+        }
+        for t in cd.with_name.iter().chain(&cd.alone) {
+            if !RECOGNISED_DATA_TYPES.contains(&t.as_str()) {
+                return Err(e(format!("unknown data type {t:?}")));
+            }
+        }
+        check_citations(&cd.citations).map_err(e)?;
+        if cd.summary.trim().is_empty() {
+            return Err(e("empty summary".into()));
+        }
     }
     for o in &rf.obligations {
         let e = |m: String| err(format!("obligation {}: {m}", o.id));
@@ -315,17 +389,7 @@ pub fn parse_file(file: &str, text: &str) -> Result<RuleFile, LoadError> {
                     return Err(ve("`until` must come after `from` (ranges are [from, until))".into()));
                 }
             }
-            if v.citations.is_empty() {
-                return Err(ve("no citation".into()));
-            }
-            for c in &v.citations {
-                if c.instrument.trim().is_empty() || c.section.trim().is_empty() {
-                    return Err(ve("a citation needs an instrument and a section".into()));
-                }
-                if !(c.url.starts_with("https://") || c.url.starts_with("http://")) {
-                    return Err(ve(format!("citation url {:?} is not a web address", c.url)));
-                }
-            }
+            check_citations(&v.citations).map_err(ve)?;
             if v.summary.trim().is_empty() {
                 return Err(ve("empty summary".into()));
             }

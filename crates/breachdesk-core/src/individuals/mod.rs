@@ -38,11 +38,22 @@ pub struct RowError {
     pub reason: String,
 }
 
+/// A cell as a spreadsheet may open it: text it would run as a formula ("=…", "+…", "-…", "@…")
+/// gets a leading apostrophe.
+#[must_use]
+pub fn spreadsheet_safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
 /// An import's error report as CSV (row, column, reason). A cell a spreadsheet would run as a
 /// formula (a header from the user's file could start with "=") gets a leading apostrophe.
 #[must_use]
 pub fn error_report_csv(errors: &[RowError]) -> String {
-    let guard = |s: &str| if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
+    let guard = spreadsheet_safe;
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail.
     let _ = w.write_record(["row", "column", "reason"]);
@@ -132,8 +143,15 @@ pub struct Counts {
     pub no_email: i64,
     #[ts(type = "number")]
     pub merged: i64,
+    /// The state column names one state and the ZIP code another (residence follows the column).
+    #[ts(type = "number")]
+    pub residence_conflicts: i64,
     #[ts(type = "Record<string, number>")]
     pub by_element: BTreeMap<String, i64>,
+    /// By residence ("" undetermined), people per set of exposed elements (`"name+ssn"`, `""`
+    /// when the list did not say).
+    #[ts(type = "Record<string, Record<string, number>>")]
+    pub exposure: BTreeMap<String, BTreeMap<String, i64>>,
 }
 
 /// One individual as the table shows it.
@@ -164,6 +182,11 @@ pub struct Individual {
     pub batch_id: String,
     #[ts(type = "number")]
     pub source_row: i64,
+    /// The state column and the ZIP code name different states.
+    pub residence_conflict: bool,
+    /// Whom the notice goes to: the person, a parent or guardian (minors) or the next of kin
+    /// (deceased).
+    pub addressee: String,
 }
 
 /// One import, as listed.
@@ -223,6 +246,8 @@ struct Person {
     no_postal: bool,
     no_email: bool,
     elements: u32,
+    /// The state column and the ZIP code name different states.
+    conflict: bool,
     key: [u8; 16],
 }
 
@@ -297,6 +322,11 @@ fn person(m: &Resolved, header: &[String], row: &[String], n: u64, today: chrono
         Some(z) => Some(nz::clean(z)),
         None => None,
     };
+    // The ZIP's own state, when it names one exactly and the state column says another.
+    let conflict = match (&state, &postal_code) {
+        (Some(s), Some(z)) if us => zip::state_of(z).is_some_and(|(zs, exact)| exact && zs != *s),
+        _ => false,
+    };
     let (residence, residence_src) = match (&country, &state, &postal_code) {
         (Some(c), _, _) if c != "US" => (Some(c.clone()), Some("country")),
         (_, Some(s), _) => (Some(s.clone()), Some("state")),
@@ -353,6 +383,7 @@ fn person(m: &Resolved, header: &[String], row: &[String], n: u64, today: chrono
         no_postal,
         no_email,
         elements,
+        conflict,
         key,
     })
 }
@@ -360,20 +391,22 @@ fn person(m: &Resolved, header: &[String], row: &[String], n: u64, today: chrono
 /// The counts an import adds, kept as it goes so that counting never rescans the list.
 #[derive(Default)]
 struct Tally {
-    by_residence: HashMap<String, i64>,
-    /// #total, #minor, #deceased, #undeliverable, #no_postal, #no_email, #merged
-    flags: [i64; 7],
+    /// (residence, exposed elements as bits) → people.
+    by_residence: HashMap<(String, u32), i64>,
+    /// #total, #minor, #deceased, #undeliverable, #no_postal, #no_email, #merged, #conflict
+    flags: [i64; 8],
     elements: [i64; 32],
 }
 
-const FLAG_BUCKETS: [&str; 7] = ["#total", "#minor", "#deceased", "#undeliverable", "#no_postal", "#no_email", "#merged"];
+const FLAG_BUCKETS: [&str; 8] = ["#total", "#minor", "#deceased", "#undeliverable", "#no_postal", "#no_email", "#merged", "#conflict"];
 
 impl Tally {
     fn add(&mut self, p: &Person) {
-        *self.by_residence.entry(p.residence.clone().unwrap_or_default()).or_default() += 1;
+        *self.by_residence.entry((p.residence.clone().unwrap_or_default(), p.elements)).or_default() += 1;
         for (i, on) in [true, p.minor, p.deceased, p.no_postal && p.no_email, p.no_postal, p.no_email].into_iter().enumerate() {
             self.flags[i] += i64::from(on);
         }
+        self.flags[7] += i64::from(p.conflict);
         for (i, n) in self.elements.iter_mut().enumerate() {
             *n += i64::from((p.elements >> i) & 1);
         }
@@ -382,10 +415,12 @@ impl Tally {
     /// One stored individual's share of the counts.
     fn of_individual(p: &Individual) -> Tally {
         let mut t = Tally::default();
-        *t.by_residence.entry(p.residence.clone().unwrap_or_default()).or_default() += 1;
+        let bits = p.data_elements.iter().filter_map(|e| RECOGNISED_DATA_TYPES.iter().position(|t| t == e)).fold(0u32, |b, i| b | (1 << i));
+        *t.by_residence.entry((p.residence.clone().unwrap_or_default(), bits)).or_default() += 1;
         for (i, on) in [true, p.minor, p.deceased, p.no_postal && p.no_email, p.no_postal, p.no_email].into_iter().enumerate() {
             t.flags[i] += i64::from(on);
         }
+        t.flags[7] += i64::from(p.residence_conflict);
         for e in &p.data_elements {
             if let Some(i) = RECOGNISED_DATA_TYPES.iter().position(|t| t == e) {
                 t.elements[i] += 1;
@@ -406,7 +441,12 @@ impl Tally {
             "INSERT INTO individual_counts (incident_id, bucket, n) VALUES (?1, ?2, ?3)
              ON CONFLICT (incident_id, bucket) DO UPDATE SET n = n + excluded.n",
         )?;
-        for (bucket, n) in &self.by_residence {
+        let mut residences: HashMap<&str, i64> = HashMap::new();
+        for ((residence, bits), n) in &self.by_residence {
+            *residences.entry(residence).or_default() += n;
+            add.execute(params![incident, exposure_bucket(residence, *bits), n])?;
+        }
+        for (bucket, n) in residences {
             add.execute(params![incident, bucket, n])?;
         }
         for (bucket, n) in FLAG_BUCKETS.iter().zip(self.flags) {
@@ -431,8 +471,13 @@ const SEARCH_INDEXES: [(&str, &str); 4] = [
 
 const INSERT: &str = "INSERT INTO individuals (incident_id, batch_id, source_row, external_id, full_name, name_key, last_key, email, phone,
     address1, address2, city, region, postal_code, country, dob, residence, residence_src, minor, deceased, guardian, no_postal,
-    no_email, elements, dedupe_key, merged_into)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
+    no_email, elements, dedupe_key, merged_into, residence_conflict)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
+
+/// The counts bucket of the people of one residence with one set of exposed elements.
+fn exposure_bucket(residence: &str, bits: u32) -> String {
+    format!("~{bits}:{residence}")
+}
 
 /// Rebuilds an incident's counts from its rows (inside the caller's transaction).
 fn rebuild_counts(tx: &rusqlite::Transaction<'_>, incident: &str) -> Result<()> {
@@ -442,19 +487,26 @@ fn rebuild_counts(tx: &rusqlite::Transaction<'_>, incident: &str) -> Result<()> 
          SELECT ?1, coalesce(residence, ''), count(*) FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL GROUP BY residence",
         [incident],
     )?;
-    let mut sums = String::from("count(*), sum(minor), sum(deceased), sum(no_postal AND no_email), sum(no_postal), sum(no_email)");
+    tx.execute(
+        "INSERT INTO individual_counts (incident_id, bucket, n)
+         SELECT ?1, '~' || elements || ':' || coalesce(residence, ''), count(*) FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL
+         GROUP BY residence, elements",
+        [incident],
+    )?;
+    let mut sums = String::from("count(*), sum(minor), sum(deceased), sum(no_postal AND no_email), sum(no_postal), sum(no_email), sum(residence_conflict)");
     for i in 0..RECOGNISED_DATA_TYPES.len() {
         sums.push_str(&format!(", sum((elements >> {i}) & 1)"));
     }
     let sql = format!("SELECT {sums} FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL");
-    let values: Vec<i64> = tx.query_row(&sql, [incident], |r| (0..6 + RECOGNISED_DATA_TYPES.len()).map(|i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default)).collect())?;
+    let values: Vec<i64> = tx.query_row(&sql, [incident], |r| (0..7 + RECOGNISED_DATA_TYPES.len()).map(|i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default)).collect())?;
     let merged: i64 = tx.query_row("SELECT count(*) FROM individuals WHERE incident_id = ?1 AND merged_into IS NOT NULL", [incident], |r| r.get(0))?;
     let put = |bucket: &str, n: i64| tx.execute("INSERT INTO individual_counts (incident_id, bucket, n) VALUES (?1, ?2, ?3)", params![incident, bucket, n]);
     for (bucket, n) in FLAG_BUCKETS[..6].iter().zip(&values) {
         put(bucket, *n)?;
     }
     put("#merged", merged)?;
-    for (t, n) in RECOGNISED_DATA_TYPES.iter().zip(&values[6..]) {
+    put("#conflict", values[6])?;
+    for (t, n) in RECOGNISED_DATA_TYPES.iter().zip(&values[7..]) {
         if *n > 0 {
             put(&format!("@{t}"), *n)?;
         }
@@ -601,7 +653,7 @@ impl Breachdesk {
                                 insert.execute(params![
                                     inc.id, batch_id, to_i64(source_row), p.external_id, p.full_name, p.name_key, p.last_key, p.email, p.phone, p.address1,
                                     p.address2, p.city, p.region, p.postal_code, p.country, p.dob, p.residence, p.residence_src, p.minor,
-                                    p.deceased, p.guardian, p.no_postal, p.no_email, p.elements, &p.key[..], dup.flatten()
+                                    p.deceased, p.guardian, p.no_postal, p.no_email, p.elements, &p.key[..], dup.flatten(), p.conflict
                                 ])?;
                                 if dup.is_none() {
                                     seen.insert(p.key, u32::try_from(tx.last_insert_rowid()).unwrap_or(u32::MAX));
@@ -679,6 +731,8 @@ impl Breachdesk {
         let counts = self.individual_counts(incident_uuid)?;
         let mut facts = self.facts(incident_uuid)?;
         facts.affected = counts.by_residence.clone();
+        facts.exposure = counts.exposure.clone();
+        facts.exposure.remove(""); // the undetermined are not in `affected` either
         facts.undeliverable = counts.undeliverable;
         for t in counts.by_element.keys() {
             if !facts.data_types.contains(t) {
@@ -711,8 +765,16 @@ impl Breachdesk {
                 "#no_postal" => c.no_postal = n,
                 "#no_email" => c.no_email = n,
                 "#merged" => c.merged = n,
+                "#conflict" => c.residence_conflicts = n,
                 b if b.starts_with('@') => {
                     c.by_element.insert(b[1..].to_owned(), n);
+                }
+                b if b.starts_with('~') => {
+                    if let Some((bits, residence)) = b[1..].split_once(':').and_then(|(bits, r)| Some((bits.parse::<u32>().ok()?, r))) {
+                        if n > 0 {
+                            c.exposure.entry(residence.to_owned()).or_default().insert(normalize::element_names(bits).join("+"), n);
+                        }
+                    }
                 }
                 b => {
                     c.by_residence.insert(b.to_owned(), n);
@@ -849,7 +911,7 @@ impl Breachdesk {
 }
 
 const SELECT_PERSON: &str = "SELECT id, external_id, full_name, email, phone, address1, address2, city, region, postal_code, country, dob,
-    residence, residence_src, minor, deceased, guardian, no_postal, no_email, elements, batch_id, source_row FROM individuals";
+    residence, residence_src, minor, deceased, guardian, no_postal, no_email, elements, batch_id, source_row, residence_conflict FROM individuals";
 
 fn person_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Individual> {
     Ok(Individual {
@@ -875,7 +937,26 @@ fn person_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Individual> {
         data_elements: normalize::element_names(r.get(19)?).into_iter().map(str::to_owned).collect(),
         batch_id: r.get(20)?,
         source_row: r.get(21)?,
+        residence_conflict: r.get(22)?,
+        addressee: String::new(),
     })
+    .map(|mut p: Individual| {
+        p.addressee = addressee(&p);
+        p
+    })
+}
+
+/// To whom this person's notice is addressed: a minor's goes to a parent or guardian, a deceased
+/// person's to the next of kin (the letter still names the person it is about).
+#[must_use]
+pub fn addressee(p: &Individual) -> String {
+    if p.deceased {
+        format!("Next of kin of {}", p.full_name)
+    } else if p.minor {
+        p.guardian.as_ref().map_or_else(|| format!("Parent or guardian of {}", p.full_name), |g| format!("{g} (parent or guardian of {})", p.full_name))
+    } else {
+        p.full_name.clone()
+    }
 }
 
 fn to_i64(n: u64) -> i64 {
@@ -999,6 +1080,54 @@ impl Breachdesk {
             stmt.query_map(params![inc.id], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
         };
         Ok(Page { total, rows })
+    }
+}
+
+/// How many of one state's affected residents its breach law covers, given what was exposed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct StateCoverage {
+    pub jurisdiction: String,
+    #[ts(type = "number")]
+    pub residents: u64,
+    #[ts(type = "number")]
+    pub covered: u64,
+    /// The state's definition of personal information (empty when none is encoded: everyone counts).
+    pub citation: String,
+    pub source_url: String,
+    /// high | medium | low | "" (no definition encoded)
+    pub confidence: String,
+    pub covered_elements: Vec<String>,
+    pub why: String,
+}
+
+impl Breachdesk {
+    /// For each US state with affected residents: how many its law covers, by its definition of
+    /// personal information and the data elements each person had exposed.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`].
+    pub fn state_coverage(&self, incident_id: &str) -> Result<Vec<StateCoverage>> {
+        let inc = self.incident_row(incident_id)?;
+        let facts = self.stored_facts(&inc.id)?;
+        let f = facts.raw(&inc).check().map_err(|e| Error::Validation { field: e.field, message: e.message })?;
+        let rules = crate::obligations::rules()?;
+        let mut out = Vec::new();
+        for file in rules.files.iter().filter(|r| r.regime == breachdesk_rules::schema::Regime::State && f.count(&r.jurisdiction) > 0) {
+            let c = breachdesk_rules::engine::coverage(file, &f);
+            let cd = file.covered_data.as_ref();
+            out.push(StateCoverage {
+                jurisdiction: file.jurisdiction.clone(),
+                residents: c.residents,
+                covered: c.covered,
+                citation: cd.map(breachdesk_rules::schema::CoveredData::citation_text).unwrap_or_default(),
+                source_url: cd.and_then(|d| d.citations.first()).map(|c| c.url.clone()).unwrap_or_default(),
+                confidence: cd.map(|d| format!("{:?}", d.confidence).to_lowercase()).unwrap_or_default(),
+                covered_elements: cd.map(|d| d.with_name.iter().chain(&d.alone).cloned().collect()).unwrap_or_default(),
+                why: c.why.trim().to_owned(),
+            });
+        }
+        out.sort_by(|a, b| b.residents.cmp(&a.residents).then_with(|| a.jurisdiction.cmp(&b.jurisdiction)));
+        Ok(out)
     }
 }
 

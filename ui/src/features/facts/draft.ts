@@ -122,6 +122,8 @@ export function buildDraft(v: FactsValues, base: Baseline, options: Jurisdiction
     // Counted from the imported list of individuals; the editor keeps it as stored.
     undeliverable: base.facts.undeliverable,
     data_types: [...v.data_types],
+    // Per-person exposed elements from the imported list; not edited here.
+    exposure: base.facts.exposure,
     law_enforcement_hold: v.hold
       ? {
           start: time(v.hold_start, b.hold_start, base.facts.law_enforcement_hold?.start) ?? '',

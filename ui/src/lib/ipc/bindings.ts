@@ -117,7 +117,12 @@ affected: Record<string, number>,
 /**
  * Affected individuals with no usable postal address and no e-mail (from the imported list).
  */
-undeliverable: number, data_types: Array<string>, law_enforcement_hold: Hold | null, };
+undeliverable: number, data_types: Array<string>, 
+/**
+ * From the imported list: per residence, people by the set of data elements exposed
+ * (`"name+ssn"`; `""` when the list did not say). Decides whom each state's law covers.
+ */
+exposure: Record<string, Record<string, number>>, law_enforcement_hold: Hold | null, };
 
 export type Hold = { start: string, end: string, };
 
@@ -307,13 +312,31 @@ undetermined: number, minors: number, deceased: number,
 /**
  * No usable postal address and no e-mail: they count toward substitute notice.
  */
-undeliverable: number, no_postal: number, no_email: number, merged: number, by_element: Record<string, number>, };
+undeliverable: number, no_postal: number, no_email: number, merged: number, 
+/**
+ * The state column names one state and the ZIP code another (residence follows the column).
+ */
+residence_conflicts: number, by_element: Record<string, number>, 
+/**
+ * By residence ("" undetermined), people per set of exposed elements (`"name+ssn"`, `""`
+ * when the list did not say).
+ */
+exposure: Record<string, Record<string, number>>, };
 
 export type Individual = { id: number, external_id: string | null, full_name: string, email: string | null, phone: string | null, address1: string | null, address2: string | null, city: string | null, region: string | null, postal_code: string | null, country: string | null, dob: string | null, residence: string | null, 
 /**
  * state | zip | zip_prefix | country | null
  */
-residence_source: string | null, minor: boolean, deceased: boolean, guardian: string | null, no_postal: boolean, no_email: boolean, data_elements: Array<string>, batch_id: string, source_row: number, };
+residence_source: string | null, minor: boolean, deceased: boolean, guardian: string | null, no_postal: boolean, no_email: boolean, data_elements: Array<string>, batch_id: string, source_row: number, 
+/**
+ * The state column and the ZIP code name different states.
+ */
+residence_conflict: boolean, 
+/**
+ * Whom the notice goes to: the person, a parent or guardian (minors) or the next of kin
+ * (deceased).
+ */
+addressee: string, };
 
 export type Batch = { id: string, seq: number, file_name: string, file_sha256: string, format: string, encoding: string, rows_read: number, rows_imported: number, rows_rejected: number, rows_merged: number, imported_at: string, imported_by: string, rolled_back_at: string | null, rolled_back_by: string | null, };
 
@@ -362,3 +385,13 @@ waiting: number,
  * Groups too large to pair (more than MAX_GROUP records share the key).
  */
 oversized_groups: number, };
+
+export type StateCoverage = { jurisdiction: string, residents: number, covered: number, 
+/**
+ * The state's definition of personal information (empty when none is encoded: everyone counts).
+ */
+citation: string, source_url: string, 
+/**
+ * high | medium | low | "" (no definition encoded)
+ */
+confidence: string, covered_elements: Array<string>, why: string, };
