@@ -1018,7 +1018,7 @@ pub struct PageQuery {
     pub sort: String,
     /// A residence code, or "" for undetermined.
     pub residence: Option<String>,
-    /// minor | deceased | undeliverable
+    /// minor | deceased | undeliverable | conflict (state column and ZIP disagree)
     pub flag: Option<String>,
 }
 
@@ -1050,7 +1050,8 @@ impl Breachdesk {
             Some("minor") => filter.push_str(" AND minor = 1"),
             Some("deceased") => filter.push_str(" AND deceased = 1"),
             Some("undeliverable") => filter.push_str(" AND no_postal = 1 AND no_email = 1"),
-            Some(other) => return Err(Error::validation("flag", format!("{other:?} is not a flag (minor, deceased, undeliverable)"))),
+            Some("conflict") => filter.push_str(" AND residence_conflict = 1"),
+            Some(other) => return Err(Error::validation("flag", format!("{other:?} is not a flag (minor, deceased, undeliverable, conflict)"))),
         }
         let residence = q.residence.clone();
         match residence.as_deref() {

@@ -356,7 +356,7 @@ sort: string,
  */
 residence: string | null, 
 /**
- * minor | deceased | undeliverable
+ * minor | deceased | undeliverable | conflict (state column and ZIP disagree)
  */
 flag: string | null, };
 
