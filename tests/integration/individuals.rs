@@ -333,3 +333,70 @@ fn a_mapping_is_saved_by_name_and_reused_for_the_next_file() {
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("Nope"), "{}", o.stderr);
 }
+
+/// `n` Texans whose exposed elements are `elements` (`;`-separated), ids from `from`.
+fn texans_with(n: usize, from: usize, elements: &str) -> String {
+    (from..from + n).map(|i| format!("T{i},Eva{i},Ruiz,{i} Oak Street,Austin,TX,78701,US,eva{i}@example.org,1980-01-01,,{elements}\n")).collect()
+}
+
+#[test]
+fn each_persons_exposed_data_decides_which_state_law_covers_them() {
+    let (t, mut bd, id) = setup();
+    // 300 Texans: 200 had an SSN exposed, 100 only a name and an e-mail address. Texas counts only
+    // "sensitive personal information" (Tex. Bus. & Com. Code 521.002(a)(2)), so 200 — below the
+    // attorney general's 250.
+    let file = write(t.path(), "mixed.csv", &format!("{HEADER}\n{}{}", texans_with(200, 0, "name;ssn"), texans_with(100, 200, "name;email")));
+    import(&mut bd, &id, &file, &ImportOptions::default()).expect("import");
+    let cov = bd.state_coverage(&id).expect("coverage");
+    let tx = cov.iter().find(|c| c.jurisdiction == "US-TX").expect("Texas");
+    assert_eq!((tx.residents, tx.covered), (300, 200), "{tx:?}");
+    assert!(tx.citation.contains("521.002"), "{}", tx.citation);
+    assert!(tx.why.contains("200 of 300"), "{}", tx.why);
+    let now = chrono::DateTime::parse_from_rfc3339("2026-03-03T12:00:00Z").expect("now").with_timezone(&chrono::Utc);
+    let live = |bd: &Breachdesk| bd.obligations(&id, now).expect("obligations").into_iter().filter(|o| o.in_scope).collect::<Vec<_>>();
+    let obligations = live(&bd);
+    let notice = obligations.iter().find(|o| o.rule_id == "US-TX-individuals").expect("Texans with SSNs are owed notice");
+    assert!(notice.explanation.contains("200 of 300 residents of US-TX"), "{}", notice.explanation);
+    assert!(!obligations.iter().any(|o| o.rule_id == "US-TX-attorney_general"), "200 covered Texans: below the AG's 250");
+
+    // 60 more with SSNs: 260 covered, the AG notice is now due, and the change says so.
+    let more = write(t.path(), "more.csv", &format!("{HEADER}\n{}", texans_with(60, 300, "ssn")));
+    let r = import(&mut bd, &id, &more, &ImportOptions::default()).expect("import");
+    assert!(r.changes.iter().any(|c| c.rule_id == "US-TX-attorney_general" && c.message.contains("now required")), "{:?}", r.changes);
+    let ag = live(&bd).into_iter().find(|o| o.rule_id == "US-TX-attorney_general").expect("AG");
+    assert!(ag.explanation.contains("260 affected residents of US-TX with covered data"), "{}", ag.explanation);
+    // The CLI's view of the same numbers comes from the same core call; the facts carry the split.
+    let facts = bd.facts(&id).expect("facts");
+    assert_eq!(facts.exposure["US-TX"].get("name+ssn"), Some(&200));
+    assert_eq!(facts.exposure["US-TX"].get("ssn"), Some(&60));
+    assert_eq!(facts.exposure["US-TX"].get("name+email"), Some(&100));
+}
+
+#[test]
+fn a_state_that_disagrees_with_the_zip_is_flagged_and_notices_go_to_guardians_and_next_of_kin() {
+    let (t, mut bd, id) = setup();
+    let rows = [
+        // The state column says Texas; 98101 is Seattle. Residence follows the column, flagged.
+        "1,Ana,Reyes,1 Pine Street,Seattle,TX,98101,US,ana@example.org,1980-01-01,,ssn",
+        // A child with a guardian column? Not in this header: the notice goes to "parent or guardian".
+        "2,Leo,Reyes,1 Pine Street,Austin,TX,78701,US,leo@example.org,2016-04-01,,ssn",
+        "3,Rosa,Vega,2 Elm Street,Austin,TX,78701,US,rosa@example.org,1931-01-01,yes,ssn",
+        "4,Omar,Haddad,3 Ash Street,Austin,TX,78701,US,omar@example.org,1970-01-01,,ssn",
+    ];
+    let file = write(t.path(), "people.csv", &format!("{HEADER}\n{}\n", rows.join("\n")));
+    import(&mut bd, &id, &file, &ImportOptions::default()).expect("import");
+    let c = bd.individual_counts(&id).expect("counts");
+    assert_eq!(c.residence_conflicts, 1);
+    let q = |flag: &str| breachdesk_core::individuals::PageQuery { limit: 50, sort: "source".into(), flag: Some(flag.into()), ..Default::default() };
+    let flagged = bd.individuals_page(&id, &q("conflict")).expect("page");
+    assert_eq!((flagged.total, flagged.rows[0].full_name.as_str(), flagged.rows[0].residence.as_deref()), (1, "Ana Reyes", Some("US-TX")));
+    let all = bd.individuals_page(&id, &breachdesk_core::individuals::PageQuery { limit: 50, sort: "source".into(), ..Default::default() }).expect("page");
+    let to: Vec<&str> = all.rows.iter().map(|p| p.addressee.as_str()).collect();
+    assert_eq!(to, ["Ana Reyes", "Parent or guardian of Leo Reyes", "Next of kin of Rosa Vega", "Omar Haddad"]);
+    // Rebuilt counts (rollback path) agree with the counts kept while importing.
+    let kept = bd.individual_counts(&id).expect("counts");
+    let again = write(t.path(), "one.csv", &format!("{HEADER}\n{}", texans_with(1, 900, "ssn")));
+    import(&mut bd, &id, &again, &ImportOptions::default()).expect("import");
+    bd.rollback_import(&ctx(), &id, "2").expect("rollback");
+    assert_eq!(bd.individual_counts(&id).expect("counts"), kept);
+}
