@@ -4,6 +4,8 @@ import type { TableQuery } from './usePagedIndividuals';
 type Tile = {
   key: string;
   label: string;
+  /** A second, smaller line under the label. */
+  sub?: string;
   hint: string;
   count: (c: Counts) => number;
   /** The table filter the tile stands for; null: not a filter. */
@@ -22,11 +24,21 @@ const TILES: Tile[] = [
     filter: { residence: '', flag: null },
     tone: 'warn',
   },
+  {
+    key: 'conflicts',
+    label: 'State ≠ ZIP',
+    sub: 'check address',
+    hint: 'The state column names one state and the ZIP code another. Residence follows the state column: check these addresses.',
+    count: (c) => c.residence_conflicts,
+    filter: { residence: null, flag: 'conflict' },
+    tone: 'warn',
+  },
   { key: 'minors', label: 'Minors', hint: 'Under 18 on the date of import: notices go to a parent or guardian.', count: (c) => c.minors, filter: { residence: null, flag: 'minor' } },
   { key: 'deceased', label: 'Deceased', hint: 'Notices go to the next of kin or the estate.', count: (c) => c.deceased, filter: { residence: null, flag: 'deceased' } },
   {
     key: 'undeliverable',
     label: 'No address, no e-mail',
+    sub: 'substitute notice',
     hint: 'No usable postal address and no e-mail: they count toward substitute notice.',
     count: (c) => c.undeliverable,
     filter: { residence: null, flag: 'undeliverable' },
@@ -52,7 +64,7 @@ export function CountsStrip({ counts, query, onFilter }: Props) {
             <span className="ind-tile__count">{n.toLocaleString('en-US')}</span>
             <span className="ind-tile__label">
               {t.label}
-              {t.key === 'undeliverable' && <span className="ind-tile__sub">substitute notice</span>}
+              {t.sub && <span className="ind-tile__sub">{t.sub}</span>}
             </span>
           </>
         );

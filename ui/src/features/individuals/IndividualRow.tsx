@@ -46,9 +46,7 @@ export const IndividualRow = memo(function IndividualRow({ index, person: p, top
   const elements = p.data_elements;
   return (
     <div className="irow" role="row" aria-rowindex={index + 2} style={style} data-testid="ind-row" data-id={p.id} data-residence={p.residence ?? ''}>
-      <div className="irow__cell irow__name" role="cell" title={p.external_id ? `${p.full_name} · ID ${p.external_id}` : p.full_name}>
-        {p.full_name}
-      </div>
+      <Name person={p} />
       <div className="irow__cell" role="cell" title={p.email ?? undefined}>
         {p.email ?? dash}
       </div>
@@ -91,6 +89,25 @@ function Residence({ person: p }: { person: Individual }) {
     <div className="irow__cell irow__residence" role="cell" title={[residenceName(p.residence), residenceTitle(p.residence_source)].filter(Boolean).join(' · ')}>
       <span className="mono">{p.residence}</span>
       {hint && <span className="irow__hint">{hint}</span>}
+      {p.residence_conflict && (
+        <span className="iflag iflag--gap irow__conflict" title={CONFLICT} data-testid="ind-conflict">
+          ≠ ZIP
+        </span>
+      )}
+    </div>
+  );
+}
+
+const CONFLICT = 'The state column and the ZIP code name different states; residence follows the state column';
+
+/** The name, and under it whom the notice goes to when that is someone else (a guardian, the next of kin). */
+function Name({ person: p }: { person: Individual }) {
+  const other = p.addressee !== p.full_name;
+  const title = [p.external_id ? `${p.full_name} · ID ${p.external_id}` : p.full_name, other ? `Notice to: ${p.addressee}` : ''].filter(Boolean).join('\n');
+  return (
+    <div className={['irow__cell', 'irow__name', other ? 'irow__name--two' : ''].filter(Boolean).join(' ')} role="cell" title={title}>
+      <span className="irow__line">{p.full_name}</span>
+      {other && <span className="irow__line ind-addressee">Notice to: {p.addressee}</span>}
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { CountsStrip } from './CountsStrip';
 import { DuplicateQueue } from './DuplicateQueue';
 import { ElementCounts } from './ElementCounts';
 import { ImportWizard } from './ImportWizard';
+import { InfoIcon } from './InfoIcon';
 import { IndividualsTable } from './IndividualsTable';
 import { RecognisedColumns } from './RecognisedColumns';
 import { ResidenceList } from './ResidenceList';
@@ -27,6 +28,8 @@ export function IndividualsTab({ incident, onChanged }: Props) {
   const id = incident.id;
   const counts = useLoad(useCallback(() => api.individualCounts(id), [id]));
   const batches = useLoad(useCallback(() => api.importBatches(id), [id]));
+  // Follows the counts: the facts' exposure, which it reads, changes with them.
+  const coverage = useLoad(useCallback(() => api.stateCoverage(id), [id]));
   const [importing, setImporting] = useState(false);
   const [busy, setBusy] = useState(false);
   const [version, setVersion] = useState(0);
@@ -34,10 +37,11 @@ export function IndividualsTab({ incident, onChanged }: Props) {
 
   const { reload: reloadCounts } = counts;
   const { reload: reloadBatches } = batches;
+  const { reload: reloadCoverage } = coverage;
   const reload = useCallback(async () => {
-    await Promise.all([reloadCounts(), reloadBatches()]);
+    await Promise.all([reloadCounts(), reloadBatches(), reloadCoverage()]);
     setVersion((v) => v + 1);
-  }, [reloadCounts, reloadBatches]);
+  }, [reloadCounts, reloadBatches, reloadCoverage]);
   // After an import, a rollback or a merge the list, the counts and the facts have all changed.
   const refresh = useCallback(async () => {
     await reload();
@@ -110,12 +114,18 @@ export function IndividualsTab({ incident, onChanged }: Props) {
         <>
           <CountsStrip counts={c} query={query} onFilter={filterBy} />
           <p className="ind-feeds">
-            <InfoIcon />
+            <InfoIcon className="ind-feeds__icon" />
             These counts feed the obligations: the counts by residence replace the affected numbers in Facts, the people without an address or
             an e-mail count toward substitute notice, and the clocks are recomputed after every import or rollback.
           </p>
           <div className="ind-overview">
-            <ResidenceList counts={c} active={query.residence} onSelect={(code) => filterBy({ residence: code })} />
+            <ResidenceList
+              counts={c}
+              coverage={coverage.data}
+              coverageError={coverage.error}
+              active={query.residence}
+              onSelect={(code) => filterBy({ residence: code })}
+            />
             <div className="stack">
               <BatchList incident={incident} load={batches} busy={busy} onRolledBack={refresh} />
               <ElementCounts counts={c} />
@@ -129,11 +139,3 @@ export function IndividualsTab({ incident, onChanged }: Props) {
   );
 }
 
-function InfoIcon() {
-  return (
-    <svg className="ind-feeds__icon" width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.5">
-      <circle cx="8" cy="8" r="6.25" />
-      <path d="M8 7.25v4M8 4.75v.01" strokeLinecap="round" />
-    </svg>
-  );
-}

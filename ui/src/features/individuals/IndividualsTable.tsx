@@ -32,6 +32,7 @@ const FLAGS = [
   { value: 'minor', label: 'Minors' },
   { value: 'deceased', label: 'Deceased' },
   { value: 'undeliverable', label: 'No address, no e-mail' },
+  { value: 'conflict', label: 'State and ZIP disagree' },
 ];
 
 /** The residence select's value for "undetermined" (the backend's residence ""). */

@@ -3,7 +3,7 @@ import type { Incident, Obligation } from '../../lib/ipc/bindings';
 import { humanise } from '../../lib/labels';
 import { formatDue } from '../../lib/time';
 import { Button } from '../../components/Button';
-import { ConfidenceBadge } from './bits';
+import { ConfidenceBadge, KvRow as Row, SourceLink } from './bits';
 import { DecisionForm } from './DecisionForm';
 import { FilingForm } from './FilingForm';
 
@@ -37,7 +37,7 @@ export function ObligationDetail({ incident, obligation: o, onChanged }: Props) 
               </Row>
               {o.source_url && (
                 <Row label="Source">
-                  <SourceLink url={o.source_url} />
+                  <SourceLink url={o.source_url} testId="obligation-source" />
                 </Row>
               )}
               <Row label="Rule">
@@ -140,41 +140,5 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
       <h4 className="odetail__title">{title}</h4>
       {children}
     </section>
-  );
-}
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="kv__row">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
-  );
-}
-
-/**
- * The source as text with a copy button: the app's webview has no permission to open a browser,
- * and following a link inside it would navigate the app away.
- */
-function SourceLink({ url }: { url: string }) {
-  const [copied, setCopied] = useState(false);
-  const copy = () => {
-    navigator.clipboard?.writeText(url).then(
-      () => {
-        setCopied(true);
-        window.setTimeout(() => setCopied(false), 1500);
-      },
-      () => setCopied(false),
-    );
-  };
-  return (
-    <span className="source">
-      <span className="source__url" data-testid="obligation-source" title="Copy the address to open it in your browser">
-        {url}
-      </span>
-      <button type="button" className="btn btn--link btn--sm" onClick={copy}>
-        {copied ? 'Copied' : 'Copy'}
-      </button>
-    </span>
   );
 }

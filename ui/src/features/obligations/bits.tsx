@@ -1,6 +1,7 @@
-// Small pieces shared by the cockpit, the internal clocks and the what-if sandbox.
+// Small pieces shared by the cockpit, the internal clocks, the what-if sandbox and the residence list.
+import { useState, type ReactNode } from 'react';
 import type { ObligationStatus } from '../../lib/ipc/bindings';
-import { confidenceLabel } from '../../lib/labels';
+import { confidenceLabel, humanise } from '../../lib/labels';
 import { dueParts } from '../../lib/time';
 import { formatCountdown, URGENCY_LABEL, type Urgency } from './urgency';
 
@@ -23,17 +24,59 @@ export function ObligationStatusPill({ status }: { status: ObligationStatus }) {
   );
 }
 
-/** Shown only when the rule's reading is not settled (medium or low confidence). */
-export function ConfidenceBadge({ confidence, always = false }: { confidence: string; always?: boolean }) {
+/**
+ * Shown only when the rule's reading is not settled (medium or low confidence). `short` drops the
+ * word "confidence" for tight rows; the tooltip still says it.
+ */
+export function ConfidenceBadge({ confidence, always = false, short = false }: { confidence: string; always?: boolean; short?: boolean }) {
   if (!always && confidence === 'high') return null;
+  const label = confidenceLabel(confidence);
+  const uncertain = confidence === 'high' ? undefined : 'The reading of this rule is uncertain: have counsel confirm it.';
   return (
     <span
       className={`conf conf--${confidence}`}
       data-testid="confidence"
       data-confidence={confidence}
-      title={confidence === 'high' ? undefined : 'The reading of this rule is uncertain: have counsel confirm it.'}
+      title={short ? [label, uncertain].filter(Boolean).join('. ') : uncertain}
     >
-      {confidenceLabel(confidence)}
+      {short ? humanise(confidence) : label}
+    </span>
+  );
+}
+
+/** One line of a `.kv` list: a label and its value. */
+export function KvRow({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="kv__row">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+/**
+ * A source as text with a copy button: the app's webview has no permission to open a browser,
+ * and following a link inside it would navigate the app away.
+ */
+export function SourceLink({ url, testId }: { url: string; testId?: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = () => {
+    navigator.clipboard?.writeText(url).then(
+      () => {
+        setCopied(true);
+        window.setTimeout(() => setCopied(false), 1500);
+      },
+      () => setCopied(false),
+    );
+  };
+  return (
+    <span className="source">
+      <span className="source__url" data-testid={testId} title="Copy the address to open it in your browser">
+        {url}
+      </span>
+      <button type="button" className="btn btn--link btn--sm" onClick={copy}>
+        {copied ? 'Copied' : 'Copy'}
+      </button>
     </span>
   );
 }

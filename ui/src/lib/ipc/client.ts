@@ -36,6 +36,7 @@ import type {
   NewIncident,
   NewTimelineEntry,
   SetupInput,
+  StateCoverage,
   TimelineEntry,
   Vocabulary,
 } from './bindings';
@@ -112,6 +113,8 @@ export const api = {
   cancelImport: () => call<void>('cancel_import'),
   individualCounts: (id: string) => call<Counts>('individual_counts', { id }),
   individualsPage: (id: string, query: PageQuery) => call<Page>('individuals_page', { id, query }),
+  /** Per US state with affected residents: how many its breach law covers, given what each person had exposed. */
+  stateCoverage: (id: string) => call<StateCoverage[]>('state_coverage', { id }),
   searchIndividuals: (id: string, query: string) => call<Individual[]>('search_individuals', { id, query }),
   importBatches: (id: string) => call<Batch[]>('import_batches', { id }),
   rollbackImport: (incidentId: string, batch: string) => call<ObligationChange[]>('rollback_import', { incidentId, batch }),
