@@ -400,3 +400,57 @@ fn a_state_that_disagrees_with_the_zip_is_flagged_and_notices_go_to_guardians_an
     bd.rollback_import(&ctx(), &id, "2").expect("rollback");
     assert_eq!(bd.individual_counts(&id).expect("counts"), kept);
 }
+
+#[test]
+fn a_large_list_pages_from_an_order_kept_in_memory_that_matches_sql() {
+    let (t, mut bd, id) = setup();
+    // Above the in-memory threshold (20,000): names in a scrambled order, some in other states.
+    let rows: String = (0..20_500)
+        .map(|i| {
+            let k = (i * 7919) % 20_500;
+            let (st, zip) = if i % 5 == 0 { ("WA", "98101") } else { ("TX", "78701") };
+            let dob = if i % 97 == 0 { "2015-01-01" } else { "1980-01-01" };
+            format!("P{i},N{k:05},Zed{},{i} Elm St,City,{st},{zip},US,p{i}@example.org,{dob},,ssn\n", k % 13)
+        })
+        .collect();
+    let file = write(t.path(), "big.csv", &format!("{HEADER}\n{rows}"));
+    import(&mut bd, &id, &file, &ImportOptions::default()).expect("import");
+    let sql_ids = |order: &str, filter: &str, offset: i64| -> Vec<i64> {
+        let sql = format!("SELECT id FROM individuals WHERE merged_into IS NULL {filter} ORDER BY {order} LIMIT 100 OFFSET {offset}");
+        let mut s = bd.connection().prepare(&sql).expect("prepare");
+        s.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("ids")
+    };
+    let cases = [
+        ("name", None, None, "name_key, id", ""),
+        ("residence", None, None, "residence, name_key, id", ""),
+        ("postal_code", None, None, "postal_code, id", ""),
+        ("source", None, None, "id", ""),
+        ("name", Some("US-WA"), None, "name_key, id", "AND residence = 'US-WA'"),
+        ("name", None, Some("minor"), "name_key, id", "AND minor = 1"),
+    ];
+    for (sort, residence, flag, order, filter) in cases {
+        for offset in [0_i64, 4_000, 20_400] {
+            let q = breachdesk_core::individuals::PageQuery {
+                offset: u64::try_from(offset).expect("offset"),
+                limit: 100,
+                sort: sort.into(),
+                residence: residence.map(str::to_owned),
+                flag: flag.map(str::to_owned),
+            };
+            let page = bd.individuals_page(&id, &q).expect("page");
+            let got: Vec<i64> = page.rows.iter().map(|p| p.id).collect();
+            assert_eq!(got, sql_ids(order, filter, offset), "{sort} {residence:?} {flag:?} at {offset}");
+            let expected_total: i64 = bd.connection().query_row(&format!("SELECT count(*) FROM individuals WHERE merged_into IS NULL {filter}"), [], |r| r.get(0)).expect("n");
+            assert_eq!(page.total, expected_total);
+        }
+    }
+    // A change to the list is seen at once: the kept order is not reused.
+    let q = breachdesk_core::individuals::PageQuery { limit: 100, sort: "name".into(), ..Default::default() };
+    let first = write(t.path(), "first.csv", &format!("{HEADER}\nQ1,Aaron,Aab,1 Elm St,City,TX,78701,US,aaron@example.org,1980-01-01,,ssn\n"));
+    import(&mut bd, &id, &first, &ImportOptions::default()).expect("import");
+    let page = bd.individuals_page(&id, &q).expect("page");
+    assert_eq!((page.total, page.rows[0].full_name.as_str()), (20_501, "Aaron Aab"));
+    bd.rollback_import(&ctx(), &id, "2").expect("rollback");
+    let page = bd.individuals_page(&id, &q).expect("page");
+    assert_eq!((page.total, page.rows[0].full_name.as_str()), (20_500, "N00000 Zed0"));
+}

@@ -154,7 +154,7 @@ pub fn bench(as_json: bool, b: &BenchCmd) -> Result<(), Failure> {
         out!("search {:<14} {:.2} ms  ({hits} hits; target < 50 ms)", format!("{q:?}"), ms);
     }
     for (page, ms) in &r.pages {
-        out!("table page: {page:<22} {ms:.2} ms  (200 rows)");
+        out!("table page: {page:<38} {ms:.1} ms  (200 rows)");
     }
     Ok(())
 }
