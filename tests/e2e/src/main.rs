@@ -216,6 +216,8 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
         "the error report is saved without personal data",
         "a saved mapping is reused for the next file",
         "a probable duplicate is merged in review and counted once",
+        "a state column that disagrees with the ZIP is flagged; a child's notice goes to a guardian",
+        "each state's coverage is shown with its definition",
     ]);
     std::fs::write(data.parent().unwrap_or(data).join("imported.txt"), imported.to_string())?;
     passed.extend([
@@ -299,7 +301,8 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
         &dups,
         "Member ID,First Name,Last Name,Address,City,State,ZIP,Country,Email,Phone,Date of Birth,Deceased,Data Exposed\n\
          X1,Ana,Ruiz,1 Main Street,Austin,TX,78701,US,ana.ruiz.a@example.org,555-0100,1980-01-01,,name\n\
-         X2,Ana,Ruiz,9 Oak Avenue,Seattle,WA,98101,US,ana.ruiz.b@example.org,555-0101,1980-01-01,,ssn\n",
+         X2,Ana,Ruiz,9 Oak Avenue,Seattle,WA,98101,US,ana.ruiz.b@example.org,555-0101,1980-01-01,,ssn\n\
+         X3,Noa,Levi,5 Pine Street,Seattle,TX,98101,US,noa.levi@example.org,555-0102,2016-02-02,,ssn\n",
     )?;
     ui.click("ind-import").await?;
     ui.type_into("import-path", &dups.display().to_string()).await?;
@@ -312,8 +315,8 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
     ui.click("import-run").await?;
     ui.wait("import-result").await?;
     ui.click("import-done").await?;
-    ui.until("two more people", || async {
-        Ok(ui.wait("ind-total").await?.attr("data-count").await?.and_then(|c| c.parse::<i64>().ok()) == Some(total + 2))
+    ui.until("three more people", || async {
+        Ok(ui.wait("ind-total").await?.attr("data-count").await?.and_then(|c| c.parse::<i64>().ok()) == Some(total + 3))
     })
     .await?;
     // The review queue: scan, then merge the pair; the count drops back by one.
@@ -338,15 +341,38 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
     pair.find(Locator::Css("[data-testid=\"dup-merge\"]")).await?.click().await?;
     ui.wait("dup-merge-result").await?;
     ui.until("the merge counts once", || async {
-        Ok(ui.wait("ind-total").await?.attr("data-count").await?.and_then(|c| c.parse::<i64>().ok()) == Some(total + 1))
+        Ok(ui.wait("ind-total").await?.attr("data-count").await?.and_then(|c| c.parse::<i64>().ok()) == Some(total + 2))
     })
     .await?;
+    // Noa's state column says Texas, her ZIP is Seattle's: flagged. She is a child: the notice
+    // goes to a parent or guardian.
+    ui.until("one residence conflict", || async { Ok(ui.wait("ind-conflicts").await?.attr("data-count").await?.as_deref() == Some("1")) }).await?;
+    ui.click("ind-conflicts").await?;
+    ui.until("the table shows the conflict", || async {
+        let rows = ui.all("ind-row").await?;
+        Ok(rows.len() == 1 && rows[0].prop("textContent").await?.unwrap_or_default().contains("Noa Levi"))
+    })
+    .await?;
+    let row = ui.wait("ind-row").await?;
+    row.find(Locator::Css("[data-testid=\"ind-conflict\"]")).await?;
+    let to = row.find(Locator::Css(".ind-addressee")).await?.prop("textContent").await?.unwrap_or_default();
+    assert!(to.contains("Parent or guardian of Noa Levi"), "{to}");
+    // Texas's coverage: residents whose exposed data its definition covers, with its confidence.
+    let cov = ui.c.find(Locator::Css("[data-jurisdiction=\"US-TX\"] .ind-coverage")).await?;
+    let covered: i64 = cov.attr("data-covered").await?.and_then(|c| c.parse().ok()).ok_or("data-covered")?;
+    let residents: i64 = cov.attr("data-residents").await?.and_then(|c| c.parse().ok()).ok_or("data-residents")?;
+    assert!(covered > 0 && covered < residents, "generated people have mixed elements: {covered} of {residents}");
+    std::fs::write(work.join("tx-coverage.txt"), format!("{covered} {residents}"))?;
+    ui.c.find(Locator::Css("[data-jurisdiction=\"US-TX\"] [data-testid=\"ind-coverage-toggle\"]")).await?.click().await?;
+    let why = ui.text("ind-coverage-detail").await?;
+    assert!(why.contains("521.002") && why.contains(&format!("{covered} of {residents}")), "{why}");
+    ui.shot("individuals-coverage").await?;
     // The facts editor says where its counts now come from.
     ui.click("tab-facts").await?;
     let note = ui.text("fact-affected-from-list").await?;
     assert!(note.contains("imported list"), "{note}");
     ui.click("tab-individuals").await?;
-    Ok(total + 1)
+    Ok(total + 2)
 }
 
 fn cli_path() -> String {
@@ -625,6 +651,11 @@ async fn run() -> R<Vec<&'static str>> {
     let counts: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     let shown: i64 = std::fs::read_to_string(tmp.path().join("imported.txt"))?.trim().parse()?;
     assert_eq!(counts["total"].as_i64(), Some(shown), "the CLI counts what the wizard imported");
+    let out = std::process::Command::new(&cli).args(["--data-dir"]).arg(&data).args(["--json", "individuals", "coverage", &live]).output()?;
+    let coverage: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let tx = coverage.as_array().and_then(|a| a.iter().find(|c| c["jurisdiction"] == "US-TX")).ok_or("Texas in the CLI's coverage")?;
+    let shown = std::fs::read_to_string(tmp.path().join("tx-coverage.txt"))?;
+    assert_eq!(format!("{} {}", tx["covered"], tx["residents"]), shown.trim(), "the CLI and the app agree on Texas's coverage");
     passed.push("the CLI reads what the desktop app wrote");
     Ok(passed)
 }

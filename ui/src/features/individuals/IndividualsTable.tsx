@@ -44,6 +44,14 @@ const residenceQuery = (v: string) => (v === '' ? null : v === UNDETERMINED ? ''
 /** Everyone on the list, paged from the backend, with sort, filters and search. */
 export function IndividualsTable({ incidentId, counts, query, onQuery, version, paused, seqOf }: Props) {
   const [text, setText] = useState('');
+  // A filter chosen outside the table (a count tile, a residence) ends the search: the user asked
+  // to see those people.
+  const filterKey = `${query.residence ?? '*'}|${query.flag ?? '*'}`;
+  const [seenFilter, setSeenFilter] = useState(filterKey);
+  if (seenFilter !== filterKey) {
+    setSeenFilter(filterKey);
+    setText('');
+  }
   const search = useSearch(incidentId, text, version, paused);
   const paged = usePagedIndividuals(incidentId, query, version, paused);
   const searching = search.mode === 'on';
