@@ -66,6 +66,8 @@ pub struct Breachdesk {
     custody: Custody,
     /// The large list's row order for the table's current sort and filter (see `individuals_page`).
     page_order: std::sync::Mutex<Option<individuals::PageOrder>>,
+    /// Bumped by every change to a list (import, rollback, merge): the kept page order is stale.
+    list_generation: std::sync::atomic::AtomicU64,
 }
 
 fn uuid7(now: DateTime<Utc>) -> String {
@@ -116,7 +118,7 @@ impl Breachdesk {
             let c = custody.insert(Custody::establish(dir, &key, setup, keyring)?);
             let store = Store::create(&db_path, &key, now)?;
             c.save(dir)?;
-            let mut bd = Breachdesk { store, dir: dir.to_owned(), custody: c.clone(), page_order: std::sync::Mutex::default() };
+            let mut bd = Breachdesk { store, dir: dir.to_owned(), custody: c.clone(), page_order: std::sync::Mutex::default(), list_generation: std::sync::atomic::AtomicU64::new(0) };
             if let Some(name) = &user_name {
                 let ctx = Ctx::new(name, now)?;
                 bd.set_user_name(&ctx, name)?;
@@ -176,7 +178,7 @@ impl Breachdesk {
                         // A re-key was interrupted after the database took the new key.
                         custody.finish_rekey(dir, &key, passphrase, keyring)?;
                     }
-                    return Ok(Breachdesk { store, dir: dir.to_owned(), custody, page_order: std::sync::Mutex::default() });
+                    return Ok(Breachdesk { store, dir: dir.to_owned(), custody, page_order: std::sync::Mutex::default(), list_generation: std::sync::atomic::AtomicU64::new(0) });
                 }
                 Err(e @ Error::DatabaseCorrupt { .. }) => last = Some(e),
                 Err(e) => return Err(e),

@@ -366,6 +366,7 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
     ui.c.find(Locator::Css("[data-jurisdiction=\"US-TX\"] [data-testid=\"ind-coverage-toggle\"]")).await?.click().await?;
     let why = ui.text("ind-coverage-detail").await?;
     assert!(why.contains("521.002") && why.contains(&format!("{covered} of {residents}")), "{why}");
+    ui.c.execute("document.querySelector('[data-testid=\"ind-coverage-detail\"]').scrollIntoView({block: 'center'});", vec![]).await?;
     ui.shot("individuals-coverage").await?;
     // The facts editor says where its counts now come from.
     ui.click("tab-facts").await?;
@@ -373,6 +374,72 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
     assert!(note.contains("imported list"), "{note}");
     ui.click("tab-individuals").await?;
     Ok(total + 2)
+}
+
+/// The real app on a list the CLI imported (`make e2e-big ROWS=1000000`): the table's first rows,
+/// then a jump to the middle and to the end, then a new sort; each timed until the rows are drawn,
+/// with a screenshot. Figures are printed, not asserted.
+async fn big_list(ui: &mut Ui, rows: u64) -> R<Vec<&'static str>> {
+    ui.wait("incident-list").await?;
+    ui.c.find(Locator::Css("[data-testid=\"incident-row\"] td:nth-child(2)")).await?.click().await?;
+    ui.click("tab-individuals").await?;
+    let t = std::time::Instant::now();
+    ui.until("the table has its rows", || async { Ok(!ui.all("ind-row").await?.is_empty()) }).await?;
+    let total = ui.wait("ind-table").await?.attr("data-total").await?.unwrap_or_default();
+    println!("big list: table of {total} people (of {rows} rows) drawn in {} ms", t.elapsed().as_millis());
+    ui.c.execute("document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});", vec![]).await?;
+    ui.shot("big-top").await?;
+    let (ms, at) = drawn_at(ui, 0.5).await?;
+    println!("big list: jump to the middle drawn in {ms} ms (row {at})");
+    ui.c.execute("document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});", vec![]).await?;
+    ui.shot("big-middle").await?;
+    let (ms, at) = drawn_at(ui, 1.0).await?;
+    println!("big list: jump to the end drawn in {ms} ms (row {at})");
+    ui.c.execute("document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});", vec![]).await?;
+    ui.shot("big-end").await?;
+    let t = std::time::Instant::now();
+    ui.set("ind-sort", "residence").await?;
+    ui.until("the new order's first rows", || async {
+        let first = ui.c.execute("const r = document.querySelector('[data-testid=\"ind-row\"]'); return r ? [r.getAttribute('aria-rowindex'), r.getAttribute('data-residence')] : null;", vec![]).await?;
+        let first: Option<(String, String)> = serde_json::from_value(first)?;
+        // The residence order starts with people abroad (country codes sort before US-…).
+        Ok(ui.all("ind-row-placeholder").await?.is_empty() && first.is_some_and(|(i, r)| i == "2" && !r.starts_with("US-")))
+    })
+    .await?;
+    println!("big list: sorted by residence, first rows drawn in {} ms", t.elapsed().as_millis());
+    let (ms, at) = drawn_at(ui, 0.5).await?;
+    println!("big list: sorted by residence, middle drawn in {ms} ms (row {at})");
+    ui.c.execute("document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});", vec![]).await?;
+    ui.shot("big-residence-middle").await?;
+    Ok(vec!["a large list scrolls in the real app (figures above)"])
+}
+
+/// Scrolls the table to `fraction` of its height; how long until the rows there are drawn (the
+/// first row in view is within a screen of where the jump lands, and no placeholder is left), and
+/// that row's index.
+async fn drawn_at(ui: &Ui, fraction: f64) -> R<(u128, i64)> {
+    let t = std::time::Instant::now();
+    let target = ui
+        .c
+        .execute(
+            "const s = document.querySelector('.itable__scroll'); s.scrollTop = (s.scrollHeight - s.clientHeight) * arguments[0];
+             s.dispatchEvent(new Event('scroll')); return Number(document.querySelector('[data-testid=\"ind-table\"]').dataset.total) * arguments[0];",
+            vec![fraction.into()],
+        )
+        .await?
+        .as_f64()
+        .unwrap_or(0.0);
+    let first = || async {
+        let v = ui.c.execute("const r = document.querySelector('[data-testid=\"ind-row\"]'); return r ? Number(r.getAttribute('aria-rowindex')) : -1;", vec![]).await?;
+        R::Ok(v.as_i64().unwrap_or(-1))
+    };
+    #[allow(clippy::cast_precision_loss)]
+    ui.until("the rows at the jump are drawn", || async {
+        let at = first().await? as f64;
+        Ok(ui.all("ind-row-placeholder").await?.is_empty() && (at - target).abs() < 100.0)
+    })
+    .await?;
+    Ok((t.elapsed().as_millis(), first().await?))
 }
 
 fn cli_path() -> String {
@@ -593,6 +660,29 @@ async fn run() -> R<Vec<&'static str>> {
         .spawn()
         .map_err(|e| format!("cannot start dbus-monitor: {e}"))?;
 
+    // `make e2e-big`: a large list imported by the CLI before the app starts (see `big_list`).
+    let big_rows = std::env::var("BREACHDESK_E2E_ROWS").ok().and_then(|r| r.parse::<u64>().ok());
+    if let Some(rows) = big_rows {
+        let file = tmp.path().join("big.csv");
+        let cli = cli_path();
+        let run = |args: &[&str]| -> R<String> {
+            let out = std::process::Command::new(&cli).arg("--data-dir").arg(&data).args(args).output()?;
+            if !out.status.success() {
+                return Err(format!("{args:?}: {}", String::from_utf8_lossy(&out.stderr)).into());
+            }
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        };
+        run(&["init", "--user-name", "Dana Liaison"])?;
+        let inc: serde_json::Value = serde_json::from_str(&run(&[
+            "--json", "incident", "new", "--title", "Member portal: database exfiltration", "--severity", "SEV-1", "--timezone", "America/New_York", "--detected-at", &ny_hours_ago(30),
+        ])?)?;
+        let id = inc["human_id"].as_str().or_else(|| inc["incident"]["human_id"].as_str()).ok_or("the new incident's id")?.to_owned();
+        run(&["individuals", "generate", "--rows", &rows.to_string(), "--bad-rate", "0", "--seed", "11", "-o", &file.display().to_string()])?;
+        let t = std::time::Instant::now();
+        run(&["individuals", "import", &id, &file.display().to_string()])?;
+        println!("big list: {rows} rows imported by the CLI in {:.1} s", t.elapsed().as_secs_f64());
+    }
+
     let (port, native) = (free_port(), free_port());
     let mut driver = tokio::process::Command::new("tauri-driver")
         .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
@@ -619,6 +709,15 @@ async fn run() -> R<Vec<&'static str>> {
     }
     let c = client.ok_or("tauri-driver did not accept a session")?;
     let mut ui = Ui { c, shots, step: 0 };
+    if let Some(rows) = big_rows {
+        let result = big_list(&mut ui, rows).await;
+        if result.is_err() {
+            let _ = ui.shot("big-failure").await;
+        }
+        let _ = ui.c.clone().close().await;
+        let _ = driver.kill().await;
+        return result;
+    }
     let result = scenario(&mut ui, &data, &export).await;
     if result.is_err() {
         let _ = ui.shot("failure").await;

@@ -720,6 +720,7 @@ impl Breachdesk {
             },
         )?;
         tx.commit()?;
+        self.list_changed();
         report.batch_id = Some(batch_id);
         report.changes = self.counts_into_facts(ctx, &inc.id)?;
         Ok(report)
@@ -906,6 +907,7 @@ impl Breachdesk {
                 after: Some(serde_json::json!({ "seq": seq, "rows_removed": removed })),
             }]))
         })?;
+        self.list_changed();
         self.counts_into_facts(ctx, &inc.id)
     }
 }
@@ -1035,8 +1037,12 @@ pub struct Page {
 /// (measured: 10–26 s for a page in the middle), a slice of the order does not.
 const ORDER_IN_MEMORY_FROM: i64 = 20_000;
 
-/// One list's ids in the table's order, for one sort and filter, valid while the database is
-/// unchanged (this connection's change count and SQLite's `data_version` for other connections).
+/// Rows from the top of a list that an indexed sort serves straight from SQL.
+const NEAR_TOP: i64 = 5_000;
+
+/// One list's ids in the table's order, for one sort and filter, valid while no list changes (the
+/// list generation, bumped by import, rollback and merge; SQLite's `data_version` for other
+/// connections, such as the CLI importing while the app is open).
 #[derive(Debug)]
 pub(crate) struct PageOrder {
     key: (String, String, String, String, u64, i64),
@@ -1044,6 +1050,11 @@ pub(crate) struct PageOrder {
 }
 
 impl Breachdesk {
+    /// Marks every list as changed (the table's kept order is rebuilt on its next page).
+    pub(crate) fn list_changed(&self) {
+        self.list_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
     fn page_from_order(&self, incident: &str, q: &PageQuery, filter: &str, residence: &str, offset: i64, limit: i64) -> Result<Page> {
         let version: i64 = self.store.conn.query_row("PRAGMA data_version", [], |x| x.get(0))?;
         let key = (
@@ -1051,7 +1062,7 @@ impl Breachdesk {
             q.sort.clone(),
             q.flag.clone().unwrap_or_default(),
             q.residence.clone().map_or_else(|| "*".to_owned(), |r| format!("={r}")),
-            self.store.conn.total_changes(),
+            self.list_generation.load(std::sync::atomic::Ordering::SeqCst),
             version,
         );
         let mut cache = self.page_order.lock().map_err(|_| Error::Internal("page order lock poisoned".into()))?;
@@ -1123,7 +1134,10 @@ impl Breachdesk {
         let offset = to_i64(q.offset);
         let list_size: i64 =
             self.store.conn.query_row("SELECT coalesce((SELECT n FROM individual_counts WHERE incident_id = ?1 AND bucket = '#total'), 0)", [&inc.id], |x| x.get(0))?;
-        if list_size >= ORDER_IN_MEMORY_FROM {
+        // Near the top of an unfiltered sort that has an index, SQL is fast and needs no order in
+        // memory: a large list opens at once, and the order is built on the first deep jump.
+        let near_top = offset + limit <= NEAR_TOP && q.residence.is_none() && q.flag.as_deref().unwrap_or("").is_empty() && q.sort != "residence";
+        if list_size >= ORDER_IN_MEMORY_FROM && !near_top {
             return self.page_from_order(&inc.id, q, &filter, &r, offset, limit);
         }
         let total: i64 = if q.flag.as_deref().unwrap_or("").is_empty() {

@@ -151,6 +151,7 @@ impl Breachdesk {
             }]))
         })?;
         if merge {
+            self.list_changed();
             self.counts_into_facts(ctx, &inc.id)
         } else {
             Ok(Vec::new())
