@@ -36,9 +36,9 @@ fn count(bd: &Breachdesk, sql: &str) -> i64 {
     bd.connection().query_row(sql, [], |r| r.get(0)).expect("count")
 }
 
-/// `n` Texans with distinct names, addresses and e-mails.
+/// `n` Texans with distinct names, addresses and e-mails, names and SSNs exposed.
 fn texans(n: usize, from: usize) -> String {
-    (from..from + n).map(|i| format!("T{i},Ana{i},Garza,{i} Main Street,Austin,TX,78701,US,ana{i}@example.org,1980-01-01,,name;ssn\n")).collect()
+    texans_with(n, from, "name;ssn")
 }
 
 #[test]
@@ -334,7 +334,8 @@ fn a_mapping_is_saved_by_name_and_reused_for_the_next_file() {
     assert!(o.stderr.contains("Nope"), "{}", o.stderr);
 }
 
-/// `n` Texans whose exposed elements are `elements` (`;`-separated), ids from `from`.
+/// `n` Texans (distinct names, addresses and e-mails) whose exposed elements are `elements`
+/// (`;`-separated), ids from `from`.
 fn texans_with(n: usize, from: usize, elements: &str) -> String {
     (from..from + n).map(|i| format!("T{i},Eva{i},Ruiz,{i} Oak Street,Austin,TX,78701,US,eva{i}@example.org,1980-01-01,,{elements}\n")).collect()
 }
