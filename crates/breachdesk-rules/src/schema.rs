@@ -250,10 +250,10 @@ impl CoveredData {
         elements.iter().any(|e| self.with_name.iter().chain(&self.alone).any(|c| c == e.as_ref()))
     }
 
-    /// The covered elements as one line: "ssn, drivers_license, …".
+    /// The covered elements as one line: "Social Security number, driver's license or state ID, …".
     #[must_use]
     pub fn elements_text(&self) -> String {
-        self.with_name.iter().chain(&self.alone).map(String::as_str).collect::<Vec<_>>().join(", ")
+        self.with_name.iter().chain(&self.alone).map(|t| data_type_label(t)).collect::<Vec<_>>().join(", ")
     }
 
     /// The citations as one line.
@@ -318,6 +318,31 @@ fn check_citations(citations: &[Citation]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A data element of [`RECOGNISED_DATA_TYPES`] as a person reads it.
+#[must_use]
+pub fn data_type_label(t: &str) -> &str {
+    match t {
+        "name" => "name",
+        "address" => "postal address",
+        "email" => "e-mail address",
+        "phone" => "phone number",
+        "dob" => "date of birth",
+        "ssn" => "Social Security number",
+        "tax_id" => "taxpayer ID",
+        "drivers_license" => "driver's license or state ID",
+        "passport" => "passport or other government ID",
+        "financial_account" => "financial account number",
+        "payment_card" => "payment card number",
+        "username_password" => "username or e-mail with password",
+        "medical" => "medical information",
+        "health_insurance" => "health insurance information",
+        "biometric" => "biometric data",
+        "genetic" => "genetic data",
+        "precise_location" => "precise geolocation",
+        other => other,
+    }
 }
 
 /// Parses and checks one file on its own.
