@@ -1136,7 +1136,8 @@ impl Breachdesk {
             self.store.conn.query_row("SELECT coalesce((SELECT n FROM individual_counts WHERE incident_id = ?1 AND bucket = '#total'), 0)", [&inc.id], |x| x.get(0))?;
         // Near the top of an unfiltered sort that has an index, SQL is fast and needs no order in
         // memory: a large list opens at once, and the order is built on the first deep jump.
-        let near_top = offset + limit <= NEAR_TOP && q.residence.is_none() && q.flag.as_deref().unwrap_or("").is_empty() && q.sort != "residence";
+        // (Import order is not among them: SQLite would sort the whole list by id to find its top.)
+        let near_top = offset + limit <= NEAR_TOP && q.residence.is_none() && q.flag.as_deref().unwrap_or("").is_empty() && matches!(q.sort.as_str(), "" | "name" | "postal_code");
         if list_size >= ORDER_IN_MEMORY_FROM && !near_top {
             return self.page_from_order(&inc.id, q, &filter, &r, offset, limit);
         }
