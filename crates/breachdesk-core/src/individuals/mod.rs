@@ -461,18 +461,18 @@ impl Tally {
     }
 }
 
-/// The search indexes of migration 0004 (name, definition), rebuilt after a large import.
+/// The search indexes of migration 0007 (name, definition), rebuilt after a large import.
 const SEARCH_INDEXES: [(&str, &str); 4] = [
-    ("individuals_by_name", "incident_id, name_key"),
-    ("individuals_by_last", "incident_id, last_key"),
-    ("individuals_by_email", "incident_id, email"),
-    ("individuals_by_postal", "incident_id, postal_code"),
+    ("individuals_by_name", "list, name_key"),
+    ("individuals_by_last", "list, last_key"),
+    ("individuals_by_email", "list, email"),
+    ("individuals_by_postal", "list, postal_code"),
 ];
 
 const INSERT: &str = "INSERT INTO individuals (incident_id, batch_id, source_row, external_id, full_name, name_key, last_key, email, phone,
     address1, address2, city, region, postal_code, country, dob, residence, residence_src, minor, deceased, guardian, no_postal,
-    no_email, elements, dedupe_key, merged_into, residence_conflict)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
+    no_email, elements, dedupe_key, merged_into, residence_conflict, list)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)";
 
 /// The counts bucket of the people of one residence with one set of exposed elements.
 fn exposure_bucket(residence: &str, bits: u32) -> String {
@@ -591,6 +591,8 @@ impl Breachdesk {
         let tx = self.store.conn.transaction()?;
         // A large file into a smaller list: build the search indexes once at the end instead of
         // row by row (same transaction, so a failure or a cancel leaves them as they were).
+        tx.execute("INSERT OR IGNORE INTO individual_lists (incident_id) VALUES (?1)", [&inc.id])?;
+        let list: i64 = tx.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
         let existing: i64 = tx.query_row("SELECT count(*) FROM individuals", [], |r| r.get(0))?;
         let rebuild_indexes = !options.dry_run && total_bytes / 120 > u64::try_from(existing).unwrap_or(0) / 2 && total_bytes > 1 << 20;
         if rebuild_indexes {
@@ -653,7 +655,7 @@ impl Breachdesk {
                                 insert.execute(params![
                                     inc.id, batch_id, to_i64(source_row), p.external_id, p.full_name, p.name_key, p.last_key, p.email, p.phone, p.address1,
                                     p.address2, p.city, p.region, p.postal_code, p.country, p.dob, p.residence, p.residence_src, p.minor,
-                                    p.deceased, p.guardian, p.no_postal, p.no_email, p.elements, &p.key[..], dup.flatten(), p.conflict
+                                    p.deceased, p.guardian, p.no_postal, p.no_email, p.elements, &p.key[..], dup.flatten(), p.conflict, list
                                 ])?;
                                 if dup.is_none() {
                                     seen.insert(p.key, u32::try_from(tx.last_insert_rowid()).unwrap_or(u32::MAX));
@@ -797,16 +799,16 @@ impl Breachdesk {
         }
         let hi = format!("{q}\u{10ffff}");
         let (sql, args): (String, Vec<String>) = if q.contains('@') {
-            (format!("{SELECT_PERSON} WHERE incident_id = ?1 AND email >= ?2 AND email < ?3 AND merged_into IS NULL ORDER BY email LIMIT ?4"), vec![q, hi])
+            (format!("{SELECT_PERSON} WHERE list = ?1 AND email >= ?2 AND email < ?3 AND merged_into IS NULL ORDER BY email LIMIT ?4"), vec![q, hi])
         } else if q.chars().all(|c| c.is_ascii_digit() || c == '-') {
-            (format!("{SELECT_PERSON} WHERE incident_id = ?1 AND postal_code >= ?2 AND postal_code < ?3 AND merged_into IS NULL ORDER BY postal_code LIMIT ?4"), vec![q, hi])
+            (format!("{SELECT_PERSON} WHERE list = ?1 AND postal_code >= ?2 AND postal_code < ?3 AND merged_into IS NULL ORDER BY postal_code LIMIT ?4"), vec![q, hi])
         } else {
             // Each branch walks its own index in order and stops at the limit; then the union.
-            let branch = |col: &str| format!("SELECT * FROM ({SELECT_PERSON} WHERE incident_id = ?1 AND {col} >= ?2 AND {col} < ?3 AND merged_into IS NULL ORDER BY {col} LIMIT ?4)");
+            let branch = |col: &str| format!("SELECT * FROM ({SELECT_PERSON} WHERE list = ?1 AND {col} >= ?2 AND {col} < ?3 AND merged_into IS NULL ORDER BY {col} LIMIT ?4)");
             (format!("SELECT * FROM ({} UNION {} UNION {}) ORDER BY 3 LIMIT ?4", branch("name_key"), branch("last_key"), branch("email")), vec![q, hi])
         };
         let mut stmt = self.store.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![inc.id, args[0], args[1], limit.min(1000)], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = stmt.query_map(params![self.list_key(&inc.id)?, args[0], args[1], limit.min(1000)], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
@@ -1050,12 +1052,18 @@ pub(crate) struct PageOrder {
 }
 
 impl Breachdesk {
+    /// The small integer key of an incident's list (0 when nothing was ever imported: no row has it).
+    fn list_key(&self, incident_uuid: &str) -> Result<i64> {
+        Ok(self.store.conn.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [incident_uuid], |r| r.get(0)).optional()?.unwrap_or(0))
+    }
+
     /// Marks every list as changed (the table's kept order is rebuilt on its next page).
     pub(crate) fn list_changed(&self) {
         self.list_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
-    fn page_from_order(&self, incident: &str, q: &PageQuery, filter: &str, residence: &str, offset: i64, limit: i64) -> Result<Page> {
+    #[allow(clippy::too_many_arguments)]
+    fn page_from_order(&self, incident: &str, list: i64, q: &PageQuery, filter: &str, residence: &str, offset: i64, limit: i64) -> Result<Page> {
         let version: i64 = self.store.conn.query_row("PRAGMA data_version", [], |x| x.get(0))?;
         let key = (
             incident.to_owned(),
@@ -1081,9 +1089,9 @@ impl Breachdesk {
             let mut stmt = self.store.conn.prepare(&sql)?;
             let row = |x: &rusqlite::Row<'_>| Ok((x.get::<_, String>(0)?, x.get::<_, i64>(1)?));
             let mut all: Vec<(String, i64)> = if q.residence.is_some() {
-                stmt.query_map(params![incident, residence], row)?.collect::<rusqlite::Result<_>>()?
+                stmt.query_map(params![list, residence], row)?.collect::<rusqlite::Result<_>>()?
             } else {
-                stmt.query_map(params![incident], row)?.collect::<rusqlite::Result<_>>()?
+                stmt.query_map(params![list], row)?.collect::<rusqlite::Result<_>>()?
             };
             all.sort_unstable();
             *cache = Some(PageOrder { key, ids: all.into_iter().map(|a| a.1).collect() });
@@ -1114,7 +1122,8 @@ impl Breachdesk {
             "source" => "id",
             other => return Err(Error::validation("sort", format!("{other:?} is not a sort (name, residence, postal_code, source)"))),
         };
-        let mut filter = String::from("incident_id = ?1 AND merged_into IS NULL");
+        let mut filter = String::from("list = ?1 AND merged_into IS NULL");
+        let list = self.list_key(&inc.id)?;
         match q.flag.as_deref() {
             None | Some("") => {}
             Some("minor") => filter.push_str(" AND minor = 1"),
@@ -1139,7 +1148,7 @@ impl Breachdesk {
         // (Import order is not among them: SQLite would sort the whole list by id to find its top.)
         let near_top = offset + limit <= NEAR_TOP && q.residence.is_none() && q.flag.as_deref().unwrap_or("").is_empty() && matches!(q.sort.as_str(), "" | "name" | "postal_code");
         if list_size >= ORDER_IN_MEMORY_FROM && !near_top {
-            return self.page_from_order(&inc.id, q, &filter, &r, offset, limit);
+            return self.page_from_order(&inc.id, list, q, &filter, &r, offset, limit);
         }
         let total: i64 = if q.flag.as_deref().unwrap_or("").is_empty() {
             let bucket = if q.residence.is_some() { r.clone() } else { "#total".into() };
@@ -1147,17 +1156,17 @@ impl Breachdesk {
         } else {
             let sql = format!("SELECT count(*) FROM individuals WHERE {filter}");
             if q.residence.is_some() {
-                self.store.conn.query_row(&sql, params![inc.id, r], |x| x.get(0))?
+                self.store.conn.query_row(&sql, params![list, r], |x| x.get(0))?
             } else {
-                self.store.conn.query_row(&sql, params![inc.id], |x| x.get(0))?
+                self.store.conn.query_row(&sql, params![list], |x| x.get(0))?
             }
         };
         let sql = format!("{SELECT_PERSON} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
         let mut stmt = self.store.conn.prepare_cached(&sql)?;
         let rows = if q.residence.is_some() {
-            stmt.query_map(params![inc.id, r], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
+            stmt.query_map(params![list, r], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
         } else {
-            stmt.query_map(params![inc.id], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
+            stmt.query_map(params![list], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
         };
         Ok(Page { total, rows })
     }
