@@ -67,6 +67,7 @@ def block(code: str, e: dict) -> str:
         "with_name = [" + ", ".join(toml_str(x) for x in with_name) + "]",
         "alone = [" + ", ".join(toml_str(x) for x in alone) + "]",
         f"confidence = {toml_str(conf)}",
+        f"from = {e['effective_from']}   # the definition as encoded is in force from this date",
         "reviewed_on = 2026-11-22",
         f"summary = {toml_str(summary)}",
         "",

@@ -118,11 +118,14 @@ pub fn coverage(file: &RuleFile, f: &Facts) -> Coverage {
         covered += rest;
     }
     let covered = covered.min(residents);
-    let conf = match cd.confidence {
-        Confidence::High => "",
-        Confidence::Medium => " (definition: medium confidence — have counsel confirm)",
-        Confidence::Low => " (definition: low confidence — have counsel confirm)",
+    let mut conf = match cd.confidence {
+        Confidence::High => String::new(),
+        Confidence::Medium => " (definition: medium confidence — have counsel confirm)".to_owned(),
+        Confidence::Low => " (definition: low confidence — have counsel confirm)".to_owned(),
     };
+    if clock::local_date(f.discovered_at, f.zone) < cd.from {
+        conf.push_str(&format!(" (this definition is in force from {}; an older, possibly narrower one applied when the breach was discovered)", cd.from));
+    }
     let why = if residents == 0 {
         String::new()
     } else if f.data_types.is_empty() && listed == 0 {
@@ -364,3 +367,34 @@ pub fn utc_text(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::coverage;
+    use crate::facts::RawFacts;
+    use crate::schema::RuleSet;
+
+    /// Oklahoma's definition as encoded dates from 2026-01-01: a breach discovered before it is
+    /// judged by it (no older version is encoded) and the explanation says so; one after is not.
+    #[test]
+    fn a_breach_before_the_encoded_definition_is_told_so() {
+        let rules = RuleSet::embedded().expect("rules");
+        let ok = rules.files.iter().find(|f| f.jurisdiction == "US-OK").expect("Oklahoma");
+        let from = ok.covered_data.as_ref().expect("covered data").from;
+        let facts = |at: &str| {
+            let raw = RawFacts {
+                timezone: "America/Chicago".into(),
+                discovered_at: at.into(),
+                affected: [("US-OK".to_owned(), 10)].into(),
+                data_types: vec!["ssn".into()],
+                ..RawFacts::default()
+            };
+            raw.check().expect("facts")
+        };
+        let before = coverage(ok, &facts(&format!("{}T12:00", from.pred_opt().expect("day before"))));
+        assert_eq!(before.covered, 10);
+        assert!(before.why.contains(&format!("in force from {from}")), "{}", before.why);
+        let after = coverage(ok, &facts(&format!("{from}T12:00")));
+        assert!(!after.why.contains("in force from"), "{}", after.why);
+    }
+}

@@ -237,6 +237,10 @@ pub struct CoveredData {
     #[serde(default)]
     pub alone: Vec<String>,
     pub confidence: Confidence,
+    /// The date from which the definition as encoded is in force. Older, narrower versions are
+    /// not encoded: a breach before it is judged by this one (over-inclusive) and told so.
+    #[serde(deserialize_with = "de_date")]
+    pub from: NaiveDate,
     #[serde(deserialize_with = "de_date")]
     pub reviewed_on: NaiveDate,
     pub summary: String,
