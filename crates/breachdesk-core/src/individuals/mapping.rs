@@ -66,15 +66,15 @@ impl Mapping {
     /// The message names the unknown field or the header that is not in the file, or says what
     /// is missing (a name).
     pub fn resolve(&self, header: &[String]) -> Result<Resolved, (String, String)> {
-        let mut idx = BTreeMap::new();
+        let mut idx = [None; FIELDS.len()];
         for (field, col) in &self.columns {
-            if !FIELDS.contains(&field.as_str()) {
+            let Some(slot) = FIELDS.iter().position(|f| f == field) else {
                 return Err((format!("mapping.{field}"), format!("is not a field (known: {})", FIELDS.join(", "))));
-            }
+            };
             let i = header.iter().position(|h| h == col).ok_or_else(|| (format!("mapping.{field}"), format!("the file has no column {col:?}")))?;
-            idx.insert(field.clone(), i);
+            idx[slot] = Some(i);
         }
-        let has = |f: &str| idx.contains_key(f);
+        let has = |f: &str| idx[slot(f)].is_some();
         if !(has("full_name") || has("first_name") || has("last_name")) {
             return Err(("mapping.full_name".into(), "map a name column (full_name, or first_name and last_name)".into()));
         }
@@ -85,20 +85,45 @@ impl Mapping {
 /// A mapping resolved against one header.
 #[derive(Debug, Clone)]
 pub struct Resolved {
-    idx: BTreeMap<String, usize>,
+    /// Column index by position in [`FIELDS`] (a lookup per cell of every row: no string keys).
+    idx: [Option<usize>; FIELDS.len()],
+}
+
+/// The position of a field in [`FIELDS`]. Only ever called with one of those names.
+fn slot(field: &str) -> usize {
+    match field {
+        "external_id" => 0,
+        "full_name" => 1,
+        "first_name" => 2,
+        "last_name" => 3,
+        "address1" => 4,
+        "address2" => 5,
+        "city" => 6,
+        "state" => 7,
+        "postal_code" => 8,
+        "country" => 9,
+        "email" => 10,
+        "phone" => 11,
+        "dob" => 12,
+        "deceased" => 13,
+        "minor" => 14,
+        "guardian" => 15,
+        "data_elements" => 16,
+        other => unreachable!("{other} is not a field"),
+    }
 }
 
 impl Resolved {
     /// The cell of `field` in `row`, trimmed; `None` when unmapped or blank.
     #[must_use]
     pub fn get<'a>(&self, row: &'a [String], field: &str) -> Option<&'a str> {
-        self.idx.get(field).and_then(|&i| row.get(i)).map(|s| s.trim()).filter(|s| !s.is_empty())
+        self.idx[slot(field)].and_then(|i| row.get(i)).map(|s| s.trim()).filter(|s| !s.is_empty())
     }
 
     /// The header of the column that holds `field` (for error reports).
     #[must_use]
     pub fn column<'a>(&self, header: &'a [String], field: &str) -> &'a str {
-        self.idx.get(field).and_then(|&i| header.get(i)).map_or("", String::as_str)
+        self.idx[slot(field)].and_then(|i| header.get(i)).map_or("", String::as_str)
     }
 }
 
@@ -118,6 +143,9 @@ mod tests {
         assert_eq!(m.columns.get("data_elements").map(String::as_str), Some("Data Exposed"));
         assert_eq!(m.columns.len(), 10);
         assert!(m.resolve(&header).is_ok());
+        for (i, f) in FIELDS.iter().enumerate() {
+            assert_eq!(slot(f), i, "{f}");
+        }
         let none = Mapping::detect(&["Colour".to_owned()]);
         assert_eq!(none.resolve(&["Colour".to_owned()]).expect_err("no name").0, "mapping.full_name");
         let typo = Mapping { columns: [("email".to_owned(), "Mail".to_owned())].into() };

@@ -352,7 +352,7 @@ fn person(m: &Resolved, header: &[String], row: &[String], n: u64, today: chrono
         return Err(errs);
     }
     let address_key = nz::address_key(&format!("{} {}", address1.as_deref().unwrap_or(""), get("address2").unwrap_or("")));
-    let name_key = nz::name_key(&full_name);
+    let name_key = full_name.to_lowercase(); // full_name is already cleaned
     let dob = dob.map(|d| d.to_string());
     let mut h = Sha256::new();
     for part in [Some(name_key.as_str()), dob.as_deref(), email.as_deref(), Some(address_key.as_str()), postal_code.as_deref(), residence.as_deref()] {

@@ -62,11 +62,55 @@ const USPS: [(&str, &str); 30] = [
 #[must_use]
 pub fn address_key(s: &str) -> String {
     let upper: String = clean(s).to_uppercase().chars().map(|c| if matches!(c, '.' | ',' | '#') { ' ' } else { c }).collect();
-    let mut words: Vec<&str> = upper.split_whitespace().collect();
-    let joined = words.join(" ");
-    let joined = joined.replace("P O BOX", "PO BOX").replace("POST OFFICE BOX", "PO BOX");
-    words = joined.split_whitespace().collect();
-    words.iter().map(|w| USPS.iter().find(|(long, _)| long == w).map_or(*w, |(_, short)| short)).collect::<Vec<_>>().join(" ")
+    let words: Vec<&str> = upper.split_whitespace().collect();
+    let mut out = String::with_capacity(upper.len());
+    let mut i = 0;
+    while i < words.len() {
+        // "P O BOX" and "POST OFFICE BOX" are both "PO BOX".
+        let skip = match words[i..] {
+            ["P", "O", "BOX", ..] | ["POST", "OFFICE", "BOX", ..] => Some(3),
+            _ => None,
+        };
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if let Some(n) = skip {
+            out.push_str("PO BOX");
+            i += n;
+            continue;
+        }
+        out.push_str(USPS.iter().find(|(long, _)| *long == words[i]).map_or(words[i], |(_, short)| short));
+        i += 1;
+    }
+    out
+}
+
+/// Four, two and two ASCII digits at the given positions of `b`, as a date.
+fn ymd(b: &[u8], y: usize, m: usize, d: usize, widths: (usize, usize)) -> Option<NaiveDate> {
+    let num = |at: usize, len: usize| -> Option<u32> {
+        let part = b.get(at..at + len)?;
+        part.iter().all(u8::is_ascii_digit).then(|| part.iter().fold(0, |n, c| n * 10 + u32::from(c - b'0')))
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(y, 4)?).ok()?, num(m, widths.0)?, num(d, widths.1)?)
+}
+
+/// The common shapes parsed without a format string: `YYYY-MM-DD`, `YYYY/MM/DD`, `MM/DD/YYYY`
+/// (and one-digit months and days in the US form).
+fn quick_date(t: &str) -> Option<NaiveDate> {
+    let b = t.as_bytes();
+    match b.len() {
+        10 if (b[4] == b'-' || b[4] == b'/') && b[7] == b[4] => ymd(b, 0, 5, 8, (2, 2)),
+        8..=10 if !b.contains(&b'-') => {
+            let (m, rest) = t.split_once('/')?;
+            let (d, y) = rest.split_once('/')?;
+            if m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 || y.len() != 4 {
+                return None;
+            }
+            let joined = format!("{y}{m:0>2}{d:0>2}");
+            ymd(joined.as_bytes(), 0, 4, 6, (2, 2))
+        }
+        _ => None,
+    }
 }
 
 /// A date of birth as `YYYY-MM-DD` from ISO (`1980-04-09`, `1980/04/09`) or US (`4/9/1980`) form.
@@ -76,6 +120,9 @@ pub fn address_key(s: &str) -> String {
 pub fn date(s: &str) -> Result<NaiveDate, &'static str> {
     let t = s.trim();
     let t = t.split(['T', ' ']).next().unwrap_or(t);
+    if let Some(d) = quick_date(t).filter(|d| (1850..=9999).contains(&chrono::Datelike::year(d))) {
+        return Ok(d);
+    }
     for f in ["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%m-%d-%Y"] {
         if let Ok(d) = NaiveDate::parse_from_str(t, f) {
             if (1850..=9999).contains(&chrono::Datelike::year(&d)) {
@@ -105,6 +152,12 @@ const STATE_NAMES: [(&str, &str); 54] = [
 /// # Errors
 /// A reason (without the value).
 pub fn us_state(s: &str) -> Result<String, &'static str> {
+    let t = s.trim();
+    if t.len() == 2 && t.bytes().all(|c| c.is_ascii_alphabetic()) {
+        // The common case, a two-letter code, without the name lookups.
+        let iso = format!("US-{}", t.to_ascii_uppercase());
+        return if US_JURISDICTIONS.contains(&iso.as_str()) { Ok(iso) } else { Err("not a US state or territory") };
+    }
     let u = clean(s).to_uppercase().replace('.', "");
     let code = u.strip_prefix("US-").unwrap_or(&u);
     let code = match code {
@@ -218,6 +271,8 @@ mod tests {
         assert_eq!(name_key("  Jose\u{301}   GARCÍA "), name_key("José García"));
         assert_eq!(address_key("123 North Main Street, Apt. #4"), "123 N MAIN ST APT 4");
         assert_eq!(address_key("P.O. Box 12"), "PO BOX 12");
+        assert_eq!(address_key("Post Office Box 12, North"), "PO BOX 12 N");
+        assert_eq!(address_key("  "), "");
     }
 
     #[test]
@@ -227,6 +282,13 @@ mod tests {
         assert_eq!(date("4/9/1980").map(|d| d.to_string()), Ok("1980-04-09".into()));
         assert_eq!(date("1980-04-09T00:00:00").map(|d| d.to_string()), Ok("1980-04-09".into()));
         assert!(date("31/12/1980").is_err());
+        for (text, iso) in [("1980/04/09", "1980-04-09"), ("04/09/1980", "1980-04-09"), ("12/31/1999", "1999-12-31"), ("4-9-1980", "1980-04-09"), ("2024-02-29", "2024-02-29")] {
+            assert_eq!(date(text).map(|d| d.to_string()), Ok(iso.into()), "{text}");
+        }
+        for bad in ["2023-02-29", "1980-13-01", "13/01/1980", "1980-4-9x", "1700-01-01", "1980-04-0a"] {
+            assert!(date(bad).is_err(), "{bad}");
+        }
+        assert!(us_state("tx").is_ok() && us_state("ZZ").is_err());
         assert_eq!(us_state("texas"), Ok("US-TX".into()));
         assert_eq!(us_state("US-PR"), Ok("US-PR".into()));
         assert_eq!(us_state("Washington D.C."), Ok("US-DC".into()));
