@@ -173,7 +173,8 @@ impl Breachdesk {
         let mut last = None;
         for (key, pending) in candidates {
             match Store::open(&db_path, &key, true, migrations, now) {
-                Ok(store) => {
+                Ok(mut store) => {
+                    individuals::search::backfill(&mut store.conn)?;
                     if pending {
                         // A re-key was interrupted after the database took the new key.
                         custody.finish_rekey(dir, &key, passphrase, keyring)?;

@@ -12,6 +12,7 @@ pub mod mapping;
 pub mod normalize;
 pub mod read;
 pub mod review;
+pub(crate) mod search;
 mod zip;
 
 use crate::audit::Change;
@@ -462,13 +463,6 @@ impl Tally {
 }
 
 /// The search indexes of migration 0007 (name, definition), rebuilt after a large import.
-const SEARCH_INDEXES: [(&str, &str); 4] = [
-    ("individuals_by_name", "list, name_key"),
-    ("individuals_by_last", "list, last_key"),
-    ("individuals_by_email", "list, email"),
-    ("individuals_by_postal", "list, postal_code"),
-];
-
 const INSERT: &str = "INSERT INTO individuals (incident_id, batch_id, source_row, external_id, full_name, name_key, last_key, email, phone,
     address1, address2, city, region, postal_code, country, dob, residence, residence_src, minor, deceased, guardian, no_postal,
     no_email, elements, dedupe_key, merged_into, residence_conflict, list)
@@ -589,17 +583,11 @@ impl Breachdesk {
         }
         let file_hash = if options.dry_run { String::new() } else { sha256_file(path)? };
         let tx = self.store.conn.transaction()?;
-        // A large file into a smaller list: build the search indexes once at the end instead of
-        // row by row (same transaction, so a failure or a cancel leaves them as they were).
         tx.execute("INSERT OR IGNORE INTO individual_lists (incident_id) VALUES (?1)", [&inc.id])?;
         let list: i64 = tx.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
-        let existing: i64 = tx.query_row("SELECT count(*) FROM individuals", [], |r| r.get(0))?;
-        let rebuild_indexes = !options.dry_run && total_bytes / 120 > u64::try_from(existing).unwrap_or(0) / 2 && total_bytes > 1 << 20;
-        if rebuild_indexes {
-            for (name, _) in SEARCH_INDEXES {
-                tx.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
-            }
-        }
+        // The list's search keys: those already stored plus each new record's, sorted and written
+        // at the end (same transaction: a failure or a cancel leaves the stored ones as they were).
+        let mut keys = if options.dry_run { search::new_keys(0) } else { search::load(&tx, list)? };
         if !options.dry_run {
             // The batch row first (the individuals reference it); its counts are filled in at the end.
             tx.execute(
@@ -657,8 +645,10 @@ impl Breachdesk {
                                     p.address2, p.city, p.region, p.postal_code, p.country, p.dob, p.residence, p.residence_src, p.minor,
                                     p.deceased, p.guardian, p.no_postal, p.no_email, p.elements, &p.key[..], dup.flatten(), p.conflict, list
                                 ])?;
+                                let id = tx.last_insert_rowid();
+                                search::add(&mut keys, id, &p.name_key, &p.last_key, p.email.as_deref(), p.postal_code.as_deref());
                                 if dup.is_none() {
-                                    seen.insert(p.key, u32::try_from(tx.last_insert_rowid()).unwrap_or(u32::MAX));
+                                    seen.insert(p.key, u32::try_from(id).unwrap_or(u32::MAX));
                                 }
                             } else if dup.is_none() {
                                 seen.insert(p.key, 0);
@@ -689,18 +679,9 @@ impl Breachdesk {
             drop(tx); // rolls back: nothing written
             return Ok(report);
         }
-        drop(seen); // before the index sorter takes its memory
-        if rebuild_indexes {
-            // The sorter behind CREATE INDEX may use a second core; its runs live in memory (temp
-            // files would be plain text), so the page cache gives way while it sorts.
-            tx.execute_batch("PRAGMA threads = 2; PRAGMA cache_size = -16384")?;
-            for (name, cols) in SEARCH_INDEXES {
-                tx.execute_batch(&format!("CREATE INDEX {name} ON individuals ({cols})"))?;
-            }
-        }
-        if rebuild_indexes {
-            tx.execute_batch(&format!("PRAGMA cache_size = {}", crate::store::CACHE_SIZE))?;
-        }
+        drop(seen); // before the keys are sorted
+        search::write(&tx, list, &mut keys)?;
+        drop(keys);
         tx.execute(
             "UPDATE import_batches SET rows_read = ?2, rows_imported = ?3, rows_rejected = ?4, rows_merged = ?5 WHERE id = ?1",
             params![batch_id, to_i64(report.rows_read), to_i64(report.imported), to_i64(report.rows_rejected), to_i64(report.merged)],
@@ -797,18 +778,44 @@ impl Breachdesk {
         if q.is_empty() {
             return Err(Error::validation("query", "type part of a name, an e-mail address or a ZIP code"));
         }
-        let hi = format!("{q}\u{10ffff}");
-        let (sql, args): (String, Vec<String>) = if q.contains('@') {
-            (format!("{SELECT_PERSON} WHERE list = ?1 AND email >= ?2 AND email < ?3 AND merged_into IS NULL ORDER BY email LIMIT ?4"), vec![q, hi])
+        let list = self.list_key(&inc.id)?;
+        let limit = usize::try_from(limit.min(1000)).unwrap_or(1000);
+        // An e-mail address, a ZIP code, or a name (full name, last name or e-mail address):
+        // each field gives up to `limit` records in its key order, then the union by name.
+        let (fields, by_name): (&[usize], bool) = if q.contains('@') {
+            (&[search::EMAIL], false)
         } else if q.chars().all(|c| c.is_ascii_digit() || c == '-') {
-            (format!("{SELECT_PERSON} WHERE list = ?1 AND postal_code >= ?2 AND postal_code < ?3 AND merged_into IS NULL ORDER BY postal_code LIMIT ?4"), vec![q, hi])
+            (&[search::POSTAL], false)
         } else {
-            // Each branch walks its own index in order and stops at the limit; then the union.
-            let branch = |col: &str| format!("SELECT * FROM ({SELECT_PERSON} WHERE list = ?1 AND {col} >= ?2 AND {col} < ?3 AND merged_into IS NULL ORDER BY {col} LIMIT ?4)");
-            (format!("SELECT * FROM ({} UNION {} UNION {}) ORDER BY 3 LIMIT ?4", branch("name_key"), branch("last_key"), branch("email")), vec![q, hi])
+            (&[search::NAME, search::LAST, search::EMAIL], true)
         };
-        let mut stmt = self.store.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![self.list_key(&inc.id)?, args[0], args[1], limit.min(1000)], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut fetch = self.store.conn.prepare_cached(&format!("{SELECT_PERSON} WHERE id = ?1 AND merged_into IS NULL"))?;
+        let mut found: HashMap<i64, Option<Individual>> = HashMap::new();
+        let mut order = Vec::new();
+        for &field in fields {
+            let mut n = 0;
+            search::scan(&self.store.conn, list, field, &q, &mut |id| {
+                let person = match found.get(&id) {
+                    Some(p) => p.is_some(),
+                    None => {
+                        let p = fetch.query_row([id], person_row).optional()?;
+                        let live = p.is_some();
+                        found.insert(id, p);
+                        if live {
+                            order.push(id);
+                        }
+                        live
+                    }
+                };
+                n += usize::from(person);
+                Ok(n < limit)
+            })?;
+        }
+        let mut rows: Vec<Individual> = order.into_iter().filter_map(|id| found.remove(&id).flatten()).collect();
+        if by_name {
+            rows.sort_by(|a, b| a.full_name.cmp(&b.full_name).then(a.id.cmp(&b.id)));
+        }
+        rows.truncate(limit);
         Ok(rows)
     }
 
@@ -887,18 +894,20 @@ impl Breachdesk {
         if newest != seq {
             return Err(Error::validation("batch", format!("roll back import {newest} first: imports roll back newest first")));
         }
+        let list = self.list_key(&inc.id)?;
         self.write(ctx, |tx| {
             // Records of earlier imports merged (on review) into this import's records count again,
             // and the review pairs that name its records go with them.
             tx.execute(
-                "UPDATE individuals SET merged_into = NULL WHERE batch_id <> ?1 AND merged_into IN (SELECT id FROM individuals WHERE batch_id = ?1)",
-                [&id],
+                "UPDATE individuals SET merged_into = NULL WHERE list = ?2 AND batch_id <> ?1 AND merged_into IN (SELECT id FROM individuals WHERE list = ?2 AND batch_id = ?1)",
+                params![id, list],
             )?;
             tx.execute(
-                "DELETE FROM duplicate_candidates WHERE a_id IN (SELECT id FROM individuals WHERE batch_id = ?1) OR b_id IN (SELECT id FROM individuals WHERE batch_id = ?1)",
-                [&id],
+                "DELETE FROM duplicate_candidates WHERE a_id IN (SELECT id FROM individuals WHERE list = ?2 AND batch_id = ?1) OR b_id IN (SELECT id FROM individuals WHERE list = ?2 AND batch_id = ?1)",
+                params![id, list],
             )?;
-            let removed = tx.execute("DELETE FROM individuals WHERE batch_id = ?1", [&id])?;
+            let removed = tx.execute("DELETE FROM individuals WHERE list = ?2 AND batch_id = ?1", params![id, list])?;
+            search::rebuild(tx, list)?;
             tx.execute("UPDATE import_batches SET rolled_back_at = ?2, rolled_back_by = ?3 WHERE id = ?1", params![id, to_storage(ctx.now), ctx.actor])?;
             rebuild_counts(tx, &inc.id)?;
             Ok(((), vec![Change {
@@ -1109,6 +1118,24 @@ impl Breachdesk {
         Ok(Page { total, rows: page.iter().filter_map(|id| found.remove(id)).collect() })
     }
 
+    /// A page near the top of the list in the order of one of its search-index fields: the index's
+    /// entries from the start, each record fetched by id, merged duplicates skipped.
+    fn page_from_index(&self, list: i64, field: usize, total: i64, offset: i64, limit: i64) -> Result<Page> {
+        let mut fetch = self.store.conn.prepare_cached(&format!("{SELECT_PERSON} WHERE id = ?1 AND merged_into IS NULL"))?;
+        let (mut skip, mut rows) = (offset, Vec::new());
+        search::walk(&self.store.conn, list, field, &mut |id| {
+            if let Some(p) = fetch.query_row([id], person_row).optional()? {
+                if skip > 0 {
+                    skip -= 1;
+                } else {
+                    rows.push(p);
+                }
+            }
+            Ok(i64::try_from(rows.len()).unwrap_or(i64::MAX) < limit)
+        })?;
+        Ok(Page { total, rows })
+    }
+
     /// A page of the incident's individuals (merged duplicates left out).
     ///
     /// # Errors
@@ -1143,11 +1170,15 @@ impl Breachdesk {
         let offset = to_i64(q.offset);
         let list_size: i64 =
             self.store.conn.query_row("SELECT coalesce((SELECT n FROM individual_counts WHERE incident_id = ?1 AND bucket = '#total'), 0)", [&inc.id], |x| x.get(0))?;
-        // Near the top of an unfiltered sort that has an index, SQL is fast and needs no order in
-        // memory: a large list opens at once, and the order is built on the first deep jump.
-        // (Import order is not among them: SQLite would sort the whole list by id to find its top.)
+        // Near the top of an unfiltered sort that the search index keeps (name, ZIP code), the
+        // index is already in order and needs no order in memory: a large list opens at once, and
+        // the order is built on the first deep jump.
         let near_top = offset + limit <= NEAR_TOP && q.residence.is_none() && q.flag.as_deref().unwrap_or("").is_empty() && matches!(q.sort.as_str(), "" | "name" | "postal_code");
-        if list_size >= ORDER_IN_MEMORY_FROM && !near_top {
+        if list_size >= ORDER_IN_MEMORY_FROM {
+            if near_top {
+                let field = if q.sort == "postal_code" { search::POSTAL } else { search::NAME };
+                return self.page_from_index(list, field, list_size, offset, limit);
+            }
             return self.page_from_order(&inc.id, list, q, &filter, &r, offset, limit);
         }
         let total: i64 = if q.flag.as_deref().unwrap_or("").is_empty() {
