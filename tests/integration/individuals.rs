@@ -455,3 +455,76 @@ fn a_large_list_pages_from_an_order_kept_in_memory_that_matches_sql() {
     let page = bd.individuals_page(&id, &q).expect("page");
     assert_eq!((page.total, page.rows[0].full_name.as_str()), (20_500, "N00000 Zed0"));
 }
+
+/// What a search for `q` must return, by a scan of the table: the incident's records that are not
+/// merged, with a key (name, last name or e-mail; or only the e-mail, or only the ZIP code) that
+/// starts with `q`, in the order the search gives (by name; by e-mail; by ZIP code).
+fn search_by_scan(bd: &Breachdesk, incident: &str, q: &str) -> Vec<i64> {
+    let (test, order) = if q.contains('@') {
+        ("substr(email, 1, length(?2)) = ?2", "email, id")
+    } else if q.chars().all(|c| c.is_ascii_digit()) {
+        ("substr(postal_code, 1, length(?2)) = ?2", "postal_code, id")
+    } else {
+        ("(substr(name_key, 1, length(?2)) = ?2 OR substr(last_key, 1, length(?2)) = ?2 OR substr(email, 1, length(?2)) = ?2)", "full_name, id")
+    };
+    let sql = format!(
+        "SELECT id FROM individuals WHERE list = (SELECT list FROM individual_lists WHERE incident_id = ?1) AND merged_into IS NULL AND {test} ORDER BY {order}"
+    );
+    let mut s = bd.connection().prepare(&sql).expect("prepare");
+    s.query_map(rusqlite::params![incident, q], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("ids")
+}
+
+/// The search index (sorted key chunks, schema 8) answers as a scan of the table would, through a
+/// second import with duplicates, a merge on review, a rollback, and in a database whose list was
+/// imported before the index existed (it is built when the database is opened).
+#[test]
+fn search_answers_as_a_scan_would_through_imports_merges_rollbacks_and_an_upgrade() {
+    const QUERIES: [&str; 14] = ["garc", "garcía", "mü", "nguy", "ana", "ana gar", "eva1", "o'b", "981", "0213", "ana12@", "zoë", "é", "zz"];
+    let ring = MemoryKeyring::default();
+    let (t, mut bd) = init_memory(&ring);
+    let id = bd.create_incident(&ctx(), &new_incident("Portal")).expect("create").id;
+    let other = bd.create_incident(&ctx(), &new_incident("Other")).expect("create").id;
+    let person = |tag: &str, i: usize| {
+        let first = ["Ana", "Bo", "José", "Zoë", "Émile", "Eva"][i % 6];
+        let last = ["García", "Garcia", "Müller", "Nguyễn", "O'Brien", "Ruiz", "Chen"][(i / 6) % 7];
+        let (st, zip) = [("WA", "98101"), ("TX", "78701"), ("MA", "02134"), ("NY", "10001"), ("IL", "60601")][i % 5];
+        let email = if i % 11 == 0 { String::new() } else { format!("{}{i}@example.org", ["ana", "bo", "jose", "zoe", "emile", "eva"][i % 6]) };
+        format!("{tag}{i},{first},{last},{i} Elm St,City,{st},{zip},US,{email},{}-01-01,,ssn\n", 1950 + i % 50)
+    };
+    let check = |bd: &Breachdesk, when: &str| {
+        for q in QUERIES {
+            let got: Vec<i64> = bd.search_individuals(&id, q, 1000).expect("search").iter().map(|p| p.id).collect();
+            assert_eq!(got, search_by_scan(bd, &id, q), "{q:?} {when}");
+        }
+        assert!(!bd.search_individuals(&id, "garc", 1000).expect("search").is_empty(), "{when}: the check found something");
+    };
+    let list: String = (0..3000).map(|i| person("S", i)).collect();
+    import(&mut bd, &id, &write(t.path(), "a.csv", &format!("{HEADER}\n{list}")), &ImportOptions::default()).expect("import");
+    // Another incident's García family never shows up in this incident's search.
+    let theirs: String = (0..60).map(|i| person("X", i)).collect();
+    import(&mut bd, &other, &write(t.path(), "x.csv", &format!("{HEADER}\n{theirs}")), &ImportOptions::default()).expect("import");
+    check(&bd, "after the first import");
+    assert_eq!(bd.search_individuals(&id, "garc", 10).expect("search").len(), 10, "the limit holds");
+
+    // A second import: 200 new people and 50 exact repeats (merged at import, so not found twice).
+    let second: String = (3000..3200).chain(0..50).map(|i| person("S", i)).collect();
+    let r = import(&mut bd, &id, &write(t.path(), "b.csv", &format!("{HEADER}\n{second}")), &ImportOptions::default()).expect("import");
+    assert_eq!((r.imported, r.merged), (200, 50));
+    check(&bd, "after a second import with duplicates");
+
+    bd.scan_duplicates(&ctx(), &id).expect("scan");
+    let pair = bd.duplicate_queue(&id, false, 1).expect("queue").remove(0);
+    bd.decide_duplicate(&ctx(), &id, pair.id, true).expect("merge");
+    assert!(search_by_scan(&bd, &id, &pair.later.full_name.to_lowercase()).iter().all(|&x| x != pair.later.id));
+    check(&bd, "after a merge on review");
+
+    bd.rollback_import(&ctx(), &id, "2").expect("rollback");
+    check(&bd, "after rolling the second import back");
+
+    // A database from before schema 8: its list has no search index until it is opened.
+    bd.connection().execute_batch("DELETE FROM individual_search; UPDATE individual_lists SET search_built = 0").expect("as before schema 8");
+    drop(bd);
+    let bd = Breachdesk::open(&t.path().join("data"), None, &ring, t0()).expect("open");
+    assert_eq!(count(&bd, "SELECT count(*) FROM individual_lists WHERE search_built = 0"), 0);
+    check(&bd, "after the index was built on opening");
+}
