@@ -393,7 +393,7 @@ fn person(m: &Resolved, header: &[String], row: &[String], n: u64, today: chrono
 #[derive(Default)]
 struct Tally {
     /// (residence, exposed elements as bits) → people.
-    by_residence: HashMap<(String, u32), i64>,
+    by_residence: HashMap<String, HashMap<u32, i64>>,
     /// #total, #minor, #deceased, #undeliverable, #no_postal, #no_email, #merged, #conflict
     flags: [i64; 8],
     elements: [i64; 32],
@@ -403,7 +403,7 @@ const FLAG_BUCKETS: [&str; 8] = ["#total", "#minor", "#deceased", "#undeliverabl
 
 impl Tally {
     fn add(&mut self, p: &Person) {
-        *self.by_residence.entry((p.residence.clone().unwrap_or_default(), p.elements)).or_default() += 1;
+        self.count(p.residence.as_deref().unwrap_or(""), p.elements);
         for (i, on) in [true, p.minor, p.deceased, p.no_postal && p.no_email, p.no_postal, p.no_email].into_iter().enumerate() {
             self.flags[i] += i64::from(on);
         }
@@ -413,11 +413,22 @@ impl Tally {
         }
     }
 
+    /// One more person of `residence` with exposed `elements` (no allocation once the residence
+    /// has been seen: this runs for every row of an import).
+    fn count(&mut self, residence: &str, elements: u32) {
+        if !self.by_residence.contains_key(residence) {
+            self.by_residence.insert(residence.to_owned(), HashMap::new());
+        }
+        if let Some(by_elements) = self.by_residence.get_mut(residence) {
+            *by_elements.entry(elements).or_default() += 1;
+        }
+    }
+
     /// One stored individual's share of the counts.
     fn of_individual(p: &Individual) -> Tally {
         let mut t = Tally::default();
         let bits = p.data_elements.iter().filter_map(|e| RECOGNISED_DATA_TYPES.iter().position(|t| t == e)).fold(0u32, |b, i| b | (1 << i));
-        *t.by_residence.entry((p.residence.clone().unwrap_or_default(), bits)).or_default() += 1;
+        t.count(p.residence.as_deref().unwrap_or(""), bits);
         for (i, on) in [true, p.minor, p.deceased, p.no_postal && p.no_email, p.no_postal, p.no_email].into_iter().enumerate() {
             t.flags[i] += i64::from(on);
         }
@@ -431,7 +442,7 @@ impl Tally {
     }
 
     fn negate(&mut self) {
-        self.by_residence.values_mut().for_each(|n| *n = -*n);
+        self.by_residence.values_mut().flat_map(HashMap::values_mut).for_each(|n| *n = -*n);
         self.flags.iter_mut().for_each(|n| *n = -*n);
         self.elements.iter_mut().for_each(|n| *n = -*n);
     }
@@ -443,9 +454,11 @@ impl Tally {
              ON CONFLICT (incident_id, bucket) DO UPDATE SET n = n + excluded.n",
         )?;
         let mut residences: HashMap<&str, i64> = HashMap::new();
-        for ((residence, bits), n) in &self.by_residence {
-            *residences.entry(residence).or_default() += n;
-            add.execute(params![incident, exposure_bucket(residence, *bits), n])?;
+        for (residence, by_elements) in &self.by_residence {
+            for (bits, n) in by_elements {
+                *residences.entry(residence).or_default() += n;
+                add.execute(params![incident, exposure_bucket(residence, *bits), n])?;
+            }
         }
         for (bucket, n) in residences {
             add.execute(params![incident, bucket, n])?;
@@ -462,7 +475,25 @@ impl Tally {
     }
 }
 
-/// The search indexes of migration 0007 (name, definition), rebuilt after a large import.
+/// Hashes a dedupe key by its first eight bytes: the key is a SHA-256 prefix, already uniform, so
+/// a second hash of it (`SipHash`, for every row of an import) buys nothing.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        if let Some(head) = bytes.first_chunk::<8>() {
+            self.0 ^= u64::from_le_bytes(*head);
+        }
+    }
+    fn write_usize(&mut self, _: usize) {} // the slice's length prefix: always 16
+}
+
+type SeenKeys = HashMap<[u8; 16], u32, std::hash::BuildHasherDefault<KeyHasher>>;
+
 const INSERT: &str = "INSERT INTO individuals (incident_id, batch_id, source_row, external_id, full_name, name_key, last_key, email, phone,
     address1, address2, city, region, postal_code, country, dob, residence, residence_src, minor, deceased, guardian, no_postal,
     no_email, elements, dedupe_key, merged_into, residence_conflict, list)
@@ -569,7 +600,7 @@ impl Breachdesk {
         let seq: i64 = self.store.conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
         // Dedupe key → the first record's id (0 in a dry run, which writes none). Ids are stored as
         // u32 to keep the map small at a million rows; a larger id falls back to a query.
-        let mut seen: HashMap<[u8; 16], u32> = HashMap::new();
+        let mut seen = SeenKeys::default();
         let mut tally = Tally::default();
         {
             let mut stmt = self.store.conn.prepare("SELECT dedupe_key, id FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL")?;
