@@ -18,7 +18,7 @@ pub struct BenchReport {
     pub rows: u64,
     pub file_mb: f64,
     pub baseline_s: f64,
-    /// The bare baseline plus the four indexes the import builds (name, last name, e-mail, ZIP)
+    /// The bare baseline plus four indexes (first and last name, last name, e-mail, ZIP) built
     /// on the bare table: what searchable rows cost through SQLite's indexes (the import's own
     /// search index replaced them in schema 8).
     pub indexed_baseline_s: f64,
