@@ -836,7 +836,7 @@ impl Breachdesk {
         } else {
             (&[search::NAME, search::LAST, search::EMAIL], true)
         };
-        let mut fetch = self.store.conn.prepare_cached(&format!("{SELECT_PERSON} WHERE id = ?1 AND merged_into IS NULL"))?;
+        let mut fetch = self.store.conn.prepare_cached(&live_person_by_id())?;
         let mut found: HashMap<i64, Option<Individual>> = HashMap::new();
         let mut order = Vec::new();
         for &field in fields {
@@ -972,6 +972,11 @@ impl Breachdesk {
 
 const SELECT_PERSON: &str = "SELECT id, external_id, full_name, email, phone, address1, address2, city, region, postal_code, country, dob,
     residence, residence_src, minor, deceased, guardian, no_postal, no_email, elements, batch_id, source_row, residence_conflict FROM individuals";
+
+/// One record by id, when it is not merged into another (the search index holds merged records too).
+fn live_person_by_id() -> String {
+    format!("{SELECT_PERSON} WHERE id = ?1 AND merged_into IS NULL")
+}
 
 fn person_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Individual> {
     Ok(Individual {
@@ -1168,9 +1173,9 @@ impl Breachdesk {
     /// A page near the top of the list in the order of one of its search-index fields: the index's
     /// entries from the start, each record fetched by id, merged duplicates skipped.
     fn page_from_index(&self, list: i64, field: usize, total: i64, offset: i64, limit: i64) -> Result<Page> {
-        let mut fetch = self.store.conn.prepare_cached(&format!("{SELECT_PERSON} WHERE id = ?1 AND merged_into IS NULL"))?;
+        let mut fetch = self.store.conn.prepare_cached(&live_person_by_id())?;
         let (mut skip, mut rows) = (offset, Vec::new());
-        search::walk(&self.store.conn, list, field, &mut |id| {
+        search::scan(&self.store.conn, list, field, "", &mut |id| {
             if let Some(p) = fetch.query_row([id], person_row).optional()? {
                 if skip > 0 {
                     skip -= 1;

@@ -219,8 +219,8 @@ pub(crate) fn backfill(conn: &mut rusqlite::Connection) -> Result<()> {
     Ok(())
 }
 
-/// Calls `take` with the id of every entry of `field` whose key starts with `prefix`, in key order,
-/// until it returns false.
+/// Calls `take` with the id of every entry of `field` whose key starts with `prefix` (every entry,
+/// for ""), in key order, until it returns false.
 pub(crate) fn scan(conn: &rusqlite::Connection, list: i64, field: usize, prefix: &str, take: &mut dyn FnMut(i64) -> Result<bool>) -> Result<()> {
     let field = i64::try_from(field).unwrap_or(0);
     let p = prefix.as_bytes();
@@ -245,11 +245,6 @@ pub(crate) fn scan(conn: &rusqlite::Connection, list: i64, field: usize, prefix:
         }
     }
     Ok(())
-}
-
-/// Calls `take` with the ids of `field` in key order from the start, until it returns false.
-pub(crate) fn walk(conn: &rusqlite::Connection, list: i64, field: usize, take: &mut dyn FnMut(i64) -> Result<bool>) -> Result<()> {
-    scan(conn, list, field, "", take)
 }
 
 #[cfg(test)]
