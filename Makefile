@@ -65,11 +65,11 @@ e2e-big: deps-test app
 	  env BREACHDESK_APP="$(CURDIR)/$(APP)" BREACHDESK_CLI="$(CURDIR)/target/release/breachdesk" BREACHDESK_E2E_ROWS=$(or $(ROWS),1000000) \
 	  cargo test -p breachdesk-e2e --test e2e
 
-## make # Import of 1,000,000 generated rows against a bare SQLCipher baseline; counts and search times.
+## make bench: import of 1,000,000 generated rows against a bare SQLCipher baseline; counts and search times.
 bench: deps
 	cargo run --release -p breachdesk-cli -- bench import --rows $(or $(ROWS),1000000)
 
-bindings: regenerate ui/src/lib/ipc/bindings.ts from the Rust types.
+## make bindings: regenerate ui/src/lib/ipc/bindings.ts from the Rust types.
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p breachdesk-core --lib bindings
 

@@ -296,6 +296,7 @@ fn probable_duplicates_wait_for_review_and_a_merge_moves_the_counts() {
     let after = bd.individual_counts(&id).expect("counts");
     assert_eq!((after.total, after.merged), (before.total - 1, before.merged + 1));
     assert_eq!(after.by_residence.get("US-WA"), None, "the merged record no longer counts for Washington");
+    assert_eq!((before.by_element.get("ssn"), after.by_element.get("ssn")), (Some(&1), None), "nor for the SSN it alone had exposed");
     assert_eq!(bd.facts(&id).expect("facts").affected.get("US-WA"), None, "and the clocks follow");
     bd.decide_duplicate(&ctx(), &id, chen.id, false).expect("keep apart");
     assert_eq!(bd.individual_counts(&id).expect("counts").total, after.total);
@@ -417,7 +418,8 @@ fn a_large_list_pages_from_an_order_kept_in_memory_that_matches_sql() {
     let file = write(t.path(), "big.csv", &format!("{HEADER}\n{rows}"));
     import(&mut bd, &id, &file, &ImportOptions::default()).expect("import");
     let sql_ids = |order: &str, filter: &str, offset: i64| -> Vec<i64> {
-        let sql = format!("SELECT id FROM individuals WHERE merged_into IS NULL {filter} ORDER BY {order} LIMIT 100 OFFSET {offset}");
+        // A record's number on its list: the low 32 bits of its id (schema 9).
+        let sql = format!("SELECT id & 0xFFFFFFFF FROM individuals WHERE merged_into IS NULL {filter} ORDER BY {order} LIMIT 100 OFFSET {offset}");
         let mut s = bd.connection().prepare(&sql).expect("prepare");
         s.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("ids")
     };
@@ -468,7 +470,7 @@ fn search_by_scan(bd: &Breachdesk, incident: &str, q: &str) -> Vec<i64> {
         ("(substr(name_key, 1, length(?2)) = ?2 OR substr(last_key, 1, length(?2)) = ?2 OR substr(email, 1, length(?2)) = ?2)", "full_name, id")
     };
     let sql = format!(
-        "SELECT id FROM individuals WHERE list = (SELECT list FROM individual_lists WHERE incident_id = ?1) AND merged_into IS NULL AND {test} ORDER BY {order}"
+        "SELECT id & 0xFFFFFFFF FROM individuals WHERE id >> 32 = (SELECT list FROM individual_lists WHERE incident_id = ?1) AND merged_into IS NULL AND {test} ORDER BY {order}"
     );
     let mut s = bd.connection().prepare(&sql).expect("prepare");
     s.query_map(rusqlite::params![incident, q], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("ids")

@@ -79,3 +79,82 @@ fn lists_imported_before_migration_7_get_their_key_and_stay_searchable() {
         .expect("plan");
     assert!(plan.contains("individuals_by_name"), "the search uses the new index: {plan}");
 }
+
+/// Migration 9 renumbers records as list × 2³² + n and drops their incident and batch columns. A
+/// database written by the schema-8 build opens with the same counts, imports, search hits (by
+/// record number and batch), duplicate pairs and CSV exports; the next import numbers on from
+/// the list's last record and rolls back whole.
+#[test]
+fn a_schema_8_database_migrates_with_the_same_numbers_batches_searches_and_exports() {
+    use breachdesk_core::individuals::{ImportOptions, PageQuery};
+    use breachdesk_core::Passphrase;
+    use sha2::Digest;
+    const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/integration/fixtures/schema8");
+    const PASSPHRASE: &str = "fixture-passphrase-8";
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).expect("dir");
+    for f in ["breachdesk.db", "custody.json"] {
+        std::fs::copy(format!("{FIXTURE}/{f}"), data.join(f)).expect("copy fixture");
+    }
+    let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(format!("{FIXTURE}/expected.json")).expect("expected")).expect("json");
+    let ring = MemoryKeyring::default();
+    let pass = Passphrase::new(PASSPHRASE.into());
+    let bd = Breachdesk::open(&data, Some(&pass), &ring, t0()).expect("the schema-8 database opens");
+    let (a, b) = ("INC-20260302-001", "INC-20260303-001");
+
+    // Schema 8 kept counting the data elements of a record merged on review: A's pair 1 merged
+    // a record with name and SSN exposed. The upgrade recounts each list from its records.
+    let mut counts_now = expected["counts"].clone();
+    for element in ["name", "ssn"] {
+        let n = counts_now[a]["by_element"][element].as_i64().expect("count");
+        counts_now[a]["by_element"][element] = (n - 1).into();
+    }
+    for inc in [a, b] {
+        let counts = serde_json::to_value(bd.individual_counts(inc).expect("counts")).expect("json");
+        assert_eq!(counts, counts_now[inc], "{inc}: counts");
+        let batches: Vec<serde_json::Value> = bd
+            .import_batches(inc)
+            .expect("batches")
+            .iter()
+            .map(|x| serde_json::json!({"id": x.id, "seq": x.seq, "file_name": x.file_name, "rows_read": x.rows_read, "rows_imported": x.rows_imported,
+                "rows_merged": x.rows_merged, "rolled_back_at": x.rolled_back_at}))
+            .collect();
+        assert_eq!(serde_json::Value::from(batches), expected["batches"][inc], "{inc}: imports");
+        for (q, hits) in expected["search"][inc].as_object().expect("queries") {
+            let found: Vec<serde_json::Value> = bd.search_individuals(inc, q, 50).expect("search").iter().map(|p| serde_json::json!([p.id, p.batch_id])).collect();
+            assert_eq!(&serde_json::Value::from(found), hits, "{inc}: search {q:?} (record numbers and batches)");
+        }
+        let pairs: Vec<serde_json::Value> =
+            bd.duplicate_queue(inc, true, 100).expect("queue").iter().map(|d| serde_json::json!([d.id, d.reason, d.first.id, d.later.id, d.decision])).collect();
+        assert_eq!(serde_json::Value::from(pairs), expected["duplicates"][inc], "{inc}: duplicate pairs");
+    }
+    // No record is left outside its list's range, and the rows no longer carry the incident.
+    let outside: i64 = bd.connection().query_row("SELECT count(*) FROM individuals WHERE id < (1 << 32)", [], |r| r.get(0)).expect("count");
+    assert_eq!(outside, 0);
+    let columns: Vec<String> =
+        bd.connection().prepare("SELECT name FROM pragma_table_info('individuals')").expect("sql").query_map([], |r| r.get(0)).expect("q").collect::<Result<_, _>>().expect("cols");
+    assert!(!columns.iter().any(|c| c == "incident_id" || c == "batch_id" || c == "list"), "{columns:?}");
+    drop(bd);
+    for inc in [a, b] {
+        let out = tmp.path().join(format!("{inc}.csv"));
+        let o = cli_env(&data, &["individuals", "export", inc, "--format", "csv", "-o", out.to_str().expect("path")], &[(PASS_VAR, PASSPHRASE)]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let sha = hex::encode(sha2::Sha256::digest(std::fs::read(&out).expect("export")));
+        assert_eq!(sha, expected["export_sha256"][inc].as_str().expect("sha"), "{inc}: the export is byte for byte the schema-8 one");
+    }
+
+    // The next import into A numbers on from 113 (its last live record); it rolls back whole.
+    let mut bd = Breachdesk::open(&data, Some(&pass), &ring, t0()).expect("reopen");
+    let file = tmp.path().join("more.csv");
+    std::fs::write(&file, "First Name,Last Name,State,Email\nZed,Quayle,TX,zed.quayle@example.org\nYara,Quayle,OH,\n").expect("file");
+    let report = bd.import_individuals(&ctx(), a, &file, &ImportOptions::default(), &mut |_| true).expect("import");
+    let found = bd.search_individuals(a, "quayle", 10).expect("search");
+    assert_eq!(found.iter().map(|p| (p.id, p.full_name.as_str())).collect::<Vec<_>>(), [(115, "Yara Quayle"), (114, "Zed Quayle")]);
+    assert!(found.iter().all(|p| Some(&p.batch_id) == report.batch_id.as_ref()));
+    let page = bd.individuals_page(a, &PageQuery { offset: 80, limit: 5, sort: "source".into(), ..Default::default() }).expect("page");
+    assert_eq!((page.total, page.rows.iter().map(|p| p.id).collect::<Vec<_>>()), (82, vec![114, 115]), "after A's 80 live records");
+    bd.rollback_import(&ctx(), a, "4").expect("rollback");
+    assert_eq!(serde_json::to_value(bd.individual_counts(a).expect("counts")).expect("json"), counts_now[a]);
+    assert!(bd.search_individuals(a, "quayle", 10).expect("search").is_empty());
+}

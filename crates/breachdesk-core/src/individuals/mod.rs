@@ -158,6 +158,8 @@ pub struct Counts {
 /// One individual as the table shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Individual {
+    /// The record's number on the incident's list: from 1, in import order, never reused (a
+    /// merged duplicate keeps its own). Exports and the audit log name records by it.
     #[ts(type = "number")]
     pub id: i64,
     pub external_id: Option<String>,
@@ -467,7 +469,7 @@ impl Tally {
             add.execute(params![incident, bucket, n])?;
         }
         for (t, n) in RECOGNISED_DATA_TYPES.iter().zip(self.elements) {
-            if n > 0 {
+            if n != 0 {
                 add.execute(params![incident, format!("@{t}"), n])?;
             }
         }
@@ -494,10 +496,33 @@ impl std::hash::Hasher for KeyHasher {
 
 type SeenKeys = HashMap<[u8; 16], u32, std::hash::BuildHasherDefault<KeyHasher>>;
 
-const INSERT: &str = "INSERT INTO individuals (incident_id, batch_id, source_row, external_id, full_name, name_key, last_key, email, phone,
+const INSERT: &str = "INSERT INTO individuals (id, source_row, external_id, full_name, name_key, last_key, email, phone,
     address1, address2, city, region, postal_code, country, dob, residence, residence_src, minor, deceased, guardian, no_postal,
-    no_email, elements, dedupe_key, merged_into, residence_conflict, list)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)";
+    no_email, elements, dedupe_key, merged_into, residence_conflict)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
+
+/// The ids of one list's records (schema 9): `list × 2³² + n`, n from 1. A list is one range of
+/// the table, an import one range within it, and n fits the `u32` that the dedupe map and the
+/// search index keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ListIds(pub(crate) i64);
+
+impl ListIds {
+    /// The smallest id of the list (n = 0 is never used).
+    pub(crate) fn lo(self) -> i64 {
+        self.0 << 32
+    }
+    pub(crate) fn hi(self) -> i64 {
+        (self.0 << 32) | 0xFFFF_FFFF
+    }
+    pub(crate) fn id(self, n: u32) -> i64 {
+        self.lo() | i64::from(n)
+    }
+    /// A record's number on its list.
+    pub(crate) fn n(id: i64) -> u32 {
+        u32::try_from(id & 0xFFFF_FFFF).unwrap_or(0)
+    }
+}
 
 /// The counts bucket of the people of one residence with one set of exposed elements.
 fn exposure_bucket(residence: &str, bits: u32) -> String {
@@ -505,26 +530,26 @@ fn exposure_bucket(residence: &str, bits: u32) -> String {
 }
 
 /// Rebuilds an incident's counts from its rows (inside the caller's transaction).
-fn rebuild_counts(tx: &rusqlite::Transaction<'_>, incident: &str) -> Result<()> {
+fn rebuild_counts(tx: &rusqlite::Transaction<'_>, incident: &str, ids: ListIds) -> Result<()> {
     tx.execute("DELETE FROM individual_counts WHERE incident_id = ?1", [incident])?;
     tx.execute(
         "INSERT INTO individual_counts (incident_id, bucket, n)
-         SELECT ?1, coalesce(residence, ''), count(*) FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL GROUP BY residence",
-        [incident],
+         SELECT ?1, coalesce(residence, ''), count(*) FROM individuals WHERE id BETWEEN ?2 AND ?3 AND merged_into IS NULL GROUP BY residence",
+        params![incident, ids.lo(), ids.hi()],
     )?;
     tx.execute(
         "INSERT INTO individual_counts (incident_id, bucket, n)
-         SELECT ?1, '~' || elements || ':' || coalesce(residence, ''), count(*) FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL
+         SELECT ?1, '~' || elements || ':' || coalesce(residence, ''), count(*) FROM individuals WHERE id BETWEEN ?2 AND ?3 AND merged_into IS NULL
          GROUP BY residence, elements",
-        [incident],
+        params![incident, ids.lo(), ids.hi()],
     )?;
     let mut sums = String::from("count(*), sum(minor), sum(deceased), sum(no_postal AND no_email), sum(no_postal), sum(no_email), sum(residence_conflict)");
     for i in 0..RECOGNISED_DATA_TYPES.len() {
         sums.push_str(&format!(", sum((elements >> {i}) & 1)"));
     }
-    let sql = format!("SELECT {sums} FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL");
-    let values: Vec<i64> = tx.query_row(&sql, [incident], |r| (0..7 + RECOGNISED_DATA_TYPES.len()).map(|i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default)).collect())?;
-    let merged: i64 = tx.query_row("SELECT count(*) FROM individuals WHERE incident_id = ?1 AND merged_into IS NOT NULL", [incident], |r| r.get(0))?;
+    let sql = format!("SELECT {sums} FROM individuals WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL");
+    let values: Vec<i64> = tx.query_row(&sql, [ids.lo(), ids.hi()], |r| (0..7 + RECOGNISED_DATA_TYPES.len()).map(|i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default)).collect())?;
+    let merged: i64 = tx.query_row("SELECT count(*) FROM individuals WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NOT NULL", [ids.lo(), ids.hi()], |r| r.get(0))?;
     let put = |bucket: &str, n: i64| tx.execute("INSERT INTO individual_counts (incident_id, bucket, n) VALUES (?1, ?2, ?3)", params![incident, bucket, n]);
     for (bucket, n) in FLAG_BUCKETS[..6].iter().zip(&values) {
         put(bucket, *n)?;
@@ -537,14 +562,6 @@ fn rebuild_counts(tx: &rusqlite::Transaction<'_>, incident: &str) -> Result<()> 
         }
     }
     Ok(())
-}
-
-/// The id of the incident's first live record with a dedupe key (for ids beyond the map's u32).
-fn first_with_key(tx: &rusqlite::Transaction<'_>, incident: &str, key: &[u8; 16]) -> Result<Option<i64>> {
-    Ok(tx
-        .query_row("SELECT min(id) FROM individuals WHERE incident_id = ?1 AND dedupe_key = ?2 AND merged_into IS NULL", params![incident, &key[..]], |r| r.get(0))
-        .optional()?
-        .flatten())
 }
 
 fn sha256_file(path: &Path) -> Result<String> {
@@ -614,17 +631,17 @@ impl Breachdesk {
         let total_bytes = rows.format.bytes;
         let batch_id = uuid7(ctx.now);
         let seq: i64 = self.store.conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
-        // Dedupe key → the first record's id (0 in a dry run, which writes none). Ids are stored as
-        // u32 to keep the map small at a million rows; a larger id falls back to a query.
+        // Dedupe key → the first record's number on the list (0 in a dry run, which writes none).
         let mut seen = SeenKeys::default();
         let mut tally = Tally::default();
         {
-            let mut stmt = self.store.conn.prepare("SELECT dedupe_key, id FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL")?;
-            let mut q = stmt.query([&inc.id])?;
+            let ids = self.list_ids(&inc.id)?;
+            let mut stmt = self.store.conn.prepare("SELECT dedupe_key, id FROM individuals WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL")?;
+            let mut q = stmt.query([ids.lo(), ids.hi()])?;
             while let Some(r) = q.next()? {
                 let k: Vec<u8> = r.get(0)?;
                 if let Ok(k) = <[u8; 16]>::try_from(k.as_slice()) {
-                    seen.insert(k, u32::try_from(r.get::<_, i64>(1)?).unwrap_or(u32::MAX));
+                    seen.insert(k, ListIds::n(r.get(1)?));
                 }
             }
         }
@@ -632,9 +649,20 @@ impl Breachdesk {
         let tx = self.store.conn.transaction()?;
         tx.execute("INSERT OR IGNORE INTO individual_lists (incident_id) VALUES (?1)", [&inc.id])?;
         let list: i64 = tx.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
+        let ids = ListIds(list);
+        // The batch's records are numbered on from the list's last record, or its last import's
+        // (a rolled-back import's numbers are not reused).
+        let last: i64 = tx.query_row(
+            "SELECT max(coalesce((SELECT max(id) FROM individuals WHERE id BETWEEN ?1 AND ?2), 0),
+                        coalesce((SELECT max(last_id) FROM import_batches WHERE incident_id = ?3), 0))",
+            params![ids.lo(), ids.hi(), inc.id],
+            |r| r.get(0),
+        )?;
+        let first_n = if last == 0 { 1 } else { ListIds::n(last).saturating_add(1) };
+        let mut next_n = first_n;
         // The list's search keys: those already stored plus each new record's, sorted and written
         // at the end (same transaction: a failure or a cancel leaves the stored ones as they were).
-        let mut keys = if options.dry_run { search::new_keys(0) } else { search::load(&tx, list)? };
+        let mut keys = if options.dry_run { search::new_keys() } else { search::load(&tx, list)? };
         if !options.dry_run {
             // The batch row first (the individuals reference it); its counts are filled in at the end.
             tx.execute(
@@ -673,12 +701,8 @@ impl Breachdesk {
                         Err(errs) => errs,
                         Ok((source_row, p)) => {
                             report.rows_valid += 1;
-                            let dup = match seen.get(&p.key).copied() {
-                                None => None,
-                                Some(u32::MAX) => Some(first_with_key(&tx, &inc.id, &p.key)?),
-                                Some(0) => Some(None),
-                                Some(id) => Some(Some(i64::from(id))),
-                            };
+                            // Some(None): a duplicate of a row of this dry run (which has no id).
+                            let dup = seen.get(&p.key).map(|&n| (n != 0).then(|| ids.id(n)));
                             if dup.is_some() {
                                 report.merged += 1;
                                 tally.flags[6] += 1;
@@ -687,15 +711,19 @@ impl Breachdesk {
                                 tally.add(&p);
                             }
                             if !options.dry_run {
+                                let n = next_n;
+                                if n == u32::MAX {
+                                    return Err(Error::validation(&path.display().to_string(), "the list is full (4,294,967,294 records)"));
+                                }
+                                next_n += 1;
                                 insert.execute(params![
-                                    inc.id, batch_id, to_i64(source_row), p.external_id, p.full_name, p.name_key, p.last_key, p.email, p.phone, p.address1,
+                                    ids.id(n), to_i64(source_row), p.external_id, p.full_name, p.name_key, p.last_key, p.email, p.phone, p.address1,
                                     p.address2, p.city, p.region, p.postal_code, p.country, p.dob, p.residence, p.residence_src, p.minor,
-                                    p.deceased, p.guardian, p.no_postal, p.no_email, p.elements, &p.key[..], dup.flatten(), p.conflict, list
+                                    p.deceased, p.guardian, p.no_postal, p.no_email, p.elements, &p.key[..], dup.flatten(), p.conflict
                                 ])?;
-                                let id = tx.last_insert_rowid();
-                                search::add(&mut keys, id, &p.name_key, &p.last_key, p.email.as_deref(), p.postal_code.as_deref());
+                                search::add(&mut keys, n, &p.name_key, &p.last_key, p.email.as_deref(), p.postal_code.as_deref());
                                 if dup.is_none() {
-                                    seen.insert(p.key, u32::try_from(id).unwrap_or(u32::MAX));
+                                    seen.insert(p.key, n);
                                 }
                             } else if dup.is_none() {
                                 seen.insert(p.key, 0);
@@ -729,9 +757,18 @@ impl Breachdesk {
         drop(seen); // before the keys are sorted
         search::write(&tx, list, &mut keys)?;
         drop(keys);
+        let range = (next_n > first_n).then(|| (ids.id(first_n), ids.id(next_n - 1)));
         tx.execute(
-            "UPDATE import_batches SET rows_read = ?2, rows_imported = ?3, rows_rejected = ?4, rows_merged = ?5 WHERE id = ?1",
-            params![batch_id, to_i64(report.rows_read), to_i64(report.imported), to_i64(report.rows_rejected), to_i64(report.merged)],
+            "UPDATE import_batches SET rows_read = ?2, rows_imported = ?3, rows_rejected = ?4, rows_merged = ?5, first_id = ?6, last_id = ?7 WHERE id = ?1",
+            params![
+                batch_id,
+                to_i64(report.rows_read),
+                to_i64(report.imported),
+                to_i64(report.rows_rejected),
+                to_i64(report.merged),
+                range.map(|r| r.0),
+                range.map(|r| r.1)
+            ],
         )?;
         tally.apply(&tx, &inc.id)?;
         crate::audit::append(
@@ -825,7 +862,7 @@ impl Breachdesk {
         if q.is_empty() {
             return Err(Error::validation("query", "type part of a name, an e-mail address or a ZIP code"));
         }
-        let list = self.list_key(&inc.id)?;
+        let list = self.list_ids(&inc.id)?;
         let limit = usize::try_from(limit.min(1000)).unwrap_or(1000);
         // An e-mail address, a ZIP code, or a name (full name, last name or e-mail address):
         // each field gives up to `limit` records in its key order, then the union by name.
@@ -872,8 +909,9 @@ impl Breachdesk {
     /// [`Error::NotFound`]; whatever `each` returns.
     pub fn for_each_individual(&self, incident_id: &str, each: &mut dyn FnMut(&Individual) -> Result<()>) -> Result<()> {
         let inc = self.incident_row(incident_id)?;
-        let mut stmt = self.store.conn.prepare(&format!("{SELECT_PERSON} WHERE incident_id = ?1 AND merged_into IS NULL ORDER BY id"))?;
-        let mut q = stmt.query([&inc.id])?;
+        let ids = self.list_ids(&inc.id)?;
+        let mut stmt = self.store.conn.prepare(&format!("{SELECT_PERSON} WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL ORDER BY id"))?;
+        let mut q = stmt.query([ids.lo(), ids.hi()])?;
         while let Some(r) = q.next()? {
             each(&person_row(r)?)?;
         }
@@ -924,16 +962,16 @@ impl Breachdesk {
     /// the newest live import.
     pub fn rollback_import(&mut self, ctx: &Ctx, incident_id: &str, batch: &str) -> Result<Vec<ObligationChange>> {
         let inc = self.incident_row(incident_id)?;
-        let found: Option<(String, i64, Option<String>)> = self
+        let found: Option<(String, i64, Option<String>, Option<i64>, Option<i64>)> = self
             .store
             .conn
             .query_row(
-                "SELECT id, seq, rolled_back_at FROM import_batches WHERE incident_id = ?1 AND (id = ?2 OR CAST(seq AS TEXT) = ?2)",
+                "SELECT id, seq, rolled_back_at, first_id, last_id FROM import_batches WHERE incident_id = ?1 AND (id = ?2 OR CAST(seq AS TEXT) = ?2)",
                 params![inc.id, batch.trim()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
-        let (id, seq, rolled) = found.ok_or_else(|| Error::NotFound { entity: "import batch", id: format!("{batch} in {}", inc.human_id) })?;
+        let (id, seq, rolled, first, last) = found.ok_or_else(|| Error::NotFound { entity: "import batch", id: format!("{batch} in {}", inc.human_id) })?;
         if rolled.is_some() {
             return Err(Error::validation("batch", format!("import {seq} is already rolled back")));
         }
@@ -941,22 +979,21 @@ impl Breachdesk {
         if newest != seq {
             return Err(Error::validation("batch", format!("roll back import {newest} first: imports roll back newest first")));
         }
-        let list = self.list_key(&inc.id)?;
+        let ids = self.list_ids(&inc.id)?;
+        // The batch's records: one range of ids (none when every row was refused).
+        let (first, last) = (first.unwrap_or(0), last.unwrap_or(-1));
         self.write(ctx, |tx| {
             // Records of earlier imports merged (on review) into this import's records count again,
             // and the review pairs that name its records go with them.
             tx.execute(
-                "UPDATE individuals SET merged_into = NULL WHERE list = ?2 AND batch_id <> ?1 AND merged_into IN (SELECT id FROM individuals WHERE list = ?2 AND batch_id = ?1)",
-                params![id, list],
+                "UPDATE individuals SET merged_into = NULL WHERE id BETWEEN ?1 AND ?2 AND id NOT BETWEEN ?3 AND ?4 AND merged_into BETWEEN ?3 AND ?4",
+                params![ids.lo(), ids.hi(), first, last],
             )?;
-            tx.execute(
-                "DELETE FROM duplicate_candidates WHERE a_id IN (SELECT id FROM individuals WHERE list = ?2 AND batch_id = ?1) OR b_id IN (SELECT id FROM individuals WHERE list = ?2 AND batch_id = ?1)",
-                params![id, list],
-            )?;
-            let removed = tx.execute("DELETE FROM individuals WHERE list = ?2 AND batch_id = ?1", params![id, list])?;
-            search::rebuild(tx, list)?;
+            tx.execute("DELETE FROM duplicate_candidates WHERE a_id BETWEEN ?1 AND ?2 OR b_id BETWEEN ?1 AND ?2", params![first, last])?;
+            let removed = tx.execute("DELETE FROM individuals WHERE id BETWEEN ?1 AND ?2", params![first, last])?;
+            search::rebuild(tx, ids.0)?;
             tx.execute("UPDATE import_batches SET rolled_back_at = ?2, rolled_back_by = ?3 WHERE id = ?1", params![id, to_storage(ctx.now), ctx.actor])?;
-            rebuild_counts(tx, &inc.id)?;
+            rebuild_counts(tx, &inc.id, ids)?;
             Ok(((), vec![Change {
                 action: "individuals.rollback",
                 entity_type: "import_batch",
@@ -971,7 +1008,9 @@ impl Breachdesk {
 }
 
 const SELECT_PERSON: &str = "SELECT id, external_id, full_name, email, phone, address1, address2, city, region, postal_code, country, dob,
-    residence, residence_src, minor, deceased, guardian, no_postal, no_email, elements, batch_id, source_row, residence_conflict FROM individuals";
+    residence, residence_src, minor, deceased, guardian, no_postal, no_email, elements,
+    (SELECT b.id FROM import_batches b WHERE b.first_id <= individuals.id ORDER BY b.first_id DESC LIMIT 1), source_row, residence_conflict
+    FROM individuals";
 
 /// One record by id, when it is not merged into another (the search index holds merged records too).
 fn live_person_by_id() -> String {
@@ -980,7 +1019,7 @@ fn live_person_by_id() -> String {
 
 fn person_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Individual> {
     Ok(Individual {
-        id: r.get(0)?,
+        id: i64::from(ListIds::n(r.get(0)?)),
         external_id: r.get(1)?,
         full_name: r.get(2)?,
         email: r.get(3)?,
@@ -1113,9 +1152,10 @@ pub(crate) struct PageOrder {
 }
 
 impl Breachdesk {
-    /// The small integer key of an incident's list (0 when nothing was ever imported: no row has it).
-    fn list_key(&self, incident_uuid: &str) -> Result<i64> {
-        Ok(self.store.conn.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [incident_uuid], |r| r.get(0)).optional()?.unwrap_or(0))
+    /// The ids of an incident's list (list 0 when nothing was ever imported: no record has them).
+    pub(crate) fn list_ids(&self, incident_uuid: &str) -> Result<ListIds> {
+        let list = self.store.conn.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [incident_uuid], |r| r.get(0)).optional()?;
+        Ok(ListIds(list.unwrap_or(0)))
     }
 
     /// Marks every list as changed (the table's kept order is rebuilt on its next page).
@@ -1124,7 +1164,7 @@ impl Breachdesk {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn page_from_order(&self, incident: &str, list: i64, q: &PageQuery, filter: &str, residence: &str, offset: i64, limit: i64) -> Result<Page> {
+    fn page_from_order(&self, incident: &str, ids: ListIds, q: &PageQuery, filter: &str, residence: &str, offset: i64, limit: i64) -> Result<Page> {
         let version: i64 = self.store.conn.query_row("PRAGMA data_version", [], |x| x.get(0))?;
         let key = (
             incident.to_owned(),
@@ -1137,8 +1177,7 @@ impl Breachdesk {
         let mut cache = self.page_order.lock().map_err(|_| Error::Internal("page order lock poisoned".into()))?;
         if cache.as_ref().is_none_or(|c| c.key != key) {
             *cache = None; // free the old order before building the new one
-            // One sequential pass over the table (NOT INDEXED: a million random lookups through an
-            // index would be slower), then the sort in memory.
+            // One sequential pass over the list's range of the table, then the sort in memory.
             // Only the sort key is read: NULL sorts first as in SQL (no stored key is empty).
             let sort_key = match q.sort.as_str() {
                 "residence" => "coalesce(residence, '') || char(0) || name_key",
@@ -1146,13 +1185,13 @@ impl Breachdesk {
                 "source" => "''",
                 _ => "name_key",
             };
-            let sql = format!("SELECT {sort_key}, id FROM individuals NOT INDEXED WHERE {filter}");
+            let sql = format!("SELECT {sort_key}, id FROM individuals WHERE {filter}");
             let mut stmt = self.store.conn.prepare(&sql)?;
             let row = |x: &rusqlite::Row<'_>| Ok((x.get::<_, String>(0)?, x.get::<_, i64>(1)?));
             let mut all: Vec<(String, i64)> = if q.residence.is_some() {
-                stmt.query_map(params![list, residence], row)?.collect::<rusqlite::Result<_>>()?
+                stmt.query_map(params![ids.lo(), ids.hi(), residence], row)?.collect::<rusqlite::Result<_>>()?
             } else {
-                stmt.query_map(params![list], row)?.collect::<rusqlite::Result<_>>()?
+                stmt.query_map(params![ids.lo(), ids.hi()], row)?.collect::<rusqlite::Result<_>>()?
             };
             all.sort_unstable();
             *cache = Some(PageOrder { key, ids: all.into_iter().map(|a| a.1).collect() });
@@ -1167,12 +1206,12 @@ impl Breachdesk {
         let list = page.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         let mut stmt = self.store.conn.prepare(&format!("{SELECT_PERSON} WHERE id IN ({list})"))?;
         let mut found: HashMap<i64, Individual> = stmt.query_map([], person_row)?.map(|p| p.map(|p| (p.id, p))).collect::<rusqlite::Result<_>>()?;
-        Ok(Page { total, rows: page.iter().filter_map(|id| found.remove(id)).collect() })
+        Ok(Page { total, rows: page.iter().filter_map(|&id| found.remove(&i64::from(ListIds::n(id)))).collect() })
     }
 
     /// A page near the top of the list in the order of one of its search-index fields: the index's
     /// entries from the start, each record fetched by id, merged duplicates skipped.
-    fn page_from_index(&self, list: i64, field: usize, total: i64, offset: i64, limit: i64) -> Result<Page> {
+    fn page_from_index(&self, list: ListIds, field: usize, total: i64, offset: i64, limit: i64) -> Result<Page> {
         let mut fetch = self.store.conn.prepare_cached(&live_person_by_id())?;
         let (mut skip, mut rows) = (offset, Vec::new());
         search::scan(&self.store.conn, list, field, "", &mut |id| {
@@ -1201,8 +1240,8 @@ impl Breachdesk {
             "source" => "id",
             other => return Err(Error::validation("sort", format!("{other:?} is not a sort (name, residence, postal_code, source)"))),
         };
-        let mut filter = String::from("list = ?1 AND merged_into IS NULL");
-        let list = self.list_key(&inc.id)?;
+        let mut filter = String::from("id BETWEEN ?1 AND ?2 AND merged_into IS NULL");
+        let ids = self.list_ids(&inc.id)?;
         match q.flag.as_deref() {
             None | Some("") => {}
             Some("minor") => filter.push_str(" AND minor = 1"),
@@ -1214,8 +1253,8 @@ impl Breachdesk {
         let residence = q.residence.clone();
         match residence.as_deref() {
             None => {}
-            Some("") => filter.push_str(" AND residence IS NULL AND ?2 = ?2"),
-            Some(_) => filter.push_str(" AND residence = ?2"),
+            Some("") => filter.push_str(" AND residence IS NULL AND ?3 = ?3"),
+            Some(_) => filter.push_str(" AND residence = ?3"),
         }
         let r = residence.unwrap_or_default();
         let limit = i64::from(q.limit.clamp(1, 500));
@@ -1229,9 +1268,9 @@ impl Breachdesk {
         if list_size >= ORDER_IN_MEMORY_FROM {
             if near_top {
                 let field = if q.sort == "postal_code" { search::POSTAL } else { search::NAME };
-                return self.page_from_index(list, field, list_size, offset, limit);
+                return self.page_from_index(ids, field, list_size, offset, limit);
             }
-            return self.page_from_order(&inc.id, list, q, &filter, &r, offset, limit);
+            return self.page_from_order(&inc.id, ids, q, &filter, &r, offset, limit);
         }
         let total: i64 = if q.flag.as_deref().unwrap_or("").is_empty() {
             let bucket = if q.residence.is_some() { r.clone() } else { "#total".into() };
@@ -1239,17 +1278,17 @@ impl Breachdesk {
         } else {
             let sql = format!("SELECT count(*) FROM individuals WHERE {filter}");
             if q.residence.is_some() {
-                self.store.conn.query_row(&sql, params![list, r], |x| x.get(0))?
+                self.store.conn.query_row(&sql, params![ids.lo(), ids.hi(), r], |x| x.get(0))?
             } else {
-                self.store.conn.query_row(&sql, params![list], |x| x.get(0))?
+                self.store.conn.query_row(&sql, params![ids.lo(), ids.hi()], |x| x.get(0))?
             }
         };
         let sql = format!("{SELECT_PERSON} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
         let mut stmt = self.store.conn.prepare_cached(&sql)?;
         let rows = if q.residence.is_some() {
-            stmt.query_map(params![list, r], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
+            stmt.query_map(params![ids.lo(), ids.hi(), r], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
         } else {
-            stmt.query_map(params![list], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
+            stmt.query_map(params![ids.lo(), ids.hi()], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
         };
         Ok(Page { total, rows })
     }

@@ -3,7 +3,7 @@
 //! then merges the pair (the later record is kept, marked merged into the first, and stops
 //! counting) or keeps them apart. Counts and obligations follow each merge.
 
-use super::{person_row, Individual, Tally, SELECT_PERSON};
+use super::{person_row, Individual, ListIds, Tally, SELECT_PERSON};
 use crate::audit::Change;
 use crate::obligations::ObligationChange;
 use crate::{Breachdesk, Ctx, Error, Result};
@@ -50,27 +50,28 @@ impl Breachdesk {
     /// [`Error::NotFound`]; database errors.
     pub fn scan_duplicates(&mut self, ctx: &Ctx, incident_id: &str) -> Result<ScanResult> {
         let inc = self.incident_row(incident_id)?;
+        let ids = self.list_ids(&inc.id)?;
         let pair = |key: &str, reason: &str, present: &str| {
             format!(
                 "INSERT OR IGNORE INTO duplicate_candidates (incident_id, a_id, b_id, reason)
                  SELECT ?1, first, id, '{reason}' FROM (
                      SELECT id, first_value(id) OVER w AS first, count(*) OVER w AS n
-                     FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL AND {present}
+                     FROM individuals WHERE id BETWEEN ?2 AND ?3 AND merged_into IS NULL AND {present}
                      WINDOW w AS (PARTITION BY {key} ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
                  WHERE id <> first AND n <= {MAX_GROUP}"
             )
         };
         let oversized = |key: &str, present: &str| {
             format!(
-                "SELECT count(*) FROM (SELECT 1 FROM individuals WHERE incident_id = ?1 AND merged_into IS NULL AND {present}
+                "SELECT count(*) FROM (SELECT 1 FROM individuals WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL AND {present}
                  GROUP BY {key} HAVING count(*) > {MAX_GROUP})"
             )
         };
         let result = self.write(ctx, |tx| {
-            let a = tx.execute(&pair("name_key, dob", "name_dob", "dob IS NOT NULL"), [&inc.id])?;
-            let b = tx.execute(&pair("email", "email", "email IS NOT NULL"), [&inc.id])?;
-            let big: i64 = tx.query_row(&oversized("name_key, dob", "dob IS NOT NULL"), [&inc.id], |r| r.get(0))?;
-            let big_mail: i64 = tx.query_row(&oversized("email", "email IS NOT NULL"), [&inc.id], |r| r.get(0))?;
+            let a = tx.execute(&pair("name_key, dob", "name_dob", "dob IS NOT NULL"), params![inc.id, ids.lo(), ids.hi()])?;
+            let b = tx.execute(&pair("email", "email", "email IS NOT NULL"), params![inc.id, ids.lo(), ids.hi()])?;
+            let big: i64 = tx.query_row(&oversized("name_key, dob", "dob IS NOT NULL"), [ids.lo(), ids.hi()], |r| r.get(0))?;
+            let big_mail: i64 = tx.query_row(&oversized("email", "email IS NOT NULL"), [ids.lo(), ids.hi()], |r| r.get(0))?;
             let waiting: i64 = tx.query_row("SELECT count(*) FROM duplicate_candidates WHERE incident_id = ?1 AND decision IS NULL", [&inc.id], |r| r.get(0))?;
             let r = ScanResult { new_pairs: i64::try_from(a + b).unwrap_or(i64::MAX), waiting, oversized_groups: big + big_mail };
             Ok((r, vec![Change {
@@ -147,7 +148,7 @@ impl Breachdesk {
                 entity_type: "duplicate_pair",
                 entity_id: pair.to_string(),
                 before: None,
-                after: Some(serde_json::json!({ "decision": word, "kept": a, "merged": if merge { Some(b) } else { None } })),
+                after: Some(serde_json::json!({ "decision": word, "kept": ListIds::n(a), "merged": merge.then(|| ListIds::n(b)) })),
             }]))
         })?;
         if merge {

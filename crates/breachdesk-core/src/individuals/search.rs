@@ -11,6 +11,7 @@
 //! existing ones); a rollback rebuilds the list's index from the table. Keys are compared as bytes
 //! (UTF-8 byte order is code-point order, SQLite's BINARY collation).
 
+use super::ListIds;
 use crate::Result;
 use rusqlite::{params, OptionalExtension};
 
@@ -25,32 +26,31 @@ const CHUNK: usize = 2048;
 /// Longer keys are cut (at a character boundary): nobody types 255 bytes into a search box.
 const MAX_KEY: usize = 255;
 
-/// One field's keys: each as a length byte and the bytes in one arena; entries as (offset, id
-/// minus the list's smallest id), eight bytes each: 1M records' four fields in about 80 MB.
+/// One field's keys: each as a length byte and the bytes in one arena; entries as (offset, the
+/// record's number on the list), eight bytes each: 1M records' four fields in about 80 MB.
 #[derive(Default)]
 pub(crate) struct Keys {
     arena: Vec<u8>,
     entries: Vec<(u32, u32)>,
-    base: i64,
-    /// A key or an id did not fit in 32 bits (a list of billions of records).
+    /// The arena passed 4 GB (a list of billions of records).
     overflow: bool,
 }
 
 impl Keys {
-    pub(crate) fn push(&mut self, key: &str, id: i64) {
-        let mut n = key.len().min(MAX_KEY);
-        while !key.is_char_boundary(n) {
-            n -= 1;
+    pub(crate) fn push(&mut self, key: &str, n: u32) {
+        let mut len = key.len().min(MAX_KEY);
+        while !key.is_char_boundary(len) {
+            len -= 1;
         }
-        self.push_bytes(&key.as_bytes()[..n], id);
+        self.push_bytes(&key.as_bytes()[..len], n);
     }
 
-    fn push_bytes(&mut self, key: &[u8], id: i64) {
-        match (u32::try_from(self.arena.len()), u32::try_from(id - self.base), u8::try_from(key.len())) {
-            (Ok(off), Ok(rel), Ok(len)) => {
+    fn push_bytes(&mut self, key: &[u8], n: u32) {
+        match (u32::try_from(self.arena.len()), u8::try_from(key.len())) {
+            (Ok(off), Ok(len)) => {
                 self.arena.push(len);
                 self.arena.extend_from_slice(key);
-                self.entries.push((off, rel));
+                self.entries.push((off, n));
             }
             _ => self.overflow = true,
         }
@@ -59,10 +59,6 @@ impl Keys {
     fn key(arena: &[u8], off: u32) -> &[u8] {
         let off = off as usize;
         &arena[off + 1..off + 1 + usize::from(arena[off])]
-    }
-
-    fn id(&self, rel: u32) -> i64 {
-        self.base + i64::from(rel)
     }
 
     fn sort(&mut self) {
@@ -74,18 +70,9 @@ impl Keys {
 /// The four fields' keys of a list.
 pub(crate) type ListKeys = [Keys; 4];
 
-/// Empty keys for a list whose records all have ids from `base` up.
-pub(crate) fn new_keys(base: i64) -> ListKeys {
-    std::array::from_fn(|_| Keys { base, ..Keys::default() })
-}
-
-/// The smallest id the list's records can have: its smallest stored id, or the next id.
-pub(crate) fn base_id(tx: &rusqlite::Transaction<'_>, list: i64) -> Result<i64> {
-    Ok(tx.query_row(
-        "SELECT coalesce((SELECT min(id) FROM individuals WHERE list = ?1), (SELECT coalesce(max(id), 0) + 1 FROM individuals))",
-        [list],
-        |r| r.get(0),
-    )?)
+/// Empty keys.
+pub(crate) fn new_keys() -> ListKeys {
+    std::array::from_fn(|_| Keys::default())
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -109,8 +96,8 @@ fn get_varint(data: &[u8], at: &mut usize) -> Option<u64> {
     None
 }
 
-/// The entries of one stored chunk, in order: (key, id).
-fn decode(data: &[u8]) -> impl Iterator<Item = (&[u8], i64)> {
+/// The entries of one stored chunk, in order: (key, the record's number on the list).
+fn decode(data: &[u8]) -> impl Iterator<Item = (&[u8], u32)> {
     let mut at = 0;
     std::iter::from_fn(move || {
         if at >= data.len() {
@@ -119,15 +106,15 @@ fn decode(data: &[u8]) -> impl Iterator<Item = (&[u8], i64)> {
         let len = usize::try_from(get_varint(data, &mut at)?).ok()?;
         let key = data.get(at..at + len)?;
         at += len;
-        let id = i64::try_from(get_varint(data, &mut at)?).ok()?;
-        Some((key, id))
+        let n = u32::try_from(get_varint(data, &mut at)?).ok()?;
+        Some((key, n))
     })
 }
 
 /// Sorts the keys (two fields per core) and replaces the list's stored index with them.
 pub(crate) fn write(tx: &rusqlite::Transaction<'_>, list: i64, keys: &mut ListKeys) -> Result<()> {
     if keys.iter().any(|k| k.overflow) {
-        return Err(crate::Error::Internal("the list is too large for its search index (over 4 GB of keys or ids)".into()));
+        return Err(crate::Error::Internal("the list is too large for its search index (over 4 GB of keys)".into()));
     }
     // The e-mail keys are the longest: one core sorts them while this one sorts the other three.
     let (head, tail) = keys.split_at_mut(EMAIL);
@@ -144,11 +131,11 @@ pub(crate) fn write(tx: &rusqlite::Transaction<'_>, list: i64, keys: &mut ListKe
     for (field, k) in keys.iter().enumerate() {
         for (seq, chunk) in k.entries.chunks(CHUNK).enumerate() {
             data.clear();
-            for &(off, rel) in chunk {
+            for &(off, n) in chunk {
                 let key = Keys::key(&k.arena, off);
                 put_varint(&mut data, key.len() as u64);
                 data.extend_from_slice(key);
-                put_varint(&mut data, u64::try_from(k.id(rel)).unwrap_or(0));
+                put_varint(&mut data, u64::from(n));
             }
             let first = Keys::key(&k.arena, chunk[0].0);
             insert.execute(params![list, i64::try_from(field).unwrap_or(0), i64::try_from(seq).unwrap_or(0), first, &data])?;
@@ -160,15 +147,15 @@ pub(crate) fn write(tx: &rusqlite::Transaction<'_>, list: i64, keys: &mut ListKe
 
 /// The list's stored keys (for an import that adds to them).
 pub(crate) fn load(tx: &rusqlite::Transaction<'_>, list: i64) -> Result<ListKeys> {
-    let mut keys = new_keys(base_id(tx, list)?);
+    let mut keys = new_keys();
     let mut stmt = tx.prepare("SELECT field, data FROM individual_search WHERE list = ?1 ORDER BY field, seq")?;
     let mut rows = stmt.query([list])?;
     while let Some(r) = rows.next()? {
         let field = usize::try_from(r.get::<_, i64>(0)?).unwrap_or(usize::MAX);
         let data: Vec<u8> = r.get(1)?;
         if let Some(k) = keys.get_mut(field) {
-            for (key, id) in decode(&data) {
-                k.push_bytes(key, id);
+            for (key, n) in decode(&data) {
+                k.push_bytes(key, n);
             }
         }
     }
@@ -177,43 +164,48 @@ pub(crate) fn load(tx: &rusqlite::Transaction<'_>, list: i64) -> Result<ListKeys
 
 /// A record's keys as the index holds them (no e-mail: no entry; no ZIP code: the empty key, so
 /// that the ZIP order puts them first, as SQL orders NULL).
-pub(crate) fn add(keys: &mut ListKeys, id: i64, name_key: &str, last_key: &str, email: Option<&str>, postal_code: Option<&str>) {
-    keys[NAME].push(name_key, id);
-    keys[LAST].push(last_key, id);
+pub(crate) fn add(keys: &mut ListKeys, n: u32, name_key: &str, last_key: &str, email: Option<&str>, postal_code: Option<&str>) {
+    keys[NAME].push(name_key, n);
+    keys[LAST].push(last_key, n);
     if let Some(e) = email {
-        keys[EMAIL].push(e, id);
+        keys[EMAIL].push(e, n);
     }
-    keys[POSTAL].push(postal_code.unwrap_or(""), id);
+    keys[POSTAL].push(postal_code.unwrap_or(""), n);
 }
 
 /// Rebuilds the list's index from its records (after a rollback, or for a list imported before
 /// the index existed).
 pub(crate) fn rebuild(tx: &rusqlite::Transaction<'_>, list: i64) -> Result<()> {
-    let mut keys = new_keys(base_id(tx, list)?);
+    let mut keys = new_keys();
     {
-        let mut stmt = tx.prepare("SELECT id, name_key, last_key, email, postal_code FROM individuals WHERE list = ?1")?;
-        let mut rows = stmt.query([list])?;
+        let ids = ListIds(list);
+        let mut stmt = tx.prepare("SELECT id, name_key, last_key, email, postal_code FROM individuals WHERE id BETWEEN ?1 AND ?2")?;
+        let mut rows = stmt.query([ids.lo(), ids.hi()])?;
         while let Some(r) = rows.next()? {
             let (name, last, email, postal): (String, String, Option<String>, Option<String>) = (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-            add(&mut keys, r.get(0)?, &name, &last, email.as_deref(), postal.as_deref());
+            add(&mut keys, ListIds::n(r.get(0)?), &name, &last, email.as_deref(), postal.as_deref());
         }
     }
     write(tx, list, &mut keys)
 }
 
-/// Builds the index of every list that has records and none yet (lists imported before schema 8).
+/// Builds the index of every list that has none yet (lists imported before schema 8, or
+/// renumbered by schema 9) and recounts the list from its records (counts kept by schema 8 and
+/// earlier still counted the data elements of records merged on review).
 pub(crate) fn backfill(conn: &mut rusqlite::Connection) -> Result<()> {
     let schema8: bool = conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'individual_search'", [], |r| r.get(0))?;
     if !schema8 {
         return Ok(()); // an older migration set (tests of the migration checks)
     }
-    let lists: Vec<i64> = conn.prepare("SELECT list FROM individual_lists WHERE search_built = 0")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let lists: Vec<(i64, String)> =
+        conn.prepare("SELECT list, incident_id FROM individual_lists WHERE search_built = 0")?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     if lists.is_empty() {
         return Ok(());
     }
     let tx = conn.transaction()?;
-    for list in lists {
+    for (list, incident) in lists {
         rebuild(&tx, list)?;
+        super::rebuild_counts(&tx, &incident, ListIds(list))?;
     }
     tx.commit()?;
     Ok(())
@@ -221,7 +213,8 @@ pub(crate) fn backfill(conn: &mut rusqlite::Connection) -> Result<()> {
 
 /// Calls `take` with the id of every entry of `field` whose key starts with `prefix` (every entry,
 /// for ""), in key order, until it returns false.
-pub(crate) fn scan(conn: &rusqlite::Connection, list: i64, field: usize, prefix: &str, take: &mut dyn FnMut(i64) -> Result<bool>) -> Result<()> {
+pub(crate) fn scan(conn: &rusqlite::Connection, ids: ListIds, field: usize, prefix: &str, take: &mut dyn FnMut(i64) -> Result<bool>) -> Result<()> {
+    let list = ids.0;
     let field = i64::try_from(field).unwrap_or(0);
     let p = prefix.as_bytes();
     // The first entry with this prefix is in the last chunk that starts before it (or the first).
@@ -234,9 +227,9 @@ pub(crate) fn scan(conn: &rusqlite::Connection, list: i64, field: usize, prefix:
     let mut rows = stmt.query(params![list, field, start])?;
     while let Some(r) = rows.next()? {
         let data: Vec<u8> = r.get(0)?;
-        for (key, id) in decode(&data) {
+        for (key, n) in decode(&data) {
             if key.starts_with(p) {
-                if !take(id)? {
+                if !take(ids.id(n))? {
                     return Ok(());
                 }
             } else if key > p {
@@ -254,24 +247,24 @@ mod tests {
     #[test]
     fn varints_and_chunks_round_trip() {
         let mut data = Vec::new();
-        for (k, id) in [("", 1_i64), ("a", 300), ("müller", 1 << 40)] {
+        for (k, n) in [("", 1_u32), ("a", 300), ("müller", u32::MAX)] {
             put_varint(&mut data, k.len() as u64);
             data.extend_from_slice(k.as_bytes());
-            put_varint(&mut data, u64::try_from(id).expect("positive"));
+            put_varint(&mut data, u64::from(n));
         }
-        let back: Vec<(Vec<u8>, i64)> = decode(&data).map(|(k, id)| (k.to_vec(), id)).collect();
-        assert_eq!(back, [(b"".to_vec(), 1), (b"a".to_vec(), 300), ("müller".as_bytes().to_vec(), 1 << 40)]);
+        let back: Vec<(Vec<u8>, u32)> = decode(&data).map(|(k, n)| (k.to_vec(), n)).collect();
+        assert_eq!(back, [(b"".to_vec(), 1), (b"a".to_vec(), 300), ("müller".as_bytes().to_vec(), u32::MAX)]);
     }
 
     #[test]
     fn keys_sort_by_bytes_then_id_and_long_keys_are_cut_at_a_character() {
-        let mut k = Keys { base: 1, ..Keys::default() };
+        let mut k = Keys::default();
         k.push("garcía", 3);
         k.push("garcia", 9);
         k.push("garcia", 2);
         k.push(&"é".repeat(200), 1);
         k.sort();
-        let order: Vec<(Vec<u8>, i64)> = k.entries.iter().map(|e| (Keys::key(&k.arena, e.0).to_vec(), k.id(e.1))).collect();
+        let order: Vec<(Vec<u8>, u32)> = k.entries.iter().map(|e| (Keys::key(&k.arena, e.0).to_vec(), e.1)).collect();
         assert_eq!(order[0], (b"garcia".to_vec(), 2));
         assert_eq!(order[1], (b"garcia".to_vec(), 9));
         assert_eq!(order[2], ("garcía".as_bytes().to_vec(), 3));
