@@ -490,7 +490,7 @@ fn search_answers_as_a_scan_would_through_imports_merges_rollbacks_and_an_upgrad
         let first = ["Ana", "Bo", "José", "Zoë", "Émile", "Eva"][i % 6];
         let last = ["García", "Garcia", "Müller", "Nguyễn", "O'Brien", "Ruiz", "Chen"][(i / 6) % 7];
         let (st, zip) = [("WA", "98101"), ("TX", "78701"), ("MA", "02134"), ("NY", "10001"), ("IL", "60601")][i % 5];
-        let email = if i % 11 == 0 { String::new() } else { format!("{}{i}@example.org", ["ana", "bo", "jose", "zoe", "emile", "eva"][i % 6]) };
+        let email = if i.is_multiple_of(11) { String::new() } else { format!("{}{i}@example.org", ["ana", "bo", "jose", "zoe", "emile", "eva"][i % 6]) };
         format!("{tag}{i},{first},{last},{i} Elm St,City,{st},{zip},US,{email},{}-01-01,,ssn\n", 1950 + i % 50)
     };
     let check = |bd: &Breachdesk, when: &str| {

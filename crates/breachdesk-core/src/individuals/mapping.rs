@@ -116,8 +116,8 @@ fn slot(field: &str) -> usize {
 impl Resolved {
     /// The cell of `field` in `row`, trimmed; `None` when unmapped or blank.
     #[must_use]
-    pub fn get<'a>(&self, row: &'a [String], field: &str) -> Option<&'a str> {
-        self.idx[slot(field)].and_then(|i| row.get(i)).map(|s| s.trim()).filter(|s| !s.is_empty())
+    pub fn get<'a>(&self, row: super::read::Fields<'a>, field: &str) -> Option<&'a str> {
+        self.idx[slot(field)].and_then(|i| row.get(i)).map(str::trim).filter(|s| !s.is_empty())
     }
 
     /// The header of the column that holds `field` (for error reports).

@@ -10,6 +10,7 @@ pub mod bench;
 pub mod generate;
 pub mod mapping;
 pub mod normalize;
+mod person;
 pub mod read;
 pub mod review;
 pub(crate) mod search;
@@ -20,7 +21,8 @@ use crate::obligations::ObligationChange;
 use crate::{uuid7, Breachdesk, Ctx, Error, Result};
 use breachdesk_rules::schema::RECOGNISED_DATA_TYPES;
 use breachdesk_rules::time::to_storage;
-use mapping::{Mapping, Resolved};
+use mapping::Mapping;
+use person::{opt, Person};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -219,178 +221,18 @@ pub struct Batch {
 /// Rows the reader thread hands over at a time (and how often progress is reported).
 const CHUNK_ROWS: usize = 4096;
 
-/// A run of rows, read and checked, with the reader's position in the file after them.
+/// A run of rows, read and checked, with the reader's position in the file after them. The writer
+/// hands each chunk back once written and the reader fills it again (see [`person`]).
 #[derive(Default)]
 struct Chunk {
-    items: Vec<std::result::Result<(u64, Person), Vec<RowError>>>,
+    people: Vec<Person>,
+    /// Each row read: its row number and its person in `people`, or why it was refused.
+    items: Vec<std::result::Result<(u64, usize), Vec<RowError>>>,
     position: Option<u64>,
 }
 
-/// A person built from one row.
-struct Person {
-    external_id: Option<String>,
-    full_name: String,
-    name_key: String,
-    last_key: String,
-    email: Option<String>,
-    phone: Option<String>,
-    address1: Option<String>,
-    address2: Option<String>,
-    city: Option<String>,
-    region: Option<String>,
-    postal_code: Option<String>,
-    country: Option<String>,
-    dob: Option<String>,
-    residence: Option<String>,
-    residence_src: Option<&'static str>,
-    minor: bool,
-    deceased: bool,
-    guardian: Option<String>,
-    no_postal: bool,
-    no_email: bool,
-    elements: u32,
-    /// The state column and the ZIP code name different states.
-    conflict: bool,
-    key: [u8; 16],
-}
 
 /// Builds a person from a row, or the row's errors (every bad cell, not just the first).
-fn person(m: &Resolved, header: &[String], row: &[String], n: u64, today: chrono::NaiveDate) -> std::result::Result<Person, Vec<RowError>> {
-    use normalize as nz;
-    let mut errs = Vec::new();
-    let get = |f: &str| m.get(row, f);
-    let text = |f: &str| get(f).map(nz::clean);
-    let full_name = match (get("full_name"), get("first_name"), get("last_name")) {
-        (Some(full), _, _) => nz::clean(full),
-        (None, first, last) => nz::clean(&format!("{} {}", first.unwrap_or(""), last.unwrap_or(""))),
-    };
-    if full_name.is_empty() {
-        let column = if m.column(header, "full_name").is_empty() {
-            [m.column(header, "first_name"), m.column(header, "last_name")].into_iter().filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" + ")
-        } else {
-            m.column(header, "full_name").to_owned()
-        };
-        errs.push(RowError { row: n, column, reason: "no name".into() });
-    }
-    let mut fail = |field: &str, reason: &str| errs.push(RowError { row: n, column: m.column(header, field).to_owned(), reason: reason.to_owned() });
-    if full_name.chars().count() > 300 {
-        fail("full_name", "longer than 300 characters");
-    }
-    let last_key = get("last_name").map_or_else(|| nz::name_key(full_name.rsplit(' ').next().unwrap_or("")), nz::name_key);
-    let email = get("email").and_then(|e| match nz::email(e) {
-        Ok(e) => Some(e),
-        Err(r) => {
-            fail("email", r);
-            None
-        }
-    });
-    let dob = get("dob").and_then(|d| match nz::date(d) {
-        Ok(d) if d > today => {
-            fail("dob", "is in the future");
-            None
-        }
-        Ok(d) => Some(d),
-        Err(r) => {
-            fail("dob", r);
-            None
-        }
-    });
-    let country = get("country").and_then(|c| match nz::country(c) {
-        Ok(c) => Some(c),
-        Err(r) => {
-            fail("country", r);
-            None
-        }
-    });
-    let us = country.as_deref().is_none_or(|c| c == "US");
-    let state = if us {
-        get("state").and_then(|s| match nz::us_state(s) {
-            Ok(s) => Some(s),
-            Err(r) => {
-                fail("state", r);
-                None
-            }
-        })
-    } else {
-        None
-    };
-    let postal_code = match get("postal_code") {
-        Some(z) if us && (state.is_some() || country.is_some() || z.chars().filter(char::is_ascii_digit).count() >= 3) => match nz::us_zip(z) {
-            Ok(z) => Some(z),
-            Err(r) => {
-                fail("postal_code", r);
-                None
-            }
-        },
-        Some(z) => Some(nz::clean(z)),
-        None => None,
-    };
-    // The ZIP's own state, when it names one exactly and the state column says another.
-    let conflict = match (&state, &postal_code) {
-        (Some(s), Some(z)) if us => zip::state_of(z).is_some_and(|(zs, exact)| exact && zs != *s),
-        _ => false,
-    };
-    let (residence, residence_src) = match (&country, &state, &postal_code) {
-        (Some(c), _, _) if c != "US" => (Some(c.clone()), Some("country")),
-        (_, Some(s), _) => (Some(s.clone()), Some("state")),
-        (_, None, Some(z)) if us => match zip::state_of(z) {
-            Some((s, exact)) => (Some(s.to_owned()), Some(if exact { "zip" } else { "zip_prefix" })),
-            None => (None, None),
-        },
-        _ => (None, None),
-    };
-    let elements = get("data_elements").map_or(0, |e| match nz::elements(e) {
-        Ok(b) => b,
-        Err(r) => {
-            fail("data_elements", r);
-            0
-        }
-    });
-    let minor_by_age = dob.is_some_and(|d| d.checked_add_months(chrono::Months::new(18 * 12)).is_some_and(|adult| adult > today));
-    let address1 = text("address1");
-    let city = text("city");
-    let no_postal = address1.is_none() || (postal_code.is_none() && city.is_none());
-    let no_email = email.is_none();
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    let address_key = nz::address_key(&format!("{} {}", address1.as_deref().unwrap_or(""), get("address2").unwrap_or("")));
-    let name_key = full_name.to_lowercase(); // full_name is already cleaned
-    let dob = dob.map(|d| d.to_string());
-    let mut h = Sha256::new();
-    for part in [Some(name_key.as_str()), dob.as_deref(), email.as_deref(), Some(address_key.as_str()), postal_code.as_deref(), residence.as_deref()] {
-        h.update(part.unwrap_or("").as_bytes());
-        h.update([0x1f]);
-    }
-    let mut key = [0u8; 16];
-    key.copy_from_slice(&h.finalize()[..16]);
-    Ok(Person {
-        external_id: text("external_id"),
-        full_name,
-        name_key,
-        last_key,
-        email,
-        phone: text("phone"),
-        address1,
-        address2: text("address2"),
-        city,
-        region: text("state"),
-        postal_code,
-        country: country.or_else(|| residence.as_ref().filter(|r| r.starts_with("US-")).map(|_| "US".to_owned())),
-        dob,
-        residence,
-        residence_src,
-        minor: get("minor").is_some_and(nz::truthy) || minor_by_age,
-        deceased: get("deceased").is_some_and(nz::truthy),
-        guardian: text("guardian"),
-        no_postal,
-        no_email,
-        elements,
-        conflict,
-        key,
-    })
-}
-
 /// The counts an import adds, kept as it goes so that counting never rescans the list.
 #[derive(Default)]
 struct Tally {
@@ -405,7 +247,7 @@ const FLAG_BUCKETS: [&str; 8] = ["#total", "#minor", "#deceased", "#undeliverabl
 
 impl Tally {
     fn add(&mut self, p: &Person) {
-        self.count(p.residence.as_deref().unwrap_or(""), p.elements);
+        self.count(&p.residence, p.elements);
         for (i, on) in [true, p.minor, p.deceased, p.no_postal && p.no_email, p.no_postal, p.no_email].into_iter().enumerate() {
             self.flags[i] += i64::from(on);
         }
@@ -675,19 +517,36 @@ impl Breachdesk {
         // one de-duplicates and writes them. The reader stops when this side hangs up (cancel, error).
         std::thread::scope(|scope| -> Result<()> {
             let (send, receive) = std::sync::mpsc::sync_channel::<Chunk>(2);
+            let (give_back, given_back) = std::sync::mpsc::channel::<Chunk>();
             let (resolved, header) = (&resolved, &header);
             scope.spawn(move || {
+                let mut buffers = person::Buffers::default();
                 let mut chunk = Chunk::default();
-                while let Some(next) = rows.next_row() {
-                    chunk.items.push(match next {
-                        Err(issue) => Err(vec![RowError { row: issue.row, column: String::new(), reason: issue.reason }]),
-                        Ok(row) => person(resolved, header, &row, rows.row, today).map(|p| (rows.row, p)),
-                    });
+                let mut filled = 0;
+                while let Some(next) = rows.next_fields() {
+                    match next {
+                        Err(issue) => chunk.items.push(Err(vec![RowError { row: issue.row, column: String::new(), reason: issue.reason }])),
+                        Ok((n, row)) => {
+                            if filled == chunk.people.len() {
+                                chunk.people.push(Person::default());
+                            }
+                            match person::fill(&mut chunk.people[filled], resolved, header, row, n, today, &mut buffers) {
+                                Ok(()) => {
+                                    chunk.items.push(Ok((n, filled)));
+                                    filled += 1;
+                                }
+                                Err(errs) => chunk.items.push(Err(errs)),
+                            }
+                        }
+                    }
                     if chunk.items.len() == CHUNK_ROWS {
                         chunk.position = rows.position();
-                        if send.send(std::mem::take(&mut chunk)).is_err() {
+                        let mut next = given_back.try_recv().unwrap_or_default();
+                        next.items.clear();
+                        if send.send(std::mem::replace(&mut chunk, next)).is_err() {
                             return;
                         }
+                        filled = 0;
                     }
                 }
                 chunk.position = rows.position();
@@ -695,11 +554,12 @@ impl Breachdesk {
             });
             let mut insert = tx.prepare(INSERT)?;
             for chunk in receive {
-                for item in chunk.items {
+                for item in &chunk.items {
                     report.rows_read += 1;
                     let errs = match item {
                         Err(errs) => errs,
-                        Ok((source_row, p)) => {
+                        Ok((source_row, i)) => {
+                            let p = &chunk.people[*i];
                             report.rows_valid += 1;
                             // Some(None): a duplicate of a row of this dry run (which has no id).
                             let dup = seen.get(&p.key).map(|&n| (n != 0).then(|| ids.id(n)));
@@ -708,7 +568,7 @@ impl Breachdesk {
                                 tally.flags[6] += 1;
                             } else {
                                 report.imported += 1;
-                                tally.add(&p);
+                                tally.add(p);
                             }
                             if !options.dry_run {
                                 let n = next_n;
@@ -717,11 +577,34 @@ impl Breachdesk {
                                 }
                                 next_n += 1;
                                 insert.execute(params![
-                                    ids.id(n), to_i64(source_row), p.external_id, p.full_name, p.name_key, p.last_key, p.email, p.phone, p.address1,
-                                    p.address2, p.city, p.region, p.postal_code, p.country, p.dob, p.residence, p.residence_src, p.minor,
-                                    p.deceased, p.guardian, p.no_postal, p.no_email, p.elements, &p.key[..], dup.flatten(), p.conflict
+                                    ids.id(n),
+                                    to_i64(*source_row),
+                                    opt(&p.external_id),
+                                    p.full_name,
+                                    p.name_key,
+                                    p.last_key,
+                                    opt(&p.email),
+                                    opt(&p.phone),
+                                    opt(&p.address1),
+                                    opt(&p.address2),
+                                    opt(&p.city),
+                                    opt(&p.region),
+                                    opt(&p.postal_code),
+                                    opt(&p.country),
+                                    opt(&p.dob),
+                                    opt(&p.residence),
+                                    p.residence_src,
+                                    p.minor,
+                                    p.deceased,
+                                    opt(&p.guardian),
+                                    p.no_postal,
+                                    p.no_email,
+                                    p.elements,
+                                    &p.key[..],
+                                    dup.flatten(),
+                                    p.conflict
                                 ])?;
-                                search::add(&mut keys, n, &p.name_key, &p.last_key, p.email.as_deref(), p.postal_code.as_deref());
+                                search::add(&mut keys, n, &p.name_key, &p.last_key, opt(&p.email), opt(&p.postal_code));
                                 if dup.is_none() {
                                     seen.insert(p.key, n);
                                 }
@@ -735,13 +618,14 @@ impl Breachdesk {
                     for e in errs {
                         report.error_count += 1;
                         if report.errors.len() < MAX_REPORTED_ERRORS {
-                            report.errors.push(e);
+                            report.errors.push(e.clone());
                         }
                     }
                 }
                 if !progress(Progress { rows: report.rows_read, bytes: chunk.position, total_bytes }) {
                     return Err(Error::Cancelled);
                 }
+                let _ = give_back.send(chunk); // the reader fills it again (it may have finished)
             }
             Ok(())
         })?;
@@ -962,7 +846,9 @@ impl Breachdesk {
     /// the newest live import.
     pub fn rollback_import(&mut self, ctx: &Ctx, incident_id: &str, batch: &str) -> Result<Vec<ObligationChange>> {
         let inc = self.incident_row(incident_id)?;
-        let found: Option<(String, i64, Option<String>, Option<i64>, Option<i64>)> = self
+        // (id, seq, rolled back at, first record id, last record id)
+        type Found = (String, i64, Option<String>, Option<i64>, Option<i64>);
+        let found: Option<Found> = self
             .store
             .conn
             .query_row(

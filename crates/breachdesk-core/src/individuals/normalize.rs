@@ -7,30 +7,69 @@ use breachdesk_rules::schema::RECOGNISED_DATA_TYPES;
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
+/// Buffers reused from row to row by the `_into` forms, so that cleaning a row allocates nothing
+/// once they have grown.
+#[derive(Default)]
+pub struct Scratch {
+    nfc: String,
+    text: String,
+    words: Vec<(usize, usize)>,
+}
+
 /// NFC, whitespace collapsed, trimmed.
 #[must_use]
 pub fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut words = |text: &str| {
+    clean_into(&[s], &mut out, &mut Scratch::default());
+    out
+}
+
+/// Appends the words of `parts` (NFC, one space between words, none around them).
+pub fn clean_into(parts: &[&str], out: &mut String, scratch: &mut Scratch) {
+    let start = out.len();
+    for part in parts {
+        let text = if part.is_ascii() {
+            part // ASCII is already in NFC
+        } else {
+            scratch.nfc.clear();
+            scratch.nfc.extend(part.nfc());
+            scratch.nfc.as_str()
+        };
         for w in text.split_whitespace() {
-            if !out.is_empty() {
+            if out.len() > start {
                 out.push(' ');
             }
             out.push_str(w);
         }
-    };
-    if s.is_ascii() {
-        words(s); // ASCII is already in NFC
-    } else {
-        words(&s.nfc().collect::<String>());
     }
-    out
+}
+
+/// Appends `s` lower-cased.
+pub fn lower_into(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.push_str(&s.to_lowercase()); // str's rules (a final sigma), not char by char
+    }
 }
 
 /// The comparison form of a name: cleaned and lower-cased.
 #[must_use]
 pub fn name_key(s: &str) -> String {
-    clean(s).to_lowercase()
+    let mut out = String::new();
+    name_key_into(s, &mut out, &mut Scratch::default());
+    out
+}
+
+/// Appends the comparison form of a name.
+pub fn name_key_into(s: &str, out: &mut String, scratch: &mut Scratch) {
+    let mut cleaned = std::mem::take(&mut scratch.text);
+    cleaned.clear();
+    clean_into(&[s], &mut cleaned, scratch);
+    lower_into(&cleaned, out);
+    scratch.text = cleaned;
 }
 
 /// A lower-cased e-mail address, or why it is not one.
@@ -38,15 +77,34 @@ pub fn name_key(s: &str) -> String {
 /// # Errors
 /// A reason (without the value).
 pub fn email(s: &str) -> Result<String, &'static str> {
-    let e = s.trim().to_lowercase();
-    let (local, domain) = e.split_once('@').ok_or("not an e-mail address (no @)")?;
-    if local.is_empty() || domain.len() < 3 || !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') || domain.contains('@') {
-        return Err("not an e-mail address");
+    let mut out = String::new();
+    email_into(s, &mut out)?;
+    Ok(out)
+}
+
+/// Appends a lower-cased e-mail address, or says why it is not one (appending nothing).
+///
+/// # Errors
+/// A reason (without the value).
+pub fn email_into(s: &str, out: &mut String) -> Result<(), &'static str> {
+    let start = out.len();
+    lower_into(s.trim(), out);
+    let e = &out[start..];
+    let check = || {
+        let (local, domain) = e.split_once('@').ok_or("not an e-mail address (no @)")?;
+        if local.is_empty() || domain.len() < 3 || !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') || domain.contains('@') {
+            return Err("not an e-mail address");
+        }
+        if e.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err("an e-mail address cannot contain spaces");
+        }
+        Ok(())
+    };
+    let verdict = check();
+    if verdict.is_err() {
+        out.truncate(start);
     }
-    if e.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("an e-mail address cannot contain spaces");
-    }
-    Ok(e)
+    verdict
 }
 
 const USPS: [(&str, &str); 30] = [
@@ -61,28 +119,59 @@ const USPS: [(&str, &str); 30] = [
 /// abbreviated ("123 North Main Street, Apt. 4" → "123 N MAIN ST APT 4").
 #[must_use]
 pub fn address_key(s: &str) -> String {
-    let upper: String = clean(s).to_uppercase().chars().map(|c| if matches!(c, '.' | ',' | '#') { ' ' } else { c }).collect();
-    let words: Vec<&str> = upper.split_whitespace().collect();
-    let mut out = String::with_capacity(upper.len());
+    let mut out = String::new();
+    address_key_into(&[s], &mut out, &mut Scratch::default());
+    out
+}
+
+/// Appends the comparison form of the address lines `parts` (as if joined by a space).
+pub fn address_key_into(parts: &[&str], out: &mut String, scratch: &mut Scratch) {
+    let Scratch { nfc, text: upper, words } = scratch;
+    upper.clear();
+    words.clear();
+    // The words, upper-cased, split at whitespace and at . , #
+    for part in parts {
+        let text = if part.is_ascii() {
+            part
+        } else {
+            nfc.clear();
+            nfc.extend(part.nfc());
+            nfc.as_str()
+        };
+        let mut start = None;
+        for c in text.chars() {
+            for u in c.to_uppercase() {
+                if u.is_whitespace() || matches!(u, '.' | ',' | '#') {
+                    if let Some(s) = start.take() {
+                        words.push((s, upper.len()));
+                    }
+                } else {
+                    start.get_or_insert(upper.len());
+                    upper.push(u);
+                }
+            }
+        }
+        if let Some(s) = start {
+            words.push((s, upper.len()));
+        }
+    }
+    let word = |i: usize| words.get(i).map_or("", |&(a, b)| &upper[a..b]);
+    let begin = out.len();
     let mut i = 0;
     while i < words.len() {
-        // "P O BOX" and "POST OFFICE BOX" are both "PO BOX".
-        let skip = match words[i..] {
-            ["P", "O", "BOX", ..] | ["POST", "OFFICE", "BOX", ..] => Some(3),
-            _ => None,
-        };
-        if !out.is_empty() {
+        if out.len() > begin {
             out.push(' ');
         }
-        if let Some(n) = skip {
+        // "P O BOX" and "POST OFFICE BOX" are both "PO BOX".
+        if matches!((word(i), word(i + 1), word(i + 2)), ("P", "O", "BOX") | ("POST", "OFFICE", "BOX")) {
             out.push_str("PO BOX");
-            i += n;
+            i += 3;
             continue;
         }
-        out.push_str(USPS.iter().find(|(long, _)| *long == words[i]).map_or(words[i], |(_, short)| short));
+        let w = word(i);
+        out.push_str(USPS.iter().find(|(long, _)| *long == w).map_or(w, |(_, short)| short));
         i += 1;
     }
-    out
 }
 
 /// Four, two and two ASCII digits at the given positions of `b`, as a date.
@@ -106,8 +195,8 @@ fn quick_date(t: &str) -> Option<NaiveDate> {
             if m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 || y.len() != 4 {
                 return None;
             }
-            let joined = format!("{y}{m:0>2}{d:0>2}");
-            ymd(joined.as_bytes(), 0, 4, 6, (2, 2))
+            let num = |p: &str| p.bytes().all(|c| c.is_ascii_digit()).then(|| p.bytes().fold(0, |n, c| n * 10 + u32::from(c - b'0')));
+            NaiveDate::from_ymd_opt(i32::try_from(num(y)?).ok()?, num(m)?, num(d)?)
         }
         _ => None,
     }
@@ -147,6 +236,44 @@ const STATE_NAMES: [(&str, &str); 54] = [
     ("US VIRGIN ISLANDS", "VI"), ("GUAM", "GU"),
 ];
 
+/// Appends a date as `YYYY-MM-DD` (years 1000–9999, as [`date`] gives them).
+pub fn date_into(d: NaiveDate, out: &mut String) {
+    use chrono::Datelike;
+    let digits = |n: u32, width: u32, out: &mut String| {
+        for p in (0..width).rev() {
+            out.push(char::from(b'0' + u8::try_from(n / 10u32.pow(p) % 10).unwrap_or(0)));
+        }
+    };
+    digits(u32::try_from(d.year()).unwrap_or(0), 4, out);
+    out.push('-');
+    digits(d.month(), 2, out);
+    out.push('-');
+    digits(d.day(), 2, out);
+}
+
+/// Appends a US state or territory as ISO 3166-2 (see [`us_state`]), or says why not (appending
+/// nothing).
+///
+/// # Errors
+/// A reason (without the value).
+pub fn us_state_into(s: &str, out: &mut String) -> Result<(), &'static str> {
+    let t = s.trim();
+    if t.len() == 2 && t.bytes().all(|c| c.is_ascii_alphabetic()) {
+        // The common case, a two-letter code, without the name lookups.
+        let start = out.len();
+        out.push_str("US-");
+        out.push_str(t);
+        out[start..].make_ascii_uppercase();
+        if US_JURISDICTIONS.contains(&&out[start..]) {
+            return Ok(());
+        }
+        out.truncate(start);
+        return Err("not a US state or territory");
+    }
+    out.push_str(&us_state(t)?);
+    Ok(())
+}
+
 /// A US state or territory as ISO 3166-2 (`US-TX`) from a code (`TX`, `US-TX`) or a name (`Texas`).
 ///
 /// # Errors
@@ -154,9 +281,9 @@ const STATE_NAMES: [(&str, &str); 54] = [
 pub fn us_state(s: &str) -> Result<String, &'static str> {
     let t = s.trim();
     if t.len() == 2 && t.bytes().all(|c| c.is_ascii_alphabetic()) {
-        // The common case, a two-letter code, without the name lookups.
-        let iso = format!("US-{}", t.to_ascii_uppercase());
-        return if US_JURISDICTIONS.contains(&iso.as_str()) { Ok(iso) } else { Err("not a US state or territory") };
+        let mut out = String::with_capacity(5);
+        us_state_into(t, &mut out)?;
+        return Ok(out);
     }
     let u = clean(s).to_uppercase().replace('.', "");
     let code = u.strip_prefix("US-").unwrap_or(&u);
@@ -171,6 +298,25 @@ pub fn us_state(s: &str) -> Result<String, &'static str> {
     } else {
         Err("not a US state or territory")
     }
+}
+
+/// Appends a country as ISO 3166-1 alpha-2 (see [`country`]), or says why not (appending nothing).
+///
+/// # Errors
+/// A reason (without the value).
+pub fn country_into(s: &str, out: &mut String) -> Result<(), &'static str> {
+    let t = s.trim();
+    if t.len() == 2 && t.bytes().all(|c| c.is_ascii_alphabetic()) {
+        // The common case, a two-letter code.
+        let code = [t.as_bytes()[0].to_ascii_uppercase(), t.as_bytes()[1].to_ascii_uppercase()];
+        let code = if &code == b"UK" { "GB" } else { std::str::from_utf8(&code).unwrap_or("") };
+        if is_country(code) {
+            out.push_str(code);
+            return Ok(());
+        }
+    }
+    out.push_str(&country(s)?);
+    Ok(())
 }
 
 /// A country as ISO 3166-1 alpha-2 from a code or a few common names.
@@ -204,19 +350,38 @@ pub fn country(s: &str) -> Result<String, &'static str> {
 /// # Errors
 /// A reason (without the value).
 pub fn us_zip(s: &str) -> Result<String, &'static str> {
+    let mut out = String::with_capacity(5);
+    us_zip_into(s, &mut out)?;
+    Ok(out)
+}
+
+/// Appends a US ZIP code as five digits (see [`us_zip`]), or says why not (appending nothing).
+///
+/// # Errors
+/// A reason (without the value).
+pub fn us_zip_into(s: &str, out: &mut String) -> Result<(), &'static str> {
     let t = s.trim();
     let five = t.split('-').next().unwrap_or(t).trim();
-    let five = if five.len() == 9 && five.chars().all(|c| c.is_ascii_digit()) { &five[..5] } else { five };
-    if five.is_empty() || five.len() > 5 || !five.chars().all(|c| c.is_ascii_digit()) || five.len() < 3 {
+    let five = if five.len() == 9 && five.bytes().all(|c| c.is_ascii_digit()) { &five[..5] } else { five };
+    if five.is_empty() || five.len() > 5 || !five.bytes().all(|c| c.is_ascii_digit()) || five.len() < 3 {
         return Err("not a US ZIP code");
     }
-    Ok(format!("{five:0>5}"))
+    for _ in five.len()..5 {
+        out.push('0');
+    }
+    out.push_str(five);
+    Ok(())
 }
 
 /// A yes/no cell: yes, y, true, 1, x (and a non-empty date for "deceased"-style columns).
 #[must_use]
 pub fn truthy(s: &str) -> bool {
-    let t = s.trim().to_lowercase();
+    const YES: [&str; 8] = ["y", "yes", "true", "1", "x", "deceased", "minor", "t"];
+    let t = s.trim();
+    if t.is_empty() || YES.iter().any(|y| t.eq_ignore_ascii_case(y)) {
+        return !t.is_empty();
+    }
+    let t = t.to_lowercase();
     matches!(t.as_str(), "y" | "yes" | "true" | "1" | "x" | "deceased" | "minor" | "t") || (t.len() >= 8 && date(&t).is_ok())
 }
 
@@ -228,8 +393,20 @@ pub fn truthy(s: &str) -> bool {
 pub fn elements(s: &str) -> Result<u32, &'static str> {
     let mut bits = 0u32;
     for part in s.split([';', ',', '|', '/']).map(str::trim).filter(|p| !p.is_empty()) {
-        let k: String = part.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
-        let name = match k.as_str() {
+        // The part lower-cased, letters and digits only; every name of the vocabulary is ASCII
+        // and short, so anything else is outside it.
+        let (mut buf, mut len, mut other) = ([0u8; 32], 0, false);
+        for l in part.chars().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric()) {
+            match u8::try_from(l) {
+                Ok(b) if b.is_ascii() && len < buf.len() => {
+                    buf[len] = b;
+                    len += 1;
+                }
+                _ => other = true,
+            }
+        }
+        let k = if other { "" } else { std::str::from_utf8(&buf[..len]).unwrap_or("") };
+        let name = match k {
             "name" | "fullname" | "names" => "name",
             "address" | "postaladdress" | "mailingaddress" | "homeaddress" => "address",
             "email" | "emailaddress" => "email",
@@ -302,5 +479,34 @@ mod tests {
         assert_eq!(element_names(bits), ["dob", "ssn", "medical"]);
         assert!(elements("favourite colour").is_err());
         assert!(truthy("Yes") && truthy("2021-01-05") && !truthy("no") && !truthy(""));
+    }
+
+    /// The appending forms (used for every row of an import) answer as the plain ones.
+    #[test]
+    fn appending_forms_agree_with_the_plain_ones() {
+        let mut scratch = Scratch::default();
+        let mut out = String::from("kept|");
+        address_key_into(&["12 North Main St.", "Apt #4"], &mut out, &mut scratch);
+        assert_eq!(out, "kept|12 N MAIN ST APT 4");
+        out.clear();
+        address_key_into(&["P.O.", "Box 7"], &mut out, &mut scratch);
+        assert_eq!(out, "PO BOX 7", "a box split across the two lines");
+        out.clear();
+        clean_into(&["  Zoe\u{308} ", " de  la Cruz "], &mut out, &mut scratch);
+        assert_eq!(out, "Zoë de la Cruz");
+        out.clear();
+        name_key_into("ΟΔΥΣΣΕΥΣ", &mut out, &mut scratch);
+        assert_eq!(out, "ΟΔΥΣΣΕΥΣ".to_lowercase(), "a final sigma as str lower-cases it");
+        assert_eq!((country("uk"), country(" us "), country("Deutschland")), (Ok("GB".into()), Ok("US".into()), Ok("DE".into())));
+        let mut e = String::from("x");
+        assert!(email_into("not an address", &mut e).is_err());
+        assert_eq!(e, "x", "nothing appended on error");
+        assert!(us_state_into("ZZ", &mut e).is_err() && us_zip_into("12", &mut e).is_err());
+        assert_eq!(e, "x");
+        out.clear();
+        date_into(date("7/4/1976").expect("date"), &mut out);
+        assert_eq!(out, "1976-07-04");
+        assert!(truthy(" YES ") && truthy("t") && !truthy("maybe"));
+        assert!(elements("Médical").is_err() && elements("Social Security").is_ok());
     }
 }

@@ -43,6 +43,42 @@ pub struct Rows {
     /// 1-based line/row number of the last row returned (the header is row 1).
     pub row: u64,
     record: csv::StringRecord,
+    /// The current XLSX row.
+    cells: Vec<String>,
+}
+
+/// One row's cells, borrowed from the reader (nothing is copied per row).
+#[derive(Clone, Copy)]
+pub enum Fields<'a> {
+    Csv(&'a csv::StringRecord),
+    Cells(&'a [String]),
+}
+
+impl<'a> Fields<'a> {
+    #[must_use]
+    pub fn get(self, i: usize) -> Option<&'a str> {
+        match self {
+            Fields::Csv(r) => r.get(i),
+            Fields::Cells(c) => c.get(i).map(String::as_str),
+        }
+    }
+
+    #[must_use]
+    pub fn len(self) -> usize {
+        match self {
+            Fields::Csv(r) => r.len(),
+            Fields::Cells(c) => c.len(),
+        }
+    }
+
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = &'a str> {
+        (0..self.len()).filter_map(move |i| self.get(i))
+    }
 }
 
 fn bad(path: &Path, message: impl Into<String>) -> Error {
@@ -125,7 +161,7 @@ impl Rows {
         let header: Vec<String> = record.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_owned()).collect();
         check_header(path, &header)?;
         let format = Format { kind: "csv", encoding, delimiter: Some(delimiter), bytes };
-        Ok(Rows { inner: Inner::Csv(csv), header, format, row: 1, record })
+        Ok(Rows { inner: Inner::Csv(csv), header, format, row: 1, record, cells: Vec::new() })
     }
 
     fn xlsx(path: &Path, bytes: u64) -> Result<Rows> {
@@ -154,7 +190,7 @@ impl Rows {
         check_header(path, &header)?;
         let rest: Vec<Vec<String>> = rows.collect();
         let format = Format { kind: "xlsx", encoding: "xlsx", delimiter: None, bytes };
-        Ok(Rows { inner: Inner::Xlsx(rest.into_iter()), header, format, row: 1, record: csv::StringRecord::new() })
+        Ok(Rows { inner: Inner::Xlsx(rest.into_iter()), header, format, row: 1, record: csv::StringRecord::new(), cells: Vec::new() })
     }
 
     /// Bytes read so far (for progress), where the format tells.
@@ -168,23 +204,31 @@ impl Rows {
 
     /// The next row's fields, or why that row cannot be read. Blank lines are skipped.
     pub fn next_row(&mut self) -> Option<std::result::Result<Vec<String>, RowIssue>> {
+        self.next_fields().map(|r| r.map(|(_, f)| f.iter().map(str::to_owned).collect()))
+    }
+
+    /// The next row's number and cells (borrowed: no copy per row), or why that row cannot be
+    /// read. Blank lines are skipped.
+    pub fn next_fields(&mut self) -> Option<std::result::Result<(u64, Fields<'_>), RowIssue>> {
         loop {
             self.row += 1;
-            let fields: Vec<String> = match &mut self.inner {
-                Inner::Xlsx(it) => it.next()?,
+            match &mut self.inner {
+                Inner::Xlsx(it) => self.cells = it.next()?,
                 Inner::Csv(c) => match c.read_record(&mut self.record) {
                     Ok(false) => return None,
-                    Ok(true) => self.record.iter().map(str::to_owned).collect(),
+                    Ok(true) => {
+                        if let Some(p) = self.record.position() {
+                            // The line the row starts on (quoted fields may span lines).
+                            self.row = p.line();
+                        }
+                    }
                     Err(e) => {
                         let row = e.position().map_or(self.row, |p| p.line());
                         return Some(Err(RowIssue { row, reason: csv_reason(&e) }));
                     }
                 },
-            };
-            if let (Inner::Csv(_), Some(p)) = (&self.inner, self.record.position()) {
-                // The line the row starts on (quoted fields may span lines).
-                self.row = p.line();
             }
+            let fields = self.fields();
             if fields.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
@@ -200,7 +244,15 @@ impl Rows {
                 };
                 return Some(Err(RowIssue { row: self.row, reason }));
             }
-            return Some(Ok(fields));
+            break;
+        }
+        Some(Ok((self.row, self.fields())))
+    }
+
+    fn fields(&self) -> Fields<'_> {
+        match self.inner {
+            Inner::Xlsx(_) => Fields::Cells(&self.cells),
+            Inner::Csv(_) => Fields::Csv(&self.record),
         }
     }
 }

@@ -32,27 +32,28 @@ fn zips() -> &'static Zips {
     })
 }
 
-/// The state (`US-TX`) of a five-digit ZIP, and whether it was an exact match (else the prefix).
+/// The state's two-letter code (`TX`) of a five-digit ZIP, and whether it was an exact match (else
+/// the ZIP's 3-digit prefix).
 #[must_use]
-pub fn state_of(zip5: &str) -> Option<(String, bool)> {
+pub fn state_code(zip5: &str) -> Option<(&'static str, bool)> {
     let z: u32 = zip5.parse().ok()?;
     let t = zips();
-    t.exact.get(&z).map(|s| (format!("US-{s}"), true)).or_else(|| t.prefix.get(&(z / 100)).map(|s| (format!("US-{s}"), false)))
+    t.exact.get(&z).map(|s| (*s, true)).or_else(|| t.prefix.get(&(z / 100)).map(|s| (*s, false)))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::state_of;
+    use super::state_code as state_of;
 
     #[test]
     fn zips_resolve_to_states() {
-        assert_eq!(state_of("98101"), Some(("US-WA".into(), true)));
-        assert_eq!(state_of("00901"), Some(("US-PR".into(), true)));
-        assert_eq!(state_of("02134"), Some(("US-MA".into(), true)));
+        assert_eq!(state_of("98101"), Some(("WA", true)));
+        assert_eq!(state_of("00901"), Some(("PR", true)));
+        assert_eq!(state_of("02134"), Some(("MA", true)));
         // The White House ZIP has no ZCTA; every known 205xx ZIP is in DC.
-        assert_eq!(state_of("20500"), Some(("US-DC".into(), false)));
+        assert_eq!(state_of("20500"), Some(("DC", false)));
         // 75260 is a Dallas PO-box ZIP without a ZCTA: the 752 prefix is all Texas.
-        assert_eq!(state_of("75260"), Some(("US-TX".into(), false)));
+        assert_eq!(state_of("75260"), Some(("TX", false)));
         assert_eq!(state_of("00000"), None);
     }
 }
