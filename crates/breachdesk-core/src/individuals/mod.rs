@@ -25,7 +25,6 @@ use mapping::Mapping;
 use person::{opt, Person};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -226,9 +225,59 @@ const CHUNK_ROWS: usize = 4096;
 #[derive(Default)]
 struct Chunk {
     people: Vec<Person>,
-    /// Each row read: its row number and its person in `people`, or why it was refused.
-    items: Vec<std::result::Result<(u64, usize), Vec<RowError>>>,
+    /// Each row read: its person, or why it was refused.
+    items: Vec<std::result::Result<Numbered, Vec<RowError>>>,
     position: Option<u64>,
+}
+
+/// A valid row as the reader hands it over.
+struct Numbered {
+    source_row: u64,
+    /// Index in the chunk's `people`.
+    person: usize,
+    /// Its number on the list (0 in a dry run).
+    number: u32,
+    /// The number of the record it duplicates exactly (it is stored merged into that one).
+    dup: Option<u32>,
+}
+
+/// What the reader thread keeps across the rows: the next record number, the dedupe map, the
+/// counts and the search keys.
+struct Numbering {
+    dry_run: bool,
+    next: u32,
+    seen: SeenKeys,
+    tally: Tally,
+    keys: search::ListKeys,
+}
+
+impl Numbering {
+    /// Numbers one valid person and tells whether it repeats a record (a dry run numbers nothing:
+    /// its duplicates of its own rows are counted, with no record to point at).
+    fn number(&mut self, p: &Person) -> Result<(u32, Option<u32>)> {
+        let dup = self.seen.get(&p.key).copied();
+        if dup.is_some() {
+            self.tally.flags[6] += 1; // #merged
+        } else {
+            self.tally.add(p);
+        }
+        if self.dry_run {
+            if dup.is_none() {
+                self.seen.insert(p.key, 0);
+            }
+            return Ok((0, dup));
+        }
+        let n = self.next;
+        if n == u32::MAX {
+            return Err(Error::Internal("the list is full (4,294,967,294 records)".into()));
+        }
+        self.next += 1;
+        search::add(&mut self.keys, n, &p.name_key, &p.last_key, opt(&p.email), opt(&p.postal_code));
+        if dup.is_none() {
+            self.seen.insert(p.key, n);
+        }
+        Ok((n, dup))
+    }
 }
 
 
@@ -406,13 +455,6 @@ fn rebuild_counts(tx: &rusqlite::Transaction<'_>, incident: &str, ids: ListIds) 
     Ok(())
 }
 
-fn sha256_file(path: &Path) -> Result<String> {
-    let mut f = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-    let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-    Ok(hex::encode(h.finalize()))
-}
-
 impl Breachdesk {
     /// Imports a CSV or XLSX file of individuals into an incident. `progress` is called every few
     /// thousand rows; returning false cancels (nothing is written).
@@ -475,7 +517,6 @@ impl Breachdesk {
         let seq: i64 = self.store.conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
         // Dedupe key → the first record's number on the list (0 in a dry run, which writes none).
         let mut seen = SeenKeys::default();
-        let mut tally = Tally::default();
         {
             let ids = self.list_ids(&inc.id)?;
             let mut stmt = self.store.conn.prepare("SELECT dedupe_key, id FROM individuals WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL")?;
@@ -487,7 +528,6 @@ impl Breachdesk {
                 }
             }
         }
-        let file_hash = if options.dry_run { String::new() } else { sha256_file(path)? };
         let tx = self.store.conn.transaction()?;
         tx.execute("INSERT OR IGNORE INTO individual_lists (incident_id) VALUES (?1)", [&inc.id])?;
         let list: i64 = tx.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
@@ -501,25 +541,27 @@ impl Breachdesk {
             |r| r.get(0),
         )?;
         let first_n = if last == 0 { 1 } else { ListIds::n(last).saturating_add(1) };
-        let mut next_n = first_n;
         // The list's search keys: those already stored plus each new record's, sorted and written
         // at the end (same transaction: a failure or a cancel leaves the stored ones as they were).
-        let mut keys = if options.dry_run { search::new_keys() } else { search::load(&tx, list)? };
+        let keys = if options.dry_run { search::new_keys() } else { search::load(&tx, list)? };
         if !options.dry_run {
-            // The batch row first (the individuals reference it); its counts are filled in at the end.
+            // The batch row first; its file hash, counts and range are filled in at the end.
             tx.execute(
                 "INSERT INTO import_batches (id, incident_id, seq, file_name, file_sha256, format, encoding, mapping_json, rows_read, rows_imported,
-                     rows_rejected, rows_merged, imported_at, imported_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, 0, 0, ?9, ?10)",
-                params![batch_id, inc.id, seq, file_name, file_hash, report.format, report.encoding, serde_json::to_string(&mapping).unwrap_or_default(), to_storage(ctx.now), ctx.actor],
+                     rows_rejected, rows_merged, imported_at, imported_by) VALUES (?1, ?2, ?3, ?4, '', ?5, ?6, ?7, 0, 0, 0, 0, ?8, ?9)",
+                params![batch_id, inc.id, seq, file_name, report.format, report.encoding, serde_json::to_string(&mapping).unwrap_or_default(), to_storage(ctx.now), ctx.actor],
             )?;
         }
-        // Two stages on two cores: a reader thread parses, checks and normalises the rows while this
-        // one de-duplicates and writes them. The reader stops when this side hangs up (cancel, error).
-        std::thread::scope(|scope| -> Result<()> {
+        // Two stages on two cores. The reader thread parses, checks and normalises the rows,
+        // numbers them, finds the duplicates, counts them, collects their search keys and hashes
+        // the file; this one writes the rows. The reader stops when this side hangs up (cancel,
+        // error); it hands back what it gathered.
+        let mut numbering = Numbering { dry_run: options.dry_run, next: first_n, seen, tally: Tally::default(), keys };
+        let (file_hash, numbering) = std::thread::scope(|scope| -> Result<(String, Numbering)> {
             let (send, receive) = std::sync::mpsc::sync_channel::<Chunk>(2);
             let (give_back, given_back) = std::sync::mpsc::channel::<Chunk>();
             let (resolved, header) = (&resolved, &header);
-            scope.spawn(move || {
+            let reader = scope.spawn(move || -> Result<(String, Numbering)> {
                 let mut buffers = person::Buffers::default();
                 let mut chunk = Chunk::default();
                 let mut filled = 0;
@@ -530,9 +572,11 @@ impl Breachdesk {
                             if filled == chunk.people.len() {
                                 chunk.people.push(Person::default());
                             }
-                            match person::fill(&mut chunk.people[filled], resolved, header, row, n, today, &mut buffers) {
+                            let p = &mut chunk.people[filled];
+                            match person::fill(p, resolved, header, row, n, today, &mut buffers) {
                                 Ok(()) => {
-                                    chunk.items.push(Ok((n, filled)));
+                                    let (number, dup) = numbering.number(p)?;
+                                    chunk.items.push(Ok(Numbered { source_row: n, person: filled, number, dup }));
                                     filled += 1;
                                 }
                                 Err(errs) => chunk.items.push(Err(errs)),
@@ -544,13 +588,17 @@ impl Breachdesk {
                         let mut next = given_back.try_recv().unwrap_or_default();
                         next.items.clear();
                         if send.send(std::mem::replace(&mut chunk, next)).is_err() {
-                            return;
+                            return Err(Error::Cancelled); // the writer stopped: its error is the one reported
                         }
                         filled = 0;
                     }
                 }
                 chunk.position = rows.position();
                 let _ = send.send(chunk);
+                drop(send);
+                numbering.seen = SeenKeys::default(); // before the keys are sorted
+                search::sort(&mut numbering.keys);
+                Ok((rows.file_sha256()?, numbering))
             });
             let mut insert = tx.prepare(INSERT)?;
             for chunk in receive {
@@ -558,26 +606,17 @@ impl Breachdesk {
                     report.rows_read += 1;
                     let errs = match item {
                         Err(errs) => errs,
-                        Ok((source_row, i)) => {
-                            let p = &chunk.people[*i];
+                        Ok(Numbered { source_row, person, number, dup }) => {
+                            let p = &chunk.people[*person];
                             report.rows_valid += 1;
-                            // Some(None): a duplicate of a row of this dry run (which has no id).
-                            let dup = seen.get(&p.key).map(|&n| (n != 0).then(|| ids.id(n)));
                             if dup.is_some() {
                                 report.merged += 1;
-                                tally.flags[6] += 1;
                             } else {
                                 report.imported += 1;
-                                tally.add(p);
                             }
                             if !options.dry_run {
-                                let n = next_n;
-                                if n == u32::MAX {
-                                    return Err(Error::validation(&path.display().to_string(), "the list is full (4,294,967,294 records)"));
-                                }
-                                next_n += 1;
                                 insert.execute(params![
-                                    ids.id(n),
+                                    ids.id(*number),
                                     to_i64(*source_row),
                                     opt(&p.external_id),
                                     p.full_name,
@@ -601,15 +640,9 @@ impl Breachdesk {
                                     p.no_email,
                                     p.elements,
                                     &p.key[..],
-                                    dup.flatten(),
+                                    dup.map(|d| ids.id(d)),
                                     p.conflict
                                 ])?;
-                                search::add(&mut keys, n, &p.name_key, &p.last_key, opt(&p.email), opt(&p.postal_code));
-                                if dup.is_none() {
-                                    seen.insert(p.key, n);
-                                }
-                            } else if dup.is_none() {
-                                seen.insert(p.key, 0);
                             }
                             continue;
                         }
@@ -627,7 +660,7 @@ impl Breachdesk {
                 }
                 let _ = give_back.send(chunk); // the reader fills it again (it may have finished)
             }
-            Ok(())
+            reader.join().map_err(|_| Error::Internal("the import's reader thread failed".into()))?
         })?;
         progress(Progress { rows: report.rows_read, bytes: Some(total_bytes), total_bytes });
         if report.rows_read == 0 {
@@ -638,12 +671,13 @@ impl Breachdesk {
             drop(tx); // rolls back: nothing written
             return Ok(report);
         }
-        drop(seen); // before the keys are sorted
+        let Numbering { next: next_n, tally, mut keys, .. } = numbering;
         search::write(&tx, list, &mut keys)?;
         drop(keys);
         let range = (next_n > first_n).then(|| (ids.id(first_n), ids.id(next_n - 1)));
         tx.execute(
-            "UPDATE import_batches SET rows_read = ?2, rows_imported = ?3, rows_rejected = ?4, rows_merged = ?5, first_id = ?6, last_id = ?7 WHERE id = ?1",
+            "UPDATE import_batches SET rows_read = ?2, rows_imported = ?3, rows_rejected = ?4, rows_merged = ?5, first_id = ?6, last_id = ?7, file_sha256 = ?8
+             WHERE id = ?1",
             params![
                 batch_id,
                 to_i64(report.rows_read),
@@ -651,7 +685,8 @@ impl Breachdesk {
                 to_i64(report.rows_rejected),
                 to_i64(report.merged),
                 range.map(|r| r.0),
-                range.map(|r| r.1)
+                range.map(|r| r.1),
+                file_hash
             ],
         )?;
         tally.apply(&tx, &inc.id)?;

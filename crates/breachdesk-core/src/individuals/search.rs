@@ -34,6 +34,8 @@ pub(crate) struct Keys {
     entries: Vec<(u32, u32)>,
     /// The arena passed 4 GB (a list of billions of records).
     overflow: bool,
+    /// Sorted since the last push.
+    sorted: bool,
 }
 
 impl Keys {
@@ -51,6 +53,7 @@ impl Keys {
                 self.arena.push(len);
                 self.arena.extend_from_slice(key);
                 self.entries.push((off, n));
+                self.sorted = false;
             }
             _ => self.overflow = true,
         }
@@ -62,8 +65,11 @@ impl Keys {
     }
 
     fn sort(&mut self) {
-        let arena = &self.arena;
-        self.entries.sort_unstable_by(|a, b| Self::key(arena, a.0).cmp(Self::key(arena, b.0)).then(a.1.cmp(&b.1)));
+        if !self.sorted {
+            let arena = &self.arena;
+            self.entries.sort_unstable_by(|a, b| Self::key(arena, a.0).cmp(Self::key(arena, b.0)).then(a.1.cmp(&b.1)));
+            self.sorted = true;
+        }
     }
 }
 
@@ -111,12 +117,8 @@ fn decode(data: &[u8]) -> impl Iterator<Item = (&[u8], u32)> {
     })
 }
 
-/// Sorts the keys (two fields per core) and replaces the list's stored index with them.
-pub(crate) fn write(tx: &rusqlite::Transaction<'_>, list: i64, keys: &mut ListKeys) -> Result<()> {
-    if keys.iter().any(|k| k.overflow) {
-        return Err(crate::Error::Internal("the list is too large for its search index (over 4 GB of keys)".into()));
-    }
-    // The e-mail keys are the longest: one core sorts them while this one sorts the other three.
+/// Sorts the keys, on two cores: the e-mail keys (the longest) on one, the other three on this one.
+pub(crate) fn sort(keys: &mut ListKeys) {
     let (head, tail) = keys.split_at_mut(EMAIL);
     let (email, after) = tail.split_at_mut(1);
     std::thread::scope(|s| {
@@ -125,6 +127,14 @@ pub(crate) fn write(tx: &rusqlite::Transaction<'_>, list: i64, keys: &mut ListKe
             k.sort();
         }
     });
+}
+
+/// Replaces the list's stored index with `keys` (sorting them first if they are not).
+pub(crate) fn write(tx: &rusqlite::Transaction<'_>, list: i64, keys: &mut ListKeys) -> Result<()> {
+    if keys.iter().any(|k| k.overflow) {
+        return Err(crate::Error::Internal("the list is too large for its search index (over 4 GB of keys)".into()));
+    }
+    sort(keys);
     tx.execute("DELETE FROM individual_search WHERE list = ?1", [list])?;
     let mut insert = tx.prepare("INSERT INTO individual_search (list, field, seq, first_key, data) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     let mut data = Vec::with_capacity(CHUNK * 40);
