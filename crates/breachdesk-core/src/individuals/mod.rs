@@ -241,14 +241,13 @@ struct Numbered {
     dup: Option<u32>,
 }
 
-/// What the reader thread keeps across the rows: the next record number, the dedupe map, the
-/// counts and the search keys.
+/// What the reader thread keeps across the rows: the next record number, the dedupe map and the
+/// counts.
 struct Numbering {
     dry_run: bool,
     next: u32,
     seen: SeenKeys,
     tally: Tally,
-    keys: search::ListKeys,
 }
 
 impl Numbering {
@@ -272,7 +271,6 @@ impl Numbering {
             return Err(Error::Internal("the list is full (4,294,967,294 records)".into()));
         }
         self.next += 1;
-        search::add(&mut self.keys, n, &p.name_key, &p.last_key, opt(&p.email), opt(&p.postal_code));
         if dup.is_none() {
             self.seen.insert(p.key, n);
         }
@@ -543,7 +541,7 @@ impl Breachdesk {
         let first_n = if last == 0 { 1 } else { ListIds::n(last).saturating_add(1) };
         // The list's search keys: those already stored plus each new record's, sorted and written
         // at the end (same transaction: a failure or a cancel leaves the stored ones as they were).
-        let keys = if options.dry_run { search::new_keys() } else { search::load(&tx, list)? };
+        let mut keys = if options.dry_run { search::new_keys() } else { search::load(&tx, list)? };
         if !options.dry_run {
             // The batch row first; its file hash, counts and range are filled in at the end.
             tx.execute(
@@ -553,10 +551,10 @@ impl Breachdesk {
             )?;
         }
         // Two stages on two cores. The reader thread parses, checks and normalises the rows,
-        // numbers them, finds the duplicates, counts them, collects their search keys and hashes
-        // the file; this one writes the rows. The reader stops when this side hangs up (cancel,
-        // error); it hands back what it gathered.
-        let mut numbering = Numbering { dry_run: options.dry_run, next: first_n, seen, tally: Tally::default(), keys };
+        // numbers them, finds the duplicates, counts them and hashes the file; this one writes
+        // the rows and collects their search keys. The reader stops when this side hangs up
+        // (cancel, error); it hands back what it gathered.
+        let mut numbering = Numbering { dry_run: options.dry_run, next: first_n, seen, tally: Tally::default() };
         let (file_hash, numbering) = std::thread::scope(|scope| -> Result<(String, Numbering)> {
             let (send, receive) = std::sync::mpsc::sync_channel::<Chunk>(2);
             let (give_back, given_back) = std::sync::mpsc::channel::<Chunk>();
@@ -597,7 +595,6 @@ impl Breachdesk {
                 let _ = send.send(chunk);
                 drop(send);
                 numbering.seen = SeenKeys::default(); // before the keys are sorted
-                search::sort(&mut numbering.keys);
                 Ok((rows.file_sha256()?, numbering))
             });
             let mut insert = tx.prepare(INSERT)?;
@@ -643,6 +640,7 @@ impl Breachdesk {
                                     dup.map(|d| ids.id(d)),
                                     p.conflict
                                 ])?;
+                                search::add(&mut keys, *number, &p.name_key, &p.last_key, opt(&p.email), opt(&p.postal_code));
                             }
                             continue;
                         }
@@ -671,7 +669,7 @@ impl Breachdesk {
             drop(tx); // rolls back: nothing written
             return Ok(report);
         }
-        let Numbering { next: next_n, tally, mut keys, .. } = numbering;
+        let Numbering { next: next_n, tally, .. } = numbering;
         search::write(&tx, list, &mut keys)?;
         drop(keys);
         let range = (next_n > first_n).then(|| (ids.id(first_n), ids.id(next_n - 1)));

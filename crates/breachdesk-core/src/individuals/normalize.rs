@@ -107,13 +107,41 @@ pub fn email_into(s: &str, out: &mut String) -> Result<(), &'static str> {
     verdict
 }
 
-const USPS: [(&str, &str); 30] = [
-    ("STREET", "ST"), ("AVENUE", "AVE"), ("ROAD", "RD"), ("BOULEVARD", "BLVD"), ("DRIVE", "DR"), ("LANE", "LN"),
-    ("COURT", "CT"), ("PLACE", "PL"), ("SUITE", "STE"), ("APARTMENT", "APT"), ("NORTH", "N"), ("SOUTH", "S"),
-    ("EAST", "E"), ("WEST", "W"), ("NORTHEAST", "NE"), ("NORTHWEST", "NW"), ("SOUTHEAST", "SE"), ("SOUTHWEST", "SW"),
-    ("HIGHWAY", "HWY"), ("PARKWAY", "PKWY"), ("CIRCLE", "CIR"), ("TERRACE", "TER"), ("SQUARE", "SQ"), ("TRAIL", "TRL"),
-    ("FLOOR", "FL"), ("BUILDING", "BLDG"), ("EXPRESSWAY", "EXPY"), ("FREEWAY", "FWY"), ("MOUNT", "MT"), ("POST OFFICE BOX", "PO BOX"),
-];
+/// The USPS abbreviation of a common address word (Publication 28): STREET → ST.
+fn usps(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "STREET" => "ST",
+        "AVENUE" => "AVE",
+        "ROAD" => "RD",
+        "BOULEVARD" => "BLVD",
+        "DRIVE" => "DR",
+        "LANE" => "LN",
+        "COURT" => "CT",
+        "PLACE" => "PL",
+        "SUITE" => "STE",
+        "APARTMENT" => "APT",
+        "NORTH" => "N",
+        "SOUTH" => "S",
+        "EAST" => "E",
+        "WEST" => "W",
+        "NORTHEAST" => "NE",
+        "NORTHWEST" => "NW",
+        "SOUTHEAST" => "SE",
+        "SOUTHWEST" => "SW",
+        "HIGHWAY" => "HWY",
+        "PARKWAY" => "PKWY",
+        "CIRCLE" => "CIR",
+        "TERRACE" => "TER",
+        "SQUARE" => "SQ",
+        "TRAIL" => "TRL",
+        "FLOOR" => "FL",
+        "BUILDING" => "BLDG",
+        "EXPRESSWAY" => "EXPY",
+        "FREEWAY" => "FWY",
+        "MOUNT" => "MT",
+        _ => return None,
+    })
+}
 
 /// An address line in its USPS-style comparison form: upper case, no punctuation, common words
 /// abbreviated ("123 North Main Street, Apt. 4" → "123 N MAIN ST APT 4").
@@ -169,7 +197,7 @@ pub fn address_key_into(parts: &[&str], out: &mut String, scratch: &mut Scratch)
             continue;
         }
         let w = word(i);
-        out.push_str(USPS.iter().find(|(long, _)| *long == w).map_or(w, |(_, short)| short));
+        out.push_str(usps(w).unwrap_or(w));
         i += 1;
     }
 }
@@ -251,6 +279,19 @@ pub fn date_into(d: NaiveDate, out: &mut String) {
     digits(d.day(), 2, out);
 }
 
+/// Which two-letter codes (AA..ZZ, 26 × 26) are US states or territories.
+fn us_codes() -> &'static [bool; 676] {
+    static CODES: std::sync::OnceLock<[bool; 676]> = std::sync::OnceLock::new();
+    CODES.get_or_init(|| {
+        let mut t = [false; 676];
+        for code in US_JURISDICTIONS {
+            let b = code.as_bytes();
+            t[usize::from(b[3] - b'A') * 26 + usize::from(b[4] - b'A')] = true;
+        }
+        t
+    })
+}
+
 /// Appends a US state or territory as ISO 3166-2 (see [`us_state`]), or says why not (appending
 /// nothing).
 ///
@@ -260,15 +301,14 @@ pub fn us_state_into(s: &str, out: &mut String) -> Result<(), &'static str> {
     let t = s.trim();
     if t.len() == 2 && t.bytes().all(|c| c.is_ascii_alphabetic()) {
         // The common case, a two-letter code, without the name lookups.
-        let start = out.len();
-        out.push_str("US-");
-        out.push_str(t);
-        out[start..].make_ascii_uppercase();
-        if US_JURISDICTIONS.contains(&&out[start..]) {
-            return Ok(());
+        let (a, b) = (t.as_bytes()[0].to_ascii_uppercase(), t.as_bytes()[1].to_ascii_uppercase());
+        if !us_codes()[usize::from(a - b'A') * 26 + usize::from(b - b'A')] {
+            return Err("not a US state or territory");
         }
-        out.truncate(start);
-        return Err("not a US state or territory");
+        out.push_str("US-");
+        out.push(char::from(a));
+        out.push(char::from(b));
+        return Ok(());
     }
     out.push_str(&us_state(t)?);
     Ok(())

@@ -23,6 +23,9 @@ pub(crate) const POSTAL: usize = 3;
 
 /// Entries per stored chunk.
 const CHUNK: usize = 2048;
+/// Keys are sorted in runs of this many as they come (an import's writer has time to spare while
+/// the reader cleans the next rows); the final sort then only merges the runs.
+const RUN: usize = 1 << 16;
 /// Longer keys are cut (at a character boundary): nobody types 255 bytes into a search box.
 const MAX_KEY: usize = 255;
 
@@ -36,6 +39,8 @@ pub(crate) struct Keys {
     overflow: bool,
     /// Sorted since the last push.
     sorted: bool,
+    /// Where the entries not yet sorted as a run begin.
+    run: usize,
 }
 
 impl Keys {
@@ -54,6 +59,9 @@ impl Keys {
                 self.arena.extend_from_slice(key);
                 self.entries.push((off, n));
                 self.sorted = false;
+                if self.entries.len() - self.run >= RUN {
+                    self.sort_run();
+                }
             }
             _ => self.overflow = true,
         }
@@ -64,10 +72,23 @@ impl Keys {
         &arena[off + 1..off + 1 + usize::from(arena[off])]
     }
 
+    fn order(arena: &[u8], a: &(u32, u32), b: &(u32, u32)) -> std::cmp::Ordering {
+        Self::key(arena, a.0).cmp(Self::key(arena, b.0)).then(a.1.cmp(&b.1))
+    }
+
+    /// Sorts the entries pushed since the last run.
+    fn sort_run(&mut self) {
+        let arena = &self.arena;
+        self.entries[self.run..].sort_unstable_by(|a, b| Self::order(arena, a, b));
+        self.run = self.entries.len();
+    }
+
     fn sort(&mut self) {
         if !self.sorted {
+            self.sort_run();
+            // A stable sort finds the sorted runs and merges them.
             let arena = &self.arena;
-            self.entries.sort_unstable_by(|a, b| Self::key(arena, a.0).cmp(Self::key(arena, b.0)).then(a.1.cmp(&b.1)));
+            self.entries.sort_by(|a, b| Self::order(arena, a, b));
             self.sorted = true;
         }
     }
@@ -264,6 +285,25 @@ mod tests {
         }
         let back: Vec<(Vec<u8>, u32)> = decode(&data).map(|(k, n)| (k.to_vec(), n)).collect();
         assert_eq!(back, [(b"".to_vec(), 1), (b"a".to_vec(), 300), ("müller".as_bytes().to_vec(), u32::MAX)]);
+    }
+
+    /// Keys pushed over several runs (each sorted as it fills) end in the order of one full sort.
+    #[test]
+    fn runs_sorted_as_they_fill_merge_into_the_full_order() {
+        let mut k = Keys::default();
+        let mut all = Vec::new();
+        let mut x: u64 = 7;
+        for n in 0..u32::try_from(3 * RUN + 5).expect("n") {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let key = format!("{:x}", x >> 50); // short keys: many repeats, ordered by number
+            k.push(&key, n);
+            all.push((key.into_bytes(), n));
+        }
+        assert_eq!(k.run, 3 * RUN, "three runs were sorted as they filled");
+        k.sort();
+        all.sort();
+        let got: Vec<(Vec<u8>, u32)> = k.entries.iter().map(|e| (Keys::key(&k.arena, e.0).to_vec(), e.1)).collect();
+        assert!(got == all, "the merged runs are in full order");
     }
 
     #[test]

@@ -3,7 +3,6 @@
 //! ZIPs have no ZCTA) falls back to its 3-digit prefix when every known ZIP of that prefix is in
 //! one state; otherwise the residence stays undetermined.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 static TABLE: &str = include_str!("../../../../rules/reference/zip-state.csv");
@@ -13,22 +12,41 @@ pub(crate) fn rows() -> impl Iterator<Item = (&'static str, &'static str)> {
     TABLE.lines().filter(|l| !l.starts_with('#') && *l != "zip,state").filter_map(|l| l.split_once(','))
 }
 
+/// ZIP → state as flat tables: index into `states` + 1 (0: none), by five-digit ZIP and by prefix.
 struct Zips {
-    exact: HashMap<u32, &'static str>,
-    prefix: HashMap<u32, &'static str>,
+    states: Vec<&'static str>,
+    exact: Vec<u8>,
+    prefix: Vec<u8>,
 }
 
 fn zips() -> &'static Zips {
     static Z: OnceLock<Zips> = OnceLock::new();
     Z.get_or_init(|| {
-        let mut exact = HashMap::new();
-        let mut prefix: HashMap<u32, Option<&'static str>> = HashMap::new();
+        let mut z = Zips { states: Vec::new(), exact: vec![0; 100_000], prefix: vec![0; 1000] };
+        // A prefix whose ZIPs are in more than one state has no state (u8::MAX while building).
         for (zip, state) in rows() {
-            let Ok(z) = zip.parse::<u32>() else { continue };
-            exact.insert(z, state);
-            prefix.entry(z / 100).and_modify(|s| if *s != Some(state) { *s = None }).or_insert(Some(state));
+            let Ok(n) = zip.parse::<usize>() else { continue };
+            if n >= 100_000 {
+                continue;
+            }
+            let i = match z.states.iter().position(|s| *s == state) {
+                Some(i) => i,
+                None => {
+                    z.states.push(state);
+                    z.states.len() - 1
+                }
+            };
+            let i = u8::try_from(i + 1).unwrap_or(u8::MAX);
+            z.exact[n] = i;
+            let p = &mut z.prefix[n / 100];
+            *p = if *p == 0 || *p == i { i } else { u8::MAX };
         }
-        Zips { exact, prefix: prefix.into_iter().filter_map(|(p, s)| s.map(|s| (p, s))).collect() }
+        for p in &mut z.prefix {
+            if *p == u8::MAX {
+                *p = 0;
+            }
+        }
+        z
     })
 }
 
@@ -36,9 +54,13 @@ fn zips() -> &'static Zips {
 /// the ZIP's 3-digit prefix).
 #[must_use]
 pub fn state_code(zip5: &str) -> Option<(&'static str, bool)> {
-    let z: u32 = zip5.parse().ok()?;
+    if zip5.len() != 5 || !zip5.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let n = zip5.bytes().fold(0usize, |n, c| n * 10 + usize::from(c - b'0'));
     let t = zips();
-    t.exact.get(&z).map(|s| (*s, true)).or_else(|| t.prefix.get(&(z / 100)).map(|s| (*s, false)))
+    let state = |i: u8| t.states.get(usize::from(i).wrapping_sub(1)).copied();
+    state(t.exact[n]).map(|s| (s, true)).or_else(|| state(t.prefix[n / 100]).map(|s| (s, false)))
 }
 
 #[cfg(test)]
