@@ -39,8 +39,9 @@ pub(crate) struct Keys {
     overflow: bool,
     /// Sorted since the last push.
     sorted: bool,
-    /// Where the entries not yet sorted as a run begin.
+    /// Where the entries not yet sorted as a run begin, and their keys in the arena.
     run: usize,
+    run_arena: usize,
 }
 
 impl Keys {
@@ -76,11 +77,23 @@ impl Keys {
         Self::key(arena, a.0).cmp(Self::key(arena, b.0)).then(a.1.cmp(&b.1))
     }
 
-    /// Sorts the entries pushed since the last run.
+    /// Sorts the entries pushed since the last run, and lays their keys out in the arena in that
+    /// order: the final merge then reads each run front to back instead of all over the arena.
     fn sort_run(&mut self) {
-        let arena = &self.arena;
-        self.entries[self.run..].sort_unstable_by(|a, b| Self::order(arena, a, b));
-        self.run = self.entries.len();
+        let Keys { arena, entries, run, run_arena, .. } = self;
+        let run_entries = &mut entries[*run..];
+        run_entries.sort_unstable_by(|a, b| Self::order(arena, a, b));
+        let mut laid = Vec::with_capacity(arena.len() - *run_arena);
+        for e in run_entries.iter_mut() {
+            let off = e.0 as usize;
+            let end = off + 1 + usize::from(arena[off]);
+            e.0 = u32::try_from(*run_arena + laid.len()).unwrap_or(u32::MAX); // the arena fits u32: checked on push
+            laid.extend_from_slice(&arena[off..end]);
+        }
+        arena.truncate(*run_arena);
+        arena.extend_from_slice(&laid);
+        *run = entries.len();
+        *run_arena = arena.len();
     }
 
     fn sort(&mut self) {
