@@ -10,6 +10,27 @@ pub const FIELDS: [&str; 17] = [
     "email", "phone", "dob", "deceased", "minor", "guardian", "data_elements",
 ];
 
+/// Positions in [`FIELDS`], for the per-row lookups of an import.
+pub(crate) mod field {
+    pub const EXTERNAL_ID: usize = 0;
+    pub const FULL_NAME: usize = 1;
+    pub const FIRST_NAME: usize = 2;
+    pub const LAST_NAME: usize = 3;
+    pub const ADDRESS1: usize = 4;
+    pub const ADDRESS2: usize = 5;
+    pub const CITY: usize = 6;
+    pub const STATE: usize = 7;
+    pub const POSTAL_CODE: usize = 8;
+    pub const COUNTRY: usize = 9;
+    pub const EMAIL: usize = 10;
+    pub const PHONE: usize = 11;
+    pub const DOB: usize = 12;
+    pub const DECEASED: usize = 13;
+    pub const MINOR: usize = 14;
+    pub const GUARDIAN: usize = 15;
+    pub const DATA_ELEMENTS: usize = 16;
+}
+
 /// Field → header of the column that holds it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
@@ -117,7 +138,13 @@ impl Resolved {
     /// The cell of `field` in `row`, trimmed; `None` when unmapped or blank.
     #[must_use]
     pub fn get<'a>(&self, row: super::read::Fields<'a>, field: &str) -> Option<&'a str> {
-        self.idx[slot(field)].and_then(|i| row.get(i)).map(str::trim).filter(|s| !s.is_empty())
+        self.cell(row, slot(field))
+    }
+
+    /// The cell of the field at position `slot` of [`FIELDS`] (see [`field`]), as [`Resolved::get`].
+    #[must_use]
+    pub(crate) fn cell<'a>(&self, row: super::read::Fields<'a>, slot: usize) -> Option<&'a str> {
+        self.idx.get(slot).copied().flatten().and_then(|i| row.get(i)).map(str::trim).filter(|s| !s.is_empty())
     }
 
     /// The header of the column that holds `field` (for error reports).

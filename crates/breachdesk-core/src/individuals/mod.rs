@@ -241,13 +241,12 @@ struct Numbered {
     dup: Option<u32>,
 }
 
-/// What the reader thread keeps across the rows: the next record number, the dedupe map and the
-/// counts.
+/// What the reader thread keeps across the rows: the next record number and the dedupe map.
+/// (The writer counts: it has time to spare.)
 struct Numbering {
     dry_run: bool,
     next: u32,
     seen: SeenKeys,
-    tally: Tally,
 }
 
 impl Numbering {
@@ -255,11 +254,6 @@ impl Numbering {
     /// its duplicates of its own rows are counted, with no record to point at).
     fn number(&mut self, p: &Person) -> Result<(u32, Option<u32>)> {
         let dup = self.seen.get(&p.key).copied();
-        if dup.is_some() {
-            self.tally.flags[6] += 1; // #merged
-        } else {
-            self.tally.add(p);
-        }
         if self.dry_run {
             if dup.is_none() {
                 self.seen.insert(p.key, 0);
@@ -453,6 +447,14 @@ fn rebuild_counts(tx: &rusqlite::Transaction<'_>, incident: &str, ids: ListIds) 
     Ok(())
 }
 
+fn sha256_file(path: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut f = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    Ok(hex::encode(h.finalize()))
+}
+
 impl Breachdesk {
     /// Imports a CSV or XLSX file of individuals into an incident. `progress` is called every few
     /// thousand rows; returning false cancels (nothing is written).
@@ -551,15 +553,19 @@ impl Breachdesk {
             )?;
         }
         // Two stages on two cores. The reader thread parses, checks and normalises the rows,
-        // numbers them, finds the duplicates, counts them and hashes the file; this one writes
-        // the rows and collects their search keys. The reader stops when this side hangs up
-        // (cancel, error); it hands back what it gathered.
-        let mut numbering = Numbering { dry_run: options.dry_run, next: first_n, seen, tally: Tally::default() };
-        let (file_hash, numbering) = std::thread::scope(|scope| -> Result<(String, Numbering)> {
+        // numbers them and finds the exact duplicates; this one writes the rows, counts them and
+        // collects their search keys (sorting them in runs: the reader is the slower stage). The
+        // reader stops when this side hangs up (cancel, error).
+        let mut numbering = Numbering { dry_run: options.dry_run, next: first_n, seen };
+        let mut tally = Tally::default();
+        let (file_hash, next_n) = std::thread::scope(|scope| -> Result<(String, u32)> {
+            // The file's SHA-256 on a third thread: the writer has time to spare while the reader
+            // cleans rows, and a second read of the file comes from the page cache.
+            let hasher = scope.spawn(|| if options.dry_run { Ok(String::new()) } else { sha256_file(path) });
             let (send, receive) = std::sync::mpsc::sync_channel::<Chunk>(2);
             let (give_back, given_back) = std::sync::mpsc::channel::<Chunk>();
             let (resolved, header) = (&resolved, &header);
-            let reader = scope.spawn(move || -> Result<(String, Numbering)> {
+            let reader = scope.spawn(move || -> Result<u32> {
                 let mut buffers = person::Buffers::default();
                 let mut chunk = Chunk::default();
                 let mut filled = 0;
@@ -593,9 +599,7 @@ impl Breachdesk {
                 }
                 chunk.position = rows.position();
                 let _ = send.send(chunk);
-                drop(send);
-                numbering.seen = SeenKeys::default(); // before the keys are sorted
-                Ok((rows.file_sha256()?, numbering))
+                Ok(numbering.next) // the dedupe map is freed here, before the keys are sorted
             });
             let mut insert = tx.prepare(INSERT)?;
             for chunk in receive {
@@ -608,8 +612,10 @@ impl Breachdesk {
                             report.rows_valid += 1;
                             if dup.is_some() {
                                 report.merged += 1;
+                                tally.flags[6] += 1; // #merged
                             } else {
                                 report.imported += 1;
+                                tally.add(p);
                             }
                             if !options.dry_run {
                                 insert.execute(params![
@@ -658,7 +664,9 @@ impl Breachdesk {
                 }
                 let _ = give_back.send(chunk); // the reader fills it again (it may have finished)
             }
-            reader.join().map_err(|_| Error::Internal("the import's reader thread failed".into()))?
+            let next_n = reader.join().map_err(|_| Error::Internal("the import's reader thread failed".into()))??;
+            let hash = hasher.join().map_err(|_| Error::Internal("the import's hashing thread failed".into()))??;
+            Ok((hash, next_n))
         })?;
         progress(Progress { rows: report.rows_read, bytes: Some(total_bytes), total_bytes });
         if report.rows_read == 0 {
@@ -669,7 +677,6 @@ impl Breachdesk {
             drop(tx); // rolls back: nothing written
             return Ok(report);
         }
-        let Numbering { next: next_n, tally, .. } = numbering;
         search::write(&tx, list, &mut keys)?;
         drop(keys);
         let range = (next_n > first_n).then(|| (ids.id(first_n), ids.id(next_n - 1)));

@@ -28,6 +28,16 @@ pub fn clean(s: &str) -> String {
 pub fn clean_into(parts: &[&str], out: &mut String, scratch: &mut Scratch) {
     let start = out.len();
     for part in parts {
+        if already_clean(part.as_bytes()) {
+            // The common case, taken whole.
+            if !part.is_empty() {
+                if out.len() > start {
+                    out.push(' ');
+                }
+                out.push_str(part);
+            }
+            continue;
+        }
         let text = if part.is_ascii() {
             part // ASCII is already in NFC
         } else {
@@ -42,6 +52,21 @@ pub fn clean_into(parts: &[&str], out: &mut String, scratch: &mut Scratch) {
             out.push_str(w);
         }
     }
+}
+
+/// ASCII with single spaces between words and none around them: already as [`clean`] leaves it.
+fn already_clean(b: &[u8]) -> bool {
+    let mut space = true; // no space at the start
+    for &c in b {
+        match c {
+            b' ' if space => return false,
+            b' ' => space = true,
+            b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => return false,
+            c if c >= 0x80 => return false,
+            _ => space = false,
+        }
+    }
+    !space || b.is_empty()
 }
 
 /// Appends `s` lower-cased.
@@ -534,6 +559,9 @@ mod tests {
         out.clear();
         clean_into(&["  Zoe\u{308} ", " de  la Cruz "], &mut out, &mut scratch);
         assert_eq!(out, "Zoë de la Cruz");
+        for (text, clean_text) in [("Ana Ruiz", "Ana Ruiz"), ("Ana  Ruiz", "Ana Ruiz"), (" Ana", "Ana"), ("Ana ", "Ana"), ("A\tB", "A B"), ("", ""), (" ", "")] {
+            assert_eq!(clean(text), clean_text, "{text:?}");
+        }
         out.clear();
         name_key_into("ΟΔΥΣΣΕΥΣ", &mut out, &mut scratch);
         assert_eq!(out, "ΟΔΥΣΣΕΥΣ".to_lowercase(), "a final sigma as str lower-cases it");

@@ -5,7 +5,7 @@
 //! of people to the writer and gets it back, so once the buffers have grown a row costs no
 //! allocation, and no row's memory is freed on another thread.
 
-use super::mapping::Resolved;
+use super::mapping::{field as f, Resolved};
 use super::normalize::{self as nz, Scratch};
 use super::read::Fields;
 use super::{zip, RowError};
@@ -85,11 +85,11 @@ pub(super) fn fill(
         s.clear();
     }
     let scratch = &mut buf.scratch;
-    let get = |f: &str| m.get(row, f);
+    let get = |slot: usize| m.cell(row, slot);
     let mut errs = Vec::new();
-    match get("full_name") {
+    match get(f::FULL_NAME) {
         Some(full) => nz::clean_into(&[full], &mut p.full_name, scratch),
-        None => nz::clean_into(&[get("first_name").unwrap_or(""), get("last_name").unwrap_or("")], &mut p.full_name, scratch),
+        None => nz::clean_into(&[get(f::FIRST_NAME).unwrap_or(""), get(f::LAST_NAME).unwrap_or("")], &mut p.full_name, scratch),
     }
     if p.full_name.is_empty() {
         let column = if m.column(header, "full_name").is_empty() {
@@ -103,14 +103,14 @@ pub(super) fn fill(
     if p.full_name.chars().count() > 300 {
         fail("full_name", "longer than 300 characters");
     }
-    match get("last_name") {
+    match get(f::LAST_NAME) {
         Some(last) => nz::name_key_into(last, &mut p.last_key, scratch),
         None => nz::lower_into(p.full_name.rsplit(' ').next().unwrap_or(""), &mut p.last_key), // already clean
     }
-    if let Some(Err(r)) = get("email").map(|e| nz::email_into(e, &mut p.email)) {
+    if let Some(Err(r)) = get(f::EMAIL).map(|e| nz::email_into(e, &mut p.email)) {
         fail("email", r);
     }
-    let dob = get("dob").and_then(|d| match nz::date(d) {
+    let dob = get(f::DOB).and_then(|d| match nz::date(d) {
         Ok(d) if d > today => {
             fail("dob", "is in the future");
             None
@@ -121,20 +121,20 @@ pub(super) fn fill(
             None
         }
     });
-    if let Some(Err(r)) = get("country").map(|c| nz::country_into(c, &mut p.country)) {
+    if let Some(Err(r)) = get(f::COUNTRY).map(|c| nz::country_into(c, &mut p.country)) {
         fail("country", r);
     }
     let us = p.country.is_empty() || p.country == "US";
     // The state column's state, as ISO 3166-2, goes straight into the residence.
     let mut state = false;
     if us {
-        match get("state").map(|s| nz::us_state_into(s, &mut p.residence)) {
+        match get(f::STATE).map(|s| nz::us_state_into(s, &mut p.residence)) {
             Some(Ok(())) => state = true,
             Some(Err(r)) => fail("state", r),
             None => {}
         }
     }
-    match get("postal_code") {
+    match get(f::POSTAL_CODE) {
         Some(z) if us && (state || !p.country.is_empty() || z.bytes().filter(u8::is_ascii_digit).count() >= 3) => {
             if let Err(r) = nz::us_zip_into(z, &mut p.postal_code) {
                 fail("postal_code", r);
@@ -160,7 +160,7 @@ pub(super) fn fill(
             None => None,
         }
     };
-    p.elements = get("data_elements").map_or(0, |e| match nz::elements(e) {
+    p.elements = get(f::DATA_ELEMENTS).map_or(0, |e| match nz::elements(e) {
         Ok(b) => b,
         Err(r) => {
             fail("data_elements", r);
@@ -168,25 +168,25 @@ pub(super) fn fill(
         }
     });
     let minor_by_age = dob.is_some_and(|d| d.checked_add_months(chrono::Months::new(18 * 12)).is_some_and(|adult| adult > today));
-    let mut text = |field: &str, out: &mut String| {
-        if let Some(v) = get(field) {
+    let mut text = |slot: usize, out: &mut String| {
+        if let Some(v) = get(slot) {
             nz::clean_into(&[v], out, scratch);
         }
     };
-    text("address1", &mut p.address1);
-    text("city", &mut p.city);
+    text(f::ADDRESS1, &mut p.address1);
+    text(f::CITY, &mut p.city);
     if !errs.is_empty() {
         return Err(errs);
     }
-    text("external_id", &mut p.external_id);
-    text("phone", &mut p.phone);
-    text("address2", &mut p.address2);
-    text("state", &mut p.region);
-    text("guardian", &mut p.guardian);
+    text(f::EXTERNAL_ID, &mut p.external_id);
+    text(f::PHONE, &mut p.phone);
+    text(f::ADDRESS2, &mut p.address2);
+    text(f::STATE, &mut p.region);
+    text(f::GUARDIAN, &mut p.guardian);
     p.no_postal = p.address1.is_empty() || (p.postal_code.is_empty() && p.city.is_empty());
     p.no_email = p.email.is_empty();
     buf.address_key.clear();
-    nz::address_key_into(&[&p.address1, get("address2").unwrap_or("")], &mut buf.address_key, &mut buf.scratch);
+    nz::address_key_into(&[&p.address1, get(f::ADDRESS2).unwrap_or("")], &mut buf.address_key, &mut buf.scratch);
     nz::lower_into(&p.full_name, &mut p.name_key); // full_name is already cleaned
     if let Some(d) = dob {
         nz::date_into(d, &mut p.dob);
@@ -200,7 +200,7 @@ pub(super) fn fill(
     if p.country.is_empty() && p.residence.starts_with("US-") {
         p.country.push_str("US");
     }
-    p.minor = get("minor").is_some_and(nz::truthy) || minor_by_age;
-    p.deceased = get("deceased").is_some_and(nz::truthy);
+    p.minor = get(f::MINOR).is_some_and(nz::truthy) || minor_by_age;
+    p.deceased = get(f::DECEASED).is_some_and(nz::truthy);
     Ok(())
 }

@@ -5,11 +5,9 @@
 //! error naming the file; what is wrong with one row is a [`RowIssue`] naming the row.
 
 use crate::{Error, Result};
-use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 /// Larger files are refused before anything is read (a 1M-row export is about 150 MB).
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
@@ -47,26 +45,6 @@ pub struct Rows {
     record: csv::StringRecord,
     /// The current XLSX row.
     cells: Vec<String>,
-    /// The SHA-256 of the bytes read so far (a CSV file is hashed as it is read, on the reader's
-    /// thread; an XLSX file, read whole by the workbook reader, when opened).
-    hash: Arc<Mutex<Sha256>>,
-    path: std::path::PathBuf,
-}
-
-/// Reads through to the inner reader, hashing every byte.
-struct Hashing<R> {
-    inner: R,
-    hash: Arc<Mutex<Sha256>>,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Ok(mut h) = self.hash.lock() {
-            h.update(&buf[..n]);
-        }
-        Ok(n)
-    }
 }
 
 /// One row's cells, borrowed from the reader (nothing is copied per row).
@@ -100,6 +78,23 @@ impl<'a> Fields<'a> {
 
     pub fn iter(self) -> impl Iterator<Item = &'a str> {
         (0..self.len()).filter_map(move |i| self.get(i))
+    }
+
+    /// Every cell is blank.
+    fn blank(self) -> bool {
+        match self {
+            // The cells side by side: blank cells make a blank whole, and only they do.
+            Fields::Csv(r) => r.as_slice().trim().is_empty(),
+            Fields::Cells(_) => self.iter().all(|f| f.trim().is_empty()),
+        }
+    }
+
+    /// Some cell holds `c`.
+    fn contains(self, c: char) -> bool {
+        match self {
+            Fields::Csv(r) => r.as_slice().contains(c),
+            Fields::Cells(_) => self.iter().any(|f| f.contains(c)),
+        }
     }
 }
 
@@ -148,8 +143,6 @@ impl Rows {
         if head.starts_with(b"PK\x03\x04") {
             return Self::xlsx(path, bytes);
         }
-        let hash = Arc::new(Mutex::new(Sha256::new()));
-        let file = Hashing { inner: file, hash: Arc::clone(&hash) };
         let (encoding, reader): (&'static str, Box<dyn Read + Send>) = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
             ("utf-8-bom", Box::new(encoding_rs_io::DecodeReaderBytesBuilder::new().bom_sniffing(true).build(BufReader::new(file))))
         } else if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
@@ -185,7 +178,7 @@ impl Rows {
         let header: Vec<String> = record.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_owned()).collect();
         check_header(path, &header)?;
         let format = Format { kind: "csv", encoding, delimiter: Some(delimiter), bytes };
-        Ok(Rows { inner: Inner::Csv(csv), header, format, row: 1, record, cells: Vec::new(), hash, path: path.to_owned() })
+        Ok(Rows { inner: Inner::Csv(csv), header, format, row: 1, record, cells: Vec::new() })
     }
 
     fn xlsx(path: &Path, bytes: u64) -> Result<Rows> {
@@ -214,10 +207,7 @@ impl Rows {
         check_header(path, &header)?;
         let rest: Vec<Vec<String>> = rows.collect();
         let format = Format { kind: "xlsx", encoding: "xlsx", delimiter: None, bytes };
-        let mut h = Sha256::new();
-        std::io::copy(&mut File::open(path).map_err(io(path))?, &mut h).map_err(io(path))?;
-        let hash = Arc::new(Mutex::new(h));
-        Ok(Rows { inner: Inner::Xlsx(rest.into_iter()), header, format, row: 1, record: csv::StringRecord::new(), cells: Vec::new(), hash, path: path.to_owned() })
+        Ok(Rows { inner: Inner::Xlsx(rest.into_iter()), header, format, row: 1, record: csv::StringRecord::new(), cells: Vec::new() })
     }
 
     /// Bytes read so far (for progress), where the format tells.
@@ -227,20 +217,6 @@ impl Rows {
             Inner::Csv(c) => Some(c.position().byte()),
             Inner::Xlsx(_) => None,
         }
-    }
-
-    /// The SHA-256 (hex) of the whole file: the rest of it is read if the rows stopped early.
-    ///
-    /// # Errors
-    /// [`Error::Io`].
-    pub fn file_sha256(self) -> Result<String> {
-        let Rows { inner, hash, path, .. } = self;
-        if let Inner::Csv(csv) = inner {
-            let mut rest = csv.into_inner();
-            std::io::copy(&mut rest, &mut std::io::sink()).map_err(io(&path))?;
-        }
-        let h = hash.lock().map_err(|_| Error::Internal("file hash lock poisoned".into()))?.clone();
-        Ok(hex::encode(h.finalize()))
     }
 
     /// The next row's fields, or why that row cannot be read. Blank lines are skipped.
@@ -270,14 +246,14 @@ impl Rows {
                 },
             }
             let fields = self.fields();
-            if fields.iter().all(|f| f.trim().is_empty()) {
+            if fields.blank() {
                 continue;
             }
-            if fields.iter().any(|f| f.contains('\u{0}')) {
+            if fields.contains('\u{0}') {
                 return Some(Err(RowIssue { row: self.row, reason: "contains a NUL byte or a spreadsheet error value".into() }));
             }
             if fields.len() != self.header.len() {
-                let unclosed = fields.iter().any(|f| f.contains('\n'));
+                let unclosed = fields.contains('\n');
                 let reason = if unclosed {
                     format!("has {} fields where the header has {}: probably an unclosed quote", fields.len(), self.header.len())
                 } else {
