@@ -163,8 +163,7 @@ fn other_encodings_and_xlsx_import_the_same_people() {
     assert_eq!((r.format.as_str(), r.imported), ("xlsx", 2));
     let c = bd.individual_counts(&id).expect("counts");
     assert_eq!((c.by_residence.get("US-MA"), c.by_residence.get("US-WA")), (Some(&1), Some(&1)), "numeric ZIP cells, leading zero restored");
-    // Each import records the SHA-256 of the file's bytes as they are on disk (a CSV is hashed
-    // as it is read, below the decoder; a workbook when it is opened).
+    // Each import records the SHA-256 of the file's bytes as they are on disk (before decoding).
     let hashes: Vec<String> = bd.import_batches(&id).expect("batches").into_iter().map(|b| b.file_sha256).collect();
     let files: Vec<String> = ["excel-unicode.csv", "legacy.csv", "people.xlsx"]
         .iter()

@@ -135,6 +135,19 @@ fn a_schema_8_database_migrates_with_the_same_numbers_batches_searches_and_expor
     let columns: Vec<String> =
         bd.connection().prepare("SELECT name FROM pragma_table_info('individuals')").expect("sql").query_map([], |r| r.get(0)).expect("q").collect::<Result<_, _>>().expect("cols");
     assert!(!columns.iter().any(|c| c == "incident_id" || c == "batch_id" || c == "list"), "{columns:?}");
+    // A merged record points at a record of its own list (A's automatic and reviewed merges).
+    let merged: Vec<(i64, i64)> = bd
+        .connection()
+        .prepare("SELECT id, merged_into FROM individuals WHERE merged_into IS NOT NULL ORDER BY id")
+        .expect("sql")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("q")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let list_a: i64 = bd.connection().query_row("SELECT list FROM individual_lists WHERE incident_id = (SELECT id FROM incidents WHERE human_id = ?1)", [a], |r| r.get(0)).expect("list");
+    assert_eq!(merged.len(), 3, "{merged:?}");
+    assert!(merged.iter().all(|&(id, into)| id >> 32 == list_a && into >> 32 == list_a), "{merged:?}");
+    assert_eq!(merged.iter().map(|&(id, into)| (id & 0xFFFF_FFFF, into & 0xFFFF_FFFF)).collect::<Vec<_>>()[1], (62, 2), "the pair merged on review");
     drop(bd);
     for inc in [a, b] {
         let out = tmp.path().join(format!("{inc}.csv"));
@@ -157,4 +170,21 @@ fn a_schema_8_database_migrates_with_the_same_numbers_batches_searches_and_expor
     bd.rollback_import(&ctx(), a, "4").expect("rollback");
     assert_eq!(serde_json::to_value(bd.individual_counts(a).expect("counts")).expect("json"), counts_now[a]);
     assert!(bd.search_individuals(a, "quayle", 10).expect("search").is_empty());
+    // A migrated import rolls back by the range the upgrade gave it: A's second import (records
+    // 93–113, one of them an exact repeat of a first-import record) goes, the first stays whole.
+    bd.rollback_import(&ctx(), a, "2").expect("rollback the migrated import");
+    let left: Vec<i64> = bd.connection().prepare("SELECT id & 0xFFFFFFFF FROM individuals WHERE id >> 32 = ?1 ORDER BY id").expect("sql").query_map([list_a], |r| r.get(0)).expect("q").collect::<Result<_, _>>().expect("ids");
+    assert_eq!(left, (1..=62).collect::<Vec<i64>>());
+    assert_eq!(bd.individual_counts(a).expect("counts").total, 60, "62 rows, two of them merged");
+    assert_eq!(count_rows(&bd, b), 30, "the other incident's list is untouched");
+}
+
+fn count_rows(bd: &Breachdesk, incident: &str) -> i64 {
+    bd.connection()
+        .query_row(
+            "SELECT count(*) FROM individuals WHERE id >> 32 = (SELECT list FROM individual_lists WHERE incident_id = (SELECT id FROM incidents WHERE human_id = ?1))",
+            [incident],
+            |r| r.get(0),
+        )
+        .expect("count")
 }

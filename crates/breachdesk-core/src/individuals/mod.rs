@@ -159,8 +159,10 @@ pub struct Counts {
 /// One individual as the table shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Individual {
-    /// The record's number on the incident's list: from 1, in import order, never reused (a
-    /// merged duplicate keeps its own). Exports and the audit log name records by it.
+    /// The record's number on the incident's list: from 1, in import order (a merged duplicate
+    /// keeps its own; a rolled-back import's numbers are not given again, except those of imports
+    /// rolled back before schema 9, whose range was not kept). Exports and the audit log name
+    /// records by it.
     #[ts(type = "number")]
     pub id: i64,
     pub external_id: Option<String>,
@@ -447,12 +449,23 @@ fn rebuild_counts(tx: &rusqlite::Transaction<'_>, incident: &str, ids: ListIds) 
     Ok(())
 }
 
-fn sha256_file(path: &Path) -> Result<String> {
+/// The file's SHA-256 (hex), or "" when `stop` is set before the end.
+fn sha256_file(path: &Path, stop: &std::sync::atomic::AtomicBool) -> Result<String> {
     use sha2::{Digest, Sha256};
-    let mut f = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    use std::io::Read;
+    let io = |source| Error::Io { path: path.to_owned(), source };
+    let mut f = std::fs::File::open(path).map_err(io)?;
     let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-    Ok(hex::encode(h.finalize()))
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(String::new());
+        }
+        match f.read(&mut buf).map_err(io)? {
+            0 => return Ok(hex::encode(h.finalize())),
+            n => h.update(&buf[..n]),
+        }
+    }
 }
 
 impl Breachdesk {
@@ -533,7 +546,8 @@ impl Breachdesk {
         let list: i64 = tx.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
         let ids = ListIds(list);
         // The batch's records are numbered on from the list's last record, or its last import's
-        // (a rolled-back import's numbers are not reused).
+        // (a rolled-back import's numbers are not reused; before schema 9 they were, and those
+        // batches have no range).
         let last: i64 = tx.query_row(
             "SELECT max(coalesce((SELECT max(id) FROM individuals WHERE id BETWEEN ?1 AND ?2), 0),
                         coalesce((SELECT max(last_id) FROM import_batches WHERE incident_id = ?3), 0))",
@@ -558,10 +572,12 @@ impl Breachdesk {
         // reader stops when this side hangs up (cancel, error).
         let mut numbering = Numbering { dry_run: options.dry_run, next: first_n, seen };
         let mut tally = Tally::default();
+        let stop = std::sync::atomic::AtomicBool::new(false);
         let (file_hash, next_n) = std::thread::scope(|scope| -> Result<(String, u32)> {
             // The file's SHA-256 on a third thread: the writer has time to spare while the reader
             // cleans rows, and a second read of the file comes from the page cache.
-            let hasher = scope.spawn(|| if options.dry_run { Ok(String::new()) } else { sha256_file(path) });
+            // It stops early when the import does (cancel, error).
+            let hasher = scope.spawn(|| if options.dry_run { Ok(String::new()) } else { sha256_file(path, &stop) });
             let (send, receive) = std::sync::mpsc::sync_channel::<Chunk>(2);
             let (give_back, given_back) = std::sync::mpsc::channel::<Chunk>();
             let (resolved, header) = (&resolved, &header);
@@ -601,69 +617,76 @@ impl Breachdesk {
                 let _ = send.send(chunk);
                 Ok(numbering.next) // the dedupe map is freed here, before the keys are sorted
             });
-            let mut insert = tx.prepare(INSERT)?;
-            for chunk in receive {
-                for item in &chunk.items {
-                    report.rows_read += 1;
-                    let errs = match item {
-                        Err(errs) => errs,
-                        Ok(Numbered { source_row, person, number, dup }) => {
-                            let p = &chunk.people[*person];
-                            report.rows_valid += 1;
-                            if dup.is_some() {
-                                report.merged += 1;
-                                tally.flags[6] += 1; // #merged
-                            } else {
-                                report.imported += 1;
-                                tally.add(p);
+            let written = (|| -> Result<()> {
+                let mut insert = tx.prepare(INSERT)?;
+                for chunk in receive {
+                    for item in &chunk.items {
+                        report.rows_read += 1;
+                        let errs = match item {
+                            Err(errs) => errs,
+                            Ok(Numbered { source_row, person, number, dup }) => {
+                                let p = &chunk.people[*person];
+                                report.rows_valid += 1;
+                                if dup.is_some() {
+                                    report.merged += 1;
+                                    tally.flags[6] += 1; // #merged
+                                } else {
+                                    report.imported += 1;
+                                    tally.add(p);
+                                }
+                                if !options.dry_run {
+                                    insert.execute(params![
+                                        ids.id(*number),
+                                        to_i64(*source_row),
+                                        opt(&p.external_id),
+                                        p.full_name,
+                                        p.name_key,
+                                        p.last_key,
+                                        opt(&p.email),
+                                        opt(&p.phone),
+                                        opt(&p.address1),
+                                        opt(&p.address2),
+                                        opt(&p.city),
+                                        opt(&p.region),
+                                        opt(&p.postal_code),
+                                        opt(&p.country),
+                                        opt(&p.dob),
+                                        opt(&p.residence),
+                                        p.residence_src,
+                                        p.minor,
+                                        p.deceased,
+                                        opt(&p.guardian),
+                                        p.no_postal,
+                                        p.no_email,
+                                        p.elements,
+                                        &p.key[..],
+                                        dup.map(|d| ids.id(d)),
+                                        p.conflict
+                                    ])?;
+                                    search::add(&mut keys, *number, &p.name_key, &p.last_key, opt(&p.email), opt(&p.postal_code));
+                                }
+                                continue;
                             }
-                            if !options.dry_run {
-                                insert.execute(params![
-                                    ids.id(*number),
-                                    to_i64(*source_row),
-                                    opt(&p.external_id),
-                                    p.full_name,
-                                    p.name_key,
-                                    p.last_key,
-                                    opt(&p.email),
-                                    opt(&p.phone),
-                                    opt(&p.address1),
-                                    opt(&p.address2),
-                                    opt(&p.city),
-                                    opt(&p.region),
-                                    opt(&p.postal_code),
-                                    opt(&p.country),
-                                    opt(&p.dob),
-                                    opt(&p.residence),
-                                    p.residence_src,
-                                    p.minor,
-                                    p.deceased,
-                                    opt(&p.guardian),
-                                    p.no_postal,
-                                    p.no_email,
-                                    p.elements,
-                                    &p.key[..],
-                                    dup.map(|d| ids.id(d)),
-                                    p.conflict
-                                ])?;
-                                search::add(&mut keys, *number, &p.name_key, &p.last_key, opt(&p.email), opt(&p.postal_code));
+                        };
+                        report.rows_rejected += 1;
+                        for e in errs {
+                            report.error_count += 1;
+                            if report.errors.len() < MAX_REPORTED_ERRORS {
+                                report.errors.push(e.clone());
                             }
-                            continue;
-                        }
-                    };
-                    report.rows_rejected += 1;
-                    for e in errs {
-                        report.error_count += 1;
-                        if report.errors.len() < MAX_REPORTED_ERRORS {
-                            report.errors.push(e.clone());
                         }
                     }
+                    if !progress(Progress { rows: report.rows_read, bytes: chunk.position, total_bytes }) {
+                        return Err(Error::Cancelled);
+                    }
+                    let _ = give_back.send(chunk); // the reader fills it again (it may have finished)
                 }
-                if !progress(Progress { rows: report.rows_read, bytes: chunk.position, total_bytes }) {
-                    return Err(Error::Cancelled);
-                }
-                let _ = give_back.send(chunk); // the reader fills it again (it may have finished)
+                Ok(())
+            })();
+            if written.is_err() {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
             }
+            written?;
             let next_n = reader.join().map_err(|_| Error::Internal("the import's reader thread failed".into()))??;
             let hash = hasher.join().map_err(|_| Error::Internal("the import's hashing thread failed".into()))??;
             Ok((hash, next_n))

@@ -80,14 +80,17 @@ impl Keys {
     /// Sorts the entries pushed since the last run, and lays their keys out in the arena in that
     /// order: the final merge then reads each run front to back instead of all over the arena.
     fn sort_run(&mut self) {
-        let Keys { arena, entries, run, run_arena, .. } = self;
+        let Keys { arena, entries, run, run_arena, overflow, .. } = self;
         let run_entries = &mut entries[*run..];
         run_entries.sort_unstable_by(|a, b| Self::order(arena, a, b));
         let mut laid = Vec::with_capacity(arena.len() - *run_arena);
         for e in run_entries.iter_mut() {
             let off = e.0 as usize;
             let end = off + 1 + usize::from(arena[off]);
-            e.0 = u32::try_from(*run_arena + laid.len()).unwrap_or(u32::MAX); // the arena fits u32: checked on push
+            match u32::try_from(*run_arena + laid.len()) {
+                Ok(o) => e.0 = o,
+                Err(_) => *overflow = true,
+            }
             laid.extend_from_slice(&arena[off..end]);
         }
         arena.truncate(*run_arena);

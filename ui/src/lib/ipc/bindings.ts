@@ -325,8 +325,10 @@ exposure: Record<string, Record<string, number>>, };
 
 export type Individual = { 
 /**
- * The record's number on the incident's list: from 1, in import order, never reused (a
- * merged duplicate keeps its own). Exports and the audit log name records by it.
+ * The record's number on the incident's list: from 1, in import order (a merged duplicate
+ * keeps its own; a rolled-back import's numbers are not given again, except those of imports
+ * rolled back before schema 9, whose range was not kept). Exports and the audit log name
+ * records by it.
  */
 id: number, external_id: string | null, full_name: string, email: string | null, phone: string | null, address1: string | null, address2: string | null, city: string | null, region: string | null, postal_code: string | null, country: string | null, dob: string | null, residence: string | null, 
 /**
