@@ -528,11 +528,14 @@ impl Breachdesk {
         let total_bytes = rows.format.bytes;
         let batch_id = uuid7(ctx.now);
         let seq: i64 = self.store.conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
+        let tx = self.store.conn.transaction()?;
+        tx.execute("INSERT OR IGNORE INTO individual_lists (incident_id) VALUES (?1)", [&inc.id])?;
+        let list: i64 = tx.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
+        let ids = ListIds(list);
         // Dedupe key → the first record's number on the list (0 in a dry run, which writes none).
         let mut seen = SeenKeys::default();
         {
-            let ids = self.list_ids(&inc.id)?;
-            let mut stmt = self.store.conn.prepare("SELECT dedupe_key, id FROM individuals WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL")?;
+            let mut stmt = tx.prepare("SELECT dedupe_key, id FROM individuals WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL")?;
             let mut q = stmt.query([ids.lo(), ids.hi()])?;
             while let Some(r) = q.next()? {
                 let k: Vec<u8> = r.get(0)?;
@@ -541,10 +544,6 @@ impl Breachdesk {
                 }
             }
         }
-        let tx = self.store.conn.transaction()?;
-        tx.execute("INSERT OR IGNORE INTO individual_lists (incident_id) VALUES (?1)", [&inc.id])?;
-        let list: i64 = tx.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
-        let ids = ListIds(list);
         // The batch's records are numbered on from the list's last record, or its last import's
         // (a rolled-back import's numbers are not reused; before schema 9 they were, and those
         // batches have no range).
@@ -554,7 +553,7 @@ impl Breachdesk {
             params![ids.lo(), ids.hi(), inc.id],
             |r| r.get(0),
         )?;
-        let first_n = if last == 0 { 1 } else { ListIds::n(last).saturating_add(1) };
+        let first_n = ListIds::n(last).saturating_add(1); // 1 for a new list (last = 0)
         // The list's search keys: those already stored plus each new record's, sorted and written
         // at the end (same transaction: a failure or a cancel leaves the stored ones as they were).
         let mut keys = if options.dry_run { search::new_keys() } else { search::load(&tx, list)? };
