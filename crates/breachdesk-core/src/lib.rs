@@ -5,6 +5,7 @@
 //! through [`Ctx`]: nothing in here reads the clock.
 
 pub mod audit;
+mod bulk;
 pub mod custody;
 pub mod custom;
 pub mod datadir;

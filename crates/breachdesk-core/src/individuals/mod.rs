@@ -16,6 +16,7 @@ pub mod review;
 pub(crate) mod search;
 mod zip;
 
+use crate::bulk::{Bind, BulkInsert};
 use crate::audit::Change;
 use crate::obligations::ObligationChange;
 use crate::{uuid7, Breachdesk, Ctx, Error, Result};
@@ -565,20 +566,42 @@ impl Breachdesk {
                 params![batch_id, inc.id, seq, file_name, report.format, report.encoding, serde_json::to_string(&mapping).unwrap_or_default(), to_storage(ctx.now), ctx.actor],
             )?;
         }
-        // Two stages on two cores. The reader thread parses, checks and normalises the rows,
-        // numbers them and finds the exact duplicates; this one writes the rows, counts them and
-        // collects their search keys (sorting them in runs: the reader is the slower stage). The
-        // reader stops when this side hangs up (cancel, error).
+        // Three stages on two cores, each chunk of rows passing through them in turn. The reader
+        // thread parses, checks and normalises the rows, numbers them and finds the exact
+        // duplicates; this one writes the rows; the keeper thread counts them and collects their
+        // search keys (sorting them in runs) and hands the chunk back to the reader. The reader
+        // stops when this side hangs up (cancel, error).
         let mut numbering = Numbering { dry_run: options.dry_run, next: first_n, seen };
-        let mut tally = Tally::default();
         let stop = std::sync::atomic::AtomicBool::new(false);
-        let (file_hash, next_n) = std::thread::scope(|scope| -> Result<(String, u32)> {
+        let (file_hash, next_n, tally, mut keys) = std::thread::scope(|scope| -> Result<(String, u32, Tally, search::ListKeys)> {
             // The file's SHA-256 on a third thread: the writer has time to spare while the reader
             // cleans rows, and a second read of the file comes from the page cache.
             // It stops early when the import does (cancel, error).
             let hasher = scope.spawn(|| if options.dry_run { Ok(String::new()) } else { sha256_file(path, &stop) });
             let (send, receive) = std::sync::mpsc::sync_channel::<Chunk>(2);
             let (give_back, given_back) = std::sync::mpsc::channel::<Chunk>();
+            let (to_keeper, keeper_in) = std::sync::mpsc::sync_channel::<Chunk>(2);
+            let dry_run = options.dry_run;
+            let keeper = scope.spawn(move || {
+                let mut tally = Tally::default();
+                for chunk in keeper_in {
+                    for item in &chunk.items {
+                        if let Ok(Numbered { person, number, dup, .. }) = item {
+                            let p = &chunk.people[*person];
+                            if dup.is_some() {
+                                tally.flags[6] += 1; // #merged
+                            } else {
+                                tally.add(p);
+                            }
+                            if !dry_run {
+                                search::add(&mut keys, *number, &p.name_key, &p.last_key, opt(&p.email), opt(&p.postal_code));
+                            }
+                        }
+                    }
+                    let _ = give_back.send(chunk); // the reader fills it again (it may have finished)
+                }
+                (tally, keys)
+            });
             let (resolved, header) = (&resolved, &header);
             let reader = scope.spawn(move || -> Result<u32> {
                 let mut buffers = person::Buffers::default();
@@ -617,7 +640,7 @@ impl Breachdesk {
                 Ok(numbering.next) // the dedupe map is freed here, before the keys are sorted
             });
             let written = (|| -> Result<()> {
-                let mut insert = tx.prepare(INSERT)?;
+                let mut insert = BulkInsert::prepare(&tx, INSERT)?;
                 for chunk in receive {
                     for item in &chunk.items {
                         report.rows_read += 1;
@@ -628,41 +651,38 @@ impl Breachdesk {
                                 report.rows_valid += 1;
                                 if dup.is_some() {
                                     report.merged += 1;
-                                    tally.flags[6] += 1; // #merged
                                 } else {
                                     report.imported += 1;
-                                    tally.add(p);
                                 }
                                 if !options.dry_run {
-                                    insert.execute(params![
-                                        ids.id(*number),
-                                        to_i64(*source_row),
-                                        opt(&p.external_id),
-                                        p.full_name,
-                                        p.name_key,
-                                        p.last_key,
-                                        opt(&p.email),
-                                        opt(&p.phone),
-                                        opt(&p.address1),
-                                        opt(&p.address2),
-                                        opt(&p.city),
-                                        opt(&p.region),
-                                        opt(&p.postal_code),
-                                        opt(&p.country),
-                                        opt(&p.dob),
-                                        opt(&p.residence),
-                                        p.residence_src,
-                                        p.minor,
-                                        p.deceased,
-                                        opt(&p.guardian),
-                                        p.no_postal,
-                                        p.no_email,
-                                        p.elements,
-                                        &p.key[..],
-                                        dup.map(|d| ids.id(d)),
-                                        p.conflict
+                                    insert.insert(&[
+                                        Bind::Int(ids.id(*number)),
+                                        Bind::Int(to_i64(*source_row)),
+                                        opt(&p.external_id).into(),
+                                        Bind::Text(&p.full_name),
+                                        Bind::Text(&p.name_key),
+                                        Bind::Text(&p.last_key),
+                                        opt(&p.email).into(),
+                                        opt(&p.phone).into(),
+                                        opt(&p.address1).into(),
+                                        opt(&p.address2).into(),
+                                        opt(&p.city).into(),
+                                        opt(&p.region).into(),
+                                        opt(&p.postal_code).into(),
+                                        opt(&p.country).into(),
+                                        opt(&p.dob).into(),
+                                        opt(&p.residence).into(),
+                                        p.residence_src.into(),
+                                        Bind::Int(p.minor.into()),
+                                        Bind::Int(p.deceased.into()),
+                                        opt(&p.guardian).into(),
+                                        Bind::Int(p.no_postal.into()),
+                                        Bind::Int(p.no_email.into()),
+                                        Bind::Int(p.elements.into()),
+                                        Bind::Blob(&p.key),
+                                        dup.map(|d| ids.id(d)).into(),
+                                        Bind::Int(p.conflict.into()),
                                     ])?;
-                                    search::add(&mut keys, *number, &p.name_key, &p.last_key, opt(&p.email), opt(&p.postal_code));
                                 }
                                 continue;
                             }
@@ -678,8 +698,11 @@ impl Breachdesk {
                     if !progress(Progress { rows: report.rows_read, bytes: chunk.position, total_bytes }) {
                         return Err(Error::Cancelled);
                     }
-                    let _ = give_back.send(chunk); // the reader fills it again (it may have finished)
+                    if to_keeper.send(chunk).is_err() {
+                        return Err(Error::Internal("the import's counting thread failed".into()));
+                    }
                 }
+                drop(to_keeper);
                 Ok(())
             })();
             if written.is_err() {
@@ -688,7 +711,8 @@ impl Breachdesk {
             written?;
             let next_n = reader.join().map_err(|_| Error::Internal("the import's reader thread failed".into()))??;
             let hash = hasher.join().map_err(|_| Error::Internal("the import's hashing thread failed".into()))??;
-            Ok((hash, next_n))
+            let (tally, keys) = keeper.join().map_err(|_| Error::Internal("the import's counting thread failed".into()))?;
+            Ok((hash, next_n, tally, keys))
         })?;
         progress(Progress { rows: report.rows_read, bytes: Some(total_bytes), total_bytes });
         if report.rows_read == 0 {
