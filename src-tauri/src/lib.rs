@@ -1,5 +1,6 @@
 //! The desktop shell. Each command takes the state, calls breachdesk-core, and maps the error to
 //! `{code, message, field}` (core's `ipc::ErrorBody`). No business logic lives here.
+#![forbid(unsafe_code)] // the workspace denies it; only breachdesk-core::bulk may allow it
 
 use breachdesk_core::audit::AuditReport;
 use breachdesk_core::custom::{CustomObligation, NewCustomObligation};

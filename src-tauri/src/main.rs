@@ -1,5 +1,6 @@
 // Hide the console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+#![forbid(unsafe_code)]
 
 /// mimalloc: an import allocates many small strings on two threads, where glibc malloc is slow.
 #[global_allocator]

@@ -533,7 +533,19 @@ fn search_answers_as_a_scan_would_through_imports_merges_rollbacks_and_an_upgrad
     // A database from before schema 8: its list has no search index until it is opened.
     bd.connection().execute_batch("DELETE FROM individual_search; UPDATE individual_lists SET search_built = 0").expect("as before schema 8");
     drop(bd);
-    let bd = Breachdesk::open(&t.path().join("data"), None, &ring, t0()).expect("open");
+    let mut bd = Breachdesk::open(&t.path().join("data"), None, &ring, t0()).expect("open");
     assert_eq!(count(&bd, "SELECT count(*) FROM individual_lists WHERE search_built = 0"), 0);
     check(&bd, "after the index was built on opening");
+
+    // A damaged chunk (a stray byte at its start): searches through it fail, saying so; the next import
+    // into the list reads its keys from the records and writes the index whole again.
+    let list: i64 = bd.connection().query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [&id], |r| r.get(0)).expect("list");
+    bd.connection()
+        .execute("UPDATE individual_search SET data = CAST(x'05' || data AS BLOB) WHERE list = ?1 AND field = 0 AND seq = 0", [list])
+        .expect("damage");
+    let err = bd.search_individuals(&id, "ana", 1000).map(|hits| hits.len()).expect_err("a damaged chunk");
+    assert!(err.to_string().contains("search index is damaged"), "{err}");
+    let third: String = (3200..3300).map(|i| person("S", i)).collect();
+    import(&mut bd, &id, &write(t.path(), "c.csv", &format!("{HEADER}\n{third}")), &ImportOptions::default()).expect("an import repairs the index");
+    check(&bd, "after an import into a list with a damaged chunk");
 }

@@ -188,3 +188,77 @@ fn count_rows(bd: &Breachdesk, incident: &str) -> i64 {
         )
         .expect("count")
 }
+
+/// Migration 10 front-codes the search index's chunks. A schema-9 database's chunks (each key
+/// whole) must not be read in the new layout: the upgrade drops them and the next open rebuilds
+/// every list's index, so searches find what they found before.
+#[test]
+fn schema_9_search_chunks_are_rebuilt_front_coded_with_the_same_hits() {
+    use breachdesk_core::individuals::{generate, ImportOptions};
+    let ring = MemoryKeyring::default();
+    let (tmp, mut bd) = init_memory(&ring);
+    let data = tmp.path().join("data");
+    let inc = bd.create_incident(&ctx(), &new_incident("Schema 9")).expect("incident").id;
+    let file = tmp.path().join("people.csv");
+    let mut out = Vec::new();
+    generate::write_csv(generate::Spec { rows: 5000, bad_rate: 0.0, seed: 9 }, &mut out).expect("generate");
+    std::fs::write(&file, out).expect("file");
+    bd.import_individuals(&ctx(), &inc, &file, &ImportOptions::default(), &mut |_| true).expect("import");
+    let queries = ["garc", "m", "müller", "noah.", "9", "981", "Nguyễn", "zz"];
+    let hits = |bd: &Breachdesk| -> Vec<Vec<i64>> { queries.iter().map(|q| bd.search_individuals(&inc, q, 40).expect("search").iter().map(|p| p.id).collect()).collect() };
+    let before = hits(&bd);
+    assert!(before.iter().filter(|h| !h.is_empty()).count() >= 6, "the queries find records: {before:?}");
+    drop(bd);
+
+    // Back to schema 9: the index rewritten in the schema-9 layout (varint length, key, varint
+    // number), marked built, and migration 10 not applied.
+    let conn = raw_connection(&data, &ring);
+    let old = |entries: &[(Vec<u8>, u32)]| -> Vec<u8> {
+        let mut out = Vec::new();
+        let varint = |out: &mut Vec<u8>, mut v: u64| {
+            while v >= 0x80 {
+                out.push(u8::try_from(v & 0x7f).expect("7 bits") | 0x80);
+                v >>= 7;
+            }
+            out.push(u8::try_from(v).expect("7 bits"));
+        };
+        for (k, n) in entries {
+            varint(&mut out, k.len() as u64);
+            out.extend_from_slice(k);
+            varint(&mut out, u64::from(*n));
+        }
+        out
+    };
+    let list: i64 = conn.query_row("SELECT list FROM individual_lists", [], |r| r.get(0)).expect("list");
+    let mut fields: [Vec<(Vec<u8>, u32)>; 4] = Default::default();
+    {
+        let mut stmt = conn.prepare("SELECT id, name_key, last_key, email, coalesce(postal_code, '') FROM individuals").expect("sql");
+        let mut rows = stmt.query([]).expect("rows");
+        while let Some(r) = rows.next().expect("row") {
+            let n = u32::try_from(r.get::<_, i64>(0).expect("id") & 0xffff_ffff).expect("n");
+            for (f, v) in fields.iter_mut().enumerate() {
+                if let Some(key) = r.get::<_, Option<String>>(f + 1).expect("key") {
+                    v.push((key.into_bytes(), n));
+                }
+            }
+        }
+    }
+    conn.execute("DELETE FROM individual_search", []).expect("wipe");
+    for (f, v) in fields.iter_mut().enumerate() {
+        v.sort();
+        for (seq, chunk) in v.chunks(2048).enumerate() {
+            conn.execute(
+                "INSERT INTO individual_search (list, field, seq, first_key, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![list, i64::try_from(f).expect("f"), i64::try_from(seq).expect("seq"), chunk[0].0, old(chunk)],
+            )
+            .expect("old chunk");
+        }
+    }
+    conn.execute_batch("UPDATE individual_lists SET search_built = 1; DELETE FROM schema_migrations WHERE version = 10; PRAGMA user_version = 9;").expect("schema 9");
+    drop(conn);
+
+    let bd = Breachdesk::open(&data, None, &ring, t0()).expect("the schema-9 database opens");
+    let version: u32 = bd.connection().query_row("SELECT max(version) FROM schema_migrations", [], |r| r.get(0)).expect("version");
+    assert_eq!(version, 10);
+    assert_eq!(hits(&bd), before, "the same hits, in the same order, from the rebuilt index");
+}

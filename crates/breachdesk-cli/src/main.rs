@@ -1,6 +1,7 @@
 //! `breachdesk`: the command line client of breachdesk-core.
 //!
 //! Exit codes: 0 ok, 1 user error (the message names the field), 2 internal error.
+#![forbid(unsafe_code)] // the workspace denies it; only breachdesk-core::bulk may allow it
 
 use breachdesk_core::incident::{IncidentPatch, NewIncident, Roles};
 use breachdesk_core::timeline::NewTimelineEntry;

@@ -4,6 +4,7 @@
 //! passed in. Rule data (`rules/**/*.toml`) is compiled in and checked by [`schema`]; [`engine`]
 //! turns an incident's [`facts`] into obligations with due times and explanations, using the
 //! arithmetic of [`clock`] and the holiday calendars of [`calendar`].
+#![forbid(unsafe_code)] // the workspace denies it; only breachdesk-core::bulk may allow it
 
 pub mod calendar;
 pub mod clock;

@@ -223,8 +223,9 @@ pub struct Batch {
 /// Rows the reader thread hands over at a time (and how often progress is reported).
 const CHUNK_ROWS: usize = 4096;
 
-/// A run of rows, read and checked, with the reader's position in the file after them. The writer
-/// hands each chunk back once written and the reader fills it again (see [`person`]).
+/// A run of rows, read and checked, with the reader's position in the file after them. Once the
+/// rows are written and counted, the keeper thread hands the chunk back and the reader fills it
+/// again (see [`person`]).
 #[derive(Default)]
 struct Chunk {
     people: Vec<Person>,
@@ -245,7 +246,7 @@ struct Numbered {
 }
 
 /// What the reader thread keeps across the rows: the next record number and the dedupe map.
-/// (The writer counts: it has time to spare.)
+/// (The keeper thread counts.)
 struct Numbering {
     dry_run: bool,
     next: u32,
@@ -566,36 +567,34 @@ impl Breachdesk {
                 params![batch_id, inc.id, seq, file_name, report.format, report.encoding, serde_json::to_string(&mapping).unwrap_or_default(), to_storage(ctx.now), ctx.actor],
             )?;
         }
-        // Three stages on two cores, each chunk of rows passing through them in turn. The reader
-        // thread parses, checks and normalises the rows, numbers them and finds the exact
-        // duplicates; this one writes the rows; the keeper thread counts them and collects their
-        // search keys (sorting them in runs) and hands the chunk back to the reader. The reader
-        // stops when this side hangs up (cancel, error).
+        // Three stages on two cores, each chunk of rows passing through them in turn (and a fourth
+        // thread hashing the file). The reader thread parses, checks and normalises the rows,
+        // numbers them and finds the exact duplicates; this one writes the rows; the keeper
+        // thread counts them and collects their search keys (sorting them in runs) and hands the
+        // chunk back to the reader. The reader stops when this side hangs up (cancel, error).
         let mut numbering = Numbering { dry_run: options.dry_run, next: first_n, seen };
         let stop = std::sync::atomic::AtomicBool::new(false);
         let (file_hash, next_n, tally, mut keys) = std::thread::scope(|scope| -> Result<(String, u32, Tally, search::ListKeys)> {
-            // The file's SHA-256 on a third thread: the writer has time to spare while the reader
-            // cleans rows, and a second read of the file comes from the page cache.
+            // The file's SHA-256 on a thread of its own (a second read of the file, from the page
+            // cache).
             // It stops early when the import does (cancel, error).
             let hasher = scope.spawn(|| if options.dry_run { Ok(String::new()) } else { sha256_file(path, &stop) });
             let (send, receive) = std::sync::mpsc::sync_channel::<Chunk>(2);
             let (give_back, given_back) = std::sync::mpsc::channel::<Chunk>();
-            let (to_keeper, keeper_in) = std::sync::mpsc::sync_channel::<Chunk>(2);
+            let (to_keeper, keeper_in) = std::sync::mpsc::sync_channel::<Chunk>(1); // the cheapest stage
             let dry_run = options.dry_run;
             let keeper = scope.spawn(move || {
                 let mut tally = Tally::default();
                 for chunk in keeper_in {
-                    for item in &chunk.items {
-                        if let Ok(Numbered { person, number, dup, .. }) = item {
-                            let p = &chunk.people[*person];
-                            if dup.is_some() {
-                                tally.flags[6] += 1; // #merged
-                            } else {
-                                tally.add(p);
-                            }
-                            if !dry_run {
-                                search::add(&mut keys, *number, &p.name_key, &p.last_key, opt(&p.email), opt(&p.postal_code));
-                            }
+                    for Numbered { person, number, dup, .. } in chunk.items.iter().flatten() {
+                        let p = &chunk.people[*person];
+                        if dup.is_some() {
+                            tally.flags[6] += 1; // #merged
+                        } else {
+                            tally.add(p);
+                        }
+                        if !dry_run {
+                            search::add(&mut keys, *number, &p.name_key, &p.last_key, opt(&p.email), opt(&p.postal_code));
                         }
                     }
                     let _ = give_back.send(chunk); // the reader fills it again (it may have finished)
@@ -699,19 +698,28 @@ impl Breachdesk {
                         return Err(Error::Cancelled);
                     }
                     if to_keeper.send(chunk).is_err() {
-                        return Err(Error::Internal("the import's counting thread failed".into()));
+                        break; // the keeper failed: joined and reported below
                     }
                 }
                 drop(to_keeper);
                 Ok(())
             })();
+            // Every stage is joined here, so that a failed one is reported as an error (this
+            // stage's first: the reader's is then only that it was cut off) and the hashing stops
+            // when any stage fails.
+            let fail = |e| Error::Internal(format!("the import's {e} thread failed"));
             if written.is_err() {
                 stop.store(true, std::sync::atomic::Ordering::Relaxed);
             }
+            let read = reader.join().map_err(|_| fail("reader")).and_then(|r| r);
+            if read.is_err() {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            let hash = hasher.join().map_err(|_| fail("hashing")).and_then(|r| r);
+            let kept = keeper.join().map_err(|_| fail("counting"));
             written?;
-            let next_n = reader.join().map_err(|_| Error::Internal("the import's reader thread failed".into()))??;
-            let hash = hasher.join().map_err(|_| Error::Internal("the import's hashing thread failed".into()))??;
-            let (tally, keys) = keeper.join().map_err(|_| Error::Internal("the import's counting thread failed".into()))?;
+            let (tally, keys) = kept?; // before the reader's: a failed keeper cuts the reader off
+            let (next_n, hash) = (read?, hash?);
             Ok((hash, next_n, tally, keys))
         })?;
         progress(Progress { rows: report.rows_read, bytes: Some(total_bytes), total_bytes });

@@ -1,5 +1,6 @@
 //! A list's search index, kept inside the encrypted database: for each searchable key (name, last
-//! name, e-mail, ZIP code), every record's key and id, sorted, in chunks of [`CHUNK`] entries.
+//! name, e-mail, ZIP code), every record's key and number, sorted, in front-coded chunks of
+//! [`CHUNK`] entries (see [`encode`]).
 //!
 //! Why not SQLite indexes: at a million rows, four `CREATE INDEX` took 9–11 s on this kind of
 //! machine (each rescans the whole table and sorts through SQLite's record comparator), more than
@@ -23,8 +24,8 @@ pub(crate) const POSTAL: usize = 3;
 
 /// Entries per stored chunk.
 const CHUNK: usize = 2048;
-/// Keys are sorted in runs of this many as they come (an import's writer has time to spare while
-/// the reader cleans the next rows); the final sort then only merges the runs.
+/// Keys are sorted in runs of this many as they come (on the import's keeper thread, while the
+/// other stages work on the next rows); the final sort then only merges the runs.
 const RUN: usize = 1 << 16;
 /// Longer keys are cut (at a character boundary): nobody types 255 bytes into a search box.
 const MAX_KEY: usize = 255;
@@ -143,7 +144,8 @@ fn get_varint(data: &[u8], at: &mut usize) -> Option<u64> {
 /// the key before it (none for the chunk's first), then the rest's length and bytes; then the
 /// record's number, as the gap from the one before when the key repeats it (keys sort by key,
 /// then number), else whole. Sorted keys share long prefixes (a ZIP code or a last name repeats
-/// thousands of times, e-mail addresses share their name): a third of the bytes of whole keys.
+/// thousands of times, e-mail addresses share their name): at a million generated records, 30 MB
+/// instead of 68.
 fn encode<'a>(out: &mut Vec<u8>, entries: impl Iterator<Item = (&'a [u8], u32)>) {
     let (mut prev, mut prev_n): (Option<&[u8]>, u32) = (None, 0);
     for (key, n) in entries {
@@ -161,8 +163,10 @@ fn encode<'a>(out: &mut Vec<u8>, entries: impl Iterator<Item = (&'a [u8], u32)>)
 /// Calls `each` with the entries of one stored chunk, in order: (key, the record's number on the
 /// list), until it returns false. False when `each` stopped; an error when the chunk is damaged.
 fn decode(data: &[u8], each: &mut dyn FnMut(&[u8], u32) -> Result<bool>) -> Result<bool> {
-    let damaged = || crate::Error::Internal("a search index chunk is damaged; reopen the database to rebuild it".into());
-    let (mut key, mut prev_n, mut first, mut at) = (Vec::with_capacity(64), 0u32, true, 0);
+    let damaged = || crate::Error::Internal("the list's search index is damaged (the next import or rollback rebuilds it from the records)".into());
+    // The first entry shares nothing (the key before it is empty), and a first empty key counts
+    // as a repeat of it with the number as the gap from 0: the number itself.
+    let (mut key, mut prev_n, mut at) = (Vec::with_capacity(64), 0u32, 0);
     while at < data.len() {
         let shared = usize::try_from(get_varint(data, &mut at).ok_or_else(damaged)?).map_err(|_| damaged())?;
         let len = usize::try_from(get_varint(data, &mut at).ok_or_else(damaged)?).map_err(|_| damaged())?;
@@ -170,13 +174,13 @@ fn decode(data: &[u8], each: &mut dyn FnMut(&[u8], u32) -> Result<bool>) -> Resu
         if shared > key.len() {
             return Err(damaged());
         }
-        let repeat = !first && shared == key.len() && len == 0;
+        let repeat = shared == key.len() && len == 0;
         key.truncate(shared);
         key.extend_from_slice(rest);
         at += len;
         let v = u32::try_from(get_varint(data, &mut at).ok_or_else(damaged)?).map_err(|_| damaged())?;
         let n = if repeat { prev_n.wrapping_add(v) } else { v };
-        (prev_n, first) = (n, false);
+        prev_n = n;
         if !each(&key, n)? {
             return Ok(false);
         }
@@ -234,7 +238,8 @@ pub(crate) fn write(tx: &rusqlite::Transaction<'_>, list: i64, keys: &mut ListKe
     Ok(())
 }
 
-/// The list's stored keys (for an import that adds to them).
+/// The list's stored keys (for an import that adds to them); its records' keys when a stored chunk
+/// is damaged (the import then writes the index whole again).
 pub(crate) fn load(tx: &rusqlite::Transaction<'_>, list: i64) -> Result<ListKeys> {
     let mut keys = new_keys();
     let mut stmt = tx.prepare("SELECT field, data FROM individual_search WHERE list = ?1 ORDER BY field, seq")?;
@@ -243,10 +248,13 @@ pub(crate) fn load(tx: &rusqlite::Transaction<'_>, list: i64) -> Result<ListKeys
         let field = usize::try_from(r.get::<_, i64>(0)?).unwrap_or(usize::MAX);
         let data: Vec<u8> = r.get(1)?;
         if let Some(k) = keys.get_mut(field) {
-            decode(&data, &mut |key, n| {
+            let whole = decode(&data, &mut |key, n| {
                 k.push_bytes(key, n);
                 Ok(true)
-            })?;
+            });
+            if whole.is_err() {
+                return from_records(tx, list); // pushing never fails: the chunk is damaged
+            }
         }
     }
     Ok(keys)
@@ -263,19 +271,23 @@ pub(crate) fn add(keys: &mut ListKeys, n: u32, name_key: &str, last_key: &str, e
     keys[POSTAL].push(postal_code.unwrap_or(""), n);
 }
 
+/// The keys of the list's records, read from the table.
+fn from_records(tx: &rusqlite::Transaction<'_>, list: i64) -> Result<ListKeys> {
+    let mut keys = new_keys();
+    let ids = ListIds(list);
+    let mut stmt = tx.prepare("SELECT id, name_key, last_key, email, postal_code FROM individuals WHERE id BETWEEN ?1 AND ?2")?;
+    let mut rows = stmt.query([ids.lo(), ids.hi()])?;
+    while let Some(r) = rows.next()? {
+        let (name, last, email, postal): (String, String, Option<String>, Option<String>) = (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        add(&mut keys, ListIds::n(r.get(0)?), &name, &last, email.as_deref(), postal.as_deref());
+    }
+    Ok(keys)
+}
+
 /// Rebuilds the list's index from its records (after a rollback, or for a list imported before
 /// the index existed).
 pub(crate) fn rebuild(tx: &rusqlite::Transaction<'_>, list: i64) -> Result<()> {
-    let mut keys = new_keys();
-    {
-        let ids = ListIds(list);
-        let mut stmt = tx.prepare("SELECT id, name_key, last_key, email, postal_code FROM individuals WHERE id BETWEEN ?1 AND ?2")?;
-        let mut rows = stmt.query([ids.lo(), ids.hi()])?;
-        while let Some(r) = rows.next()? {
-            let (name, last, email, postal): (String, String, Option<String>, Option<String>) = (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-            add(&mut keys, ListIds::n(r.get(0)?), &name, &last, email.as_deref(), postal.as_deref());
-        }
-    }
+    let mut keys = from_records(tx, list)?;
     write(tx, list, &mut keys)
 }
 
