@@ -48,10 +48,23 @@ impl Ui {
         Err(format!("waiting for {id}: {last}").into())
     }
     /// Clicks like a user: scrolled into the middle of the view, and if a reminder toast happens to
-    /// cover it, after the toast has gone (they leave by themselves after 10 s).
+    /// cover it, after the toast has gone (they leave by themselves after 10 s). A node React
+    /// replaced in the meantime is found again.
     async fn click(&self, id: &str) -> R<()> {
-        let el = self.wait(id).await?;
-        self.c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&el)?]).await?;
+        let mut last = String::new();
+        for _ in 0..5 {
+            let el = self.wait(id).await?;
+            match self.click_once(&el).await {
+                Ok(()) => return Ok(()),
+                Err(e) if e.to_string().contains("Stale") => last = e.to_string(),
+                Err(e) => return Err(format!("clicking {id}: {e}").into()),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("clicking {id}: {last}").into())
+    }
+    async fn click_once(&self, el: &Element) -> R<()> {
+        self.c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(el)?]).await?;
         if el.click().await.is_ok() {
             return Ok(());
         }
@@ -61,16 +74,29 @@ impl Ui {
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
-        el.click().await.map_err(|e| format!("clicking {id}: {e}"))?;
+        el.click().await?;
         Ok(())
     }
+    /// Types into a field (cleared first), finding it again if React replaced it meanwhile.
     async fn type_into(&self, id: &str, text: &str) -> R<()> {
-        let el = self.wait(id).await?;
-        el.clear().await?;
-        if !text.is_empty() {
-            el.send_keys(text).await?;
+        let mut last = String::new();
+        for _ in 0..5 {
+            let el = self.wait(id).await?;
+            let typed = async {
+                el.clear().await?;
+                if !text.is_empty() {
+                    el.send_keys(text).await?;
+                }
+                Ok::<(), fantoccini::error::CmdError>(())
+            };
+            match typed.await {
+                Ok(()) => return Ok(()),
+                Err(e) if e.to_string().contains("Stale") => last = e.to_string(),
+                Err(e) => return Err(format!("typing into {id}: {e}").into()),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Ok(())
+        Err(format!("typing into {id}: {last}").into())
     }
     /// Sets a value the way a user's input would (date pickers and selects differ per engine).
     async fn set(&self, id: &str, value: &str) -> R<()> {
@@ -96,7 +122,29 @@ impl Ui {
         Err(format!("{id}: value is {got}, wanted {value}").into())
     }
     async fn text(&self, id: &str) -> R<String> {
-        Ok(self.wait(id).await?.text().await?)
+        let mut last = String::new();
+        for _ in 0..5 {
+            match self.wait(id).await?.text().await {
+                Ok(t) => return Ok(t),
+                Err(e) if e.to_string().contains("Stale") => last = e.to_string(),
+                Err(e) => return Err(format!("reading {id}: {e}").into()),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("reading {id}: {last}").into())
+    }
+    /// An attribute of an element, found again if React replaced it meanwhile.
+    async fn attr(&self, id: &str, name: &str) -> R<Option<String>> {
+        let mut last = String::new();
+        for _ in 0..5 {
+            match self.wait(id).await?.attr(name).await {
+                Ok(v) => return Ok(v),
+                Err(e) if e.to_string().contains("Stale") => last = e.to_string(),
+                Err(e) => return Err(format!("reading {id} {name}: {e}").into()),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("reading {id} {name}: {last}").into())
     }
     async fn all(&self, id: &str) -> R<Vec<Element>> {
         Ok(self.c.find_all(Locator::Css(&css(id))).await?)
@@ -280,7 +328,7 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
         Ok(ui.wait("ind-total").await?.attr("data-count").await?.and_then(|c| c.parse::<i64>().ok()).unwrap_or(0) > 2900)
     })
     .await?;
-    let total: i64 = ui.wait("ind-total").await?.attr("data-count").await?.and_then(|c| c.parse().ok()).ok_or("ind-total data-count")?;
+    let total: i64 = ui.attr("ind-total", "data-count").await?.and_then(|c| c.parse().ok()).ok_or("ind-total data-count")?;
     ui.shot("individuals").await?;
     // The table pages through the core; a search narrows it.
     ui.until("table rows", || async { Ok(!ui.all("ind-row").await?.is_empty()) }).await?;
@@ -326,7 +374,8 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
     let mut ruiz = None;
     for _ in 0..50 {
         for p in ui.all("dup-pair").await? {
-            if p.prop("textContent").await?.unwrap_or_default().contains("Ruiz") {
+            // A pair replaced while it is read is read again on the next pass.
+            if p.prop("textContent").await.ok().flatten().unwrap_or_default().contains("Ruiz") {
                 ruiz = Some(p);
             }
         }
@@ -385,7 +434,7 @@ async fn big_list(ui: &mut Ui, rows: u64) -> R<Vec<&'static str>> {
     ui.click("tab-individuals").await?;
     let t = std::time::Instant::now();
     ui.until("the table has its rows", || async { Ok(!ui.all("ind-row").await?.is_empty()) }).await?;
-    let total = ui.wait("ind-table").await?.attr("data-total").await?.unwrap_or_default();
+    let total = ui.attr("ind-table", "data-total").await?.unwrap_or_default();
     println!("big list: table of {total} people (of {rows} rows) drawn in {} ms", t.elapsed().as_millis());
     ui.c.execute("document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});", vec![]).await?;
     ui.shot("big-top").await?;
@@ -452,7 +501,21 @@ fn ny_hours_ago(hours: i64) -> String {
     (chrono::Utc::now() - chrono::TimeDelta::hours(hours)).with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
 }
 
+/// The obligation rows' attributes, read again if React replaced a row while they were read.
 async fn rows_by_rule(ui: &Ui) -> R<Vec<(String, String, String, String)>> {
+    let mut last = String::new();
+    for _ in 0..5 {
+        match rows_by_rule_once(ui).await {
+            Ok(rows) => return Ok(rows),
+            Err(e) if e.to_string().contains("Stale") => last = e.to_string(),
+            Err(e) => return Err(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("reading the obligation rows: {last}").into())
+}
+
+async fn rows_by_rule_once(ui: &Ui) -> R<Vec<(String, String, String, String)>> {
     let mut out = Vec::new();
     for r in ui.all("obligation-row").await? {
         let a = |n: &'static str| {
