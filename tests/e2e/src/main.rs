@@ -32,36 +32,38 @@ fn css(s: &str) -> String {
     format!("[data-testid=\"{s}\"]")
 }
 
+/// Runs `f` again (up to five times) while it fails on a stale node: React may replace a node
+/// between finding it and acting on it. Other errors are returned at once, prefixed by `what`.
+async fn again_if_stale<T, F, Fut>(what: &str, f: F) -> R<T>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = R<T>>,
+{
+    let mut last = String::new();
+    for _ in 0..5 {
+        match f().await {
+            Ok(v) => return Ok(v),
+            Err(e) if e.to_string().contains("Stale") => last = e.to_string(),
+            Err(e) => return Err(format!("{what}: {e}").into()),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("{what}: {last}").into())
+}
+
 impl Ui {
     async fn wait(&self, id: &str) -> R<Element> {
         let sel = css(id);
-        let mut last = String::new();
-        // React may replace the node between finding it and reading it: look again.
-        for _ in 0..5 {
-            match self.c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(&sel)).await {
-                Ok(el) => return Ok(el),
-                Err(e) if e.to_string().contains("Stale") => last = e.to_string(),
-                Err(e) => return Err(format!("waiting for {id}: {e}").into()),
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err(format!("waiting for {id}: {last}").into())
+        again_if_stale(&format!("waiting for {id}"), || async {
+            Ok(self.c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(&sel)).await?)
+        })
+        .await
     }
     /// Clicks like a user: scrolled into the middle of the view, and if a reminder toast happens to
     /// cover it, after the toast has gone (they leave by themselves after 10 s). A node React
     /// replaced in the meantime is found again.
     async fn click(&self, id: &str) -> R<()> {
-        let mut last = String::new();
-        for _ in 0..5 {
-            let el = self.wait(id).await?;
-            match self.click_once(&el).await {
-                Ok(()) => return Ok(()),
-                Err(e) if e.to_string().contains("Stale") => last = e.to_string(),
-                Err(e) => return Err(format!("clicking {id}: {e}").into()),
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err(format!("clicking {id}: {last}").into())
+        again_if_stale(&format!("clicking {id}"), || async move { self.click_once(&self.wait(id).await?).await }).await
     }
     async fn click_once(&self, el: &Element) -> R<()> {
         self.c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(el)?]).await?;
@@ -79,24 +81,15 @@ impl Ui {
     }
     /// Types into a field (cleared first), finding it again if React replaced it meanwhile.
     async fn type_into(&self, id: &str, text: &str) -> R<()> {
-        let mut last = String::new();
-        for _ in 0..5 {
+        again_if_stale(&format!("typing into {id}"), || async move {
             let el = self.wait(id).await?;
-            let typed = async {
-                el.clear().await?;
-                if !text.is_empty() {
-                    el.send_keys(text).await?;
-                }
-                Ok::<(), fantoccini::error::CmdError>(())
-            };
-            match typed.await {
-                Ok(()) => return Ok(()),
-                Err(e) if e.to_string().contains("Stale") => last = e.to_string(),
-                Err(e) => return Err(format!("typing into {id}: {e}").into()),
+            el.clear().await?;
+            if !text.is_empty() {
+                el.send_keys(text).await?;
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err(format!("typing into {id}: {last}").into())
+            Ok(())
+        })
+        .await
     }
     /// Sets a value the way a user's input would (date pickers and selects differ per engine).
     async fn set(&self, id: &str, value: &str) -> R<()> {
@@ -122,29 +115,11 @@ impl Ui {
         Err(format!("{id}: value is {got}, wanted {value}").into())
     }
     async fn text(&self, id: &str) -> R<String> {
-        let mut last = String::new();
-        for _ in 0..5 {
-            match self.wait(id).await?.text().await {
-                Ok(t) => return Ok(t),
-                Err(e) if e.to_string().contains("Stale") => last = e.to_string(),
-                Err(e) => return Err(format!("reading {id}: {e}").into()),
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err(format!("reading {id}: {last}").into())
+        again_if_stale(&format!("reading {id}"), || async move { Ok(self.wait(id).await?.text().await?) }).await
     }
     /// An attribute of an element, found again if React replaced it meanwhile.
     async fn attr(&self, id: &str, name: &str) -> R<Option<String>> {
-        let mut last = String::new();
-        for _ in 0..5 {
-            match self.wait(id).await?.attr(name).await {
-                Ok(v) => return Ok(v),
-                Err(e) if e.to_string().contains("Stale") => last = e.to_string(),
-                Err(e) => return Err(format!("reading {id} {name}: {e}").into()),
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err(format!("reading {id} {name}: {last}").into())
+        again_if_stale(&format!("reading {id} {name}"), || async move { Ok(self.wait(id).await?.attr(name).await?) }).await
     }
     async fn all(&self, id: &str) -> R<Vec<Element>> {
         Ok(self.c.find_all(Locator::Css(&css(id))).await?)
@@ -503,16 +478,7 @@ fn ny_hours_ago(hours: i64) -> String {
 
 /// The obligation rows' attributes, read again if React replaced a row while they were read.
 async fn rows_by_rule(ui: &Ui) -> R<Vec<(String, String, String, String)>> {
-    let mut last = String::new();
-    for _ in 0..5 {
-        match rows_by_rule_once(ui).await {
-            Ok(rows) => return Ok(rows),
-            Err(e) if e.to_string().contains("Stale") => last = e.to_string(),
-            Err(e) => return Err(e),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Err(format!("reading the obligation rows: {last}").into())
+    again_if_stale("reading the obligation rows", || rows_by_rule_once(ui)).await
 }
 
 async fn rows_by_rule_once(ui: &Ui) -> R<Vec<(String, String, String, String)>> {

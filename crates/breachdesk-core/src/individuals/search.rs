@@ -214,21 +214,15 @@ pub(crate) fn write(tx: &rusqlite::Transaction<'_>, list: i64, keys: &mut ListKe
     }
     tx.execute("DELETE FROM individual_search WHERE list = ?1", [list])?;
     let mut insert = tx.prepare("INSERT INTO individual_search (list, field, seq, first_key, data) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-    let (head, tail) = keys.split_at_mut(EMAIL);
-    let (email, after) = tail.split_at_mut(1);
+    let (email, others): (Vec<_>, Vec<_>) = keys.iter_mut().enumerate().partition(|(field, _)| *field == EMAIL);
     std::thread::scope(|scope| -> Result<()> {
         let (send, chunks) = std::sync::mpsc::sync_channel(16);
-        let send2 = send.clone();
         // A sender that stops early does so because the writer failed: its error is reported.
-        scope.spawn(move || sort_and_encode(EMAIL, &mut email[0], &send2));
-        scope.spawn(move || {
-            let others = head.iter_mut().enumerate().chain(after.iter_mut().enumerate().map(|(i, k)| (EMAIL + 1 + i, k)));
-            for (field, k) in others {
-                if !sort_and_encode(field, k, &send) {
-                    return;
-                }
-            }
-        });
+        for fields in [email, others] {
+            let send = send.clone();
+            scope.spawn(move || fields.into_iter().all(|(field, k)| sort_and_encode(field, k, &send)));
+        }
+        drop(send);
         for (field, seq, first, data) in chunks {
             insert.execute(params![list, i64::try_from(field).unwrap_or(0), i64::try_from(seq).unwrap_or(0), first, data])?;
         }
