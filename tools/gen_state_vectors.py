@@ -168,7 +168,7 @@ def version_for(ob, anchors, tz):
     return None
 
 
-def evaluate(j, obligations, facts):
+def evaluate(j, obligations, facts, delays=()):
     tz = facts["timezone"]
     anchors = {"discovered_at": facts["discovered_at"]}
     for k in ("aware_at", "determined_at", "detected_at"):
@@ -196,14 +196,24 @@ def evaluate(j, obligations, facts):
             continue
         kind, due = due_for(v["deadline"], anchors[v["trigger"]], tz)
         hold = facts.get("law_enforcement_hold")
-        if due and hold and v.get("law_enforcement_hold"):
+        delay = next((d for d in delays if ob["id"] in d["obligations"]), None)
+        if due and hold and delay and kind == "deadline" and not (delay.get("written_only") and hold.get("form") == "oral"):
+            # Tolling (rules/README.md): the part of the hold from the clock's start (the trigger)
+            # on; a hold that starts inside the period pauses the clock until it ends.
             start, end = local(hold["start"], tz), local(hold["end"], tz)
+            window = local(anchors[v["trigger"]], tz)
             d = dt.datetime.fromisoformat(due)
-            if start <= d:
-                if v["deadline"]["kind"] == "hours":
-                    due = (d + (end - start)).astimezone(ZoneInfo(tz)).isoformat()
+            frm = max(start, window)
+            if frm < d and end > frm:
+                r = delay.get("resume")
+                if r and r["kind"] == "business_days":
+                    due = end_of_day(nth_business_day_after(end.date(), r["days"]), tz)
+                elif r:
+                    due = end_of_day(end.date() + dt.timedelta(days=r["days"]), tz)
+                elif v["deadline"]["kind"] == "hours":
+                    due = (d + (end - frm)).astimezone(ZoneInfo(tz)).isoformat()
                 else:  # day clocks move by whole local days
-                    due = end_of_day(d.date() + dt.timedelta(days=(end.date() - start.date()).days), tz)
+                    due = end_of_day(d.date() + dt.timedelta(days=(end.date() - frm.date()).days), tz)
         e = {"rule_id": ob["id"], "jurisdiction": j, "recipient": ob["recipient"], "kind": kind}
         if due:
             e["due"] = due
@@ -284,8 +294,9 @@ def cases_for(j, doc):
             cases.append((f"{f['affected'][j]} {name} residents discovered {dd.isoformat()} ({side} the "
                           f"{d} switch)", f))
 
-    # 4. law-enforcement hold (where a day or hour clock carries law_enforcement_hold)
-    if any(v.get("law_enforcement_hold") and v["deadline"]["kind"] in ("calendar_days", "hours", "business_days")
+    # 4. law-enforcement hold (where the state's law provides a delay for a day or hour clock)
+    delayed = {i for d in doc.get("delays", []) for i in d["obligations"]}
+    if any(o["id"] in delayed and v["deadline"]["kind"] in ("calendar_days", "hours", "business_days")
            for o in obs for v in o["versions"]):
         f = base_facts(j, obs, max(top, 1200))
         start = shift(f["discovered_at"], 5, 9)
@@ -329,7 +340,7 @@ def render(j, doc):
         "",
     ]
     for name, facts in cases_for(j, doc):
-        expect, absent = evaluate(j, doc["obligations"], facts)
+        expect, absent = evaluate(j, doc["obligations"], facts, doc.get("delays", []))
         out.append("[[case]]")
         out.append(f"name = {tq(name)}")
         out.append("[case.facts]")
@@ -358,7 +369,41 @@ def render(j, doc):
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+HOLD = "law enforcement asks for a 20-day delay from day 5"
+
+
+def patch_holds():
+    """Rewrites only the law-enforcement cases of the existing vector files (the files also hold
+    cases written by hand since they were generated); adds one where a state's law has a delay
+    provision and the file has none yet."""
+    for path in sorted(glob.glob(f"{RULES}/us/US-*.toml")):
+        doc = tomllib.load(open(path, "rb"))
+        j = doc["jurisdiction"]
+        vpath = f"{RULES}/vectors/{j}.toml"
+        text = open(vpath, encoding="utf-8").read()
+        fresh = render(j, doc)
+        new_case = next((c for c in fresh.split("[[case]]") if HOLD in c), None)
+        parts = text.split("[[case]]")
+        old = [i for i, c in enumerate(parts) if HOLD in c]
+        if old and new_case:
+            parts[old[0]] = new_case.rstrip("\n") + "\n\n"
+        elif old:
+            del parts[old[0]]
+        elif new_case:
+            parts[-1] = parts[-1].rstrip("\n") + "\n\n"
+            parts.append(new_case.rstrip("\n") + "\n")
+        out = "[[case]]".join(parts).rstrip("\n") + "\n"
+        tomllib.loads(out)
+        with open(vpath, "w", encoding="utf-8") as fh:
+            fh.write(out)
+
+
 def main():
+    if sys.argv[1:2] == ["--holds"]:
+        global RULES
+        RULES = sys.argv[2] if len(sys.argv) > 2 else RULES
+        patch_holds()
+        return
     n_cases = 0
     for path in sorted(glob.glob(f"{RULES}/us/US-*.toml")):
         doc = tomllib.load(open(path, "rb"))

@@ -67,9 +67,9 @@ fn rows_are_never_deleted_when_the_facts_stop_calling_for_them() {
 fn not_required_needs_a_rationale_and_an_approver() {
     let (_t, mut bd, id) = setup();
     bd.set_facts(&ctx(), &id, &facts(300)).expect("facts");
-    let bad = DecisionInput { decision: "not_required".into(), rationale: " ".into(), approved_by: "Gen Counsel".into() };
+    let bad = DecisionInput { decision: "not_required".into(), rationale: " ".into(), approved_by: "Gen Counsel".into(), exemption_id: None };
     assert_eq!(bd.decide_obligation(&ctx(), &id, "US-TX-attorney_general", &bad).expect_err("must fail").field(), Some("rationale"));
-    let bad = DecisionInput { decision: "not_required".into(), rationale: "Encrypted laptop, key not compromised".into(), approved_by: String::new() };
+    let bad = DecisionInput { decision: "not_required".into(), rationale: "Encrypted laptop, key not compromised".into(), approved_by: String::new(), exemption_id: None };
     assert_eq!(bd.decide_obligation(&ctx(), &id, "US-TX-attorney_general", &bad).expect_err("must fail").field(), Some("approved_by"));
     let ok = DecisionInput { approved_by: "Ines Counsel".into(), ..bad };
     let o = bd.decide_obligation(&ctx(), &id, "US-TX-attorney_general@US-TX", &ok).expect("decide");

@@ -19,8 +19,8 @@ pub fn from_file(path: &Path) -> Result<(), Failure> {
     })?;
     let facts = raw.check().map_err(|e| user(e.field, e.message))?;
     let rules = breachdesk_core::obligations::rules()?;
-    let obligations = compute(rules, &facts);
-    let out = serde_json::json!({ "rules_fingerprint": rules.fingerprint, "obligations": obligations });
+    let outcome = compute(rules, &facts);
+    let out = serde_json::json!({ "rules_fingerprint": rules.fingerprint, "obligations": outcome.obligations, "exemptions": outcome.exemptions });
     let s = serde_json::to_string_pretty(&out).map_err(|e| Failure(Error::Internal(e.to_string())))?;
     out!("{s}");
     Ok(())
@@ -30,7 +30,7 @@ pub fn from_file(path: &Path) -> Result<(), Failure> {
 pub fn for_incident(bd: &breachdesk_core::Breachdesk, incident: &str) -> Result<(), Failure> {
     let computed = bd.computed_obligations(incident)?;
     let rules = breachdesk_core::obligations::rules()?;
-    let out = serde_json::json!({ "rules_fingerprint": rules.fingerprint, "obligations": computed });
+    let out = serde_json::json!({ "rules_fingerprint": rules.fingerprint, "obligations": computed.obligations, "exemptions": computed.exemptions });
     let s = serde_json::to_string_pretty(&out).map_err(|e| Failure(Error::Internal(e.to_string())))?;
     out!("{s}");
     Ok(())

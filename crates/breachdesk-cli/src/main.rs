@@ -131,7 +131,8 @@ enum ObligationsCmd {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Record a decision: --not-required (or --required) with a rationale and an approver.
+    /// Record a decision: --not-required (or --required) with a rationale and an approver; with
+    /// --confirm-exemption ID, confirm the law's exit the engine proposes for it.
     Decide {
         incident: String,
         /// Obligation id, RULE@JURISDICTION, or rule id.
@@ -140,6 +141,9 @@ enum ObligationsCmd {
         not_required: bool,
         #[arg(long)]
         required: bool,
+        /// The exit to confirm (as `obligations list` shows it); implies --not-required.
+        #[arg(long, conflicts_with = "required")]
+        confirm_exemption: Option<String>,
         #[arg(long)]
         rationale: String,
         #[arg(long)]
@@ -449,13 +453,18 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 Some(path) => std::fs::write(path, ics).map_err(|source| Failure(Error::Io { path: path.clone(), source })),
             }
         }
-        Command::Obligations(ObligationsCmd::Decide { incident, obligation, not_required, required, rationale, approved_by }) => {
-            let decision = match (not_required, required) {
+        Command::Obligations(ObligationsCmd::Decide { incident, obligation, not_required, required, confirm_exemption, rationale, approved_by }) => {
+            let decision = match (*not_required || confirm_exemption.is_some(), required) {
                 (true, false) => "not_required",
                 (false, true) => "required",
-                _ => return Err(Failure(Error::Validation { field: "decision".into(), message: "pass --not-required or --required".into() })),
+                _ => return Err(Failure(Error::Validation { field: "decision".into(), message: "pass --not-required, --required or --confirm-exemption".into() })),
             };
-            let input = breachdesk_core::obligations::DecisionInput { decision: decision.into(), rationale: rationale.clone(), approved_by: approved_by.clone() };
+            let input = breachdesk_core::obligations::DecisionInput {
+                decision: decision.into(),
+                rationale: rationale.clone(),
+                approved_by: approved_by.clone(),
+                exemption_id: confirm_exemption.clone(),
+            };
             let o = bd.decide_obligation(&ctx(cli, &bd)?, incident, obligation, &input)?;
             output::obligations(cli.json, &[o])
         }

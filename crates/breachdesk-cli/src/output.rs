@@ -170,6 +170,18 @@ pub fn obligations(as_json: bool, list: &[breachdesk_core::obligations::Obligati
         let place = o.label.clone().unwrap_or_else(|| o.jurisdiction.clone());
         out!("{:<12} {:<26} {:<8} {:<6} {:<26} {}{}", status, due, o.regime, place, o.recipient, o.citation, conf);
         out!("{:<12} id {}  rule {}  owner {}", "", o.id, o.rule_id, o.owner_name.as_deref().unwrap_or(&o.owner_role));
+        if let Some(a) = &o.anchor {
+            out!("{:<12} timed against {a}", "");
+        }
+        if let Some(x) = &o.exemption {
+            let state = match (x.needs_confirmation, x.confirmed) {
+                (false, _) => "applies",
+                (true, true) => "confirmed",
+                (true, false) => "PROPOSED — confirm with `obligations decide … --confirm-exemption`",
+            };
+            let conf = if x.confidence == "high" { String::new() } else { format!(" [{} confidence]", x.confidence) };
+            out!("{:<12} exit {} ({}) under {}: {state}{conf}", "", x.id, x.kind.replace('_', " "), x.citation);
+        }
     }
     Ok(())
 }

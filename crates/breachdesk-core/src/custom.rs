@@ -107,6 +107,40 @@ impl CustomObligation {
 const SELECT: &str = "SELECT id, rule_id, label, recipient, trigger_field, clock, amount, reference, channel, address, owner_role,
                              created_at, created_by, retired_at, retired_by, retire_reason FROM custom_obligations";
 
+/// An incident's user-defined obligations, retired ones included, oldest first (times shown in `zone`).
+fn list(conn: &rusqlite::Connection, incident_uuid: &str, zone: chrono_tz::Tz) -> Result<Vec<CustomObligation>> {
+    let show = |s: Option<String>| s.map(|s| crate::stored_to_local(s, zone));
+    let mut stmt = conn.prepare(&format!("{SELECT} WHERE incident_id = ?1 ORDER BY created_at, id"))?;
+    let rows = stmt
+        .query_map([incident_uuid], |r| {
+            Ok(CustomObligation {
+                id: r.get(0)?,
+                rule_id: r.get(1)?,
+                label: r.get(2)?,
+                recipient: r.get(3)?,
+                trigger: r.get(4)?,
+                clock: r.get(5)?,
+                amount: r.get(6)?,
+                reference: r.get(7)?,
+                channel: r.get(8)?,
+                address: r.get(9)?,
+                owner_role: r.get(10)?,
+                created_at: show(Some(r.get(11)?)).unwrap_or_default(),
+                created_by: r.get(12)?,
+                retired_at: show(r.get(13)?),
+                retired_by: r.get(14)?,
+                retire_reason: r.get(15)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The active definitions of an incident as the engine takes them.
+pub(crate) fn active(conn: &rusqlite::Connection, incident_uuid: &str) -> Result<Vec<EngineCustom>> {
+    list(conn, incident_uuid, chrono_tz::UTC)?.iter().filter(|c| c.retired_at.is_none()).map(CustomObligation::engine).collect()
+}
+
 impl Breachdesk {
     /// An incident's user-defined obligations, retired ones included, oldest first.
     ///
@@ -114,37 +148,7 @@ impl Breachdesk {
     /// [`Error::NotFound`] for the incident.
     pub fn custom_obligations(&self, incident_id: &str) -> Result<Vec<CustomObligation>> {
         let inc = self.incident_row(incident_id)?;
-        let zone = inc.fields.zone;
-        let show = |s: Option<String>| s.map(|s| crate::stored_to_local(s, zone));
-        let mut stmt = self.store.conn.prepare(&format!("{SELECT} WHERE incident_id = ?1 ORDER BY created_at, id"))?;
-        let rows = stmt
-            .query_map([&inc.id], |r| {
-                Ok(CustomObligation {
-                    id: r.get(0)?,
-                    rule_id: r.get(1)?,
-                    label: r.get(2)?,
-                    recipient: r.get(3)?,
-                    trigger: r.get(4)?,
-                    clock: r.get(5)?,
-                    amount: r.get(6)?,
-                    reference: r.get(7)?,
-                    channel: r.get(8)?,
-                    address: r.get(9)?,
-                    owner_role: r.get(10)?,
-                    created_at: show(Some(r.get(11)?)).unwrap_or_default(),
-                    created_by: r.get(12)?,
-                    retired_at: show(r.get(13)?),
-                    retired_by: r.get(14)?,
-                    retire_reason: r.get(15)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
-
-    /// The active definitions as the engine takes them.
-    pub(crate) fn active_customs(&self, incident_uuid: &str) -> Result<Vec<EngineCustom>> {
-        self.custom_obligations(incident_uuid)?.iter().filter(|c| c.retired_at.is_none()).map(CustomObligation::engine).collect()
+        list(self.connection(), &inc.id, inc.fields.zone)
     }
 
     /// Adds a user-defined obligation and computes its clock at once.

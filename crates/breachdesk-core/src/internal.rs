@@ -117,7 +117,7 @@ pub fn compute(settings: &InternalClockSettings, f: &InternalFacts, now: DateTim
         name,
         due: Some(show(due)),
         seconds_left: Some((due - now).num_seconds()),
-        status: status(true, None, done_at.is_some(), Some(due), now),
+        status: status(true, None, None, done_at.is_some(), Some(due), now),
         done_at: done_at.map(show),
         owner_role: "incident_commander".into(),
         explanation,

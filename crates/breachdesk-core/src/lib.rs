@@ -71,7 +71,7 @@ pub struct Breachdesk {
     list_generation: std::sync::atomic::AtomicU64,
 }
 
-fn uuid7(now: DateTime<Utc>) -> String {
+pub(crate) fn uuid7(now: DateTime<Utc>) -> String {
     let secs = u64::try_from(now.timestamp()).unwrap_or(0);
     uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, secs, now.timestamp_subsec_nanos())).to_string()
 }
@@ -338,11 +338,7 @@ impl Breachdesk {
             tx.execute(&format!("UPDATE incidents SET {} WHERE id = ?1", sets.join(", ")), rusqlite::params_from_iter(values.iter()))?;
             // Closing is a fact of the timeline too: the post-mortem clock starts there.
             if new.fields.status == incident::Status::Closed && old.fields.status != incident::Status::Closed {
-                tx.execute(
-                    "INSERT INTO timeline_entries (id, incident_id, occurred_at, kind, description, who, corrects_id, recorded_at, recorded_by)
-                     VALUES (?1, ?2, ?3, 'closed', ?4, ?5, NULL, ?3, ?5)",
-                    params![uuid7(ctx.now), new.id, to_storage(ctx.now), format!("Incident closed (status {} → closed)", old.fields.status.as_str()), ctx.actor],
-                )?;
+                timeline::append_event(tx, ctx, &new.id, TimelineKind::Closed, &format!("Incident closed (status {} → closed)", old.fields.status.as_str()))?;
             }
             Ok(((), vec![Change { action: "incident.update", entity_type: "incident", entity_id: new.id.clone(), before: Some(before), after: Some(after) }]))
         })?;
@@ -392,10 +388,18 @@ impl Breachdesk {
         };
         let after = to_json(&entry)?;
         self.write(ctx, |tx| {
-            tx.execute(
-                "INSERT INTO timeline_entries (id, incident_id, occurred_at, kind, description, who, corrects_id, recorded_at, recorded_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![entry.id, entry.incident_id, to_storage(occurred), kind.as_str(), entry.description, entry.who, entry.corrects, to_storage(ctx.now), ctx.actor],
+            timeline::append(
+                tx,
+                ctx,
+                &timeline::Append {
+                    id: &entry.id,
+                    incident_id: &entry.incident_id,
+                    occurred_at: occurred,
+                    kind,
+                    description: &entry.description,
+                    who: &entry.who,
+                    corrects: entry.corrects.as_deref(),
+                },
             )?;
             let action = if entry.corrects.is_some() { "timeline.correct" } else { "timeline.add" };
             Ok(((), vec![Change { action, entity_type: "timeline_entry", entity_id: entry.id.clone(), before: None, after: Some(after) }]))
@@ -448,42 +452,28 @@ impl Breachdesk {
     /// [`Error::NotFound`] for the incident.
     pub fn facts(&self, incident_id: &str) -> Result<obligations::IncidentFacts> {
         let inc = self.incident_row(incident_id)?;
-        self.stored_facts(&inc.id)
+        obligations::stored_facts(&self.store.conn, &inc.id)
     }
 
     pub(crate) fn stored_facts(&self, incident_uuid: &str) -> Result<obligations::IncidentFacts> {
-        let json: Option<String> =
-            self.store.conn.query_row("SELECT facts_json FROM incident_facts WHERE incident_id = ?1", [incident_uuid], |r| r.get(0)).optional()?;
-        json.map_or_else(|| Ok(obligations::IncidentFacts::default()), |j| serde_json::from_str(&j).map_err(|e| Error::Internal(format!("stored facts: {e}"))))
+        obligations::stored_facts(&self.store.conn, incident_uuid)
     }
 
-    fn stored_keys(&self, incident_uuid: &str) -> Result<Vec<obligations::StoredKey>> {
-        let mut stmt = self.store.conn.prepare(
-            "SELECT id, rule_id, jurisdiction, recipient, due_at, in_scope, frozen_at IS NOT NULL FROM obligations WHERE incident_id = ?1",
-        )?;
-        let rows = stmt
-            .query_map([incident_uuid], |r| {
-                Ok(obligations::StoredKey {
-                    id: r.get(0)?,
-                    rule_id: r.get(1)?,
-                    jurisdiction: r.get(2)?,
-                    recipient: r.get(3)?,
-                    due_at: r.get(4)?,
-                    in_scope: r.get::<_, i64>(5)? == 1,
-                    frozen: r.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+    /// What the engine says for `inc` with `facts`, the notices already sent and the incident's
+    /// user-defined obligations (reads only).
+    fn outcome(&self, inc: &Row, facts: &obligations::IncidentFacts) -> Result<breachdesk_rules::engine::Outcome> {
+        let conn = &self.store.conn;
+        obligations::computed(inc, facts, &obligations::sent_times(conn, &inc.id)?, &custom::active(conn, &inc.id)?)
     }
 
-    /// What the rule engine computes for a stored incident now (not the stored records).
+    /// What the rule engine computes for a stored incident now (not the stored records): the
+    /// obligations, and the exits that remove others.
     ///
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] when stored facts no longer validate.
-    pub fn computed_obligations(&self, incident_id: &str) -> Result<Vec<breachdesk_rules::engine::Computed>> {
+    pub fn computed_obligations(&self, incident_id: &str) -> Result<breachdesk_rules::engine::Outcome> {
         let inc = self.incident_row(incident_id)?;
-        obligations::computed(&inc, &self.stored_facts(&inc.id)?, &self.active_customs(&inc.id)?)
+        self.outcome(&inc, &self.stored_facts(&inc.id)?)
     }
 
     /// What would change if `facts` were saved: the diff against the stored obligations. Writes
@@ -494,8 +484,8 @@ impl Breachdesk {
     pub fn preview_facts(&self, incident_id: &str, facts: &obligations::IncidentFacts) -> Result<Vec<obligations::ObligationChange>> {
         let inc = self.incident_row(incident_id)?;
         let facts = facts.normalised(&inc)?;
-        let now = obligations::computed(&inc, &facts, &self.active_customs(&inc.id)?)?;
-        Ok(obligations::diff(&self.stored_keys(&inc.id)?, &now, inc.fields.zone))
+        let now = self.outcome(&inc, &facts)?;
+        Ok(obligations::diff(&obligations::stored_keys(&self.store.conn, &inc.id)?, &now, inc.fields.zone))
     }
 
     /// What a draft of facts and incident timestamps would do, without saving anything: the facts
@@ -505,11 +495,9 @@ impl Breachdesk {
     /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact or field.
     pub fn preview_draft(&self, incident_id: &str, draft: &obligations::FactsDraft) -> Result<obligations::FactsPreview> {
         let (inc, facts) = self.drafted(incident_id, draft)?;
-        let now = obligations::computed(&inc, &facts, &self.active_customs(&inc.id)?)?;
-        Ok(obligations::FactsPreview {
-            changes: obligations::diff(&self.stored_keys(&inc.id)?, &now, inc.fields.zone),
-            obligations: now.iter().map(obligations::ComputedView::from).collect(),
-        })
+        let now = self.outcome(&inc, &facts)?;
+        let changes = obligations::diff(&obligations::stored_keys(&self.store.conn, &inc.id)?, &now, inc.fields.zone);
+        Ok(obligations::FactsPreview::new(changes, &now))
     }
 
     /// Saves a draft: the incident's fields and its facts, then one recomputation. Everything is
@@ -536,8 +524,8 @@ impl Breachdesk {
         Ok((inc, facts))
     }
 
-    /// Saves an incident's facts and recomputes its obligations; returns the diff (also written to
-    /// the timeline and the audit log).
+    /// Saves an incident's facts and recomputes its obligations, in one transaction; returns the
+    /// diff (also written to the timeline and the audit log).
     ///
     /// # Errors
     /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact.
@@ -545,17 +533,15 @@ impl Breachdesk {
         let inc = self.incident_row(incident_id)?;
         let facts = facts.normalised(&inc)?;
         let before = self.stored_facts(&inc.id)?;
-        let json = serde_json::to_string(&facts).map_err(|e| Error::Internal(e.to_string()))?;
         let (b, a) = (to_json(&before)?, to_json(&facts)?);
+        let out = self.outcome(&inc, &facts)?;
         self.write(ctx, |tx| {
-            tx.execute(
-                "INSERT INTO incident_facts (incident_id, facts_json, updated_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (incident_id) DO UPDATE SET facts_json = excluded.facts_json, updated_at = excluded.updated_at",
-                params![inc.id, json, to_storage(ctx.now)],
-            )?;
-            Ok(((), vec![Change { action: "incident.facts", entity_type: "incident", entity_id: inc.id.clone(), before: Some(b), after: Some(a) }]))
-        })?;
-        self.recompute_obligations(ctx, &inc.id)
+            obligations::write_facts(tx, &inc.id, &facts, ctx.now)?;
+            let mut audit = vec![Change { action: "incident.facts", entity_type: "incident", entity_id: inc.id.clone(), before: Some(b), after: Some(a) }];
+            let (changes, recompute) = obligations::record(tx, ctx, &inc, &out)?;
+            audit.extend(recompute);
+            Ok((changes, audit))
+        })
     }
 
     /// Brings the stored obligations in line with the facts. Rows are never deleted; a frozen due
@@ -565,167 +551,20 @@ impl Breachdesk {
     /// [`Error::NotFound`]; database errors.
     pub fn recompute_obligations(&mut self, ctx: &Ctx, incident_id: &str) -> Result<Vec<obligations::ObligationChange>> {
         let inc = self.incident_row(incident_id)?;
-        let facts = self.stored_facts(&inc.id)?;
-        let computed = obligations::computed(&inc, &facts, &self.active_customs(&inc.id)?)?;
-        let stored = self.stored_keys(&inc.id)?;
-        let changes = obligations::diff(&stored, &computed, inc.fields.zone);
-        let fingerprint = obligations::rules()?.fingerprint.clone();
-        let zone = inc.fields.zone;
-        let summary = changes.iter().map(|c| c.message.clone()).collect::<Vec<_>>();
+        let out = self.outcome(&inc, &self.stored_facts(&inc.id)?)?;
         self.write(ctx, |tx| {
-            let now = to_storage(ctx.now);
-            for c in &computed {
-                let recipient = obligations::name(&c.recipient);
-                let regime = obligations::name(&c.regime);
-                let kind = obligations::name(&c.kind);
-                let confidence = obligations::name(&c.confidence);
-                let due = c.due_utc.map(to_storage);
-                match stored.iter().find(|s| s.is(c)) {
-                    Some(s) if s.frozen => {
-                        tx.execute("UPDATE obligations SET in_scope = 1, updated_at = ?2 WHERE id = ?1", params![s.id, now])?;
-                    }
-                    Some(s) => {
-                        tx.execute(
-                            "UPDATE obligations SET kind = ?2, due_at = ?3, in_scope = 1, rule_version = ?4, citation = ?5, source_url = ?6,
-                                    confidence = ?7, explanation = ?8, rules_fingerprint = ?9, channel = ?10, address = ?11, updated_at = ?12
-                             WHERE id = ?1",
-                            params![s.id, kind, due, c.rule_version, c.citation, c.source_url, confidence, c.explanation, fingerprint, c.channel, c.address, now],
-                        )?;
-                    }
-                    None => {
-                        tx.execute(
-                            "INSERT INTO obligations (id, incident_id, rule_id, regime, jurisdiction, recipient, kind, due_at, in_scope, rule_version,
-                                 citation, source_url, confidence, explanation, rules_fingerprint, channel, address, owner_role, created_at, updated_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
-                            params![
-                                uuid7(ctx.now), inc.id, c.rule_id, regime, c.jurisdiction, recipient, kind, due, c.rule_version, c.citation,
-                                c.source_url, confidence, c.explanation, fingerprint, c.channel, c.address, obligations::owner_role(&recipient), now
-                            ],
-                        )?;
-                    }
-                }
-            }
-            for s in stored.iter().filter(|s| s.in_scope) {
-                if !computed.iter().any(|c| s.is(c)) {
-                    tx.execute("UPDATE obligations SET in_scope = 0, updated_at = ?2 WHERE id = ?1", params![s.id, now])?;
-                }
-            }
-            let mut audit = Vec::new();
-            if !summary.is_empty() {
-                let text = format!("Obligations recomputed: {}", summary.join("; "));
-                tx.execute(
-                    "INSERT INTO timeline_entries (id, incident_id, occurred_at, kind, description, who, corrects_id, recorded_at, recorded_by)
-                     VALUES (?1, ?2, ?3, 'assessment', ?4, ?5, NULL, ?3, ?5)",
-                    params![uuid7(ctx.now), inc.id, now, text, ctx.actor],
-                )?;
-                audit.push(Change {
-                    action: "obligations.recompute",
-                    entity_type: "incident",
-                    entity_id: inc.id.clone(),
-                    before: None,
-                    after: Some(serde_json::json!({ "changes": summary, "rules_fingerprint": fingerprint, "zone": zone.name() })),
-                });
-            }
-            Ok(((), audit))
-        })?;
-        Ok(changes)
+            let (changes, audit) = obligations::record(tx, ctx, &inc, &out)?;
+            Ok((changes, audit.into_iter().collect()))
+        })
     }
-
 
     /// An incident's obligations with their status at `now`, most urgent first.
     ///
     /// # Errors
     /// [`Error::NotFound`] for the incident.
     pub fn obligations(&self, incident_id: &str, now: DateTime<Utc>) -> Result<Vec<obligations::Obligation>> {
-        use obligations::{Decision, Filing, Obligation, ObligationStatus as S};
         let inc = self.incident_row(incident_id)?;
-        let zone = inc.fields.zone;
-        let utc = |s: &str| DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).ok();
-        let show = |s: String| stored_to_local(s, zone);
-        let mut stmt = self.store.conn.prepare(
-            "SELECT o.id, o.rule_id, o.regime, o.jurisdiction, o.recipient, o.kind, o.due_at, o.in_scope, o.frozen_at, o.rule_version, o.citation,
-                    o.source_url, o.confidence, o.explanation, o.channel, o.address, o.owner_role, c.label
-             FROM obligations o LEFT JOIN custom_obligations c ON c.rule_id = o.rule_id AND c.incident_id = o.incident_id
-             WHERE o.incident_id = ?1",
-        )?;
-        let mut rows: Vec<(Obligation, Option<DateTime<Utc>>)> = stmt
-            .query_map([&inc.id], |r| {
-                let due_utc = r.get::<_, Option<String>>(6)?.as_deref().and_then(utc);
-                let frozen: Option<String> = r.get(8)?;
-                let role: String = r.get(16)?;
-                let owner_name = match role.as_str() {
-                    "comms_lead" => inc.fields.roles.comms_lead.clone(),
-                    "executive_sponsor" => inc.fields.roles.executive_sponsor.clone(),
-                    _ => inc.fields.roles.compliance_liaison.clone(),
-                };
-                Ok((
-                    Obligation {
-                        id: r.get(0)?,
-                        rule_id: r.get(1)?,
-                        regime: r.get(2)?,
-                        jurisdiction: r.get(3)?,
-                        recipient: r.get(4)?,
-                        kind: r.get(5)?,
-                        due: due_utc.map(|t| to_local_rfc3339(t, zone)),
-                        seconds_left: due_utc.map(|t| (t - now).num_seconds()),
-                        status: S::Open,
-                        internal_target: None,
-                        in_scope: r.get::<_, i64>(7)? == 1,
-                        frozen_at: frozen.map(show),
-                        rule_version: r.get(9)?,
-                        citation: r.get(10)?,
-                        source_url: r.get(11)?,
-                        confidence: r.get(12)?,
-                        explanation: r.get(13)?,
-                        channel: r.get(14)?,
-                        address: r.get(15)?,
-                        owner_role: role,
-                        owner_name,
-                        label: r.get(17)?,
-                        decision: None,
-                        filings: Vec::new(),
-                    },
-                    due_utc,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut dstmt = self.store.conn.prepare(
-            "SELECT decision, rationale, approved_by, decided_at, decided_by FROM obligation_decisions
-             WHERE obligation_id = ?1 ORDER BY decided_at DESC, id DESC LIMIT 1",
-        )?;
-        let mut fstmt = self
-            .store
-            .conn
-            .prepare("SELECT id, sent_at, channel, reference, note, recorded_at, recorded_by FROM obligation_filings WHERE obligation_id = ?1 ORDER BY sent_at, id")?;
-        for (o, due) in &mut rows {
-            o.decision = dstmt
-                .query_row([&o.id], |r| Ok(Decision { decision: r.get(0)?, rationale: r.get(1)?, approved_by: r.get(2)?, decided_at: show(r.get(3)?), decided_by: r.get(4)? }))
-                .optional()?;
-            o.filings = fstmt
-                .query_map([&o.id], |r| {
-                    Ok(Filing { id: r.get(0)?, sent_at: show(r.get(1)?), channel: r.get(2)?, reference: r.get(3)?, note: r.get(4)?, recorded_at: show(r.get(5)?), recorded_by: r.get(6)? })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            o.status = obligations::status(o.in_scope, o.decision.as_ref(), !o.filings.is_empty(), *due, now);
-        }
-        // "As soon as possible" is never turned into invented days; the earliest open fixed deadline
-        // of the same incident is shown beside it as an internal target.
-        let earliest = rows.iter().filter(|(o, _)| o.kind == "deadline" && matches!(o.status, S::Open | S::DueSoon | S::Overdue)).filter_map(|(_, d)| *d).min();
-        for (o, _) in &mut rows {
-            if o.kind == "asap" {
-                o.internal_target = earliest.map(|t| to_local_rfc3339(t, zone));
-            }
-        }
-        let rank = |s: S| match s {
-            S::Overdue => 0,
-            S::DueSoon => 1,
-            S::Open => 2,
-            S::Done => 3,
-            S::NotRequired => 4,
-            S::OutOfScope => 5,
-        };
-        rows.sort_by(|(a, da), (b, db)| (rank(a.status), da.is_none(), *da, &a.rule_id, &a.jurisdiction).cmp(&(rank(b.status), db.is_none(), *db, &b.rule_id, &b.jurisdiction)));
-        Ok(rows.into_iter().map(|(o, _)| o).collect())
+        obligations::list(&self.store.conn, &inc, now)
     }
 
     /// The incident's open fixed deadlines as an iCalendar file (RFC 5545), with alarms.
@@ -754,36 +593,61 @@ impl Breachdesk {
         Ok((inc, id))
     }
 
-    fn one_obligation(&self, incident_uuid: &str, id: &str, now: DateTime<Utc>) -> Result<obligations::Obligation> {
-        self.obligations(incident_uuid, now)?.into_iter().find(|o| o.id == id).ok_or_else(|| Error::NotFound { entity: "obligation", id: id.to_owned() })
+    fn one_obligation(&self, inc: &Row, id: &str, now: DateTime<Utc>) -> Result<obligations::Obligation> {
+        obligations::list(&self.store.conn, inc, now)?.into_iter().find(|o| o.id == id).ok_or_else(|| Error::NotFound { entity: "obligation", id: id.to_owned() })
     }
 
     /// Records that an obligation is not required (or is required after all), with the rationale
-    /// and the person who approved it. Decisions are append-only; the newest counts.
+    /// and the person who approved it; or confirms the exit the engine proposes for it
+    /// (`exemption_id`). Decisions are append-only; the newest counts. Each goes to the timeline
+    /// and the audit log.
     ///
     /// # Errors
-    /// [`Error::NotFound`]; [`Error::Validation`] naming `decision`, `rationale` or `approved_by`.
+    /// [`Error::NotFound`]; [`Error::Validation`] naming `decision`, `rationale`, `approved_by` or
+    /// `exemption_id` (an exit that does not apply to this obligation now).
     pub fn decide_obligation(&mut self, ctx: &Ctx, incident_id: &str, obligation_id: &str, input: &obligations::DecisionInput) -> Result<obligations::Obligation> {
         let (decision, rationale, approved_by) = obligations::check_decision(input)?;
         let (inc, id) = self.obligation_of(incident_id, obligation_id)?;
+        let current = self.one_obligation(&inc, &id, ctx.now)?;
+        let exemption_id = match incident::clean_optional("exemption_id", input.exemption_id.clone(), 200)? {
+            None => None,
+            Some(x) => {
+                if decision != "not_required" {
+                    return Err(Error::validation("exemption_id", "an exit is confirmed with the decision not_required"));
+                }
+                match &current.exemption {
+                    Some(e) if e.id == x => Some(x),
+                    Some(e) => return Err(Error::validation("exemption_id", format!("{x:?} is not the exit that applies to this notice now ({})", e.id))),
+                    None => return Err(Error::validation("exemption_id", format!("no exit applies to this notice now, so {x:?} cannot be confirmed"))),
+                }
+            }
+        };
+        let label = format!("{} {} ({})", current.jurisdiction, current.recipient.replace('_', " "), current.rule_id);
+        let text = match (&exemption_id, current.exemption.as_ref()) {
+            (Some(_), Some(e)) => format!("Exemption confirmed for {label}: not required under {} ({}). Rationale: {rationale}. Approved by {approved_by}.", e.citation, e.kind.replace('_', " ")),
+            _ if decision == "not_required" => format!("Decided not required: {label}. Rationale: {rationale}. Approved by {approved_by}."),
+            _ => format!("Decided required: {label}. Rationale: {rationale}. Approved by {approved_by}."),
+        };
         self.write(ctx, |tx| {
             tx.execute(
-                "INSERT INTO obligation_decisions (id, obligation_id, decision, rationale, approved_by, decided_at, decided_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![uuid7(ctx.now), id, decision, rationale, approved_by, to_storage(ctx.now), ctx.actor],
+                "INSERT INTO obligation_decisions (id, obligation_id, decision, rationale, approved_by, decided_at, decided_by, exemption_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![uuid7(ctx.now), id, decision, rationale, approved_by, to_storage(ctx.now), ctx.actor, exemption_id],
             )?;
+            timeline::append_event(tx, ctx, &inc.id, TimelineKind::Assessment, &text)?;
             Ok(((), vec![Change {
-                action: "obligation.decide",
+                action: if exemption_id.is_some() { "obligation.confirm_exemption" } else { "obligation.decide" },
                 entity_type: "obligation",
                 entity_id: id.clone(),
                 before: None,
-                after: Some(serde_json::json!({ "decision": decision, "rationale": rationale, "approved_by": approved_by })),
+                after: Some(serde_json::json!({ "decision": decision, "rationale": rationale, "approved_by": approved_by, "exemption_id": exemption_id })),
             }]))
         })?;
-        self.one_obligation(&inc.id, &id, ctx.now)
+        self.one_obligation(&inc, &id, ctx.now)
     }
 
     /// Records a notice as sent. The first filing freezes the obligation's due time, so later
-    /// edits of the facts cannot make a late notice look on time.
+    /// edits of the facts cannot make a late notice look on time; the notices timed against this
+    /// one get their dates from it, in the same transaction.
     ///
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] naming `sent_at`, `channel`, `reference` or `note`.
@@ -799,21 +663,32 @@ impl Breachdesk {
         let channel = incident::clean_optional("channel", input.channel.clone(), 500)?;
         let reference = incident::clean_optional("reference", input.reference.clone(), 500)?;
         let note = incident::clean_optional("note", input.note.clone(), 20_000)?;
+        // What the engine says once this notice counts as sent.
+        let rule_id: String = self.store.conn.query_row("SELECT rule_id FROM obligations WHERE id = ?1", [&id], |r| r.get(0))?;
+        let mut sent_times = obligations::sent_times(&self.store.conn, &inc.id)?;
+        let first = sent_times.get(&rule_id).is_none_or(|s| to_storage(sent) < *s);
+        if first {
+            sent_times.insert(rule_id, to_storage(sent));
+        }
+        let out = obligations::computed(&inc, &self.stored_facts(&inc.id)?, &sent_times, &custom::active(&self.store.conn, &inc.id)?)?;
         self.write(ctx, |tx| {
             tx.execute(
                 "INSERT INTO obligation_filings (id, obligation_id, sent_at, channel, reference, note, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![uuid7(ctx.now), id, to_storage(sent), channel, reference, note, to_storage(ctx.now), ctx.actor],
             )?;
             tx.execute("UPDATE obligations SET frozen_at = ?2 WHERE id = ?1 AND frozen_at IS NULL", params![id, to_storage(ctx.now)])?;
-            Ok(((), vec![Change {
+            let mut audit = vec![Change {
                 action: "obligation.filing",
                 entity_type: "obligation",
                 entity_id: id.clone(),
                 before: None,
                 after: Some(serde_json::json!({ "sent_at": to_storage(sent), "channel": channel, "reference": reference })),
-            }]))
+            }];
+            let (_, recompute) = obligations::record(tx, ctx, &inc, &out)?;
+            audit.extend(recompute);
+            Ok(((), audit))
         })?;
-        self.one_obligation(&inc.id, &id, ctx.now)
+        self.one_obligation(&inc, &id, ctx.now)
     }
 
     // ---- audit and keys ------------------------------------------------------------------

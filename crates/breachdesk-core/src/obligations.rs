@@ -7,14 +7,16 @@
 //! time freezes at the first filing so later edits of the facts cannot make a late notice look on
 //! time.
 
+use crate::audit::Change;
 use crate::incident::{clean_optional, required, Row};
-use crate::{Error, Result};
+use crate::{Ctx, Error, Result};
 use breachdesk_rules::custom::{compute_custom, CustomObligation};
-use breachdesk_rules::engine::{compute, Computed};
-use breachdesk_rules::facts::{RawFacts, RawHold};
+use breachdesk_rules::engine::{compute, Computed, Exempted, Outcome};
+use breachdesk_rules::facts::{RawFacts, RawHarm, RawHold, RawLicensee};
 use breachdesk_rules::schema::RuleSet;
 use breachdesk_rules::time::{parse_timestamp, to_local_rfc3339, to_storage};
 use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -46,6 +48,30 @@ pub struct IncidentFacts {
     #[ts(type = "Record<string, Record<string, number>>")]
     pub exposure: BTreeMap<String, BTreeMap<String, i64>>,
     pub law_enforcement_hold: Option<Hold>,
+    /// The exposed data was encrypted (encryption safe harbours).
+    pub encrypted: bool,
+    /// The encryption key or credential was acquired too: no safe harbour.
+    pub key_compromised: bool,
+    /// An investigation's conclusion that there is no reasonable likelihood of harm.
+    pub harm_determination: Option<HarmDetermination>,
+    /// Regimes the entity notifies under (deemed-compliance clauses): HIPAA | GLBA | NYDFS |
+    /// FTC-HBNR | primary_federal_regulator.
+    pub notified_under: Vec<String>,
+    /// When an extortion (ransom) payment was made (NYDFS 500.17(c)).
+    pub extortion_payment_at: Option<String>,
+    /// A financial institution under the FTC Safeguards Rule (16 CFR 314).
+    pub glba_financial_institution: bool,
+    /// A banking organization's primary federal regulator: occ | frb | fdic | null.
+    pub bank_regulator: Option<String>,
+    /// A financial entity under DORA (Regulation (EU) 2022/2554).
+    pub dora_financial_entity: bool,
+    /// DORA: may report by noon of the next working day when a deadline falls on a weekend or
+    /// holiday (Delegated Regulation (EU) 2025/301 Art. 5(4)).
+    pub dora_next_working_day: bool,
+    /// When the ICT-related incident was classified as major (DORA).
+    pub classified_major_at: Option<String>,
+    /// A licensee under the state insurance codes, with its home state.
+    pub insurance_licensee: Option<Licensee>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -53,6 +79,27 @@ pub struct IncidentFacts {
 pub struct Hold {
     pub start: String,
     pub end: String,
+    /// written (the default) | oral
+    #[serde(default)]
+    pub form: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct HarmDetermination {
+    pub decided_at: String,
+    pub by: String,
+    pub rationale: String,
+    /// Law enforcement was consulted before the determination (some states require it).
+    #[serde(default)]
+    pub law_enforcement_consulted: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Licensee {
+    /// ISO 3166-2 code of the home state (US-OH).
+    pub home_state: String,
 }
 
 /// Where an obligation stands at a given moment.
@@ -64,6 +111,9 @@ pub enum ObligationStatus {
     Overdue,
     Done,
     NotRequired,
+    /// A law's exit removes it (encryption, deemed compliance; no likelihood of harm once a
+    /// person confirmed it).
+    Exempt,
     /// The facts no longer call for it (kept on record).
     OutOfScope,
 }
@@ -75,6 +125,54 @@ pub struct Decision {
     pub approved_by: String,
     pub decided_at: String,
     pub decided_by: String,
+    /// The exit this decision confirms; it counts only while that exit still applies.
+    pub exemption_id: Option<String>,
+}
+
+/// What a law's exit demands in return (each also an obligation, by its rule id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct RequiredView {
+    pub rule_id: String,
+    pub recipient: String,
+    pub summary: String,
+    pub keep_years: Option<u32>,
+}
+
+/// The exit that removes an obligation, as stored on its row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ExemptionView {
+    /// The exit's id in the rules (`US-FL-harm`).
+    pub id: String,
+    /// encryption | risk_of_harm | deemed_compliance
+    pub kind: String,
+    pub citation: String,
+    pub source_url: String,
+    /// high | medium | low
+    pub confidence: String,
+    pub explanation: String,
+    pub requires: Vec<RequiredView>,
+    /// A person must confirm it before the notice stops being required (a judgement of harm, or
+    /// an exit whose law Breachdesk holds at less than high confidence).
+    pub needs_confirmation: bool,
+    /// Set when a person confirmed it (filled on reading, never stored).
+    #[serde(default)]
+    pub confirmed: bool,
+}
+
+impl ExemptionView {
+    fn from_engine(x: &Exempted) -> Self {
+        ExemptionView {
+            id: x.exemption_id.clone(),
+            kind: name(&x.kind),
+            citation: x.citation.clone(),
+            source_url: x.source_url.clone(),
+            confidence: name(&x.confidence),
+            explanation: x.explanation.clone(),
+            requires: x.requires.iter().map(|r| RequiredView { rule_id: r.rule_id.clone(), recipient: name(&r.recipient), summary: r.summary.clone(), keep_years: r.keep_years }).collect(),
+            needs_confirmation: x.needs_confirmation,
+            confirmed: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -123,12 +221,16 @@ pub struct Obligation {
     pub label: Option<String>,
     pub decision: Option<Decision>,
     pub filings: Vec<Filing>,
+    /// The notice a relative deadline is timed against (its rule id).
+    pub anchor: Option<String>,
+    /// The law's exit that removes (or, awaiting confirmation, would remove) this obligation.
+    pub exemption: Option<ExemptionView>,
 }
 
 /// One line of a recomputation's diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ObligationChange {
-    /// added | removed | due_changed
+    /// added | removed | due_changed | exempted
     pub change: String,
     pub rule_id: String,
     pub jurisdiction: String,
@@ -177,11 +279,42 @@ impl From<&Computed> for ComputedView {
     }
 }
 
+/// One exit the engine finds for a draft (nothing stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ExemptedView {
+    pub regime: String,
+    pub jurisdiction: String,
+    pub recipient: String,
+    pub rule_id: String,
+    pub exemption: ExemptionView,
+}
+
 /// What a draft would do: the diff against the stored obligations and the full computed list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct FactsPreview {
     pub changes: Vec<ObligationChange>,
     pub obligations: Vec<ComputedView>,
+    pub exemptions: Vec<ExemptedView>,
+}
+
+impl FactsPreview {
+    pub(crate) fn new(changes: Vec<ObligationChange>, out: &Outcome) -> Self {
+        FactsPreview {
+            changes,
+            obligations: out.obligations.iter().map(ComputedView::from).collect(),
+            exemptions: out
+                .exemptions
+                .iter()
+                .map(|x| ExemptedView {
+                    regime: name(&x.regime),
+                    jurisdiction: x.jurisdiction.clone(),
+                    recipient: name(&x.recipient),
+                    rule_id: x.rule_id.clone(),
+                    exemption: ExemptionView::from_engine(x),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A user's decision on an obligation.
@@ -192,6 +325,8 @@ pub struct DecisionInput {
     pub decision: String,
     pub rationale: String,
     pub approved_by: String,
+    /// Confirms the exit the engine proposes (its id); with `not_required` only.
+    pub exemption_id: Option<String>,
 }
 
 /// A notice recorded as sent.
@@ -243,24 +378,39 @@ impl IncidentFacts {
                 Some(s) => Ok(Some(to_storage(parse_timestamp(field, s, zone)?))),
             }
         };
+        let required_time = |field: &str, v: &str| -> Result<String> { t(field, &Some(v.to_owned()))?.ok_or_else(|| Error::validation(field, "is required")) };
         let mut out = self.clone();
         out.materiality_determined_at = t("materiality_determined_at", &self.materiality_determined_at)?;
+        out.extortion_payment_at = t("extortion_payment_at", &self.extortion_payment_at)?;
+        out.classified_major_at = t("classified_major_at", &self.classified_major_at)?;
         out.hipaa_role = clean_optional("hipaa_role", self.hipaa_role.clone(), 40)?;
         out.gdpr_role = clean_optional("gdpr_role", self.gdpr_role.clone(), 40)?;
+        out.bank_regulator = clean_optional("bank_regulator", self.bank_regulator.clone(), 10)?;
         out.law_enforcement_hold = match &self.law_enforcement_hold {
             None => None,
             Some(h) => Some(Hold {
-                start: t("law_enforcement_hold.start", &Some(h.start.clone()))?.ok_or_else(|| Error::validation("law_enforcement_hold.start", "is required"))?,
-                end: t("law_enforcement_hold.end", &Some(h.end.clone()))?.ok_or_else(|| Error::validation("law_enforcement_hold.end", "is required"))?,
+                start: required_time("law_enforcement_hold.start", &h.start)?,
+                end: required_time("law_enforcement_hold.end", &h.end)?,
+                form: clean_optional("law_enforcement_hold.form", h.form.clone(), 20)?,
+            }),
+        };
+        out.harm_determination = match &self.harm_determination {
+            None => None,
+            Some(h) => Some(HarmDetermination {
+                decided_at: required_time("harm_determination.decided_at", &h.decided_at)?,
+                by: required("harm_determination.by", &h.by, 200)?,
+                rationale: required("harm_determination.rationale", &h.rationale, 20_000)?,
+                law_enforcement_consulted: h.law_enforcement_consulted,
             }),
         };
         out.affected.retain(|_, n| *n != 0);
-        out.raw(inc).check().map_err(|e| Error::Validation { field: e.field, message: e.message })?;
+        out.raw(inc, &BTreeMap::new()).check().map_err(|e| Error::Validation { field: e.field, message: e.message })?;
         Ok(out)
     }
 
-    /// The engine's input for this incident.
-    pub(crate) fn raw(&self, inc: &Row) -> RawFacts {
+    /// The engine's input for this incident; `sent` holds when notices were first recorded as
+    /// sent, by rule id (storage form), for the notices timed against them.
+    pub(crate) fn raw(&self, inc: &Row, sent: &BTreeMap<String, String>) -> RawFacts {
         let f = &inc.fields;
         RawFacts {
             timezone: f.zone.name().to_owned(),
@@ -281,18 +431,298 @@ impl IncidentFacts {
             undeliverable: self.undeliverable,
             data_types: self.data_types.clone(),
             exposure: self.exposure.clone(),
-            law_enforcement_hold: self.law_enforcement_hold.as_ref().map(|h| RawHold { start: h.start.clone(), end: h.end.clone() }),
+            law_enforcement_hold: self.law_enforcement_hold.as_ref().map(|h| RawHold { start: h.start.clone(), end: h.end.clone(), form: h.form.clone() }),
+            encrypted: self.encrypted,
+            key_compromised: self.key_compromised,
+            harm_determination: self.harm_determination.as_ref().map(|h| RawHarm {
+                decided_at: h.decided_at.clone(),
+                by: h.by.clone(),
+                rationale: h.rationale.clone(),
+                law_enforcement_consulted: h.law_enforcement_consulted,
+            }),
+            notified_under: self.notified_under.clone(),
+            sent: sent.clone(),
+            extortion_payment_at: self.extortion_payment_at.clone(),
+            glba_financial_institution: self.glba_financial_institution,
+            bank_regulator: self.bank_regulator.clone(),
+            dora_financial_entity: self.dora_financial_entity,
+            dora_next_working_day: self.dora_next_working_day,
+            classified_major_at: self.classified_major_at.clone(),
+            insurance_licensee: self.insurance_licensee.as_ref().map(|l| RawLicensee { home_state: l.home_state.clone() }),
         }
     }
 }
 
-/// What the engine says for `inc` with `facts` and the incident's user-defined obligations.
-pub(crate) fn computed(inc: &Row, facts: &IncidentFacts, customs: &[CustomObligation]) -> Result<Vec<Computed>> {
-    let f = facts.raw(inc).check().map_err(|e| Error::Validation { field: e.field, message: e.message })?;
+/// What the engine says for `inc` with `facts`, the notices already sent and the incident's
+/// user-defined obligations.
+pub(crate) fn computed(inc: &Row, facts: &IncidentFacts, sent: &BTreeMap<String, String>, customs: &[CustomObligation]) -> Result<Outcome> {
+    let f = facts.raw(inc, sent).check().map_err(|e| Error::Validation { field: e.field, message: e.message })?;
     let rules = rules()?;
     let mut out = compute(rules, &f);
-    out.extend(customs.iter().map(|c| compute_custom(rules, c, &f)));
+    out.obligations.extend(customs.iter().map(|c| compute_custom(rules, c, &f)));
     Ok(out)
+}
+
+// ---- the obligation tables (SQL) ------------------------------------------------------------
+
+/// The facts stored for an incident (defaults when none were recorded).
+pub(crate) fn stored_facts(conn: &Connection, incident_uuid: &str) -> Result<IncidentFacts> {
+    let json: Option<String> = conn.query_row("SELECT facts_json FROM incident_facts WHERE incident_id = ?1", [incident_uuid], |r| r.get(0)).optional()?;
+    json.map_or_else(
+        || Ok(IncidentFacts::default()),
+        |j| serde_json::from_str(&j).map_err(|e| Error::Internal(format!("stored facts of incident {incident_uuid} cannot be read: {e}"))),
+    )
+}
+
+pub(crate) fn write_facts(tx: &Transaction<'_>, incident_uuid: &str, facts: &IncidentFacts, now: DateTime<Utc>) -> Result<()> {
+    let json = serde_json::to_string(facts).map_err(|e| Error::Internal(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO incident_facts (incident_id, facts_json, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (incident_id) DO UPDATE SET facts_json = excluded.facts_json, updated_at = excluded.updated_at",
+        params![incident_uuid, json, to_storage(now)],
+    )?;
+    Ok(())
+}
+
+/// When each rule's notice was first recorded as sent (storage form), by rule id.
+pub(crate) fn sent_times(conn: &Connection, incident_uuid: &str) -> Result<BTreeMap<String, String>> {
+    let mut stmt = conn.prepare(
+        "SELECT o.rule_id, MIN(f.sent_at) FROM obligation_filings f JOIN obligations o ON o.id = f.obligation_id
+         WHERE o.incident_id = ?1 GROUP BY o.rule_id",
+    )?;
+    let rows = stmt.query_map([incident_uuid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?.collect::<rusqlite::Result<BTreeMap<_, _>>>()?;
+    Ok(rows)
+}
+
+pub(crate) fn stored_keys(conn: &Connection, incident_uuid: &str) -> Result<Vec<StoredKey>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, rule_id, jurisdiction, recipient, due_at, in_scope, frozen_at IS NOT NULL, json_extract(exemption_json, '$.id') FROM obligations WHERE incident_id = ?1",
+    )?;
+    let rows = stmt
+        .query_map([incident_uuid], |r| {
+            Ok(StoredKey {
+                id: r.get(0)?,
+                rule_id: r.get(1)?,
+                jurisdiction: r.get(2)?,
+                recipient: r.get(3)?,
+                due_at: r.get(4)?,
+                in_scope: r.get::<_, i64>(5)? == 1,
+                frozen: r.get(6)?,
+                exemption: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Brings the stored obligations of `inc` in line with `out` inside `tx`: rows are never
+/// deleted, a frozen due time never moves, exits are recorded on their rows. Returns the diff and
+/// the audit change (when anything changed); writes the diff to the timeline.
+pub(crate) fn record(tx: &Transaction<'_>, ctx: &Ctx, inc: &Row, out: &Outcome) -> Result<(Vec<ObligationChange>, Option<Change>)> {
+    let stored = stored_keys(tx, &inc.id)?;
+    let changes = diff(&stored, out, inc.fields.zone);
+    let fingerprint = rules()?.fingerprint.clone();
+    let now = to_storage(ctx.now);
+    let rows = out.obligations.iter().map(|c| (c, None)).chain(out.exemptions.iter().map(|x| (&x.as_obligation, Some(x))));
+    for (c, exempt) in rows {
+        let exemption_json = exempt.map(|x| serde_json::to_string(&ExemptionView::from_engine(x))).transpose().map_err(|e| Error::Internal(e.to_string()))?;
+        let due = c.due_utc.map(to_storage);
+        match stored.iter().find(|s| s.is(c)) {
+            Some(s) if s.frozen => {
+                tx.execute("UPDATE obligations SET in_scope = 1, exemption_json = ?3, updated_at = ?2 WHERE id = ?1", params![s.id, now, exemption_json])?;
+            }
+            Some(s) => {
+                tx.execute(
+                    "UPDATE obligations SET kind = ?2, due_at = ?3, in_scope = 1, rule_version = ?4, citation = ?5, source_url = ?6,
+                            confidence = ?7, explanation = ?8, rules_fingerprint = ?9, channel = ?10, address = ?11, updated_at = ?12,
+                            exemption_json = ?13, anchor = ?14
+                     WHERE id = ?1",
+                    params![
+                        s.id,
+                        name(&c.kind),
+                        due,
+                        c.rule_version,
+                        c.citation,
+                        c.source_url,
+                        name(&c.confidence),
+                        c.explanation,
+                        fingerprint,
+                        c.channel,
+                        c.address,
+                        now,
+                        exemption_json,
+                        c.anchor
+                    ],
+                )?;
+            }
+            None => {
+                let recipient = name(&c.recipient);
+                tx.execute(
+                    "INSERT INTO obligations (id, incident_id, rule_id, regime, jurisdiction, recipient, kind, due_at, in_scope, rule_version,
+                         citation, source_url, confidence, explanation, rules_fingerprint, channel, address, owner_role, created_at, updated_at,
+                         exemption_json, anchor)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19, ?20)",
+                    params![
+                        crate::uuid7(ctx.now),
+                        inc.id,
+                        c.rule_id,
+                        name(&c.regime),
+                        c.jurisdiction,
+                        recipient,
+                        name(&c.kind),
+                        due,
+                        c.rule_version,
+                        c.citation,
+                        c.source_url,
+                        name(&c.confidence),
+                        c.explanation,
+                        fingerprint,
+                        c.channel,
+                        c.address,
+                        owner_role(&recipient),
+                        now,
+                        exemption_json,
+                        c.anchor
+                    ],
+                )?;
+            }
+        }
+    }
+    for s in stored.iter().filter(|s| s.in_scope) {
+        if !out.obligations.iter().chain(out.exemptions.iter().map(|x| &x.as_obligation)).any(|c| s.is(c)) {
+            tx.execute("UPDATE obligations SET in_scope = 0, updated_at = ?2 WHERE id = ?1", params![s.id, now])?;
+        }
+    }
+    if changes.is_empty() {
+        return Ok((changes, None));
+    }
+    let summary: Vec<String> = changes.iter().map(|c| c.message.clone()).collect();
+    crate::timeline::append_system(tx, ctx, &inc.id, &format!("Obligations recomputed: {}", summary.join("; ")))?;
+    let audit = Change {
+        action: "obligations.recompute",
+        entity_type: "incident",
+        entity_id: inc.id.clone(),
+        before: None,
+        after: Some(serde_json::json!({ "changes": summary, "rules_fingerprint": fingerprint, "zone": inc.fields.zone.name() })),
+    };
+    Ok((changes, Some(audit)))
+}
+
+/// An incident's obligations with their status at `now`, most urgent first.
+pub(crate) fn list(conn: &Connection, inc: &Row, now: DateTime<Utc>) -> Result<Vec<Obligation>> {
+    use ObligationStatus as S;
+    let zone = inc.fields.zone;
+    let show = |s: String| crate::stored_to_local(s, zone);
+    let mut stmt = conn.prepare(
+        "SELECT o.id, o.rule_id, o.regime, o.jurisdiction, o.recipient, o.kind, o.due_at, o.in_scope, o.frozen_at, o.rule_version, o.citation,
+                o.source_url, o.confidence, o.explanation, o.channel, o.address, o.owner_role, c.label, o.anchor, o.exemption_json
+         FROM obligations o LEFT JOIN custom_obligations c ON c.rule_id = o.rule_id AND c.incident_id = o.incident_id
+         WHERE o.incident_id = ?1",
+    )?;
+    let mut rows: Vec<(Obligation, Option<DateTime<Utc>>)> = stmt
+        .query_map([&inc.id], |r| {
+            let id: String = r.get(0)?;
+            let due_text: Option<String> = r.get(6)?;
+            let frozen: Option<String> = r.get(8)?;
+            let role: String = r.get(16)?;
+            let exemption_json: Option<String> = r.get(19)?;
+            Ok((id, due_text, frozen, role, exemption_json, Obligation {
+                id: String::new(),
+                rule_id: r.get(1)?,
+                regime: r.get(2)?,
+                jurisdiction: r.get(3)?,
+                recipient: r.get(4)?,
+                kind: r.get(5)?,
+                due: None,
+                seconds_left: None,
+                status: S::Open,
+                internal_target: None,
+                in_scope: r.get::<_, i64>(7)? == 1,
+                frozen_at: None,
+                rule_version: r.get(9)?,
+                citation: r.get(10)?,
+                source_url: r.get(11)?,
+                confidence: r.get(12)?,
+                explanation: r.get(13)?,
+                channel: r.get(14)?,
+                address: r.get(15)?,
+                owner_role: String::new(),
+                owner_name: None,
+                label: r.get(17)?,
+                decision: None,
+                filings: Vec::new(),
+                anchor: r.get(18)?,
+                exemption: None,
+            }))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .map(|(id, due_text, frozen, role, exemption_json, mut o)| {
+            // A stored value that cannot be read is an error naming the row, never "no due time".
+            let due_utc = match due_text.as_deref() {
+                None => None,
+                Some(t) => Some(
+                    DateTime::parse_from_rfc3339(t).map(|t| t.with_timezone(&Utc)).map_err(|e| Error::Internal(format!("obligation {id}: stored due time {t:?} cannot be read ({e})")))?,
+                ),
+            };
+            o.exemption = exemption_json
+                .as_deref()
+                .map(serde_json::from_str::<ExemptionView>)
+                .transpose()
+                .map_err(|e| Error::Internal(format!("obligation {id}: stored exemption cannot be read ({e})")))?;
+            o.owner_name = match role.as_str() {
+                "comms_lead" => inc.fields.roles.comms_lead.clone(),
+                "executive_sponsor" => inc.fields.roles.executive_sponsor.clone(),
+                _ => inc.fields.roles.compliance_liaison.clone(),
+            };
+            o.owner_role = role;
+            o.frozen_at = frozen.map(show);
+            o.due = due_utc.map(|t| to_local_rfc3339(t, zone));
+            o.seconds_left = due_utc.map(|t| (t - now).num_seconds());
+            o.id = id;
+            Ok((o, due_utc))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut dstmt = conn.prepare(
+        "SELECT decision, rationale, approved_by, decided_at, decided_by, exemption_id FROM obligation_decisions
+         WHERE obligation_id = ?1 ORDER BY decided_at DESC, id DESC LIMIT 1",
+    )?;
+    let mut fstmt = conn.prepare("SELECT id, sent_at, channel, reference, note, recorded_at, recorded_by FROM obligation_filings WHERE obligation_id = ?1 ORDER BY sent_at, id")?;
+    for (o, due) in &mut rows {
+        o.decision = dstmt
+            .query_row([&o.id], |r| {
+                Ok(Decision { decision: r.get(0)?, rationale: r.get(1)?, approved_by: r.get(2)?, decided_at: show(r.get(3)?), decided_by: r.get(4)?, exemption_id: r.get(5)? })
+            })
+            .optional()?;
+        o.filings = fstmt
+            .query_map([&o.id], |r| {
+                Ok(Filing { id: r.get(0)?, sent_at: show(r.get(1)?), channel: r.get(2)?, reference: r.get(3)?, note: r.get(4)?, recorded_at: show(r.get(5)?), recorded_by: r.get(6)? })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if let (Some(x), Some(d)) = (o.exemption.as_mut(), o.decision.as_ref()) {
+            x.confirmed = d.decision == "not_required" && d.exemption_id.as_deref() == Some(x.id.as_str());
+        }
+        o.status = status(o.in_scope, o.decision.as_ref(), o.exemption.as_ref(), !o.filings.is_empty(), *due, now);
+    }
+    // "As soon as possible" is never turned into invented days; the earliest open fixed deadline
+    // of the same incident is shown beside it as an internal target.
+    let earliest = rows.iter().filter(|(o, _)| o.kind == "deadline" && matches!(o.status, S::Open | S::DueSoon | S::Overdue)).filter_map(|(_, d)| *d).min();
+    for (o, _) in &mut rows {
+        if o.kind == "asap" {
+            o.internal_target = earliest.map(|t| to_local_rfc3339(t, zone));
+        }
+    }
+    let rank = |s: S| match s {
+        S::Overdue => 0,
+        S::DueSoon => 1,
+        S::Open => 2,
+        S::Done => 3,
+        S::Exempt => 4,
+        S::NotRequired => 5,
+        S::OutOfScope => 6,
+    };
+    rows.sort_by(|(a, da), (b, db)| (rank(a.status), da.is_none(), *da, &a.rule_id, &a.jurisdiction).cmp(&(rank(b.status), db.is_none(), *db, &b.rule_id, &b.jurisdiction)));
+    Ok(rows.into_iter().map(|(o, _)| o).collect())
 }
 
 /// A stored row, as much as the diff needs.
@@ -305,6 +735,8 @@ pub(crate) struct StoredKey {
     pub due_at: Option<String>,
     pub in_scope: bool,
     pub frozen: bool,
+    /// The id of the exit recorded on the row.
+    pub exemption: Option<String>,
 }
 
 fn show_due(due_utc: Option<&str>, zone: chrono_tz::Tz) -> String {
@@ -320,46 +752,61 @@ impl StoredKey {
     }
 }
 
+fn kind_words(kind: &str) -> &'static str {
+    match kind {
+        "encryption" => "encryption safe harbour",
+        "risk_of_harm" => "no likelihood of harm",
+        _ => "deemed compliance",
+    }
+}
+
 /// Compares what is stored with what the engine says now.
-pub(crate) fn diff(stored: &[StoredKey], now: &[Computed], zone: chrono_tz::Tz) -> Vec<ObligationChange> {
+pub(crate) fn diff(stored: &[StoredKey], now: &Outcome, zone: chrono_tz::Tz) -> Vec<ObligationChange> {
     let mut out = Vec::new();
-    for c in now {
-        let recipient = name(&c.recipient);
+    let change = |change: &str, c: &Computed, old_due: Option<String>, message: String| ObligationChange {
+        change: change.into(),
+        rule_id: c.rule_id.clone(),
+        jurisdiction: c.jurisdiction.clone(),
+        recipient: name(&c.recipient),
+        old_due,
+        new_due: c.due.clone(),
+        message,
+    };
+    for c in &now.obligations {
         let new_due = c.due_utc.map(to_storage);
-        let label = format!("{} {} ({})", c.jurisdiction, recipient.replace('_', " "), c.rule_id);
+        let label = format!("{} {} ({})", c.jurisdiction, name(&c.recipient).replace('_', " "), c.rule_id);
+        let due = show_due(new_due.as_deref(), zone);
         match stored.iter().find(|s| s.is(c)) {
-            None => out.push(ObligationChange {
-                change: "added".into(),
-                rule_id: c.rule_id.clone(),
-                jurisdiction: c.jurisdiction.clone(),
-                recipient: recipient.clone(),
-                old_due: None,
-                new_due: c.due.clone(),
-                message: format!("{label}: now required, due {}", show_due(new_due.as_deref(), zone)),
-            }),
-            Some(s) if !s.in_scope => out.push(ObligationChange {
-                change: "added".into(),
-                rule_id: c.rule_id.clone(),
-                jurisdiction: c.jurisdiction.clone(),
-                recipient,
-                old_due: None,
-                new_due: c.due.clone(),
-                message: format!("{label}: required again, due {}", show_due(new_due.as_deref(), zone)),
-            }),
-            Some(s) if !s.frozen && s.due_at != new_due => out.push(ObligationChange {
-                change: "due_changed".into(),
-                rule_id: c.rule_id.clone(),
-                jurisdiction: c.jurisdiction.clone(),
-                recipient,
-                old_due: s.due_at.as_deref().map(|d| show_due(Some(d), zone)),
-                new_due: c.due.clone(),
-                message: format!("{label}: due moves from {} to {}", show_due(s.due_at.as_deref(), zone), show_due(new_due.as_deref(), zone)),
-            }),
+            None => out.push(change("added", c, None, format!("{label}: now required, due {due}"))),
+            Some(s) if !s.in_scope => out.push(change("added", c, None, format!("{label}: required again, due {due}"))),
+            Some(s) if s.exemption.is_some() => {
+                out.push(change("added", c, None, format!("{label}: required again — the exit {} no longer applies, due {due}", s.exemption.as_deref().unwrap_or_default())));
+            }
+            Some(s) if !s.frozen && s.due_at != new_due => out.push(change(
+                "due_changed",
+                c,
+                s.due_at.as_deref().map(|d| show_due(Some(d), zone)),
+                format!("{label}: due moves from {} to {due}", show_due(s.due_at.as_deref(), zone)),
+            )),
             Some(_) => {}
         }
     }
+    for x in &now.exemptions {
+        let c = &x.as_obligation;
+        let label = format!("{} {} ({})", c.jurisdiction, name(&c.recipient).replace('_', " "), c.rule_id);
+        let stored_row = stored.iter().find(|s| s.is(c));
+        if stored_row.is_some_and(|s| s.in_scope && s.exemption.as_deref() == Some(x.exemption_id.as_str())) {
+            continue;
+        }
+        let what = if x.needs_confirmation {
+            format!("{label}: exemption proposed under {} ({}) — confirm it; the clock runs until then", x.citation, kind_words(&name(&x.kind)))
+        } else {
+            format!("{label}: not required under {} ({})", x.citation, kind_words(&name(&x.kind)))
+        };
+        out.push(change("exempted", c, stored_row.and_then(|s| s.due_at.as_deref().map(|d| show_due(Some(d), zone))), what));
+    }
     for s in stored.iter().filter(|s| s.in_scope) {
-        if !now.iter().any(|c| s.is(c)) {
+        if !now.obligations.iter().chain(now.exemptions.iter().map(|x| &x.as_obligation)).any(|c| s.is(c)) {
             out.push(ObligationChange {
                 change: "removed".into(),
                 rule_id: s.rule_id.clone(),
@@ -374,15 +821,23 @@ pub(crate) fn diff(stored: &[StoredKey], now: &[Computed], zone: chrono_tz::Tz) 
     out
 }
 
-pub(crate) fn status(in_scope: bool, decision: Option<&Decision>, filed: bool, due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> ObligationStatus {
+/// Where an obligation stands at `now`. An exit removes it when it needs no confirmation or a
+/// person confirmed that very exit; a "required" decision overrides any exit.
+pub(crate) fn status(in_scope: bool, decision: Option<&Decision>, exemption: Option<&ExemptionView>, filed: bool, due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> ObligationStatus {
     if filed {
         return ObligationStatus::Done;
     }
-    if decision.is_some_and(|d| d.decision == "not_required") {
-        return ObligationStatus::NotRequired;
-    }
     if !in_scope {
-        return ObligationStatus::OutOfScope;
+        return if decision.is_some_and(|d| d.decision == "not_required") { ObligationStatus::NotRequired } else { ObligationStatus::OutOfScope };
+    }
+    let required = decision.is_some_and(|d| d.decision == "required");
+    if let Some(x) = exemption.filter(|_| !required) {
+        if !x.needs_confirmation || x.confirmed {
+            return ObligationStatus::Exempt;
+        }
+    }
+    if decision.is_some_and(|d| d.decision == "not_required" && d.exemption_id.is_none()) {
+        return ObligationStatus::NotRequired;
     }
     match due {
         Some(d) if d <= now => ObligationStatus::Overdue,

@@ -1,7 +1,9 @@
 //! The append-only incident timeline. Entries are never edited or deleted (the database refuses
 //! it too); a correction is a new entry that points at the one it corrects.
 
-use crate::{Error, Result};
+use crate::{Ctx, Error, Result};
+use breachdesk_rules::time::to_storage;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// What kind of event an entry records.
@@ -87,4 +89,36 @@ pub struct NewTimelineEntry {
     pub who: Option<String>,
     /// Id of the entry this corrects.
     pub corrects: Option<String>,
+}
+
+/// One row to append (instants in UTC).
+pub(crate) struct Append<'a> {
+    pub id: &'a str,
+    pub incident_id: &'a str,
+    pub occurred_at: DateTime<Utc>,
+    pub kind: TimelineKind,
+    pub description: &'a str,
+    pub who: &'a str,
+    pub corrects: Option<&'a str>,
+}
+
+/// The one INSERT into `timeline_entries`: every entry, the user's and the system's, goes here.
+pub(crate) fn append(tx: &rusqlite::Transaction<'_>, ctx: &Ctx, e: &Append<'_>) -> Result<()> {
+    tx.execute(
+        "INSERT INTO timeline_entries (id, incident_id, occurred_at, kind, description, who, corrects_id, recorded_at, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        rusqlite::params![e.id, e.incident_id, to_storage(e.occurred_at), e.kind.as_str(), e.description, e.who, e.corrects, to_storage(ctx.now), ctx.actor],
+    )?;
+    Ok(())
+}
+
+/// An entry the system writes on the user's behalf, now: what a recomputation changed, a decision.
+pub(crate) fn append_event(tx: &rusqlite::Transaction<'_>, ctx: &Ctx, incident_id: &str, kind: TimelineKind, description: &str) -> Result<()> {
+    let id = crate::uuid7(ctx.now);
+    append(tx, ctx, &Append { id: &id, incident_id, occurred_at: ctx.now, kind, description, who: &ctx.actor, corrects: None })
+}
+
+/// An assessment entry written by the system (a recomputation's diff).
+pub(crate) fn append_system(tx: &rusqlite::Transaction<'_>, ctx: &Ctx, incident_id: &str, description: &str) -> Result<()> {
+    append_event(tx, ctx, incident_id, TimelineKind::Assessment, description)
 }

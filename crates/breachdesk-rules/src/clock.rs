@@ -70,6 +70,22 @@ pub fn annual(trigger: DateTime<Utc>, zone: Tz, days_after_year_end: u32) -> Dat
     local_instant(d, end_of_local_day(), zone)
 }
 
+/// Calendar-month clock: 23:59:59 local on the same day `months` later, or on the last day of that
+/// month when it is shorter (31 January + 1 month → 28 or 29 February: the earlier date).
+#[must_use]
+pub fn calendar_months(trigger: DateTime<Utc>, zone: Tz, months: u32) -> DateTime<Utc> {
+    let d = local_date(trigger, zone).checked_add_months(chrono::Months::new(months)).unwrap_or(NaiveDate::MAX);
+    local_instant(d, end_of_local_day(), zone)
+}
+
+/// The first instant of the local year after `t`'s: where an annual clock's period starts (HIPAA
+/// 164.408(c): the log of a year is due 60 days after that year ends).
+#[must_use]
+pub fn year_end(t: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    let next = NaiveDate::from_ymd_opt(local_date(t, zone).year() + 1, 1, 1).unwrap_or(NaiveDate::MAX);
+    local_instant(next, NaiveTime::MIN, zone)
+}
+
 /// Whole calendar days between the local dates of `start` and `end` (a law-enforcement hold's
 /// length as a day clock counts it).
 #[must_use]

@@ -93,7 +93,7 @@ pub fn compute_custom(rules: &RuleSet, c: &CustomObligation, f: &Facts) -> Compu
         ),
         channel: c.channel.clone(),
         address: c.address.clone(),
-        relative_to: None,
+        anchor: None,
     }
 }
 
@@ -106,7 +106,7 @@ mod tests {
         RawFacts {
             timezone: "America/Chicago".into(),
             discovered_at: discovered.into(),
-            law_enforcement_hold: hold.then(|| crate::facts::RawHold { start: "2026-03-10T09:00".into(), end: "2026-04-09T09:00".into() }),
+            law_enforcement_hold: hold.then(|| crate::facts::RawHold { start: "2026-03-10T09:00".into(), end: "2026-04-09T09:00".into(), form: None }),
             ..RawFacts::default()
         }
         .check()

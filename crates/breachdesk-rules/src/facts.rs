@@ -54,6 +54,45 @@ pub struct RawFacts {
     pub exposure: BTreeMap<String, BTreeMap<String, i64>>,
     #[serde(default)]
     pub law_enforcement_hold: Option<RawHold>,
+    /// The exposed data was encrypted (encryption safe harbours).
+    #[serde(default)]
+    pub encrypted: bool,
+    /// The encryption key or credential was acquired too, so the safe harbours do not hold.
+    #[serde(default)]
+    pub key_compromised: bool,
+    /// An investigation's conclusion that there is no reasonable likelihood of harm.
+    #[serde(default)]
+    pub harm_determination: Option<RawHarm>,
+    /// Regimes the entity notifies under (deemed-compliance clauses): HIPAA, GLBA, NYDFS,
+    /// FTC-HBNR, primary_federal_regulator.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notified_under: Vec<String>,
+    /// When notices were sent, by rule id (the first filing): dates the notices timed against them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sent: BTreeMap<String, String>,
+    /// When an extortion (ransom) payment was made (NYDFS 500.17(c)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extortion_payment_at: Option<String>,
+    /// A financial institution under the FTC Safeguards Rule (16 CFR 314).
+    #[serde(default)]
+    pub glba_financial_institution: bool,
+    /// A banking organization's primary federal regulator: occ | frb | fdic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_regulator: Option<String>,
+    /// A financial entity under DORA.
+    #[serde(default)]
+    pub dora_financial_entity: bool,
+    /// DORA: the entity may report by noon of the next working day when a deadline falls on a
+    /// weekend or holiday (Delegated Regulation (EU) 2025/301 Art. 5(4)); false for the entities
+    /// it excludes.
+    #[serde(default)]
+    pub dora_next_working_day: bool,
+    /// When the ICT-related incident was classified as major (DORA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classified_major_at: Option<String>,
+    /// A licensee under the state insurance codes, and its home state (state of domicile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insurance_licensee: Option<RawLicensee>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -61,6 +100,44 @@ pub struct RawFacts {
 pub struct RawHold {
     pub start: String,
     pub end: String,
+    /// "written" (the default) or "oral": some laws let an oral request delay notice only briefly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHarm {
+    pub decided_at: String,
+    pub by: String,
+    pub rationale: String,
+    /// Law enforcement was consulted before the determination (some states require it).
+    #[serde(default)]
+    pub law_enforcement_consulted: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLicensee {
+    /// ISO 3166-2 code of the licensee's home state (state of domicile or principal place of business).
+    pub home_state: String,
+}
+
+/// A law-enforcement hold, checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hold {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub oral: bool,
+}
+
+/// A risk-of-harm determination, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Harm {
+    pub decided_at: DateTime<Utc>,
+    pub by: String,
+    pub rationale: String,
+    pub law_enforcement_consulted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +173,21 @@ pub struct Facts {
     pub data_types: Vec<String>,
     /// Per residence: (exposed elements, people). See [`RawFacts::exposure`].
     pub exposure: BTreeMap<String, Vec<(Vec<String>, u64)>>,
-    pub hold: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    pub hold: Option<Hold>,
+    pub encrypted: bool,
+    pub key_compromised: bool,
+    pub harm: Option<Harm>,
+    pub notified_under: Vec<String>,
+    /// When notices were sent, by rule id.
+    pub sent: BTreeMap<String, DateTime<Utc>>,
+    pub extortion_payment_at: Option<DateTime<Utc>>,
+    pub glba_financial_institution: bool,
+    pub bank_regulator: Option<String>,
+    pub dora_financial_entity: bool,
+    pub dora_next_working_day: bool,
+    pub classified_major_at: Option<DateTime<Utc>>,
+    /// The insurance licensee's home state, when the entity is one.
+    pub insurance_home_state: Option<String>,
 }
 
 /// A fact that cannot be used, and the field it is in.
@@ -189,9 +280,71 @@ impl RawFacts {
                 if e <= s {
                     return Err(fe("law_enforcement_hold.end", "must come after the start"));
                 }
-                Some((s, e))
+                let oral = match h.form.as_deref().map(str::trim) {
+                    None | Some("" | "written") => false,
+                    Some("oral") => true,
+                    Some(o) => return Err(fe("law_enforcement_hold.form", format!("{o:?} is not written or oral"))),
+                };
+                Some(Hold { start: s, end: e, oral })
             }
         };
+        let harm = match &self.harm_determination {
+            None => None,
+            Some(h) => {
+                if h.decided_at.trim().is_empty() {
+                    return Err(fe("harm_determination.decided_at", "is required"));
+                }
+                let text = |field: &str, v: &str| -> Result<String, FactError> {
+                    let v = v.trim();
+                    if v.is_empty() {
+                        return Err(fe(field, "is required: who decided, and why, is what a regulator asks for"));
+                    }
+                    if v.chars().count() > 20_000 {
+                        return Err(fe(field, "is longer than 20,000 characters"));
+                    }
+                    Ok(v.to_owned())
+                };
+                Some(Harm {
+                    decided_at: parse_timestamp("harm_determination.decided_at", &h.decided_at, zone)?,
+                    by: text("harm_determination.by", &h.by)?,
+                    rationale: text("harm_determination.rationale", &h.rationale)?,
+                    law_enforcement_consulted: h.law_enforcement_consulted,
+                })
+            }
+        };
+        for (i, r) in self.notified_under.iter().enumerate() {
+            if !crate::schema::NOTIFIED_UNDER.contains(&r.as_str()) {
+                return Err(fe(&format!("notified_under[{i}]"), format!("{r:?} is not one of {}", crate::schema::NOTIFIED_UNDER.join(", "))));
+            }
+            if r == "HIPAA" && self.hipaa_role.is_none() {
+                return Err(fe(&format!("notified_under[{i}]"), "notice under HIPAA needs a HIPAA role (hipaa_role)"));
+            }
+        }
+        let mut sent = BTreeMap::new();
+        for (id, at) in &self.sent {
+            sent.insert(id.clone(), parse_timestamp(&format!("sent.{id}"), at, zone)?);
+        }
+        if self.key_compromised && !self.encrypted {
+            return Err(fe("key_compromised", "only means something when the data was encrypted (encrypted: true)"));
+        }
+        let bank_regulator = match self.bank_regulator.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(r @ ("occ" | "frb" | "fdic")) => Some(r.to_owned()),
+            Some(o) => return Err(fe("bank_regulator", format!("{o:?} is not occ, frb or fdic"))),
+        };
+        let insurance_home_state = match &self.insurance_licensee {
+            None => None,
+            Some(l) => {
+                let s = l.home_state.trim();
+                if !jurisdiction::US_JURISDICTIONS.contains(&s) {
+                    return Err(fe("insurance_licensee.home_state", format!("{s:?} is not a US state code (US-OH)")));
+                }
+                Some(s.to_owned())
+            }
+        };
+        if self.dora_next_working_day && !self.dora_financial_entity {
+            return Err(fe("dora_next_working_day", "only applies to a DORA financial entity (dora_financial_entity: true)"));
+        }
         let discovered_at = parse_timestamp("discovered_at", &self.discovered_at, zone)?;
         Ok(Facts {
             zone,
@@ -212,6 +365,18 @@ impl RawFacts {
             data_types: self.data_types.clone(),
             exposure,
             hold,
+            encrypted: self.encrypted,
+            key_compromised: self.key_compromised,
+            harm,
+            notified_under: self.notified_under.clone(),
+            sent,
+            extortion_payment_at: opt("extortion_payment_at", &self.extortion_payment_at)?,
+            glba_financial_institution: self.glba_financial_institution,
+            bank_regulator,
+            dora_financial_entity: self.dora_financial_entity,
+            dora_next_working_day: self.dora_next_working_day,
+            classified_major_at: opt("classified_major_at", &self.classified_major_at)?,
+            insurance_home_state,
         })
     }
 }
@@ -229,6 +394,9 @@ impl Facts {
             T::AwareAt => Some(self.aware_at.map_or((self.discovered_at, "discovered_at (no aware_at given)"), |x| (x, "aware_at"))),
             T::DeterminedAt => Some(self.determined_at.map_or((self.discovered_at, "discovered_at (no determined_at given)"), |x| (x, "determined_at"))),
             T::MaterialityDeterminedAt => self.materiality_determined_at.map(|x| (x, "materiality_determined_at")),
+            T::HarmDeterminedAt => self.harm.as_ref().map(|h| (h.decided_at, "harm_determination.decided_at")),
+            T::ExtortionPaymentAt => self.extortion_payment_at.map(|x| (x, "extortion_payment_at")),
+            T::ClassifiedMajorAt => self.classified_major_at.map(|x| (x, "classified_major_at")),
         }
     }
 

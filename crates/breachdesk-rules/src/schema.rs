@@ -32,6 +32,18 @@ pub enum Regime {
     State,
     #[serde(rename = "CONTRACT")]
     Contract,
+    /// FTC Standards for Safeguarding Customer Information, 16 CFR 314.4(j).
+    #[serde(rename = "FTC-SAFEGUARDS")]
+    FtcSafeguards,
+    /// US federal banking agencies' computer-security incident notification rule (36 hours).
+    #[serde(rename = "BANKING")]
+    Banking,
+    /// EU Digital Operational Resilience Act, Regulation (EU) 2022/2554.
+    #[serde(rename = "DORA")]
+    Dora,
+    /// A state's insurance data security law (NAIC model #668 and its variants).
+    #[serde(rename = "INSURANCE")]
+    Insurance,
 }
 
 /// Who is to be told.
@@ -55,6 +67,41 @@ pub enum Recipient {
     Investors,
     Board,
     Other,
+    /// Law enforcement (a consultation or notice an exemption asks for).
+    LawEnforcement,
+    /// A written record the entity must make and keep (a risk-of-harm determination).
+    Record,
+    /// A bank's primary federal regulator (OCC, Federal Reserve, FDIC).
+    FederalRegulator,
+    /// A financial entity's competent authority (DORA).
+    CompetentAuthority,
+}
+
+/// A recipient as a person reads it ("attorney general").
+#[must_use]
+pub fn recipient_label(r: Recipient) -> &'static str {
+    match r {
+        Recipient::Individuals => "individuals",
+        Recipient::Hhs => "HHS",
+        Recipient::Media => "media",
+        Recipient::AttorneyGeneral => "attorney general",
+        Recipient::StateRegulator => "state regulator",
+        Recipient::ConsumerReportingAgencies => "consumer reporting agencies",
+        Recipient::SupervisoryAuthority => "supervisory authority",
+        Recipient::Sec => "SEC",
+        Recipient::Ftc => "FTC",
+        Recipient::CoveredEntity => "covered entity",
+        Recipient::Controller => "controller",
+        Recipient::Csirt => "CSIRT",
+        Recipient::Insurer => "insurer",
+        Recipient::Investors => "investors",
+        Recipient::Board => "board",
+        Recipient::Other => "other",
+        Recipient::LawEnforcement => "law enforcement",
+        Recipient::Record => "written record",
+        Recipient::FederalRegulator => "primary federal regulator",
+        Recipient::CompetentAuthority => "competent authority",
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
@@ -74,6 +121,12 @@ pub enum Trigger {
     AwareAt,
     DeterminedAt,
     MaterialityDeterminedAt,
+    /// When the entity concluded there is no reasonable likelihood of harm (`harm_determination`).
+    HarmDeterminedAt,
+    /// When an extortion payment was made (NYDFS 500.17(c)).
+    ExtortionPaymentAt,
+    /// When an ICT-related incident was classified as major (DORA).
+    ClassifiedMajorAt,
 }
 
 impl Trigger {
@@ -85,6 +138,9 @@ impl Trigger {
             Trigger::AwareAt => "aware_at",
             Trigger::DeterminedAt => "determined_at",
             Trigger::MaterialityDeterminedAt => "materiality_determined_at",
+            Trigger::HarmDeterminedAt => "harm_determination.decided_at",
+            Trigger::ExtortionPaymentAt => "extortion_payment_at",
+            Trigger::ClassifiedMajorAt => "classified_major_at",
         }
     }
 }
@@ -116,10 +172,20 @@ pub enum Deadline {
     Relative {
         to: String,
         relation: Relation,
+        /// `after`: calendar days after the other notice (due 23:59:59 local on its date + N).
         days: Option<u32>,
+        /// `after`: hours after the other notice, as elapsed time.
+        hours: Option<u32>,
+        /// `after`: calendar months after the other notice (the same day of the month, or the
+        /// last day of a shorter month — the earlier date), due 23:59:59 local.
+        months: Option<u32>,
         /// Calendar-day outer limit counted from the trigger, when the rule has one.
         outer_days: Option<u32>,
     },
+    /// `hours` after the trigger, but no later than `within_hours` after `of` — unless the trigger
+    /// itself comes after that limit, when `hours` after the trigger stands (DORA initial
+    /// notification: 4 hours from classification, at the latest 24 hours from awareness).
+    HoursWithin { hours: u32, within_hours: u32, of: Trigger },
 }
 
 /// Scope of a threshold count.
@@ -134,6 +200,9 @@ pub enum Scope {
     Undeliverable,
     /// Residents of each US state separately (with `per_state = true`).
     EachStateResidents,
+    /// Residents of the file's jurisdiction, or any number when it is the insurance licensee's
+    /// home state (NAIC model #668 section 6).
+    HomeStateOrResidents,
 }
 
 /// Inclusive bounds on a count ("more than 500" is `min = 501`; "500 or more" is `min = 500`).
@@ -157,6 +226,17 @@ pub struct Citation {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Applies {
+    /// A financial institution under the FTC Safeguards Rule (GLBA, FTC jurisdiction).
+    pub glba_financial_institution: Option<bool>,
+    /// The bank's primary federal regulator is one of these: occ | frb | fdic.
+    pub bank_regulator: Option<Vec<String>>,
+    /// A financial entity under DORA Art. 2(1).
+    pub dora_financial_entity: Option<bool>,
+    /// A licensee under the state insurance codes (`insurance_licensee`).
+    pub insurance_licensee: Option<bool>,
+    /// The obligation exists only once this timestamp is recorded (an extortion payment, a
+    /// classification as major): before, there is nothing to notify.
+    pub recorded: Option<Trigger>,
     pub hipaa_role: Option<Vec<String>>,
     pub gdpr_role: Option<Vec<String>>,
     pub sec_registrant: Option<bool>,
@@ -180,8 +260,9 @@ pub struct Version {
     pub trigger: Trigger,
     pub deadline: Deadline,
     pub threshold: Option<Threshold>,
-    #[serde(default)]
-    pub law_enforcement_hold: bool,
+    /// Due no later than the named notice is sent, when that comes sooner (Vermont AG: 14
+    /// business days after discovery, or at the consumer notice if sooner).
+    pub or_with: Option<String>,
     pub confidence: Confidence,
     #[serde(deserialize_with = "de_date")]
     pub reviewed_on: NaiveDate,
@@ -193,21 +274,19 @@ impl Version {
     /// Whether this version is in force on `d` (`[from, until)`).
     #[must_use]
     pub fn in_force_on(&self, d: NaiveDate) -> bool {
-        self.from.is_none_or(|f| f <= d) && self.until.is_none_or(|u| d < u)
+        in_force(self.from, self.until, d)
     }
 
     /// `[from, until)` as text, `…` for an open end.
     #[must_use]
     pub fn range_text(&self) -> String {
-        let f = self.from.map_or_else(|| "…".to_owned(), |d| d.to_string());
-        let u = self.until.map_or_else(|| "…".to_owned(), |d| d.to_string());
-        format!("[{f}, {u})")
+        range_text(self.from, self.until)
     }
 
     /// The citations as one line: "45 CFR 164.404(b); …".
     #[must_use]
     pub fn citation_text(&self) -> String {
-        self.citations.iter().map(|c| format!("{} {}", c.instrument, c.section)).collect::<Vec<_>>().join("; ")
+        citations_text(&self.citations)
     }
 }
 
@@ -263,7 +342,142 @@ impl CoveredData {
     /// The citations as one line.
     #[must_use]
     pub fn citation_text(&self) -> String {
-        self.citations.iter().map(|c| format!("{} {}", c.instrument, c.section)).collect::<Vec<_>>().join("; ")
+        citations_text(&self.citations)
+    }
+}
+
+/// A statute's provision letting law enforcement delay some of its notices (HIPAA 164.412, most
+/// state laws). A hold recorded in the facts moves only the obligations a provision names.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delay {
+    /// Ids of this file's obligations the provision delays.
+    pub obligations: Vec<String>,
+    /// Only a written request delays notice; an oral one does not.
+    #[serde(default)]
+    pub written_only: bool,
+    /// An oral request delays notice at most this many days from the statement, unless a written
+    /// one follows (HIPAA 164.412(b): 30).
+    pub oral_max_days: Option<u32>,
+    /// Once the hold ends, notice is due within this period of its end (Maine: 7 business days),
+    /// instead of the tolled original deadline. `calendar_days` or `business_days` only.
+    pub resume: Option<Deadline>,
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub until: Option<NaiveDate>,
+    pub confidence: Confidence,
+    #[serde(deserialize_with = "de_date")]
+    pub reviewed_on: NaiveDate,
+    pub summary: String,
+    pub citations: Vec<Citation>,
+}
+
+/// The kinds of exit from notifying that statutes provide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExemptionKind {
+    /// The data was encrypted (and, where the statute says so, the key was not acquired).
+    Encryption,
+    /// An investigation concluded there is no reasonable likelihood of harm: a person's judgement,
+    /// so the engine proposes and a person confirms.
+    RiskOfHarm,
+    /// Notice under another regime (HIPAA, GLBA, the primary federal regulator) is deemed to comply.
+    DeemedCompliance,
+}
+
+/// What an exit demands in return; each becomes an obligation of its own (id, recipient, clock).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    /// Obligation id, unique across all rule files.
+    pub id: String,
+    pub recipient: Recipient,
+    pub trigger: Trigger,
+    pub deadline: Deadline,
+    /// A written record kept this many years.
+    pub keep_years: Option<u32>,
+    pub channel: Option<String>,
+    pub summary: String,
+    /// Defaults to the exemption's citations.
+    #[serde(default)]
+    pub citations: Vec<Citation>,
+}
+
+/// An exit from notifying, as dated, cited data. An encryption exit never holds when the key or
+/// credential was compromised too, whether or not the statute says so (over-inclusive by design).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exemption {
+    pub id: String,
+    pub kind: ExemptionKind,
+    /// Ids of this file's obligations the exit removes.
+    pub exempts: Vec<String>,
+    /// Risk of harm: the determination must follow consultation with law enforcement.
+    #[serde(default)]
+    pub law_enforcement_consultation: bool,
+    /// Risk of harm: the determination must be in writing.
+    #[serde(default)]
+    pub written_determination: bool,
+    /// Deemed compliance: notice under one of these (see [`NOTIFIED_UNDER`]).
+    #[serde(default)]
+    pub regimes: Vec<String>,
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub until: Option<NaiveDate>,
+    pub confidence: Confidence,
+    #[serde(deserialize_with = "de_date")]
+    pub reviewed_on: NaiveDate,
+    pub summary: String,
+    pub citations: Vec<Citation>,
+    #[serde(default)]
+    pub requires: Vec<Requirement>,
+}
+
+/// Regimes an entity can say it notified under (facts `notified_under`, exemption `regimes`).
+pub const NOTIFIED_UNDER: [&str; 5] = ["HIPAA", "GLBA", "NYDFS", "FTC-HBNR", "primary_federal_regulator"];
+
+/// `[from, until)` as text, `…` for an open end.
+fn range_text(from: Option<NaiveDate>, until: Option<NaiveDate>) -> String {
+    let f = from.map_or_else(|| "…".to_owned(), |d| d.to_string());
+    let u = until.map_or_else(|| "…".to_owned(), |d| d.to_string());
+    format!("[{f}, {u})")
+}
+
+fn in_force(from: Option<NaiveDate>, until: Option<NaiveDate>, d: NaiveDate) -> bool {
+    from.is_none_or(|f| f <= d) && until.is_none_or(|u| d < u)
+}
+
+/// The citations as one line: "45 CFR 164.404(b); …".
+#[must_use]
+pub fn citations_text(citations: &[Citation]) -> String {
+    citations.iter().map(|c| format!("{} {}", c.instrument, c.section)).collect::<Vec<_>>().join("; ")
+}
+
+impl Delay {
+    #[must_use]
+    pub fn in_force_on(&self, d: NaiveDate) -> bool {
+        in_force(self.from, self.until, d)
+    }
+    #[must_use]
+    pub fn citation_text(&self) -> String {
+        citations_text(&self.citations)
+    }
+}
+
+impl Exemption {
+    #[must_use]
+    pub fn in_force_on(&self, d: NaiveDate) -> bool {
+        in_force(self.from, self.until, d)
+    }
+    #[must_use]
+    pub fn citation_text(&self) -> String {
+        citations_text(&self.citations)
+    }
+    #[must_use]
+    pub fn range_text(&self) -> String {
+        range_text(self.from, self.until)
     }
 }
 
@@ -278,6 +492,12 @@ pub struct RuleFile {
     /// counts, whatever was exposed.
     pub covered_data: Option<CoveredData>,
     pub obligations: Vec<Obligation>,
+    /// Law-enforcement delay provisions.
+    #[serde(default)]
+    pub delays: Vec<Delay>,
+    /// Exits from notifying.
+    #[serde(default)]
+    pub exemptions: Vec<Exemption>,
     /// The file it came from (set by the loader).
     #[serde(skip)]
     pub source: String,
@@ -447,8 +667,97 @@ pub fn parse_file(file: &str, text: &str) -> Result<RuleFile, LoadError> {
                 }
             }
         }
+        for r in o.applies.bank_regulator.iter().flatten() {
+            if !["occ", "frb", "fdic"].contains(&r.as_str()) {
+                return Err(e(format!("unknown bank_regulator {r:?} (occ, frb or fdic)")));
+            }
+        }
+        let home_scope = o.versions.iter().any(|v| v.threshold.as_ref().is_some_and(|t| t.scope == Scope::HomeStateOrResidents));
+        if home_scope && o.applies.insurance_licensee != Some(true) {
+            return Err(e("scope home_state_or_residents needs applies.insurance_licensee = true".into()));
+        }
+    }
+    let own: BTreeSet<&str> = rf.obligations.iter().map(|o| o.id.as_str()).collect();
+    let named = |list: &[String], what: &str| -> Result<(), LoadError> {
+        if list.is_empty() {
+            return Err(err(format!("{what}: names no obligation")));
+        }
+        match list.iter().find(|id| !own.contains(id.as_str())) {
+            Some(id) => Err(err(format!("{what}: {id:?} is not an obligation of this file"))),
+            None => Ok(()),
+        }
+    };
+    for (i, d) in rf.delays.iter().enumerate() {
+        let what = format!("delay {}", i + 1);
+        named(&d.obligations, &what)?;
+        let e = |m: String| err(format!("{what}: {m}"));
+        check_dated(d.from, d.until, &d.citations, &d.summary).map_err(e)?;
+        if d.written_only && d.oral_max_days.is_some() {
+            return Err(e("written_only and oral_max_days exclude each other".into()));
+        }
+        if let Some(r) = &d.resume {
+            check_deadline(r).map_err(e)?;
+            if !matches!(r, Deadline::CalendarDays { .. } | Deadline::BusinessDays { .. }) {
+                return Err(e("resume is calendar_days or business_days".into()));
+            }
+        }
+        for other in &rf.delays[..i] {
+            let start = d.from.unwrap_or(NaiveDate::MIN).max(other.from.unwrap_or(NaiveDate::MIN));
+            let end = d.until.unwrap_or(NaiveDate::MAX).min(other.until.unwrap_or(NaiveDate::MAX));
+            if start < end && d.obligations.iter().any(|o| other.obligations.contains(o)) {
+                return Err(e("overlaps another delay provision for the same obligation".into()));
+            }
+        }
+    }
+    for x in &rf.exemptions {
+        let what = format!("exemption {}", x.id);
+        named(&x.exempts, &what)?;
+        let e = |m: String| err(format!("{what}: {m}"));
+        check_dated(x.from, x.until, &x.citations, &x.summary).map_err(e)?;
+        match x.kind {
+            ExemptionKind::DeemedCompliance => {
+                if x.regimes.is_empty() {
+                    return Err(e("deemed_compliance names the regimes it accepts".into()));
+                }
+                if let Some(r) = x.regimes.iter().find(|r| !NOTIFIED_UNDER.contains(&r.as_str())) {
+                    return Err(e(format!("unknown regime {r:?} (known: {})", NOTIFIED_UNDER.join(", "))));
+                }
+            }
+            _ if !x.regimes.is_empty() => return Err(e("regimes go with deemed_compliance only".into())),
+            _ => {}
+        }
+        if x.kind != ExemptionKind::RiskOfHarm && (x.law_enforcement_consultation || x.written_determination) {
+            return Err(e("law_enforcement_consultation and written_determination go with risk_of_harm only".into()));
+        }
+        for r in &x.requires {
+            let e = |m: String| err(format!("{what}: requirement {}: {m}", r.id));
+            check_deadline(&r.deadline).map_err(e)?;
+            if r.summary.trim().is_empty() {
+                return Err(e("empty summary".into()));
+            }
+            if !r.citations.is_empty() {
+                check_citations(&r.citations).map_err(e)?;
+            }
+            if r.trigger == Trigger::HarmDeterminedAt && x.kind != ExemptionKind::RiskOfHarm {
+                return Err(e("only a risk-of-harm exit has a determination to count from".into()));
+            }
+        }
     }
     Ok(rf)
+}
+
+/// The checks every dated, cited entry gets: a range that runs forward, citations, a summary.
+fn check_dated(from: Option<NaiveDate>, until: Option<NaiveDate>, citations: &[Citation], summary: &str) -> Result<(), String> {
+    if let (Some(f), Some(u)) = (from, until) {
+        if u <= f {
+            return Err("`until` must come after `from` (ranges are [from, until))".into());
+        }
+    }
+    check_citations(citations)?;
+    if summary.trim().is_empty() {
+        return Err("empty summary".into());
+    }
+    Ok(())
 }
 
 fn check_deadline(d: &Deadline) -> Result<(), String> {
@@ -465,11 +774,16 @@ fn check_deadline(d: &Deadline) -> Result<(), String> {
             }
             Ok(())
         }
-        Deadline::Relative { relation, days, .. } => match (relation, days) {
-            (Relation::After, None) => Err("relation \"after\" needs days".into()),
-            (Relation::Before | Relation::With, Some(_)) => Err("days only go with relation \"after\"".into()),
-            _ => Ok(()),
-        },
+        Deadline::Relative { relation, days, hours, months, .. } => {
+            let given = [days.is_some(), hours.is_some(), months.is_some()].iter().filter(|b| **b).count();
+            match relation {
+                Relation::After if given != 1 => Err("relation \"after\" needs exactly one of days, hours or months".into()),
+                Relation::Before | Relation::With if given != 0 => Err("days, hours and months only go with relation \"after\"".into()),
+                _ if [*days, *hours, *months].contains(&Some(0)) => Err("a count of 0".into()),
+                _ => Ok(()),
+            }
+        }
+        Deadline::HoursWithin { hours, within_hours, .. } if *hours == 0 || *within_hours == 0 => Err("an hour count of 0".into()),
         _ => Ok(()),
     }
 }
@@ -503,19 +817,25 @@ impl RuleSet {
         }
         let mut ids: BTreeMap<&str, &str> = BTreeMap::new();
         for f in &files {
-            for o in &f.obligations {
-                if let Some(other) = ids.insert(&o.id, &f.source) {
-                    return Err(LoadError { file: f.source.clone(), message: format!("obligation id {} is also used in {other}", o.id) });
+            let requirement_ids = f.exemptions.iter().flat_map(|x| x.requires.iter().map(|r| r.id.as_str()));
+            let exemption_ids = f.exemptions.iter().map(|x| x.id.as_str());
+            for id in f.obligations.iter().map(|o| o.id.as_str()).chain(requirement_ids).chain(exemption_ids) {
+                if let Some(other) = ids.insert(id, &f.source) {
+                    return Err(LoadError { file: f.source.clone(), message: format!("id {id} is also used in {other}") });
                 }
             }
         }
-        let known: BTreeSet<&str> = ids.keys().copied().collect();
+        let anchors: BTreeSet<&str> = files.iter().flat_map(|f| f.obligations.iter().map(|o| o.id.as_str())).collect();
         for f in &files {
             for o in &f.obligations {
                 for v in &o.versions {
-                    if let Deadline::Relative { to, .. } = &v.deadline {
-                        if !known.contains(to.as_str()) {
-                            return Err(LoadError { file: f.source.clone(), message: format!("obligation {}: relative to unknown obligation {to:?}", o.id) });
+                    let refs = match &v.deadline {
+                        Deadline::Relative { to, .. } => vec![to],
+                        _ => vec![],
+                    };
+                    for to in refs.into_iter().chain(v.or_with.as_ref()) {
+                        if !anchors.contains(to.as_str()) || *to == o.id {
+                            return Err(LoadError { file: f.source.clone(), message: format!("obligation {}: timed against unknown obligation {to:?}", o.id) });
                         }
                     }
                 }

@@ -2,7 +2,7 @@
 //! exercised by at least one vector. Expected values in the vectors are computed independently
 //! (by hand or with Python's zoneinfo), never by this crate.
 
-use crate::engine::{compute, Computed};
+use crate::engine::{compute, Computed, Exempted};
 use crate::facts::RawFacts;
 use crate::schema::RuleSet;
 use serde::Deserialize;
@@ -24,6 +24,21 @@ struct Case {
     expect: Vec<Expect>,
     #[serde(default)]
     absent: Vec<Absent>,
+    /// Rules an exit removes: listed among the exemptions, not among the obligations.
+    #[serde(default)]
+    exempt: Vec<ExpectExempt>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectExempt {
+    rule_id: String,
+    jurisdiction: Option<String>,
+    /// encryption | risk_of_harm | deemed_compliance
+    kind: String,
+    /// What the exit demands, by the rule ids of the obligations it becomes.
+    #[serde(default)]
+    requires: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -34,6 +49,10 @@ struct Expect {
     recipient: Option<String>,
     kind: Option<String>,
     due: Option<String>,
+    /// The notice it is timed against.
+    anchor: Option<String>,
+    /// A phrase the explanation must contain.
+    explains: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -86,7 +105,8 @@ pub(crate) fn run_all(rules: &RuleSet) -> Result<(usize, BTreeSet<String>), Vec<
                     continue;
                 }
             };
-            let got = compute(rules, &facts);
+            let outcome = compute(rules, &facts);
+            let got = &outcome.obligations;
             for e in &case.expect {
                 mentioned.insert(e.rule_id.clone());
                 let Some(c) = got.iter().find(|c| matches(c, &e.rule_id, e.jurisdiction.as_ref())) else {
@@ -98,6 +118,7 @@ pub(crate) fn run_all(rules: &RuleSet) -> Result<(usize, BTreeSet<String>), Vec<
                     ("recipient", e.recipient.as_ref(), text(&c.recipient)),
                     ("kind", e.kind.as_ref(), text(&c.kind)),
                     ("due", e.due.as_ref(), c.due.clone().unwrap_or_else(|| "null".into())),
+                    ("anchor", e.anchor.as_ref(), c.anchor.clone().unwrap_or_else(|| "null".into())),
                 ];
                 for (what, want, have) in checks {
                     if let Some(w) = want {
@@ -107,10 +128,39 @@ pub(crate) fn run_all(rules: &RuleSet) -> Result<(usize, BTreeSet<String>), Vec<
                     }
                 }
             }
+            for e in &case.expect {
+                if let (Some(phrase), Some(c)) = (&e.explains, got.iter().find(|c| matches(c, &e.rule_id, e.jurisdiction.as_ref()))) {
+                    if !c.explanation.contains(phrase.as_str()) {
+                        failures.push(format!("{at}: {} explanation lacks {phrase:?}: {}", e.rule_id, c.explanation));
+                    }
+                }
+            }
             for a in &case.absent {
                 mentioned.insert(a.rule_id.clone());
                 if let Some(c) = got.iter().find(|c| matches(c, &a.rule_id, a.jurisdiction.as_ref())) {
                     failures.push(format!("{at}: {}@{} must not apply, but: {}", c.rule_id, c.jurisdiction, c.explanation));
+                }
+            }
+            for x in &case.exempt {
+                mentioned.insert(x.rule_id.clone());
+                let found: Option<&Exempted> = outcome.exemptions.iter().find(|e| e.rule_id == x.rule_id && x.jurisdiction.as_ref().is_none_or(|j| &e.jurisdiction == j));
+                match found {
+                    None => failures.push(format!("{at}: expected {} to be exempt — exemptions: {:?}", x.rule_id, outcome.exemptions.iter().map(|e| &e.rule_id).collect::<Vec<_>>())),
+                    Some(e) => {
+                        if text(&e.kind) != x.kind {
+                            failures.push(format!("{at}: {} exempt as {}, expected {}", x.rule_id, text(&e.kind), x.kind));
+                        }
+                        let req: Vec<&String> = e.requires.iter().map(|r| &r.rule_id).collect();
+                        if req != x.requires.iter().collect::<Vec<_>>() {
+                            failures.push(format!("{at}: {} requires {req:?}, expected {:?}", x.rule_id, x.requires));
+                        }
+                        for r in &x.requires {
+                            mentioned.insert(r.clone());
+                        }
+                    }
+                }
+                if let Some(c) = got.iter().find(|c| matches(c, &x.rule_id, x.jurisdiction.as_ref())) {
+                    failures.push(format!("{at}: {} is exempt and must not be among the obligations: {}", x.rule_id, c.explanation));
                 }
             }
         }

@@ -1300,7 +1300,7 @@ impl Breachdesk {
     pub fn state_coverage(&self, incident_id: &str) -> Result<Vec<StateCoverage>> {
         let inc = self.incident_row(incident_id)?;
         let facts = self.stored_facts(&inc.id)?;
-        let f = facts.raw(&inc).check().map_err(|e| Error::Validation { field: e.field, message: e.message })?;
+        let f = facts.raw(&inc, &std::collections::BTreeMap::new()).check().map_err(|e| Error::Validation { field: e.field, message: e.message })?;
         let rules = crate::obligations::rules()?;
         let mut out = Vec::new();
         for file in rules.files.iter().filter(|r| r.regime == breachdesk_rules::schema::Regime::State && f.count(&r.jurisdiction) > 0) {

@@ -122,13 +122,67 @@ undeliverable: number, data_types: Array<string>,
  * From the imported list: per residence, people by the set of data elements exposed
  * (`"name+ssn"`; `""` when the list did not say). Decides whom each state's law covers.
  */
-exposure: Record<string, Record<string, number>>, law_enforcement_hold: Hold | null, };
+exposure: Record<string, Record<string, number>>, law_enforcement_hold: Hold | null, 
+/**
+ * The exposed data was encrypted (encryption safe harbours).
+ */
+encrypted: boolean, 
+/**
+ * The encryption key or credential was acquired too: no safe harbour.
+ */
+key_compromised: boolean, 
+/**
+ * An investigation's conclusion that there is no reasonable likelihood of harm.
+ */
+harm_determination: HarmDetermination | null, 
+/**
+ * Regimes the entity notifies under (deemed-compliance clauses): HIPAA | GLBA | NYDFS |
+ * FTC-HBNR | primary_federal_regulator.
+ */
+notified_under: Array<string>, 
+/**
+ * When an extortion (ransom) payment was made (NYDFS 500.17(c)).
+ */
+extortion_payment_at: string | null, 
+/**
+ * A financial institution under the FTC Safeguards Rule (16 CFR 314).
+ */
+glba_financial_institution: boolean, 
+/**
+ * A banking organization's primary federal regulator: occ | frb | fdic | null.
+ */
+bank_regulator: string | null, 
+/**
+ * A financial entity under DORA (Regulation (EU) 2022/2554).
+ */
+dora_financial_entity: boolean, 
+/**
+ * DORA: may report by noon of the next working day when a deadline falls on a weekend or
+ * holiday (Delegated Regulation (EU) 2025/301 Art. 5(4)).
+ */
+dora_next_working_day: boolean, 
+/**
+ * When the ICT-related incident was classified as major (DORA).
+ */
+classified_major_at: string | null, 
+/**
+ * A licensee under the state insurance codes, with its home state.
+ */
+insurance_licensee: Licensee | null, };
 
-export type Hold = { start: string, end: string, };
+export type Hold = { start: string, end: string, 
+/**
+ * written (the default) | oral
+ */
+form: string | null, };
 
-export type ObligationStatus = "open" | "due_soon" | "overdue" | "done" | "not_required" | "out_of_scope";
+export type ObligationStatus = "open" | "due_soon" | "overdue" | "done" | "not_required" | "exempt" | "out_of_scope";
 
-export type Decision = { decision: string, rationale: string, approved_by: string, decided_at: string, decided_by: string, };
+export type Decision = { decision: string, rationale: string, approved_by: string, decided_at: string, decided_by: string, 
+/**
+ * The exit this decision confirms; it counts only while that exit still applies.
+ */
+exemption_id: string | null, };
 
 export type Filing = { id: string, sent_at: string, channel: string | null, reference: string | null, note: string | null, recorded_at: string, recorded_by: string, };
 
@@ -160,11 +214,19 @@ confidence: string, explanation: string, channel: string | null, address: string
 /**
  * For user-defined obligations (regime CONTRACT): the user's label.
  */
-label: string | null, decision: Decision | null, filings: Array<Filing>, };
+label: string | null, decision: Decision | null, filings: Array<Filing>, 
+/**
+ * The notice a relative deadline is timed against (its rule id).
+ */
+anchor: string | null, 
+/**
+ * The law's exit that removes (or, awaiting confirmation, would remove) this obligation.
+ */
+exemption: ExemptionView | null, };
 
 export type ObligationChange = { 
 /**
- * added | removed | due_changed
+ * added | removed | due_changed | exempted
  */
 change: string, rule_id: string, jurisdiction: string, recipient: string, old_due: string | null, new_due: string | null, message: string, };
 
@@ -172,7 +234,11 @@ export type DecisionInput = {
 /**
  * not_required | required
  */
-decision: string, rationale: string, approved_by: string, };
+decision: string, rationale: string, approved_by: string, 
+/**
+ * Confirms the exit the engine proposes (its id); with `not_required` only.
+ */
+exemption_id: string | null, };
 
 export type FilingInput = { sent_at: string, channel: string | null, reference: string | null, note: string | null, };
 
@@ -184,7 +250,7 @@ patch: IncidentPatch | null, };
 
 export type ComputedView = { regime: string, jurisdiction: string, recipient: string, kind: string, due: string | null, rule_id: string, citation: string, confidence: string, explanation: string, };
 
-export type FactsPreview = { changes: Array<ObligationChange>, obligations: Array<ComputedView>, };
+export type FactsPreview = { changes: Array<ObligationChange>, obligations: Array<ComputedView>, exemptions: Array<ExemptedView>, };
 
 export type NewCustomObligation = { 
 /**
