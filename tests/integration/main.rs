@@ -7,6 +7,7 @@ mod clocks;
 mod cockpit;
 mod crosscheck;
 mod encryption;
+mod exemptions;
 mod individuals;
 mod keys;
 mod migrations;

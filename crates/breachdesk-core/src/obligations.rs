@@ -72,6 +72,8 @@ pub struct IncidentFacts {
     pub classified_major_at: Option<String>,
     /// A licensee under the state insurance codes, with its home state.
     pub insurance_licensee: Option<Licensee>,
+    /// When the CSIRT or competent authority asked for an intermediate report (NIS2 Art. 23(4)(c)).
+    pub nis2_intermediate_requested_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -383,6 +385,7 @@ impl IncidentFacts {
         out.materiality_determined_at = t("materiality_determined_at", &self.materiality_determined_at)?;
         out.extortion_payment_at = t("extortion_payment_at", &self.extortion_payment_at)?;
         out.classified_major_at = t("classified_major_at", &self.classified_major_at)?;
+        out.nis2_intermediate_requested_at = t("nis2_intermediate_requested_at", &self.nis2_intermediate_requested_at)?;
         out.hipaa_role = clean_optional("hipaa_role", self.hipaa_role.clone(), 40)?;
         out.gdpr_role = clean_optional("gdpr_role", self.gdpr_role.clone(), 40)?;
         out.bank_regulator = clean_optional("bank_regulator", self.bank_regulator.clone(), 10)?;
@@ -449,6 +452,7 @@ impl IncidentFacts {
             dora_next_working_day: self.dora_next_working_day,
             classified_major_at: self.classified_major_at.clone(),
             insurance_licensee: self.insurance_licensee.as_ref().map(|l| RawLicensee { home_state: l.home_state.clone() }),
+            nis2_intermediate_requested_at: self.nis2_intermediate_requested_at.clone(),
         }
     }
 }

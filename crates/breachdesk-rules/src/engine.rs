@@ -351,6 +351,28 @@ pub(crate) fn due_for(deadline: &Deadline, trigger: Trigger, f: &Facts, rules: &
     }
 }
 
+/// DORA (Delegated Regulation (EU) 2025/301 Art. 5(4)): a deadline on a Saturday or Sunday moves
+/// to 12:00 of the next working day, for the entities Art. 5(5) does not exclude. Public holidays
+/// of the competent authority's Member State are not modelled, so a deadline on one does not move
+/// (the earlier date).
+fn next_working_day_noon(at: &mut Option<DateTime<Utc>>, why: &mut String, zone: Tz) {
+    use chrono::Datelike;
+    let Some(due) = *at else { return };
+    let day = clock::local_date(due, zone);
+    let skip = match day.weekday() {
+        chrono::Weekday::Sat => 2,
+        chrono::Weekday::Sun => 1,
+        _ => return,
+    };
+    let monday = day + chrono::Days::new(skip);
+    let noon = clock::local_instant(monday, chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default(), zone);
+    *at = Some(noon);
+    why.push_str(&format!(
+        " The deadline falls on a weekend; under Delegated Regulation (EU) 2025/301 Art. 5(4) this entity may report by 12:00 of the next working day → {} (public holidays are not modelled: a deadline on one does not move).",
+        show(noon, zone)
+    ));
+}
+
 fn period_words(days: Option<u32>, hours: Option<u32>, months: Option<u32>) -> String {
     match (days, hours, months) {
         (Some(d), _, _) => format!("{d} calendar day{}", if d == 1 { "" } else { "s" }),
@@ -379,7 +401,9 @@ fn apply_hold(file: &RuleFile, o: &Obligation, f: &Facts, due: &mut Due) {
     let on = clock::local_date(f.discovered_at, zone);
     let held = format!("Law-enforcement hold {} → {} ({}).", show(hold.start, zone), show(hold.end, zone), if hold.oral { "oral" } else { "written" });
     let Some(d) = file.delays.iter().find(|d| d.obligations.contains(&o.id) && d.in_force_on(on)) else {
-        due.why.push_str(&format!(" {held} This notice's law provides no law-enforcement delay, so its deadline does not move."));
+        due.why.push_str(&format!(
+            " {held} No law-enforcement delay provision is encoded for this notice (none its law provides, or none Breachdesk could verify — rules/COVERAGE.md), so its deadline does not move; have counsel confirm before relying on the hold."
+        ));
         return;
     };
     let cite = d.citation_text();
@@ -516,6 +540,8 @@ struct Item {
     /// The relative deadline still to date, and the "or at that notice if sooner" anchor.
     relative: Option<Deadline>,
     or_with: Option<String>,
+    /// A relative due on a weekend moves to the next working day's noon (DORA Art. 5(4)).
+    weekend: bool,
     exempt: Option<Exempted>,
 }
 
@@ -535,6 +561,10 @@ pub fn compute(rules: &RuleSet, f: &Facts) -> Outcome {
                 let mut due = due_for(&v.deadline, v.trigger, f, rules);
                 if !matches!(v.deadline, Deadline::Relative { .. }) || due.at.is_some() {
                     apply_hold(file, o, f, &mut due);
+                }
+                let weekend = v.weekend_allowance && f.dora_next_working_day;
+                if weekend && !matches!(v.deadline, Deadline::Relative { .. }) {
+                    next_working_day_noon(&mut due.at, &mut due.why, f.zone);
                 }
                 let (exit, notes) = exit_for(file, o, f);
                 let notes = if notes.is_empty() { String::new() } else { format!(" {}", notes.join(" ")) };
@@ -571,6 +601,7 @@ pub fn compute(rules: &RuleSet, f: &Facts) -> Outcome {
                     tail: format!("{notes} Rule {} {} ({}).{}", o.id, v.range_text(), v.citation_text(), confidence_note(v.confidence)),
                     relative: matches!(v.deadline, Deadline::Relative { .. }).then(|| v.deadline.clone()),
                     or_with: v.or_with.clone(),
+                    weekend,
                     exempt,
                 });
             }
@@ -623,6 +654,13 @@ fn targets(file: &RuleFile, v: &Version, f: &Facts, cov: &Coverage) -> Vec<(Stri
         Scope::Undeliverable => one(f.undeliverable, "individuals without a usable postal address or e-mail"),
         Scope::EachStateResidents => {
             US_JURISDICTIONS.iter().filter(|s| within(t, f.count(s))).map(|s| ((*s).to_owned(), threshold_text(t, f.count(s), &format!("residents of {s}")))).collect()
+        }
+        Scope::HomeState => {
+            if f.insurance_home_state.as_deref() == Some(file.jurisdiction.as_str()) {
+                vec![(file.jurisdiction.clone(), format!("{} is the licensee's home state. ", file.jurisdiction))]
+            } else {
+                vec![]
+            }
         }
         Scope::HomeStateOrResidents => {
             if f.insurance_home_state.as_deref() == Some(file.jurisdiction.as_str()) {
@@ -714,6 +752,7 @@ fn requirement(r: &Requirement, x: &Exemption, file: &RuleFile, jurisdiction: &s
         tail: format!(" Rule {} ({citation}).{}", r.id, confidence_note(x.confidence)),
         relative: matches!(r.deadline, Deadline::Relative { .. }).then(|| r.deadline.clone()),
         or_with: None,
+        weekend: false,
         exempt: None,
     }
 }
@@ -784,6 +823,9 @@ fn resolve_relative(items: &mut [Item], f: &Facts) {
                         o
                     }
                 };
+                if it.weekend {
+                    next_working_day_noon(&mut it.c.due_utc, &mut it.why, zone);
+                }
             } else if let Some(w) = it.or_with.clone() {
                 let other = sent.map(|s| (s, "was sent")).or_else(|| base.and_then(|(d, _)| d).map(|d| (d, "is due")));
                 if let (Some((t, verb)), Some(own)) = (other, it.c.due_utc) {
@@ -829,7 +871,7 @@ mod tests {
     #[test]
     fn a_breach_before_the_encoded_definition_is_told_so() {
         let rules = RuleSet::embedded().expect("rules");
-        let ok = rules.files.iter().find(|f| f.jurisdiction == "US-OK").expect("Oklahoma");
+        let ok = rules.files.iter().find(|f| f.jurisdiction == "US-OK" && f.regime == crate::schema::Regime::State).expect("Oklahoma");
         let from = ok.covered_data.as_ref().expect("covered data").from;
         let facts = |at: &str| {
             let raw = RawFacts {

@@ -93,6 +93,9 @@ pub struct RawFacts {
     /// A licensee under the state insurance codes, and its home state (state of domicile).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insurance_licensee: Option<RawLicensee>,
+    /// When the CSIRT or competent authority asked for an intermediate report (NIS2 Art. 23(4)(c)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nis2_intermediate_requested_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -188,6 +191,7 @@ pub struct Facts {
     pub classified_major_at: Option<DateTime<Utc>>,
     /// The insurance licensee's home state, when the entity is one.
     pub insurance_home_state: Option<String>,
+    pub nis2_intermediate_requested_at: Option<DateTime<Utc>>,
 }
 
 /// A fact that cannot be used, and the field it is in.
@@ -377,6 +381,7 @@ impl RawFacts {
             dora_next_working_day: self.dora_next_working_day,
             classified_major_at: opt("classified_major_at", &self.classified_major_at)?,
             insurance_home_state,
+            nis2_intermediate_requested_at: opt("nis2_intermediate_requested_at", &self.nis2_intermediate_requested_at)?,
         })
     }
 }
@@ -397,6 +402,7 @@ impl Facts {
             T::HarmDeterminedAt => self.harm.as_ref().map(|h| (h.decided_at, "harm_determination.decided_at")),
             T::ExtortionPaymentAt => self.extortion_payment_at.map(|x| (x, "extortion_payment_at")),
             T::ClassifiedMajorAt => self.classified_major_at.map(|x| (x, "classified_major_at")),
+            T::IntermediateRequestedAt => self.nis2_intermediate_requested_at.map(|x| (x, "nis2_intermediate_requested_at")),
         }
     }
 

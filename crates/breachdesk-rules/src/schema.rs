@@ -127,6 +127,8 @@ pub enum Trigger {
     ExtortionPaymentAt,
     /// When an ICT-related incident was classified as major (DORA).
     ClassifiedMajorAt,
+    /// When the CSIRT or competent authority asked for an intermediate report (NIS2 Art. 23(4)(c)).
+    IntermediateRequestedAt,
 }
 
 impl Trigger {
@@ -141,6 +143,7 @@ impl Trigger {
             Trigger::HarmDeterminedAt => "harm_determination.decided_at",
             Trigger::ExtortionPaymentAt => "extortion_payment_at",
             Trigger::ClassifiedMajorAt => "classified_major_at",
+            Trigger::IntermediateRequestedAt => "nis2_intermediate_requested_at",
         }
     }
 }
@@ -203,6 +206,9 @@ pub enum Scope {
     /// Residents of the file's jurisdiction, or any number when it is the insurance licensee's
     /// home state (NAIC model #668 section 6).
     HomeStateOrResidents,
+    /// Only when the file's jurisdiction is the insurance licensee's home state (`min`/`max` unused
+    /// but required by the loader: give `min = 1`).
+    HomeState,
 }
 
 /// Inclusive bounds on a count ("more than 500" is `min = 501`; "500 or more" is `min = 500`).
@@ -263,6 +269,10 @@ pub struct Version {
     /// Due no later than the named notice is sent, when that comes sooner (Vermont AG: 14
     /// business days after discovery, or at the consumer notice if sooner).
     pub or_with: Option<String>,
+    /// A due on a weekend moves to 12:00 of the next working day for entities the facts say may
+    /// use that allowance (DORA: `dora_next_working_day`).
+    #[serde(default)]
+    pub weekend_allowance: bool,
     pub confidence: Confidence,
     #[serde(deserialize_with = "de_date")]
     pub reviewed_on: NaiveDate,
@@ -672,9 +682,9 @@ pub fn parse_file(file: &str, text: &str) -> Result<RuleFile, LoadError> {
                 return Err(e(format!("unknown bank_regulator {r:?} (occ, frb or fdic)")));
             }
         }
-        let home_scope = o.versions.iter().any(|v| v.threshold.as_ref().is_some_and(|t| t.scope == Scope::HomeStateOrResidents));
+        let home_scope = o.versions.iter().any(|v| v.threshold.as_ref().is_some_and(|t| matches!(t.scope, Scope::HomeStateOrResidents | Scope::HomeState)));
         if home_scope && o.applies.insurance_licensee != Some(true) {
-            return Err(e("scope home_state_or_residents needs applies.insurance_licensee = true".into()));
+            return Err(e("scopes home_state and home_state_or_residents need applies.insurance_licensee = true".into()));
         }
     }
     let own: BTreeSet<&str> = rf.obligations.iter().map(|o| o.id.as_str()).collect();
@@ -850,6 +860,12 @@ impl RuleSet {
     /// When a shipped file is invalid (the test suite prevents that from shipping).
     pub fn embedded() -> Result<RuleSet, LoadError> {
         RuleSet::from_texts(crate::EMBEDDED_RULES.iter().copied())
+    }
+
+    /// Whether `id` names an obligation, or what an exit demands, in any file.
+    #[must_use]
+    pub fn knows(&self, id: &str) -> bool {
+        self.obligation(id).is_some() || self.files.iter().flat_map(|f| &f.exemptions).flat_map(|x| &x.requires).any(|r| r.id == id)
     }
 
     /// The obligation with `id`, and the file it is in.

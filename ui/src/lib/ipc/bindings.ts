@@ -168,7 +168,11 @@ classified_major_at: string | null,
 /**
  * A licensee under the state insurance codes, with its home state.
  */
-insurance_licensee: Licensee | null, };
+insurance_licensee: Licensee | null, 
+/**
+ * When the CSIRT or competent authority asked for an intermediate report (NIS2 Art. 23(4)(c)).
+ */
+nis2_intermediate_requested_at: string | null, };
 
 export type Hold = { start: string, end: string, 
 /**
