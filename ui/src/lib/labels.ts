@@ -37,6 +37,10 @@ const RECIPIENT_WORDS: Record<string, string> = {
   investors: 'investors',
   board: 'board',
   other: 'other party',
+  law_enforcement: 'law enforcement',
+  record: 'written record (kept on file)',
+  federal_regulator: 'primary federal regulator',
+  competent_authority: 'competent authority',
 };
 
 /** Who an obligation is owed to, in words to use inside a sentence ("attorney general"). */
@@ -55,6 +59,10 @@ const RECIPIENT_SHORT: Record<string, string> = {
   ftc: 'FTC',
   covered_entity: 'covered entity',
   csirt: 'CSIRT',
+  law_enforcement: 'police',
+  record: 'record',
+  federal_regulator: 'regulator',
+  competent_authority: 'authority',
 };
 
 /** A compact form for tight places (chart labels): "AG", "SA", "HHS". */
@@ -119,4 +127,15 @@ const CLOCKS: Record<string, string> = {
 
 export function clockWords(c: string): string {
   return CLOCKS[c] ?? c.replace(/_/g, ' ');
+}
+
+const EXEMPTION_KINDS: Record<string, string> = {
+  encryption: 'encryption safe harbour',
+  risk_of_harm: 'no reasonable likelihood of harm',
+  deemed_compliance: 'deemed compliance',
+};
+
+/** An exit from notifying, in words: "encryption safe harbour". */
+export function exemptionKindLabel(kind: string): string {
+  return EXEMPTION_KINDS[kind] ?? kind.replace(/_/g, ' ');
 }

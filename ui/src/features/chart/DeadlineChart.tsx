@@ -239,6 +239,7 @@ function MarkShape({ urgency, x, y }: { urgency: Urgency; x: number; y: number }
           <path d={`M${x - 3} ${y}l2 2.2l4-4.4`} className="chart__check" />
         </>
       );
+    case 'exempt':
     case 'not_required':
     case 'out_of_scope':
       return <circle cx={x} cy={y} r={5} className="chart__shape chart__shape--hollow" />;

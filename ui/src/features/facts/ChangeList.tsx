@@ -2,7 +2,7 @@ import type { ObligationChange } from '../../lib/ipc/bindings';
 import { recipientWords } from '../../lib/labels';
 import { formatDue, withWallTimes } from '../../lib/time';
 
-const TAG: Record<string, string> = { added: 'Added', removed: 'Removed', due_changed: 'Due changes' };
+const TAG: Record<string, string> = { added: 'Added', removed: 'Removed', due_changed: 'Due changes', exempted: 'Exempt' };
 
 type Props = {
   changes: ObligationChange[];
@@ -41,6 +41,7 @@ function Dues({ change: c, zone }: { change: ObligationChange; zone: string }) {
   const show = (d: string | null) => (d ? formatDue(d, zone) : 'no fixed time');
   if (c.change === 'added') return <p className="change__dues">due {show(c.new_due)}</p>;
   if (c.change === 'removed') return <p className="change__dues">was due {show(c.old_due)} — kept on record, out of scope</p>;
+  if (c.change === 'exempted') return <p className="change__dues">{withWallTimes(c.message.replace(/^[^:]*: /, ''), zone)}</p>;
   return (
     <p className="change__dues">
       <del>{show(c.old_due)}</del> <span aria-label="becomes">→</span> <strong>{show(c.new_due)}</strong>

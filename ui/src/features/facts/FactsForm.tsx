@@ -1,12 +1,12 @@
 import type { ReactNode } from 'react';
 import type { Incident, Vocabulary } from '../../lib/ipc/bindings';
-import type { JurisdictionOption } from '../../lib/jurisdictions';
+import { jurisdictionName, type JurisdictionOption } from '../../lib/jurisdictions';
 import { dataTypeLabel } from '../../lib/labels';
 import { formatDue } from '../../lib/time';
 import { Field } from '../../components/Field';
 import { LEGAL_TIMESTAMPS } from '../incidents/legal';
 import { AffectedTable } from './AffectedTable';
-import { PATCH_TIMES, type FactsValues, type Flag } from './draft';
+import { NOTIFIED_UNDER, PATCH_TIMES, type FactTime, type FactsValues, type Flag } from './draft';
 
 type Props = {
   /** "fact" (the editor) or "whatif" (the sandbox): prefixes ids and test ids. */
@@ -27,7 +27,31 @@ const FLAG_TEXT: Record<Flag, { label: string; hint: string }> = {
   nydfs_covered: { label: 'NYDFS-covered entity', hint: 'Licensed by the New York Department of Financial Services (23 NYCRR 500.17).' },
   nis2_entity: { label: 'NIS2 essential or important entity', hint: 'EU: early warning to the CSIRT within 24 hours of awareness of a significant incident.' },
   phr_vendor: { label: 'Vendor of personal health records', hint: 'FTC Health Breach Notification Rule (applies where HIPAA does not).' },
+  glba_financial_institution: {
+    label: 'Financial institution under the FTC Safeguards Rule',
+    hint: 'Non-bank lenders, brokers, dealers, tax preparers… (16 CFR 314): the FTC within 30 days when 500 or more consumers are affected.',
+  },
+  dora_financial_entity: { label: 'EU financial entity under DORA', hint: 'A major ICT-related incident is reported to the competent authority: initial, intermediate and final reports.' },
+  dora_next_working_day: {
+    label: 'May report by noon of the next working day (DORA Art. 5(4))',
+    hint: 'Not for the initial and intermediate reports of credit institutions, central counterparties, trading venues or NIS2 essential/important entities (Art. 5(5)).',
+  },
+  encrypted: { label: 'The exposed data was encrypted', hint: 'Most laws do not count encrypted data: their notices become exempt (encryption safe harbour).' },
+  key_compromised: { label: 'The key or password was compromised too', hint: 'Then no encryption safe harbour holds: every notice is required again.' },
 };
+
+const FACT_TIME_TEXT: Record<Exclude<FactTime, 'materiality_determined_at'>, { label: string; hint: string }> = {
+  extortion_payment_at: { label: 'Extortion payment made (NYDFS)', hint: '23 NYCRR 500.17(c): notice within 24 hours of a ransom payment, its reasons within 30 days.' },
+  classified_major_at: { label: 'Classified as major (DORA)', hint: 'The initial notification is due 4 hours after the classification, at the latest 24 hours after awareness.' },
+  nis2_intermediate_requested_at: { label: 'Intermediate report requested (NIS2)', hint: 'When the CSIRT or authority asked for an intermediate report (Art. 23(4)(c)).' },
+};
+
+const BANK_REGULATORS = [
+  ['', 'Not a bank (or not supervised by one of these)'],
+  ['occ', 'OCC (national banks, federal savings associations)'],
+  ['frb', 'Federal Reserve (state member banks, holding companies)'],
+  ['fdic', 'FDIC (state non-member banks)'],
+] as const;
 
 const HIPAA_ROLES = [
   ['', 'Not a HIPAA covered entity or business associate'],
@@ -68,6 +92,11 @@ export function FactsForm({ prefix, incident, vocabulary, options, values, error
               <input {...p} className="input input--datetime" type="datetime-local" value={values.materiality_determined_at} onChange={(e) => set('materiality_determined_at', e.target.value)} />
             )}
           </Field>
+          {(['extortion_payment_at', 'classified_major_at', 'nis2_intermediate_requested_at'] as const).map((f) => (
+            <Field key={f} {...field(f)} label={FACT_TIME_TEXT[f].label} hint={FACT_TIME_TEXT[f].hint}>
+              {(p) => <input {...p} className="input input--datetime" type="datetime-local" value={values[f]} onChange={(e) => set(f, e.target.value)} />}
+            </Field>
+          ))}
           {(needsReason || values.discovery_gap_reason !== '' || errors.discovery_gap_reason !== undefined) && (
             <Field
               {...field('discovery_gap_reason')}
@@ -107,8 +136,33 @@ export function FactsForm({ prefix, incident, vocabulary, options, values, error
             )}
           </Field>
         </div>
+        <div className="facts-form__grid">
+          <Field {...field('bank_regulator')} label="Bank: primary federal regulator" hint="A banking organization notifies it within 36 hours of determining a notification incident.">
+            {(p) => (
+              <select {...p} className="input select" value={values.bank_regulator} onChange={(e) => set('bank_regulator', e.target.value)}>
+                {BANK_REGULATORS.map(([v, label]) => (
+                  <option key={v} value={v}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field {...field('insurance_home_state')} label="Insurance licensee: home state" hint="State insurance data security laws: the commissioner within days of determining a cybersecurity event.">
+            {(p) => (
+              <select {...p} className="input select" value={values.insurance_home_state} onChange={(e) => set('insurance_home_state', e.target.value)}>
+                <option value="">Not an insurance licensee</option>
+                {vocabulary.us_jurisdictions.map((j) => (
+                  <option key={j} value={j}>
+                    {j} — {jurisdictionName(j) ?? j}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
         <div className="checks">
-          {(['phr_vendor', 'sec_registrant', 'nydfs_covered', 'nis2_entity'] as const).map((f) => (
+          {(['phr_vendor', 'sec_registrant', 'nydfs_covered', 'nis2_entity', 'glba_financial_institution', 'dora_financial_entity', 'dora_next_working_day'] as const).map((f) => (
             <Check key={f} id={id(f)} label={FLAG_TEXT[f].label} hint={FLAG_TEXT[f].hint} checked={values[f]} error={errors[f]} onChange={(c) => set(f, c)} />
           ))}
         </div>
@@ -155,12 +209,69 @@ export function FactsForm({ prefix, incident, vocabulary, options, values, error
         <AffectedTable prefix={prefix} rows={values.affected} options={options} errors={errors} onChange={(rows) => set('affected', rows)} />
       </Section>
 
+      <Section
+        title="Exits from notifying"
+        lead="What the laws’ exits depend on. Breachdesk proposes each exit with its citation; exits that rest on a judgement, or on law it holds at less than high confidence, wait for a person to confirm them in the obligations list, and their clocks keep running until then."
+      >
+        <div className="checks">
+          {(['encrypted', 'key_compromised'] as const).map((f) => (
+            <Check key={f} id={id(f)} label={FLAG_TEXT[f].label} hint={FLAG_TEXT[f].hint} checked={values[f]} error={errors[f]} onChange={(c) => set(f, c)} />
+          ))}
+        </div>
+        <fieldset className="dtypes" data-testid={id('notified_under')}>
+          <legend className="field__label">Notifying under another regime (deemed compliance)</legend>
+          <div className="dtypes__grid">
+            {NOTIFIED_UNDER.map(([r, label]) => {
+              const checked = values.notified_under.includes(r);
+              return (
+                <label key={r} className={checked ? 'dtype dtype--on' : 'dtype'}>
+                  <input
+                    type="checkbox"
+                    id={id(`notified_under-${r}`)}
+                    checked={checked}
+                    data-testid={id(`notified_under-${r}`)}
+                    onChange={(e) => set('notified_under', e.target.checked ? [...values.notified_under, r] : values.notified_under.filter((x) => x !== r))}
+                  />
+                  {label}
+                </label>
+              );
+            })}
+          </div>
+          {errors.notified_under && <p className="field__error">{errors.notified_under}</p>}
+        </fieldset>
+        <div className="checks checks--single">
+          <Check
+            id={id('harm')}
+            label="An investigation concluded there is no reasonable likelihood of harm"
+            hint="Some laws then need no notice — often only with a written determination kept for years, after consulting law enforcement, or with a copy to the attorney general."
+            checked={values.harm}
+            onChange={(c) => set('harm', c)}
+          />
+        </div>
+        {values.harm && (
+          <div className="facts-form__grid">
+            <Field {...field('harm_determination.decided_at')} id={id('harm_decided_at')} testId={id('harm_decided_at')} label="Determined" required>
+              {(p) => <input {...p} className="input input--datetime" type="datetime-local" value={values.harm_decided_at} onChange={(e) => set('harm_decided_at', e.target.value)} />}
+            </Field>
+            <Field {...field('harm_determination.by')} id={id('harm_by')} testId={id('harm_by')} label="Determined by" hint="Name and role." required>
+              {(p) => <input {...p} className="input" type="text" maxLength={200} value={values.harm_by} onChange={(e) => set('harm_by', e.target.value)} />}
+            </Field>
+            <Field {...field('harm_determination.rationale')} id={id('harm_rationale')} testId={id('harm_rationale')} label="Why" required className="span-all">
+              {(p) => <textarea {...p} className="input textarea" rows={2} value={values.harm_rationale} onChange={(e) => set('harm_rationale', e.target.value)} />}
+            </Field>
+            <div className="span-all">
+              <Check id={id('harm_consulted')} label="Law enforcement was consulted before the determination" hint="Florida, DC and others accept the exit only then." checked={values.harm_consulted} onChange={(c) => set('harm_consulted', c)} />
+            </div>
+          </div>
+        )}
+      </Section>
+
       <Section title="Law-enforcement hold">
         <div className="checks checks--single">
           <Check
             id={id('hold')}
             label="Law enforcement asked us to delay notice"
-            hint="Most regimes pause the individual-notice clock for the hold; record its start and end."
+            hint="Only where a notice’s own law provides a delay, and only for the part of the hold inside that clock’s period; record its start, end and form."
             checked={values.hold}
             onChange={(c) => set('hold', c)}
           />
@@ -172,6 +283,20 @@ export function FactsForm({ prefix, incident, vocabulary, options, values, error
             </Field>
             <Field {...field('law_enforcement_hold.end')} id={id('hold_end')} testId={id('hold_end')} label="Hold ends" required>
               {(p) => <input {...p} className="input input--datetime" type="datetime-local" value={values.hold_end} onChange={(e) => set('hold_end', e.target.value)} />}
+            </Field>
+            <Field
+              {...field('law_enforcement_hold.form')}
+              id={id('hold_form')}
+              testId={id('hold_form')}
+              label="The request was"
+              hint="HIPAA: an oral request delays notice at most 30 days unless a written one follows; some states accept only a written request."
+            >
+              {(p) => (
+                <select {...p} className="input select" value={values.hold_form} onChange={(e) => set('hold_form', e.target.value)}>
+                  <option value="written">Written</option>
+                  <option value="oral">Oral</option>
+                </select>
+              )}
             </Field>
           </div>
         )}

@@ -14,12 +14,17 @@ type Props = {
   incidentId: string;
   obligation: Obligation;
   decision: 'not_required' | 'required';
+  /** Confirms this exit of the law (its id) rather than deciding "not required" by hand. */
+  exemptionId?: string;
   onDone: () => Promise<void>;
   onCancel: () => void;
 };
 
-/** "Not required" (or "required again") is a decision with a written rationale and an approver. */
-export function DecisionForm({ incidentId, obligation, decision, onDone, onCancel }: Props) {
+/**
+ * "Not required" (or "required again") is a decision with a written rationale and an approver; so
+ * is the confirmation of an exit the engine proposes.
+ */
+export function DecisionForm({ incidentId, obligation, decision, exemptionId, onDone, onCancel }: Props) {
   const { values, set, busy, errors, submit: send } = useFormState(FIELDS, { rationale: '', approved_by: '' });
 
   const submit = (e: FormEvent) =>
@@ -32,19 +37,26 @@ export function DecisionForm({ incidentId, obligation, decision, onDone, onCance
         return found;
       },
       async () => {
-        await api.decideObligation(incidentId, obligation.id, { decision, rationale: values.rationale.trim(), approved_by: values.approved_by.trim() });
+        await api.decideObligation(incidentId, obligation.id, {
+          decision,
+          rationale: values.rationale.trim(),
+          approved_by: values.approved_by.trim(),
+          exemption_id: exemptionId ?? null,
+        });
         await onDone();
       },
     );
 
   const id = (f: string) => `decision-${f}-${obligation.id}`;
   return (
-    <form className="subform" onSubmit={submit} noValidate data-testid="decision-form" data-decision={decision}>
-      <h4 className="subform__title">{decision === 'not_required' ? 'Mark as not required' : 'Mark as required again'}</h4>
+    <form className="subform" onSubmit={submit} noValidate data-testid="decision-form" data-decision={exemptionId ? 'confirm_exemption' : decision}>
+      <h4 className="subform__title">{exemptionId ? 'Confirm the exemption' : decision === 'not_required' ? 'Mark as not required' : 'Mark as required again'}</h4>
       <p className="subform__lead">
-        {decision === 'not_required'
-          ? 'The obligation stays on record with this decision, its rationale and who approved it.'
-          : 'The obligation becomes open again; the earlier decision stays in the audit log.'}
+        {exemptionId
+          ? `Once confirmed, the notice is not required under ${obligation.exemption?.citation ?? 'this exit'} while the facts still meet its conditions; if they change, it is required again. The confirmation goes to the timeline and the audit log.`
+          : decision === 'not_required'
+            ? 'The obligation stays on record with this decision, its rationale and who approved it.'
+            : 'The obligation becomes open again; the earlier decision stays in the audit log.'}
       </p>
       <ErrorBanner error={errors.banner} testId="decision-error" />
       <div className="subform__grid">
@@ -69,7 +81,7 @@ export function DecisionForm({ incidentId, obligation, decision, onDone, onCance
           Cancel
         </Button>
         <Button type="submit" variant="primary" busy={busy} testId="decision-submit">
-          {decision === 'not_required' ? 'Record “not required”' : 'Record “required”'}
+          {exemptionId ? 'Confirm exemption' : decision === 'not_required' ? 'Record “not required”' : 'Record “required”'}
         </Button>
       </div>
     </form>

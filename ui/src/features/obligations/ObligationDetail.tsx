@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import type { Incident, Obligation } from '../../lib/ipc/bindings';
-import { humanise } from '../../lib/labels';
+import { exemptionKindLabel, humanise } from '../../lib/labels';
 import { formatDue } from '../../lib/time';
 import { Button } from '../../components/Button';
 import { ConfidenceBadge, KvRow as Row, SourceLink } from './bits';
@@ -9,7 +9,7 @@ import { FilingForm } from './FilingForm';
 
 type Props = { incident: Incident; obligation: Obligation; onChanged: () => Promise<void> };
 
-type Open = null | 'filing' | 'not_required' | 'required';
+type Open = null | 'filing' | 'not_required' | 'required' | 'confirm';
 
 /** Why the obligation exists, where it comes from, how to file, what was decided and sent. */
 export function ObligationDetail({ incident, obligation: o, onChanged }: Props) {
@@ -20,9 +20,36 @@ export function ObligationDetail({ incident, obligation: o, onChanged }: Props) 
     await onChanged();
   };
   const notRequired = o.decision?.decision === 'not_required';
+  const x = o.exemption;
+  const proposed = x !== null && x.needs_confirmation && !x.confirmed && o.decision?.decision !== 'required';
 
   return (
     <div className="odetail" data-testid="obligation-detail" data-id={o.id}>
+      {x && (
+        <div className={proposed ? 'exit exit--proposed' : 'exit'} data-testid="obligation-exemption" data-kind={x.kind} data-confirmed={x.confirmed ? 'true' : 'false'}>
+          <p className="exit__head">
+            <strong>{proposed ? 'Exemption proposed' : 'Not required'}</strong> — {exemptionKindLabel(x.kind)} under <span data-testid="exemption-citation">{x.citation}</span>{' '}
+            <ConfidenceBadge confidence={x.confidence} />
+            {x.confirmed && <span className="exit__confirmed"> · confirmed</span>}
+          </p>
+          <p className="prose" data-testid="exemption-explanation">
+            {x.explanation}
+          </p>
+          {x.requires.length > 0 && (
+            <p className="exit__requires">
+              In return: {x.requires.map((r) => r.summary.replace(/\.$/, '')).join('; ')}. Each is an obligation of its own in this list.
+            </p>
+          )}
+          {proposed && (
+            <p className="exit__note">
+              {x.kind === 'risk_of_harm'
+                ? 'This exit rests on a judgement: the clock keeps running until a person confirms it.'
+                : 'Breachdesk holds this exit’s law at less than high confidence: the clock keeps running until a person confirms it.'}
+            </p>
+          )}
+          {x.source_url && <SourceLink url={x.source_url} testId="exemption-source" />}
+        </div>
+      )}
       <div className="odetail__grid">
         <div className="odetail__main">
           <Section title="Why">
@@ -46,6 +73,13 @@ export function ObligationDetail({ incident, obligation: o, onChanged }: Props) 
               <Row label="Confidence">
                 <ConfidenceBadge confidence={o.confidence} always />
               </Row>
+              {o.anchor && (
+                <Row label="Timed against">
+                  <span className="mono" data-testid="obligation-anchor">
+                    {o.anchor}
+                  </span>
+                </Row>
+              )}
             </dl>
           </Section>
         </div>
@@ -112,7 +146,12 @@ export function ObligationDetail({ incident, obligation: o, onChanged }: Props) 
 
       {open === null && (
         <div className="odetail__actions">
-          <Button variant="primary" size="sm" onClick={() => setOpen('filing')} testId="record-filing">
+          {proposed && x && (
+            <Button variant="primary" size="sm" onClick={() => setOpen('confirm')} testId="confirm-exemption">
+              Confirm exemption
+            </Button>
+          )}
+          <Button variant={proposed ? 'secondary' : 'primary'} size="sm" onClick={() => setOpen('filing')} testId="record-filing">
             Record notice sent
           </Button>
           {notRequired ? (
@@ -130,6 +169,7 @@ export function ObligationDetail({ incident, obligation: o, onChanged }: Props) 
       {(open === 'not_required' || open === 'required') && (
         <DecisionForm incidentId={incident.id} obligation={o} decision={open} onDone={done} onCancel={() => setOpen(null)} />
       )}
+      {open === 'confirm' && x && <DecisionForm incidentId={incident.id} obligation={o} decision="not_required" exemptionId={x.id} onDone={done} onCancel={() => setOpen(null)} />}
     </div>
   );
 }

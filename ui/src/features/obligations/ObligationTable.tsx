@@ -1,7 +1,7 @@
 import type { MouseEvent } from 'react';
 import type { Incident, Obligation } from '../../lib/ipc/bindings';
 import { jurisdictionName } from '../../lib/jurisdictions';
-import { humanise, recipientWords, sentenceCase } from '../../lib/labels';
+import { exemptionKindLabel, humanise, recipientWords, sentenceCase } from '../../lib/labels';
 import { formatDue } from '../../lib/time';
 import { ConfidenceBadge, Countdown, DueStack, ObligationStatusPill } from './bits';
 import { ObligationDetail } from './ObligationDetail';
@@ -116,6 +116,15 @@ function ObligationRow({ incident, ranked, now, open, onToggle, onChanged }: Row
         <td className="orow__recipient">
           <span>{sentenceCase(recipientWords(o.recipient))}</span>
           <ConfidenceBadge confidence={o.confidence} />
+          {o.exemption && o.status !== 'done' && (
+            <span
+              className={o.status === 'exempt' ? 'exit-tag' : 'exit-tag exit-tag--proposed'}
+              data-testid="exemption-tag"
+              title={`${exemptionKindLabel(o.exemption.kind)} — ${o.exemption.citation}`}
+            >
+              {o.status === 'exempt' ? `Exempt: ${exemptionKindLabel(o.exemption.kind)}` : `Exemption proposed: ${exemptionKindLabel(o.exemption.kind)}`}
+            </span>
+          )}
         </td>
         <td className="orow__due">
           <DueCell o={o} zone={zone} />
@@ -190,6 +199,7 @@ function settledText(o: Obligation, zone: string): string {
     return first ? `Sent ${formatDue(first.sent_at, zone)}` : 'Done';
   }
   if (o.status === 'not_required') return 'Not required';
+  if (o.status === 'exempt') return 'Exempt';
   if (o.status === 'out_of_scope') return 'No longer called for';
   return o.kind === 'asap' ? 'As soon as possible' : o.kind === 'annual' ? 'Annual log' : '—';
 }

@@ -11,6 +11,7 @@ const TILES: Tile[] = [
   { key: 'lt7d', label: 'Due < 7 d', hint: 'Due in 1 to 7 days' },
   { key: 'open', label: 'Open', hint: 'Still to do, overdue included' },
   { key: 'done', label: 'Done', hint: 'Notice recorded as sent' },
+  { key: 'exempt', label: 'Exempt', hint: 'A law’s exit removes it (encryption, no likelihood of harm, deemed compliance), confirmed where it needs a person' },
   { key: 'not_required', label: 'Not required', hint: 'Decided not required, with a rationale' },
 ];
 

@@ -10,6 +10,7 @@ const STATUS_LABEL: Record<ObligationStatus, string> = {
   due_soon: 'Due soon',
   overdue: 'Overdue',
   done: 'Done',
+  exempt: 'Exempt',
   not_required: 'Not required',
   out_of_scope: 'Out of scope',
 };
@@ -107,7 +108,7 @@ type CountdownProps = {
 
 /** The live countdown, coloured by urgency and always with words. */
 export function Countdown({ msLeft, urgency, idle = '—', note }: CountdownProps) {
-  const settled = urgency === 'done' || urgency === 'not_required' || urgency === 'out_of_scope';
+  const settled = urgency === 'done' || urgency === 'exempt' || urgency === 'not_required' || urgency === 'out_of_scope';
   const text = msLeft === null || settled ? idle : formatCountdown(msLeft);
   const words = msLeft === null ? (urgency === 'overdue' ? URGENCY_LABEL.overdue : 'No fixed time') : URGENCY_LABEL[urgency];
   return (

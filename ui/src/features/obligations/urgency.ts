@@ -3,7 +3,7 @@
 import type { Obligation, ObligationStatus } from '../../lib/ipc/bindings';
 import { instant } from '../../lib/time';
 
-export const URGENCIES = ['overdue', 'lt24h', 'lt7d', 'later', 'done', 'not_required', 'out_of_scope'] as const;
+export const URGENCIES = ['overdue', 'lt24h', 'lt7d', 'later', 'done', 'exempt', 'not_required', 'out_of_scope'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 
 /** Still to do (counts as open); the rest sit greyed at the bottom. */
@@ -16,6 +16,7 @@ export const URGENCY_LABEL: Record<Urgency, string> = {
   lt7d: 'Due within 7 days',
   later: 'Later',
   done: 'Done',
+  exempt: 'Exempt',
   not_required: 'Not required',
   out_of_scope: 'Out of scope',
 };
@@ -28,7 +29,7 @@ const DAY = 24 * HOUR;
  * otherwise the countdown decides, so a row turns red the second its deadline passes.
  */
 export function classify(status: ObligationStatus, dueMs: number | null, nowMs: number): Urgency {
-  if (status === 'done' || status === 'not_required' || status === 'out_of_scope') return status;
+  if (status === 'done' || status === 'exempt' || status === 'not_required' || status === 'out_of_scope') return status;
   if (dueMs === null || Number.isNaN(dueMs)) return status === 'overdue' ? 'overdue' : 'later';
   const left = dueMs - nowMs;
   if (left <= 0) return 'overdue';

@@ -180,6 +180,45 @@ export type Hold = { start: string, end: string,
  */
 form: string | null, };
 
+export type HarmDetermination = { decided_at: string, by: string, rationale: string, 
+/**
+ * Law enforcement was consulted before the determination (some states require it).
+ */
+law_enforcement_consulted: boolean, };
+
+export type Licensee = { 
+/**
+ * ISO 3166-2 code of the home state (US-OH).
+ */
+home_state: string, };
+
+export type RequiredView = { rule_id: string, recipient: string, summary: string, keep_years: number | null, };
+
+export type ExemptionView = { 
+/**
+ * The exit's id in the rules (`US-FL-harm`).
+ */
+id: string, 
+/**
+ * encryption | risk_of_harm | deemed_compliance
+ */
+kind: string, citation: string, source_url: string, 
+/**
+ * high | medium | low
+ */
+confidence: string, explanation: string, requires: Array<RequiredView>, 
+/**
+ * A person must confirm it before the notice stops being required (a judgement of harm, or
+ * an exit whose law Breachdesk holds at less than high confidence).
+ */
+needs_confirmation: boolean, 
+/**
+ * Set when a person confirmed it (filled on reading, never stored).
+ */
+confirmed: boolean, };
+
+export type ExemptedView = { regime: string, jurisdiction: string, recipient: string, rule_id: string, exemption: ExemptionView, };
+
 export type ObligationStatus = "open" | "due_soon" | "overdue" | "done" | "not_required" | "exempt" | "out_of_scope";
 
 export type Decision = { decision: string, rationale: string, approved_by: string, decided_at: string, decided_by: string, 
