@@ -63,6 +63,30 @@ def expected(case):
         return local_end(d, z, time(17, 30))
     if case["kind"] == "annual":
         return local_end(date(local_day.year, 12, 31) + timedelta(days=n), z)
+    if case["kind"] == "hold":
+        # A 60-calendar-day clock (HIPAA individual notice) tolled by a law-enforcement hold: only the
+        # part of the hold from the clock's start (the trigger) on counts; a hold starting at or
+        # after the original due moves nothing; one starting inside pauses the clock until it ends,
+        # in whole local days; an oral hold counts at most 30 days from the statement.
+        due = local_end(local_day + timedelta(days=n), z)
+        start = datetime.fromisoformat(case["hold_start_utc"].replace("Z", "+00:00"))
+        end = datetime.fromisoformat(case["hold_end_utc"].replace("Z", "+00:00"))
+        if case["oral"]:
+            s_local = start.astimezone(z)
+            cap = datetime.combine(s_local.date() + timedelta(days=30), s_local.time().replace(tzinfo=None), z)
+            end = min(end, cap)
+        frm = max(start, trig)
+        if frm < due and end > frm:
+            days = (end.astimezone(z).date() - frm.astimezone(z).date()).days
+            return local_end(due.astimezone(z).date() + timedelta(days=days), z)
+        return due
+    if case["kind"] == "relative":
+        # California AG: 15 calendar days after the consumer notice is sent; before it is sent, 15
+        # days after that notice's own 30-day deadline.
+        if case.get("sent_utc"):
+            sent = datetime.fromisoformat(case["sent_utc"].replace("Z", "+00:00")).astimezone(z).date()
+            return local_end(sent + timedelta(days=n), z)
+        return local_end(local_day + timedelta(days=30 + n), z)
     raise ValueError(case["kind"])
 
 

@@ -799,7 +799,17 @@ pub(crate) fn diff(stored: &[StoredKey], now: &Outcome, zone: chrono_tz::Tz) -> 
         let c = &x.as_obligation;
         let label = format!("{} {} ({})", c.jurisdiction, name(&c.recipient).replace('_', " "), c.rule_id);
         let stored_row = stored.iter().find(|s| s.is(c));
-        if stored_row.is_some_and(|s| s.in_scope && s.exemption.as_deref() == Some(x.exemption_id.as_str())) {
+        if let Some(s) = stored_row.filter(|s| s.in_scope && s.exemption.as_deref() == Some(x.exemption_id.as_str())) {
+            // The same exit as before; a proposed one leaves the clock running, so its moves count.
+            let new_due = c.due_utc.map(to_storage);
+            if x.needs_confirmation && !s.frozen && s.due_at != new_due {
+                out.push(change(
+                    "due_changed",
+                    c,
+                    s.due_at.as_deref().map(|d| show_due(Some(d), zone)),
+                    format!("{label}: due moves from {} to {} (exemption proposed, not yet confirmed)", show_due(s.due_at.as_deref(), zone), show_due(new_due.as_deref(), zone)),
+                ));
+            }
             continue;
         }
         let what = if x.needs_confirmation {

@@ -889,4 +889,113 @@ mod tests {
         let after = coverage(ok, &facts(&format!("{from}T12:00")));
         assert!(!after.why.contains("in force from"), "{}", after.why);
     }
+
+    /// A synthetic rule set: one 72-hour clock and one 10-day clock, both with a delay provision.
+    fn synthetic(delay: &str) -> RuleSet {
+        let file = format!(
+            r#"
+regime = "STATE"
+jurisdiction = "US-TX"
+title = "Synthetic"
+[[obligations]]
+id = "X-hours"
+recipient = "attorney_general"
+[[obligations.versions]]
+trigger = "discovered_at"
+deadline = {{ kind = "hours", hours = 72 }}
+confidence = "high"
+reviewed_on = 2026-12-02
+summary = "72 hours."
+[[obligations.versions.citations]]
+instrument = "Code"
+section = "1"
+url = "https://example.org/code"
+[[obligations]]
+id = "X-days"
+recipient = "individuals"
+[[obligations.versions]]
+trigger = "discovered_at"
+deadline = {{ kind = "calendar_days", days = 10 }}
+confidence = "high"
+reviewed_on = 2026-12-02
+summary = "10 days."
+[[obligations.versions.citations]]
+instrument = "Code"
+section = "2"
+url = "https://example.org/code"
+[[delays]]
+obligations = ["X-hours", "X-days"]
+{delay}
+confidence = "high"
+reviewed_on = 2026-12-02
+summary = "Delay."
+[[delays.citations]]
+instrument = "Code"
+section = "3"
+url = "https://example.org/code"
+"#
+        );
+        RuleSet::from_texts([("t.toml", file.as_str())]).expect("synthetic rules")
+    }
+
+    fn due_with_hold(rules: &RuleSet, start: &str, end: &str, form: &str) -> (String, String) {
+        let raw = RawFacts {
+            timezone: "America/Chicago".into(),
+            discovered_at: "2026-03-02T10:00".into(),
+            law_enforcement_hold: Some(crate::facts::RawHold { start: start.into(), end: end.into(), form: Some(form.into()) }),
+            affected: [("US-TX".to_owned(), 5)].into(),
+            ..RawFacts::default()
+        };
+        let out = super::compute(rules, &raw.check().expect("facts"));
+        let get = |id: &str| out.obligations.iter().find(|c| c.rule_id == id).and_then(|c| c.due.clone()).expect("due");
+        (get("X-hours"), get("X-days"))
+    }
+
+    #[test]
+    fn an_hour_clock_is_tolled_by_the_exact_part_of_the_hold_inside_it() {
+        let rules = synthetic("");
+        // No hold inside: 72 h after 2 March 10:00 CST is 5 March 10:00 CST.
+        let (h, d) = due_with_hold(&rules, "2026-03-20T00:00", "2026-03-25T00:00", "written");
+        assert_eq!((h.as_str(), d.as_str()), ("2026-03-05T10:00:00-06:00", "2026-03-12T23:59:59-05:00"));
+        // A 24 h 30 min hold inside both clocks.
+        let (h, d) = due_with_hold(&rules, "2026-03-03T10:00", "2026-03-04T10:30", "written");
+        assert_eq!(h, "2026-03-06T10:30:00-06:00", "exact duration");
+        assert_eq!(d, "2026-03-13T23:59:59-05:00", "one whole local day (3 → 4 March)");
+        // A hold from hour 60 that outlasts the deadline: the 12 hours left resume when it ends.
+        let (h, _) = due_with_hold(&rules, "2026-03-04T22:00", "2026-03-07T22:00", "written");
+        assert_eq!(h, "2026-03-08T11:00:00-05:00", "the hold's end + 12 h, across the DST change");
+    }
+
+    #[test]
+    fn an_oral_request_counts_only_where_the_law_accepts_it() {
+        let written_only = synthetic("written_only = true");
+        let (h, _) = due_with_hold(&written_only, "2026-03-03T10:00", "2026-03-04T10:00", "oral");
+        assert_eq!(h, "2026-03-05T10:00:00-06:00", "an oral request does not delay where only a written one does");
+        let (h, _) = due_with_hold(&written_only, "2026-03-03T10:00", "2026-03-04T10:00", "written");
+        assert_eq!(h, "2026-03-06T10:00:00-06:00");
+    }
+
+    #[test]
+    fn some_laws_give_a_fixed_time_after_the_hold_ends() {
+        let rules = synthetic(r#"resume = { kind = "business_days", days = 7, calendar = "US-federal" }"#);
+        // Hold ends Friday 13 March: 7 business days later is Tuesday 24 March, end of day.
+        let (h, d) = due_with_hold(&rules, "2026-03-03T10:00", "2026-03-13T10:00", "written");
+        assert_eq!((h.as_str(), d.as_str()), ("2026-03-24T23:59:59-05:00", "2026-03-24T23:59:59-05:00"));
+    }
+
+    #[test]
+    fn the_loader_refuses_delays_and_exits_it_cannot_vouch_for() {
+        let err = |extra: &str| {
+            let text = format!(
+                "regime = \"STATE\"\njurisdiction = \"US-TX\"\ntitle = \"T\"\n[[obligations]]\nid = \"A\"\nrecipient = \"individuals\"\n[[obligations.versions]]\ntrigger = \"discovered_at\"\ndeadline = {{ kind = \"asap\" }}\nconfidence = \"high\"\nreviewed_on = 2026-12-02\nsummary = \"S\"\n[[obligations.versions.citations]]\ninstrument = \"C\"\nsection = \"1\"\nurl = \"https://example.org\"\n{extra}"
+            );
+            crate::schema::parse_file("t.toml", &text).expect_err("refused").to_string()
+        };
+        let cite = "confidence = \"high\"\nreviewed_on = 2026-12-02\nsummary = \"S\"\n";
+        let url = "instrument = \"C\"\nsection = \"2\"\nurl = \"https://example.org\"\n";
+        assert!(err(&format!("[[delays]]\nobligations = [\"B\"]\n{cite}[[delays.citations]]\n{url}")).contains("not an obligation of this file"));
+        assert!(err(&format!("[[delays]]\nobligations = [\"A\"]\n{cite}")).contains("citation"));
+        assert!(err(&format!("[[exemptions]]\nid = \"X\"\nkind = \"deemed_compliance\"\nexempts = [\"A\"]\nregimes = [\"SOX\"]\n{cite}[[exemptions.citations]]\n{url}")).contains("unknown regime"));
+        assert!(err(&format!("[[exemptions]]\nid = \"X\"\nkind = \"encryption\"\nexempts = [\"A\"]\nlaw_enforcement_consultation = true\n{cite}[[exemptions.citations]]\n{url}")).contains("risk_of_harm only"));
+    }
 }

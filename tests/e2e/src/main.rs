@@ -114,6 +114,19 @@ impl Ui {
         }
         Err(format!("{id}: value is {got}, wanted {value}").into())
     }
+    /// Sets the value of the `i`-th element with test id `id`, as a user's input would.
+    async fn set_nth(&self, id: &str, i: usize, value: &str) -> R<()> {
+        let js = r#"
+            const [sel, i, v] = arguments;
+            const el = document.querySelectorAll(sel)[i];
+            const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+            Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, v);
+            el.dispatchEvent(new Event('input', { bubbles: true }));
+            el.dispatchEvent(new Event('change', { bubbles: true }));"#;
+        self.c.execute(js, vec![css(id).into(), i.into(), value.into()]).await?;
+        Ok(())
+    }
+
     async fn text(&self, id: &str) -> R<String> {
         again_if_stale(&format!("reading {id}"), || async move { Ok(self.wait(id).await?.text().await?) }).await
     }
@@ -243,6 +256,11 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
         "each state's coverage is shown with its definition",
     ]);
     std::fs::write(data.parent().unwrap_or(data).join("imported.txt"), imported.to_string())?;
+    exits(ui).await?;
+    passed.extend([
+        "an encrypted laptop: the state notices are exempt with their citations, and one is confirmed",
+        "the key turns out compromised: the notices are required again, with the diff",
+    ]);
     passed.extend([
         "facts entered in the editor show the diff before saving",
         "the cockpit lists the expected obligations with live countdowns",
@@ -254,6 +272,84 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
         "a reminder is shown while the app runs",
     ]);
     Ok(passed)
+}
+
+/// The notify-or-not decision: an encrypted laptop is lost with the key safe, so the state notices
+/// are exempt under their encryption safe harbours (with citations); a person confirms Florida's;
+/// then the key turns out compromised and every notice is required again, the diff saying why.
+async fn exits(ui: &mut Ui) -> R<()> {
+    ui.click("back-to-list").await?;
+    ui.click("new-incident").await?;
+    ui.type_into("field-title", "Laptop stolen from an employee's car").await?;
+    ui.set("field-severity", "SEV-1").await?;
+    ui.set("field-timezone", "America/New_York").await?;
+    ui.set("field-detected_at", &ny_hours_ago(5)).await?;
+    ui.type_into("field-compliance_liaison", "Dana Liaison").await?;
+    ui.click("incident-submit").await?;
+    ui.wait("incident-detail").await?;
+    ui.click("tab-facts").await?;
+    ui.wait("facts-editor").await?;
+    ui.click("fact-data_type-ssn").await?;
+    ui.set("affected-code", "US-FL").await?;
+    ui.set("affected-count", "600").await?;
+    ui.click("affected-add").await?;
+    ui.set_nth("affected-code", 1, "US-TX").await?;
+    ui.set_nth("affected-count", 1, "300").await?;
+    ui.click("fact-encrypted").await?;
+    ui.until("the diff shows the exits before saving", || async {
+        let mut exempt = 0;
+        for c in ui.all("facts-change").await? {
+            if c.attr("data-change").await?.as_deref() == Some("exempted") {
+                exempt += 1;
+            }
+        }
+        Ok(exempt >= 4)
+    })
+    .await?;
+    let diff = ui.text("facts-diff").await?;
+    assert!(diff.contains("Fla. Stat.") && diff.contains("Tex. Bus. & Com. Code"), "each exit names its law: {diff}");
+    ui.shot("exits-diff").await?;
+    ui.click("facts-save").await?;
+    ui.wait("obligations").await?;
+    ui.until("the Florida notice shows its proposed exit", || async {
+        let row = ui.c.find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"US-FL-individuals\"]")).await?;
+        Ok(row.text().await?.contains("Exemption proposed"))
+    })
+    .await?;
+    let row = ui.c.find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"US-FL-individuals\"]")).await?;
+    row.find(Locator::Css("[data-testid=\"obligation-toggle\"]")).await?.click().await?;
+    let citation = ui.text("exemption-citation").await?;
+    assert!(citation.contains("501.171"), "the exit's citation: {citation}");
+    ui.shot("exit-proposed").await?;
+    ui.click("confirm-exemption").await?;
+    ui.type_into("decision-rationale", "Full-disk encryption (BitLocker, XTS-AES 256); the recovery key is in escrow, not on the laptop").await?;
+    ui.type_into("decision-approved-by", "Ines Counsel").await?;
+    ui.click("decision-submit").await?;
+    ui.until("Florida is exempt", || async {
+        Ok(rows_by_rule(ui).await?.iter().any(|(r, _, s, _)| r == "US-FL-individuals" && s == "exempt"))
+    })
+    .await?;
+    ui.shot("exit-confirmed").await?;
+
+    // The key was taped to the laptop: every safe harbour falls away.
+    ui.click("tab-facts").await?;
+    ui.wait("facts-editor").await?;
+    ui.click("fact-key_compromised").await?;
+    ui.until("the diff says the notices are required again", || async {
+        let diff = ui.text("facts-diff").await?;
+        Ok(diff.contains("required again") && diff.contains("US-FL-encryption"))
+    })
+    .await?;
+    ui.shot("exits-lost-diff").await?;
+    ui.click("facts-save").await?;
+    ui.wait("obligations").await?;
+    ui.until("Florida is required again", || async {
+        Ok(rows_by_rule(ui).await?.iter().any(|(r, _, s, _)| r == "US-FL-individuals" && (s == "open" || s == "due_soon")))
+    })
+    .await?;
+    assert!(ui.all("exemption-tag").await?.is_empty(), "no exit is shown once the key is compromised");
+    ui.shot("exits-lost").await?;
+    Ok(())
 }
 
 /// The individuals tab on the live incident: a generated file (invented people, 1% bad rows) through
@@ -520,15 +616,8 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     let codes = ui.all("affected-code").await?;
     let counts = ui.all("affected-count").await?;
     assert_eq!(codes.len(), 2, "two jurisdiction rows");
-    let set_nth = r#"
-        const [sel, i, v] = arguments;
-        const el = document.querySelectorAll(sel)[i];
-        const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
-        Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, v);
-        el.dispatchEvent(new Event('input', { bubbles: true }));
-        el.dispatchEvent(new Event('change', { bubbles: true }));"#;
-    ui.c.execute(set_nth, vec![css("affected-code").into(), 1.into(), "DE".into()]).await?;
-    ui.c.execute(set_nth, vec![css("affected-count").into(), 1.into(), "20".into()]).await?;
+    ui.set_nth("affected-code", 1, "DE").await?;
+    ui.set_nth("affected-count", 1, "20").await?;
     drop((codes, counts));
     ui.until("the diff lists the new obligations before saving", || async {
         let diff = ui.text("facts-diff").await?;

@@ -2,7 +2,7 @@ import type { ObligationChange } from '../../lib/ipc/bindings';
 import { recipientWords } from '../../lib/labels';
 import { formatDue, withWallTimes } from '../../lib/time';
 
-const TAG: Record<string, string> = { added: 'Added', removed: 'Removed', due_changed: 'Due changes', exempted: 'Exempt' };
+const TAG: Record<string, string> = { added: 'Added', removed: 'Removed', due_changed: 'Due changes', exempted: 'Exit' };
 
 type Props = {
   changes: ObligationChange[];

@@ -108,7 +108,8 @@ export function ObligationDetail({ incident, obligation: o, onChanged }: Props) 
             <Section title="Decision">
               <div className="record-item" data-testid="obligation-decision" data-decision={o.decision.decision}>
                 <p className="record-item__head">
-                  <strong>{o.decision.decision === 'not_required' ? 'Not required' : 'Required'}</strong> — approved by {o.decision.approved_by}
+                  <strong>{o.decision.exemption_id ? `Exemption confirmed (${o.decision.exemption_id})` : o.decision.decision === 'not_required' ? 'Not required' : 'Required'}</strong> — approved by{' '}
+                  {o.decision.approved_by}
                 </p>
                 <p className="prose">{o.decision.rationale}</p>
                 <p className="record-item__meta">
