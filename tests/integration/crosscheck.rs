@@ -51,7 +51,7 @@ fn holds_and_relative_dates_agree_with_python_zoneinfo() {
             // A hold from 20 days before the trigger to 80 days after, 1 hour to 60 days long.
             let start = t + chrono::TimeDelta::seconds(i64::try_from(next() % (100 * 86_400)).expect("fits") - 20 * 86_400);
             let end = start + chrono::TimeDelta::seconds(3600 + i64::try_from(next() % (60 * 86_400)).expect("fits"));
-            let oral = next() % 3 == 0;
+            let oral = next().is_multiple_of(3);
             let facts = RawFacts {
                 hipaa_role: Some("covered_entity".into()),
                 affected: [("US-NY".to_owned(), 10)].into(),
@@ -62,7 +62,7 @@ fn holds_and_relative_dates_agree_with_python_zoneinfo() {
             let due = out.obligations.iter().find(|c| c.rule_id == "HIPAA-individuals").and_then(|c| c.due_utc).expect("HIPAA due");
             serde_json::json!({ "kind": "hold", "trigger_utc": t.to_rfc3339(), "zone": zone_name, "n": 60, "hold_start_utc": start.to_rfc3339(), "hold_end_utc": end.to_rfc3339(), "oral": oral, "rust": due.to_rfc3339() })
         } else {
-            let sent = (next() % 2 == 0).then(|| t + chrono::TimeDelta::seconds(i64::try_from(next() % (40 * 86_400)).expect("fits")));
+            let sent = next().is_multiple_of(2).then(|| t + chrono::TimeDelta::seconds(i64::try_from(next() % (40 * 86_400)).expect("fits")));
             let facts = RawFacts {
                 affected: [("US-CA".to_owned(), 600)].into(),
                 sent: sent.iter().map(|s| ("US-CA-individuals".to_owned(), s.to_rfc3339())).collect(),
