@@ -11,6 +11,7 @@ mod exemptions;
 mod individuals;
 mod keys;
 mod migrations;
+mod reliability;
 mod obligations;
 mod support;
 mod timeline;

@@ -584,7 +584,25 @@ fn incident(cli: &Cli, bd: &mut Breachdesk, c: &IncidentCmd) -> Result<(), Failu
             };
             output::incident(cli.json, &bd.create_incident(&ctx, &input)?)
         }
-        IncidentCmd::List => output::incidents(cli.json, &bd.list_incidents()?),
+        IncidentCmd::List => {
+            let list = bd.incident_list()?;
+            output::incidents(cli.json, &list.incidents)?;
+            // One damaged row never hides the others; it is named, with its repair, and the exit
+            // code says something needs attention.
+            for u in &list.unreadable {
+                eprintln!("error: incident {} ({}): {}. {}", u.human_id, u.title, u.problem, u.repair);
+            }
+            match list.unreadable.first() {
+                None => Ok(()),
+                Some(u) => Err(Failure(Error::Unreadable {
+                    entity: "incident",
+                    id: u.human_id.clone(),
+                    field: u.field.clone(),
+                    problem: format!("{} incident(s) could not be read (named above)", list.unreadable.len()),
+                    repair: "The others are listed".into(),
+                })),
+            }
+        }
         IncidentCmd::Show { id } => output::incident_detail(cli.json, &bd.get_incident(id)?, &bd.timeline(id)?),
         IncidentCmd::Update { id, title, severity, status, timezone, detected_at, fields } => {
             let ctx = ctx(cli, bd)?;

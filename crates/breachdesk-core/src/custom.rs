@@ -185,9 +185,11 @@ impl Breachdesk {
                      owner_role, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 params![id, inc.id, rule_id, label, recipient, trigger, clock, amount, reference, channel, address, owner, to_storage(ctx.now), ctx.actor],
             )?;
-            Ok(((), vec![Change { action: "custom_obligation.add", entity_type: "custom_obligation", entity_id: id.clone(), before: None, after: Some(after) }]))
+            let mut audit = vec![Change { action: "custom_obligation.add", entity_type: "custom_obligation", entity_id: id.clone(), before: None, after: Some(after) }];
+            // Its clock is computed in the same transaction.
+            audit.extend(crate::obligations::refresh(tx, ctx, &inc, None)?.1);
+            Ok(((), audit))
         })?;
-        self.recompute_obligations(ctx, &inc.id)?;
         self.custom_obligations(&inc.id)?.into_iter().find(|c| c.id == id).ok_or_else(|| Error::Internal("custom obligation vanished".into()))
     }
 
@@ -216,15 +218,16 @@ impl Breachdesk {
                 "UPDATE custom_obligations SET retired_at = ?2, retired_by = ?3, retire_reason = ?4 WHERE id = ?1",
                 params![id, to_storage(ctx.now), ctx.actor, reason],
             )?;
-            Ok(((), vec![Change {
+            let mut audit = vec![Change {
                 action: "custom_obligation.retire",
                 entity_type: "custom_obligation",
                 entity_id: id.clone(),
                 before: None,
                 after: Some(serde_json::json!({ "reason": reason })),
-            }]))
+            }];
+            audit.extend(crate::obligations::refresh(tx, ctx, &inc, None)?.1);
+            Ok(((), audit))
         })?;
-        self.recompute_obligations(ctx, &inc.id)?;
         self.custom_obligations(&inc.id)?.into_iter().find(|c| c.id == id).ok_or_else(|| Error::Internal("custom obligation vanished".into()))
     }
 }

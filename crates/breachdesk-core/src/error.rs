@@ -38,6 +38,15 @@ pub enum Error {
     Io { path: PathBuf, source: std::io::Error },
     #[error("cancelled: nothing was written")]
     Cancelled,
+    /// A stored value that cannot be read: which record, which column, and how to repair it.
+    #[error("{entity} {id}: {problem}. {repair}")]
+    Unreadable { entity: &'static str, id: String, field: String, problem: String, repair: String },
+    /// Another process holds the store's write lock longer than this one waited.
+    #[error("the store is busy: another Breachdesk process (an import, a merge, or the desktop app) has been writing to it for longer than {waited_s} s. Nothing was written; try again when it has finished")]
+    Busy { waited_s: u64 },
+    /// The disk is full: nothing was written.
+    #[error("the disk holding the data directory is full: nothing was written; free some space and try again")]
+    DiskFull,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -62,6 +71,9 @@ impl Error {
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::Io { .. } => "io",
             Error::Cancelled => "cancelled",
+            Error::Unreadable { .. } => "unreadable",
+            Error::Busy { .. } => "busy",
+            Error::DiskFull => "disk_full",
             Error::Internal(_) => "internal",
         }
     }
@@ -70,7 +82,7 @@ impl Error {
     #[must_use]
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::Validation { field, .. } => Some(field),
+            Error::Validation { field, .. } | Error::Unreadable { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -90,7 +102,7 @@ impl From<breachdesk_rules::time::TimeError> for Error {
     fn from(e: breachdesk_rules::time::TimeError) -> Self {
         use breachdesk_rules::time::TimeError as T;
         let field = match &e {
-            T::UnknownZone { field, .. } | T::Malformed { field, .. } | T::Nonexistent { field, .. } => field.clone(),
+            T::UnknownZone { field, .. } | T::Malformed { field, .. } | T::Nonexistent { field, .. } | T::OutOfRange { field, .. } => field.clone(),
         };
         let full = e.to_string();
         let message = full.strip_prefix(&format!("{field}: ")).unwrap_or(&full).to_owned();
@@ -100,8 +112,12 @@ impl From<breachdesk_rules::time::TimeError> for Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        // SQL text and bound values can carry personal data; keep only the engine's message.
-        Error::Internal(format!("database: {e}"))
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Error::Busy { waited_s: crate::store::BUSY_TIMEOUT_MS / 1000 },
+            Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
+            // SQL text and bound values can carry personal data; keep only the engine's message.
+            _ => Error::Internal(format!("database: {e}")),
+        }
     }
 }
 

@@ -180,6 +180,24 @@ pub struct IncidentPatch {
     pub roles: Option<Roles>,
 }
 
+impl IncidentPatch {
+    /// The columns this patch sets (a damaged stored value in one of them is repaired by it).
+    #[must_use]
+    pub fn fields_set(&self) -> Vec<&'static str> {
+        let all = [
+            ("severity", self.severity.is_some()),
+            ("status", self.status.is_some()),
+            ("timezone", self.timezone.is_some()),
+            ("occurred_at", self.occurred_at.is_some()),
+            ("detected_at", self.detected_at.is_some()),
+            ("discovered_at", self.discovered_at.is_some()),
+            ("aware_at", self.aware_at.is_some()),
+            ("determined_at", self.determined_at.is_some()),
+        ];
+        all.iter().filter(|(_, set)| *set).map(|(f, _)| *f).collect()
+    }
+}
+
 /// The validated, typed form of an incident's editable fields.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Fields {
@@ -363,39 +381,118 @@ pub(crate) const COLUMNS: &str = "id, human_id, title, summary, severity, status
      discovered_at, aware_at, determined_at, discovery_gap_reason, incident_commander, compliance_liaison, comms_lead, \
      engineering_responder, executive_sponsor, created_at, created_by, updated_at";
 
-fn stored_time(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    s.map(|s| {
-        DateTime::parse_from_rfc3339(&s)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
-    })
-    .transpose()
+/// An incident by UUID or `INC-…` id; the columns in `spare` (a patch is about to replace them)
+/// may be damaged.
+pub(crate) fn load(conn: &rusqlite::Connection, id: &str, spare: &[&str]) -> Result<Row> {
+    let sql = format!("SELECT {COLUMNS} FROM incidents WHERE id = ?1 OR human_id = ?2");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params![id.trim(), id.trim().to_ascii_uppercase()])?;
+    match rows.next()? {
+        None => Err(Error::NotFound { entity: "incident", id: id.to_owned() }),
+        Some(r) => Row::read(r, spare)?.map_err(Unreadable::error),
+    }
 }
 
-fn conv<E: std::error::Error + Send + Sync + 'static>(e: E) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+/// The incident list: the readable incidents, and the rows that cannot be read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct IncidentList {
+    pub incidents: Vec<Incident>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A stored value of an incident that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Unreadable {
+    pub id: String,
+    pub human_id: String,
+    pub title: String,
+    /// The column, as the CLI and the facts editor name it (`aware_at`).
+    pub field: String,
+    pub problem: String,
+    /// What repairs it, in words.
+    pub repair: String,
+}
+
+impl Unreadable {
+    pub(crate) fn error(self) -> Error {
+        Error::Unreadable { entity: "incident", id: self.human_id, field: self.field, problem: self.problem, repair: self.repair }
+    }
+}
+
+/// The fields a user can set again (`incident update --FIELD`), which repairs a damaged value.
+const REPAIRABLE: [&str; 8] = ["severity", "status", "timezone", "occurred_at", "detected_at", "discovered_at", "aware_at", "determined_at"];
+
+/// The columns of a row as text, before they are read into types.
+struct Raw {
+    id: String,
+    human_id: String,
+    title: String,
+}
+
+fn damage(raw: &Raw, field: &str, problem: String) -> Unreadable {
+    let repair = if REPAIRABLE.contains(&field) {
+        format!("Set a correct value: `breachdesk incident update {} --{} …` (or the facts editor); the rest of the incident is intact", raw.human_id, field.replace('_', "-"))
+    } else {
+        "This column is written by Breachdesk itself, so the store was changed outside it: run `breachdesk audit verify` and restore from a backup".to_owned()
+    };
+    Unreadable { id: raw.id.clone(), human_id: raw.human_id.clone(), title: raw.title.clone(), field: field.to_owned(), problem, repair }
 }
 
 impl Row {
-    pub(crate) fn from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-        let zone_name: String = r.get(6)?;
+    /// Reads one `incidents` row. A stored value that cannot be read is an [`Unreadable`] naming the
+    /// row and the column, never a failure of the whole query. Columns in `spare` (those a patch is
+    /// about to replace) read as empty when damaged, so the patch can repair them.
+    pub(crate) fn read(r: &rusqlite::Row<'_>, spare: &[&str]) -> rusqlite::Result<std::result::Result<Row, Unreadable>> {
+        let raw = Raw { id: r.get(0)?, human_id: r.get(1)?, title: r.get(2)? };
+        let text = |i: usize| r.get::<_, Option<String>>(i);
+        macro_rules! try_field {
+            ($field:expr, $e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(problem) => return Ok(Err(damage(&raw, $field, problem))),
+                }
+            };
+        }
+        let time = |i: usize, field: &str| -> rusqlite::Result<std::result::Result<Option<DateTime<Utc>>, String>> {
+            Ok(match text(i)? {
+                None => Ok(None),
+                Some(s) => match breachdesk_rules::time::parse_stored(&s) {
+                    Ok(t) => Ok(Some(t)),
+                    Err(_) if spare.contains(&field) => Ok(None),
+                    Err(e) => Err(format!("the stored {field} {e}")),
+                },
+            })
+        };
+        let required = |v: Option<DateTime<Utc>>, field: &str| v.ok_or_else(|| format!("the stored {field} is missing"));
         let sev: String = r.get(4)?;
         let status: String = r.get(5)?;
-        let need = |v: Option<DateTime<Utc>>| v.ok_or(rusqlite::Error::InvalidColumnType(0, "time".into(), rusqlite::types::Type::Null));
-        Ok(Row {
-            id: r.get(0)?,
-            human_id: r.get(1)?,
+        let zone_name: String = r.get(6)?;
+        // A damaged value the patch replaces reads as a placeholder the patch then overwrites.
+        let spared = |field: &str| spare.contains(&field);
+        let severity = try_field!("severity", Severity::parse(&sev).or_else(|_| if spared("severity") { Ok(Severity::Sev3) } else { Err(format!("the stored severity {sev:?} is not a severity")) }));
+        let status = try_field!("status", Status::parse(&status).or_else(|_| if spared("status") { Ok(Status::Detected) } else { Err(format!("the stored status {status:?} is not a status")) }));
+        let zone = try_field!(
+            "timezone",
+            parse_zone("timezone", &zone_name).or_else(|_| if spared("timezone") { Ok(chrono_tz::UTC) } else { Err(format!("the stored time zone {zone_name:?} is unknown")) })
+        );
+        let created_at = try_field!("created_at", time(18, "created_at")?.and_then(|v| required(v, "created_at")));
+        let detected = try_field!("detected_at", time(8, "detected_at")?);
+        // A damaged detection time the patch replaces stands in as the creation time until then.
+        let detected_at = if spare.contains(&"detected_at") { detected.unwrap_or(created_at) } else { try_field!("detected_at", required(detected, "detected_at")) };
+        Ok(Ok(Row {
+            id: raw.id.clone(),
+            human_id: raw.human_id.clone(),
             fields: Fields {
-                title: r.get(2)?,
+                title: raw.title.clone(),
                 summary: r.get(3)?,
-                severity: Severity::parse(&sev).map_err(conv)?,
-                status: Status::parse(&status).map_err(conv)?,
-                zone: parse_zone("timezone", &zone_name).map_err(conv)?,
-                occurred_at: stored_time(r.get(7)?)?,
-                detected_at: need(stored_time(r.get(8)?)?)?,
-                discovered_at: stored_time(r.get(9)?)?,
-                aware_at: stored_time(r.get(10)?)?,
-                determined_at: stored_time(r.get(11)?)?,
+                severity,
+                status,
+                zone,
+                occurred_at: try_field!("occurred_at", time(7, "occurred_at")?),
+                detected_at,
+                discovered_at: try_field!("discovered_at", time(9, "discovered_at")?),
+                aware_at: try_field!("aware_at", time(10, "aware_at")?),
+                determined_at: try_field!("determined_at", time(11, "determined_at")?),
                 discovery_gap_reason: r.get(12)?,
                 roles: Roles {
                     incident_commander: r.get(13)?,
@@ -405,10 +502,10 @@ impl Row {
                     executive_sponsor: r.get(17)?,
                 },
             },
-            created_at: need(stored_time(r.get(18)?)?)?,
+            created_at,
             created_by: r.get(19)?,
-            updated_at: need(stored_time(r.get(20)?)?)?,
-        })
+            updated_at: try_field!("updated_at", time(20, "updated_at")?.and_then(|v| required(v, "updated_at"))),
+        }))
     }
 
     /// Values in [`COLUMNS`] order.

@@ -10,6 +10,7 @@ pub mod custody;
 pub mod custom;
 pub mod datadir;
 mod error;
+mod failpoint;
 pub mod incident;
 pub mod individuals;
 pub mod internal;
@@ -207,8 +208,10 @@ impl Breachdesk {
     }
 
     /// Runs `f` in one transaction with its audit rows; commits only if all of it succeeds.
+    /// One user action: one transaction, taken with the write lock first (`BEGIN IMMEDIATE`), so
+    /// what `f` reads is what it writes over; the audit rows commit with it.
     fn write<T>(&mut self, ctx: &Ctx, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, Vec<Change>)>) -> Result<T> {
-        let tx = self.store.conn.transaction()?;
+        let tx = self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let (out, changes) = f(&tx)?;
         for c in &changes {
             audit::append(&tx, &ctx.actor, ctx.now, c)?;
@@ -247,12 +250,12 @@ impl Breachdesk {
     // ---- incidents -----------------------------------------------------------------------
 
     fn incident_row(&self, id: &str) -> Result<Row> {
-        let sql = format!("SELECT {} FROM incidents WHERE id = ?1 OR human_id = ?2", incident::COLUMNS);
-        self.store
-            .conn
-            .query_row(&sql, params![id.trim(), id.trim().to_ascii_uppercase()], Row::from_sql)
-            .optional()?
-            .ok_or_else(|| Error::NotFound { entity: "incident", id: id.to_owned() })
+        self.incident_row_sparing(id, &[])
+    }
+
+    /// The incident row; the columns in `spare` (about to be replaced by a patch) may be damaged.
+    fn incident_row_sparing(&self, id: &str, spare: &[&str]) -> Result<Row> {
+        incident::load(&self.store.conn, id, spare)
     }
 
     /// Opens a new incident in status `detected`.
@@ -264,31 +267,21 @@ impl Breachdesk {
         let fields = Fields::from_new(input)?;
         let date = fields.detected_at.with_timezone(&fields.zone).format("%Y%m%d").to_string();
         let prefix = format!("INC-{date}-");
-        let n: i64 = self.store.conn.query_row(
-            "SELECT COALESCE(MAX(CAST(substr(human_id, 14) AS INTEGER)), 0) FROM incidents WHERE human_id LIKE ?1 || '%'",
-            [&prefix],
-            |r| r.get(0),
-        )?;
-        let row = Row {
-            id: uuid7(ctx.now),
-            human_id: format!("{prefix}{:03}", n + 1),
-            fields,
-            created_at: ctx.now,
-            created_by: ctx.actor.clone(),
-            updated_at: ctx.now,
-        };
-        let view = row.view();
-        let after = to_json(&view)?;
         self.write(ctx, |tx| {
+            // The number is taken under the write lock: two processes never give out the same id.
+            let n: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(CAST(substr(human_id, 14) AS INTEGER)), 0) FROM incidents WHERE human_id LIKE ?1 || '%'",
+                [&prefix],
+                |r| r.get(0),
+            )?;
+            let row = Row { id: uuid7(ctx.now), human_id: format!("{prefix}{:03}", n + 1), fields, created_at: ctx.now, created_by: ctx.actor.clone(), updated_at: ctx.now };
+            let view = row.view();
             let values = row.to_sql();
             let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
-            tx.execute(
-                &format!("INSERT INTO incidents ({}) VALUES ({})", incident::COLUMNS, marks.join(", ")),
-                rusqlite::params_from_iter(values.iter()),
-            )?;
-            Ok(((), vec![Change { action: "incident.create", entity_type: "incident", entity_id: row.id.clone(), before: None, after: Some(after) }]))
-        })?;
-        Ok(view)
+            tx.execute(&format!("INSERT INTO incidents ({}) VALUES ({})", incident::COLUMNS, marks.join(", ")), rusqlite::params_from_iter(values.iter()))?;
+            let change = Change { action: "incident.create", entity_type: "incident", entity_id: row.id.clone(), before: None, after: Some(to_json(&view)?) };
+            Ok((view, vec![change]))
+        })
     }
 
     /// Every incident, newest detection first.
@@ -296,10 +289,25 @@ impl Breachdesk {
     /// # Errors
     /// On database failure.
     pub fn list_incidents(&self) -> Result<Vec<Incident>> {
+        Ok(self.incident_list()?.incidents)
+    }
+
+    /// Every incident, newest detection first, and the ones with a stored value that cannot be
+    /// read (each named with its column and how to repair it): one damaged row never hides the others.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub fn incident_list(&self) -> Result<incident::IncidentList> {
         let sql = format!("SELECT {} FROM incidents ORDER BY detected_at DESC, human_id DESC", incident::COLUMNS);
         let mut stmt = self.store.conn.prepare(&sql)?;
-        let rows = stmt.query_map([], Row::from_sql)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows.iter().map(Row::view).collect())
+        let mut out = incident::IncidentList::default();
+        for row in stmt.query_map([], |r| Row::read(r, &[]))? {
+            match row? {
+                Ok(r) => out.incidents.push(r.view()),
+                Err(u) => out.unreadable.push(u),
+            }
+        }
+        Ok(out)
     }
 
     /// One incident by UUID or `INC-…` id.
@@ -316,33 +324,14 @@ impl Breachdesk {
     /// [`Error::NotFound`], and [`Error::Validation`] as for [`Breachdesk::create_incident`] plus a
     /// backwards status move.
     pub fn update_incident(&mut self, ctx: &Ctx, id: &str, patch: &IncidentPatch) -> Result<Incident> {
-        let old = self.incident_row(id)?;
-        let Some(view) = self.apply_patch(ctx, &old, patch)? else { return Ok(old.view()) };
-        // The legal timestamps and the zone drive the clocks.
-        self.recompute_obligations(ctx, &old.id)?;
-        Ok(view)
-    }
-
-    /// Writes a patch (and its audit row) without recomputing; `None` when nothing changes.
-    fn apply_patch(&mut self, ctx: &Ctx, old: &Row, patch: &IncidentPatch) -> Result<Option<Incident>> {
-        let fields = old.fields.patched(patch)?;
-        if fields == old.fields {
-            return Ok(None);
-        }
-        let new = Row { fields, updated_at: ctx.now, id: old.id.clone(), human_id: old.human_id.clone(), created_at: old.created_at, created_by: old.created_by.clone() };
-        let (before, view) = (to_json(&old.view())?, new.view());
-        let after = to_json(&view)?;
+        let uuid = self.incident_row_sparing(id, &patch.fields_set())?.id;
         self.write(ctx, |tx| {
-            let values = new.to_sql();
-            let sets: Vec<String> = incident::COLUMNS.split(", ").enumerate().skip(1).map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect();
-            tx.execute(&format!("UPDATE incidents SET {} WHERE id = ?1", sets.join(", ")), rusqlite::params_from_iter(values.iter()))?;
-            // Closing is a fact of the timeline too: the post-mortem clock starts there.
-            if new.fields.status == incident::Status::Closed && old.fields.status != incident::Status::Closed {
-                timeline::append_event(tx, ctx, &new.id, TimelineKind::Closed, &format!("Incident closed (status {} → closed)", old.fields.status.as_str()))?;
-            }
-            Ok(((), vec![Change { action: "incident.update", entity_type: "incident", entity_id: new.id.clone(), before: Some(before), after: Some(after) }]))
-        })?;
-        Ok(Some(view))
+            let (inc, mut audit) = apply_patch(tx, ctx, &uuid, patch)?;
+            // The legal timestamps and the zone drive the clocks: recomputed in the same transaction.
+            let (_, recompute) = obligations::refresh(tx, ctx, &inc, None)?;
+            audit.extend(recompute);
+            Ok((inc.view(), audit))
+        })
     }
 
     // ---- timeline ------------------------------------------------------------------------
@@ -506,17 +495,22 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact or field.
     pub fn save_draft(&mut self, ctx: &Ctx, incident_id: &str, draft: &obligations::FactsDraft) -> Result<Vec<obligations::ObligationChange>> {
-        self.drafted(incident_id, draft)?;
-        let old = self.incident_row(incident_id)?;
-        if let Some(p) = &draft.patch {
-            self.apply_patch(ctx, &old, p)?;
-        }
-        self.set_facts(ctx, &old.id, &draft.facts)
+        let (inc, _) = self.drafted(incident_id, draft)?;
+        self.write(ctx, |tx| {
+            let (inc, mut audit) = match &draft.patch {
+                Some(p) => apply_patch(tx, ctx, &inc.id, p)?,
+                None => (incident::load(tx, &inc.id, &[])?, Vec::new()),
+            };
+            let (changes, refresh) = obligations::refresh(tx, ctx, &inc, Some(&draft.facts))?;
+            audit.extend(refresh);
+            Ok((changes, audit))
+        })
     }
 
     /// The incident as the draft would make it, and the draft's facts normalised against it.
     fn drafted(&self, incident_id: &str, draft: &obligations::FactsDraft) -> Result<(Row, obligations::IncidentFacts)> {
-        let mut inc = self.incident_row(incident_id)?;
+        let spare = draft.patch.as_ref().map(IncidentPatch::fields_set).unwrap_or_default();
+        let mut inc = self.incident_row_sparing(incident_id, &spare)?;
         if let Some(p) = &draft.patch {
             inc.fields = inc.fields.patched(p)?;
         }
@@ -531,17 +525,8 @@ impl Breachdesk {
     /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact.
     pub fn set_facts(&mut self, ctx: &Ctx, incident_id: &str, facts: &obligations::IncidentFacts) -> Result<Vec<obligations::ObligationChange>> {
         let inc = self.incident_row(incident_id)?;
-        let facts = facts.normalised(&inc)?;
-        let before = self.stored_facts(&inc.id)?;
-        let (b, a) = (to_json(&before)?, to_json(&facts)?);
-        let out = self.outcome(&inc, &facts)?;
-        self.write(ctx, |tx| {
-            obligations::write_facts(tx, &inc.id, &facts, ctx.now)?;
-            let mut audit = vec![Change { action: "incident.facts", entity_type: "incident", entity_id: inc.id.clone(), before: Some(b), after: Some(a) }];
-            let (changes, recompute) = obligations::record(tx, ctx, &inc, &out)?;
-            audit.extend(recompute);
-            Ok((changes, audit))
-        })
+        facts.normalised(&inc)?;
+        self.write(ctx, |tx| obligations::refresh(tx, ctx, &incident::load(tx, &inc.id, &[])?, Some(facts)))
     }
 
     /// Brings the stored obligations in line with the facts. Rows are never deleted; a frozen due
@@ -551,11 +536,7 @@ impl Breachdesk {
     /// [`Error::NotFound`]; database errors.
     pub fn recompute_obligations(&mut self, ctx: &Ctx, incident_id: &str) -> Result<Vec<obligations::ObligationChange>> {
         let inc = self.incident_row(incident_id)?;
-        let out = self.outcome(&inc, &self.stored_facts(&inc.id)?)?;
-        self.write(ctx, |tx| {
-            let (changes, audit) = obligations::record(tx, ctx, &inc, &out)?;
-            Ok((changes, audit.into_iter().collect()))
-        })
+        self.write(ctx, |tx| obligations::refresh(tx, ctx, &incident::load(tx, &inc.id, &[])?, None))
     }
 
     /// An incident's obligations with their status at `now`, most urgent first.
@@ -663,20 +644,13 @@ impl Breachdesk {
         let channel = incident::clean_optional("channel", input.channel.clone(), 500)?;
         let reference = incident::clean_optional("reference", input.reference.clone(), 500)?;
         let note = incident::clean_optional("note", input.note.clone(), 20_000)?;
-        // What the engine says once this notice counts as sent.
-        let rule_id: String = self.store.conn.query_row("SELECT rule_id FROM obligations WHERE id = ?1", [&id], |r| r.get(0))?;
-        let mut sent_times = obligations::sent_times(&self.store.conn, &inc.id)?;
-        let first = sent_times.get(&rule_id).is_none_or(|s| to_storage(sent) < *s);
-        if first {
-            sent_times.insert(rule_id, to_storage(sent));
-        }
-        let out = obligations::computed(&inc, &self.stored_facts(&inc.id)?, &sent_times, &custom::active(&self.store.conn, &inc.id)?)?;
         self.write(ctx, |tx| {
             tx.execute(
                 "INSERT INTO obligation_filings (id, obligation_id, sent_at, channel, reference, note, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![uuid7(ctx.now), id, to_storage(sent), channel, reference, note, to_storage(ctx.now), ctx.actor],
             )?;
             tx.execute("UPDATE obligations SET frozen_at = ?2 WHERE id = ?1 AND frozen_at IS NULL", params![id, to_storage(ctx.now)])?;
+            crate::failpoint::hit("filing.recorded");
             let mut audit = vec![Change {
                 action: "obligation.filing",
                 entity_type: "obligation",
@@ -684,7 +658,8 @@ impl Breachdesk {
                 before: None,
                 after: Some(serde_json::json!({ "sent_at": to_storage(sent), "channel": channel, "reference": reference })),
             }];
-            let (_, recompute) = obligations::record(tx, ctx, &inc, &out)?;
+            // The notices timed against this one take their dates from it, in the same transaction.
+            let (_, recompute) = obligations::refresh(tx, ctx, &inc, None)?;
             audit.extend(recompute);
             Ok(((), audit))
         })?;
@@ -756,4 +731,27 @@ fn mode_name(m: KeyMode) -> &'static str {
         KeyMode::Keyring => "keyring",
         KeyMode::Passphrase => "passphrase",
     }
+}
+
+/// Inside the caller's transaction: re-reads the incident (so a concurrent update of other fields
+/// is kept, not overwritten), applies the patch and writes it with its audit change and, when it
+/// closes the incident, the timeline entry. Returns the incident as it now stands.
+fn apply_patch(tx: &rusqlite::Transaction<'_>, ctx: &Ctx, uuid: &str, patch: &IncidentPatch) -> Result<(Row, Vec<Change>)> {
+    let old = incident::load(tx, uuid, &patch.fields_set())?;
+    let fields = old.fields.patched(patch)?;
+    if fields == old.fields {
+        return Ok((old, Vec::new()));
+    }
+    let new = Row { fields, updated_at: ctx.now, id: old.id.clone(), human_id: old.human_id.clone(), created_at: old.created_at, created_by: old.created_by.clone() };
+    let (before, after) = (to_json(&old.view())?, to_json(&new.view())?);
+    let values = new.to_sql();
+    let sets: Vec<String> = incident::COLUMNS.split(", ").enumerate().skip(1).map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect();
+    tx.execute(&format!("UPDATE incidents SET {} WHERE id = ?1", sets.join(", ")), rusqlite::params_from_iter(values.iter()))?;
+    crate::failpoint::hit("update.patched");
+    // Closing is a fact of the timeline too: the post-mortem clock starts there.
+    if new.fields.status == incident::Status::Closed && old.fields.status != incident::Status::Closed {
+        timeline::append_event(tx, ctx, &new.id, TimelineKind::Closed, &format!("Incident closed (status {} → closed)", old.fields.status.as_str()))?;
+    }
+    let change = Change { action: "incident.update", entity_type: "incident", entity_id: new.id.clone(), before: Some(before), after: Some(after) };
+    Ok((new, vec![change]))
 }

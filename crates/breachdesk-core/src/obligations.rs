@@ -519,6 +519,32 @@ pub(crate) fn stored_keys(conn: &Connection, incident_uuid: &str) -> Result<Vec<
     Ok(rows)
 }
 
+/// Inside the caller's transaction: saves `facts` (when given) and brings the stored obligations
+/// in line with the facts, the notices sent and the user-defined obligations as `tx` sees them.
+/// Returns the diff and the audit changes to append — so a user action, the facts it changes and
+/// the obligations they call for commit together or not at all.
+pub(crate) fn refresh(tx: &Transaction<'_>, ctx: &Ctx, inc: &Row, facts: Option<&IncidentFacts>) -> Result<(Vec<ObligationChange>, Vec<Change>)> {
+    let mut audit = Vec::new();
+    let facts = match facts {
+        Some(new) => {
+            let new = new.normalised(inc)?;
+            let before = stored_facts(tx, &inc.id)?;
+            if before != new {
+                write_facts(tx, &inc.id, &new, ctx.now)?;
+                crate::failpoint::hit("refresh.facts_written");
+                let json = |f: &IncidentFacts| serde_json::to_value(f).map_err(|e| Error::Internal(e.to_string()));
+                audit.push(Change { action: "incident.facts", entity_type: "incident", entity_id: inc.id.clone(), before: Some(json(&before)?), after: Some(json(&new)?) });
+            }
+            new
+        }
+        None => stored_facts(tx, &inc.id)?,
+    };
+    let out = computed(inc, &facts, &sent_times(tx, &inc.id)?, &crate::custom::active(tx, &inc.id)?)?;
+    let (changes, recompute) = record(tx, ctx, inc, &out)?;
+    audit.extend(recompute);
+    Ok((changes, audit))
+}
+
 /// Brings the stored obligations of `inc` in line with `out` inside `tx`: rows are never
 /// deleted, a frozen due time never moves, exits are recorded on their rows. Returns the diff and
 /// the audit change (when anything changed); writes the diff to the timeline.

@@ -17,6 +17,9 @@ pub(crate) const DB_FILE: &str = "breachdesk.db";
 /// `PRAGMA application_id` of a Breachdesk database ("BDK1").
 pub(crate) const APPLICATION_ID: i32 = 0x4244_4b31;
 
+/// How long a writer waits for another process's write lock before it gives up (`Error::Busy`).
+pub(crate) const BUSY_TIMEOUT_MS: u64 = 30_000;
+
 /// An open, keyed, migrated database.
 /// The page cache: 64 MiB (a negative `cache_size` is in KiB).
 pub(crate) const CACHE_SIZE: i64 = -65536;
@@ -113,7 +116,8 @@ impl Store {
         }
         // A 64 MiB page cache: every page read from disk is decrypted, so re-reading is costly.
         // Temporary tables and sorts stay in memory: SQLCipher does not encrypt temporary files.
-        self.conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;")?;
+        self.conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;")?;
+        self.conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
         self.conn.execute_batch(&format!("PRAGMA cache_size = {CACHE_SIZE}"))?;
         Ok(())
     }

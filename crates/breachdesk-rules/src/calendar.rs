@@ -54,13 +54,16 @@ impl HolidayCalendar {
         let mut d = start;
         if n == 0 {
             while !self.is_business_day(d) {
-                d = d.succ_opt().unwrap_or(d);
+                let Some(next) = d.succ_opt() else { return d };
+                d = next;
             }
             return d;
         }
         let mut left = n;
         while left > 0 {
-            d = d.succ_opt().unwrap_or(d);
+            // The end of the calendar ends the count (never reached from the accepted 1970-2199).
+            let Some(next) = d.succ_opt() else { return d };
+            d = next;
             if self.is_business_day(d) {
                 left -= 1;
             }

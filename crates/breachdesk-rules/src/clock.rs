@@ -30,16 +30,35 @@ pub fn local_instant(date: NaiveDate, t: NaiveTime, zone: Tz) -> DateTime<Utc> {
     for _ in 0..180 {
         match zone.from_local_datetime(&naive) {
             chrono::LocalResult::Single(x) | chrono::LocalResult::Ambiguous(x, _) => return x.with_timezone(&Utc),
-            chrono::LocalResult::None => naive += TimeDelta::minutes(1),
+            chrono::LocalResult::None => match naive.checked_add_signed(TimeDelta::minutes(1)) {
+                Some(next) => naive = next,
+                None => break,
+            },
         }
     }
     Utc.from_utc_datetime(&naive)
 }
 
+/// `t + d`, or the latest representable instant (never a panic; inputs are bounded to 1970–2199,
+/// so only a hostile caller of this pure crate could reach the limit).
+#[must_use]
+pub fn add(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+    t.checked_add_signed(d).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// The local calendar date of an instant in `zone`.
 #[must_use]
 pub fn local_date(t: DateTime<Utc>, zone: Tz) -> NaiveDate {
-    t.with_timezone(&zone).date_naive()
+    local(t, zone).date()
+}
+
+/// The local wall time of an instant in `zone`; at the very ends of chrono's range, where the
+/// offset would overflow, the UTC wall time (never a panic).
+fn local(t: DateTime<Utc>, zone: Tz) -> NaiveDateTime {
+    use chrono::Offset as _;
+    let utc = t.naive_utc();
+    let offset = zone.offset_from_utc_datetime(&utc).fix().local_minus_utc();
+    utc.checked_add_signed(TimeDelta::seconds(i64::from(offset))).unwrap_or(utc)
 }
 
 /// Calendar-day clock: 23:59:59 local on (local date of `trigger` + `days`).
@@ -52,7 +71,7 @@ pub fn calendar_days(trigger: DateTime<Utc>, zone: Tz, days: u32) -> DateTime<Ut
 /// Hour clock: exactly `hours` × 3600 s after `trigger`.
 #[must_use]
 pub fn hours(trigger: DateTime<Utc>, hours: u32) -> DateTime<Utc> {
-    trigger + TimeDelta::seconds(i64::from(hours) * 3600)
+    add(trigger, TimeDelta::seconds(i64::from(hours) * 3600))
 }
 
 /// Business-day clock counted in `count_zone` on `calendar`, due at `cutoff` local time there.
@@ -82,7 +101,7 @@ pub fn calendar_months(trigger: DateTime<Utc>, zone: Tz, months: u32) -> DateTim
 /// 164.408(c): the log of a year is due 60 days after that year ends).
 #[must_use]
 pub fn year_end(t: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
-    let next = NaiveDate::from_ymd_opt(local_date(t, zone).year() + 1, 1, 1).unwrap_or(NaiveDate::MAX);
+    let next = local_date(t, zone).year().checked_add(1).and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1)).unwrap_or(NaiveDate::MAX);
     local_instant(next, NaiveTime::MIN, zone)
 }
 
@@ -90,7 +109,7 @@ pub fn year_end(t: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
 /// length as a day clock counts it).
 #[must_use]
 pub fn whole_local_days(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> u32 {
-    let n = (local_date(end, zone) - local_date(start, zone)).num_days();
+    let n = local_date(end, zone).signed_duration_since(local_date(start, zone)).num_days();
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
 
@@ -98,12 +117,30 @@ pub fn whole_local_days(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> u
 #[must_use]
 pub fn extend_days(due: DateTime<Utc>, zone: Tz, days: u32) -> DateTime<Utc> {
     let d = local_date(due, zone).checked_add_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX);
-    local_instant(d, due.with_timezone(&zone).time(), zone)
+    local_instant(d, local(due, zone).time(), zone)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every clock is total: the extremes of chrono's range give an answer, never a panic.
+    #[test]
+    fn extreme_instants_never_panic() {
+        let zones: [Tz; 3] = ["America/New_York".parse().expect("z"), "Pacific/Kiritimati".parse().expect("z"), "UTC".parse().expect("z")];
+        for t in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MAX_UTC - TimeDelta::seconds(1), DateTime::<Utc>::MIN_UTC + TimeDelta::days(1)] {
+            for zone in zones {
+                let _ = calendar_days(t, zone, u32::MAX);
+                let _ = hours(t, u32::MAX);
+                let _ = annual(t, zone, u32::MAX);
+                let _ = year_end(t, zone);
+                let _ = calendar_months(t, zone, u32::MAX);
+                let _ = extend_days(t, zone, u32::MAX);
+                let _ = whole_local_days(DateTime::<Utc>::MIN_UTC, t, zone);
+                let _ = business_days(t, zone, HolidayCalendar::UsFederal, 3, end_of_local_day());
+            }
+        }
+    }
 
     fn ny() -> Tz {
         "America/New_York".parse().expect("zone")

@@ -364,7 +364,7 @@ fn next_working_day_noon(at: &mut Option<DateTime<Utc>>, why: &mut String, zone:
         chrono::Weekday::Sun => 1,
         _ => return,
     };
-    let monday = day + chrono::Days::new(skip);
+    let monday = day.checked_add_days(chrono::Days::new(skip)).unwrap_or(day);
     let noon = clock::local_instant(monday, chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default(), zone);
     *at = Some(noon);
     why.push_str(&format!(
@@ -456,12 +456,12 @@ fn apply_hold(file: &RuleFile, o: &Obligation, f: &Facts, due: &mut Due) {
         ));
     } else {
         let added = end - from;
-        due.at = Some(at + added);
+        due.at = Some(clock::add(at, added));
         due.why.push_str(&format!(
             " {held}{capped} Under {cite} it tolls this clock for the part of it inside the clock's period: {} h {} min added → {}.",
             added.num_hours(),
             added.num_minutes() % 60,
-            show(at + added, zone)
+            show(clock::add(at, added), zone)
         ));
     }
 }

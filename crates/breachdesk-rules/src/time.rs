@@ -18,6 +18,20 @@ pub enum TimeError {
     Malformed { field: String, value: String },
     #[error("{field}: {value} does not exist in {zone} (the clocks skip that hour when daylight saving time starts)")]
     Nonexistent { field: String, value: String, zone: String },
+    #[error("{field}: {value:?} is outside the years 1970 to 2199 that Breachdesk accepts for an incident's times")]
+    OutOfRange { field: String, value: String },
+}
+
+/// The first instant a timestamp may name (1970-01-01T00:00:00Z).
+pub const EARLIEST: i64 = 0;
+/// The first instant a timestamp may not name (2200-01-01T00:00:00Z).
+pub const LATEST_EXCLUSIVE: i64 = 7_258_118_400;
+
+/// Whether `t` lies in the accepted range, 1970-01-01 (inclusive) to 2200-01-01 (exclusive): every
+/// deadline computed from it (at most a few years later) then stays far from chrono's limits.
+#[must_use]
+pub fn in_range(t: DateTime<Utc>) -> bool {
+    (EARLIEST..LATEST_EXCLUSIVE).contains(&t.timestamp())
 }
 
 /// Parses an IANA zone name.
@@ -47,14 +61,40 @@ pub fn parse_zone(field: &str, name: &str) -> Result<Tz, TimeError> {
 /// time inside a daylight-saving gap.
 pub fn parse_timestamp(field: &str, value: &str, zone: Tz) -> Result<DateTime<Utc>, TimeError> {
     let v = value.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
-        return Ok(t.with_timezone(&Utc));
+    let t = if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        t.with_timezone(&Utc)
+    } else {
+        let naive = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
+            .ok_or_else(|| TimeError::Malformed { field: field.to_owned(), value: clip(value) })?;
+        local_to_utc(field, naive, zone)?
+    };
+    if !in_range(t) {
+        return Err(TimeError::OutOfRange { field: field.to_owned(), value: clip(value) });
     }
-    let naive = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
-        .ok_or_else(|| TimeError::Malformed { field: field.to_owned(), value: value.to_owned() })?;
-    local_to_utc(field, naive, zone)
+    Ok(t)
+}
+
+/// A value as an error shows it: at most 60 characters, so a hostile input cannot flood a message.
+fn clip(value: &str) -> String {
+    let mut out: String = value.chars().take(60).collect();
+    if value.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+/// Reads a stored instant (RFC 3339, as [`to_storage`] wrote it) and checks its range.
+///
+/// # Errors
+/// The text when it is not an instant in 1970–2199.
+pub fn parse_stored(value: &str) -> Result<DateTime<Utc>, String> {
+    match DateTime::parse_from_rfc3339(value) {
+        Ok(t) if in_range(t.with_timezone(&Utc)) => Ok(t.with_timezone(&Utc)),
+        Ok(_) => Err(format!("{:?} is outside the years 1970 to 2199", clip(value))),
+        Err(_) => Err(format!("{:?} is not a stored instant", clip(value))),
+    }
 }
 
 /// Resolves a wall-clock time in `zone` to an instant (gap → error, fold → earlier instant).
@@ -89,6 +129,22 @@ pub fn to_local_rfc3339(t: DateTime<Utc>, zone: Tz) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_outside_1970_to_2199_are_refused_naming_the_field() {
+        let ny = "America/New_York".parse().expect("zone");
+        for v in ["+10000-01-01T00:00", "-0001-06-01T00:00", "1969-12-31T23:59:59Z", "2200-01-01T00:00:00Z", "+262142-01-01T00:00:00Z"] {
+            let e = parse_timestamp("aware_at", v, ny).expect_err(v);
+            assert!(matches!(e, TimeError::OutOfRange { .. } | TimeError::Malformed { .. }), "{v}: {e}");
+            assert!(e.to_string().starts_with("aware_at: "), "{e}");
+        }
+        assert!(parse_timestamp("aware_at", "1970-01-01T00:00:00Z", ny).is_ok());
+        assert!(parse_timestamp("aware_at", "2199-12-31T23:59:59Z", ny).is_ok());
+        assert!(parse_stored("+10000-01-01T00:00:00Z").is_err());
+        assert_eq!(parse_stored("2026-03-02T15:00:00Z").map(|t| t.timestamp()), Ok(1_772_463_600));
+        let long = "9".repeat(10_000);
+        assert!(parse_timestamp("aware_at", &long, ny).expect_err("long").to_string().len() < 300, "a huge value is not echoed whole");
+    }
 
     fn ny() -> Tz {
         parse_zone("timezone", "America/New_York").expect("zone")

@@ -529,8 +529,9 @@ impl Breachdesk {
         };
         let total_bytes = rows.format.bytes;
         let batch_id = uuid7(ctx.now);
-        let seq: i64 = self.store.conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
-        let tx = self.store.conn.transaction()?;
+        // The write lock first, then the batch number: two imports at once never take the same one.
+        let tx = self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
         tx.execute("INSERT OR IGNORE INTO individual_lists (incident_id) VALUES (?1)", [&inc.id])?;
         let list: i64 = tx.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
         let ids = ListIds(list);
@@ -764,28 +765,17 @@ impl Breachdesk {
                 })),
             },
         )?;
+        // The counts, the facts and the obligations they call for commit with the rows.
+        crate::failpoint::hit("import.rows_written");
+        let (changes, audit) = counts_into_facts(&tx, ctx, &inc)?;
+        for c in &audit {
+            crate::audit::append(&tx, &ctx.actor, ctx.now, c)?;
+        }
         tx.commit()?;
         self.list_changed();
         report.batch_id = Some(batch_id);
-        report.changes = self.counts_into_facts(ctx, &inc.id)?;
+        report.changes = changes;
         Ok(report)
-    }
-
-    /// Puts the list's counts into the incident's facts (residence counts replace `affected`;
-    /// exposed data elements are added to `data_types`) and recomputes the obligations.
-    fn counts_into_facts(&mut self, ctx: &Ctx, incident_uuid: &str) -> Result<Vec<ObligationChange>> {
-        let counts = self.individual_counts(incident_uuid)?;
-        let mut facts = self.facts(incident_uuid)?;
-        facts.affected = counts.by_residence.clone();
-        facts.exposure = counts.exposure.clone();
-        facts.exposure.remove(""); // the undetermined are not in `affected` either
-        facts.undeliverable = counts.undeliverable;
-        for t in counts.by_element.keys() {
-            if !facts.data_types.contains(t) {
-                facts.data_types.push(t.clone());
-            }
-        }
-        self.set_facts(ctx, incident_uuid, &facts)
     }
 
     /// Counts over the incident's individuals.
@@ -794,40 +784,7 @@ impl Breachdesk {
     /// [`Error::NotFound`] for the incident.
     pub fn individual_counts(&self, incident_id: &str) -> Result<Counts> {
         let inc = self.incident_row(incident_id)?;
-        let mut c = Counts::default();
-        let mut stmt = self.store.conn.prepare_cached("SELECT bucket, n FROM individual_counts WHERE incident_id = ?1")?;
-        let mut q = stmt.query([&inc.id])?;
-        while let Some(r) = q.next()? {
-            let (bucket, n): (String, i64) = (r.get(0)?, r.get(1)?);
-            if n == 0 && !bucket.starts_with('#') {
-                continue;
-            }
-            match bucket.as_str() {
-                "" => c.undetermined = n,
-                "#total" => c.total = n,
-                "#minor" => c.minors = n,
-                "#deceased" => c.deceased = n,
-                "#undeliverable" => c.undeliverable = n,
-                "#no_postal" => c.no_postal = n,
-                "#no_email" => c.no_email = n,
-                "#merged" => c.merged = n,
-                "#conflict" => c.residence_conflicts = n,
-                b if b.starts_with('@') => {
-                    c.by_element.insert(b[1..].to_owned(), n);
-                }
-                b if b.starts_with('~') => {
-                    if let Some((bits, residence)) = b[1..].split_once(':').and_then(|(bits, r)| Some((bits.parse::<u32>().ok()?, r))) {
-                        if n > 0 {
-                            c.exposure.entry(residence.to_owned()).or_default().insert(normalize::element_names(bits).join("+"), n);
-                        }
-                    }
-                }
-                b => {
-                    c.by_residence.insert(b.to_owned(), n);
-                }
-            }
-        }
-        Ok(c)
+        read_counts(&self.store.conn, &inc.id)
     }
 
     /// Individuals whose name, last name or e-mail starts with `query`, or whose ZIP does (digits).
@@ -962,7 +919,7 @@ impl Breachdesk {
         let ids = self.list_ids(&inc.id)?;
         // The batch's records: one range of ids (none when every row was refused).
         let (first, last) = (first.unwrap_or(0), last.unwrap_or(-1));
-        self.write(ctx, |tx| {
+        let changes = self.write(ctx, |tx| {
             // Records of earlier imports merged (on review) into this import's records count again,
             // and the review pairs that name its records go with them.
             tx.execute(
@@ -974,17 +931,77 @@ impl Breachdesk {
             search::rebuild(tx, ids.0)?;
             tx.execute("UPDATE import_batches SET rolled_back_at = ?2, rolled_back_by = ?3 WHERE id = ?1", params![id, to_storage(ctx.now), ctx.actor])?;
             rebuild_counts(tx, &inc.id, ids)?;
-            Ok(((), vec![Change {
+            let mut audit = vec![Change {
                 action: "individuals.rollback",
                 entity_type: "import_batch",
                 entity_id: id.clone(),
                 before: None,
                 after: Some(serde_json::json!({ "seq": seq, "rows_removed": removed })),
-            }]))
-        })?;
+            }];
+            let (changes, refresh) = counts_into_facts(tx, ctx, &inc)?;
+            audit.extend(refresh);
+            Ok((changes, audit))
+        });
         self.list_changed();
-        self.counts_into_facts(ctx, &inc.id)
+        changes
     }
+}
+
+/// Puts the list's counts into the incident's facts (residence counts replace `affected`; exposed
+/// data elements are added to `data_types`) and recomputes the obligations, inside the caller's
+/// transaction. Returns the diff and the audit changes.
+pub(crate) fn counts_into_facts(tx: &rusqlite::Transaction<'_>, ctx: &Ctx, inc: &crate::incident::Row) -> Result<(Vec<ObligationChange>, Vec<Change>)> {
+    let counts = read_counts(tx, &inc.id)?;
+    let mut facts = crate::obligations::stored_facts(tx, &inc.id)?;
+    facts.affected = counts.by_residence.clone();
+    facts.exposure = counts.exposure.clone();
+    facts.exposure.remove(""); // the undetermined are not in `affected` either
+    facts.undeliverable = counts.undeliverable;
+    for t in counts.by_element.keys() {
+        if !facts.data_types.contains(t) {
+            facts.data_types.push(t.clone());
+        }
+    }
+    crate::obligations::refresh(tx, ctx, inc, Some(&facts))
+}
+
+/// The stored counts of an incident's list.
+fn read_counts(conn: &rusqlite::Connection, incident_uuid: &str) -> Result<Counts> {
+    let mut c = Counts::default();
+    let mut stmt = conn.prepare_cached("SELECT bucket, n FROM individual_counts WHERE incident_id = ?1")?;
+    let mut q = stmt.query([incident_uuid])?;
+
+    while let Some(r) = q.next()? {
+        let (bucket, n): (String, i64) = (r.get(0)?, r.get(1)?);
+        if n == 0 && !bucket.starts_with('#') {
+            continue;
+        }
+        match bucket.as_str() {
+            "" => c.undetermined = n,
+            "#total" => c.total = n,
+            "#minor" => c.minors = n,
+            "#deceased" => c.deceased = n,
+            "#undeliverable" => c.undeliverable = n,
+            "#no_postal" => c.no_postal = n,
+            "#no_email" => c.no_email = n,
+            "#merged" => c.merged = n,
+            "#conflict" => c.residence_conflicts = n,
+            b if b.starts_with('@') => {
+                c.by_element.insert(b[1..].to_owned(), n);
+            }
+            b if b.starts_with('~') => {
+                if let Some((bits, residence)) = b[1..].split_once(':').and_then(|(bits, r)| Some((bits.parse::<u32>().ok()?, r))) {
+                    if n > 0 {
+                        c.exposure.entry(residence.to_owned()).or_default().insert(normalize::element_names(bits).join("+"), n);
+                    }
+                }
+            }
+            b => {
+                c.by_residence.insert(b.to_owned(), n);
+            }
+        }
+    }
+    Ok(c)
 }
 
 const SELECT_PERSON: &str = "SELECT id, external_id, full_name, email, phone, address1, address2, city, region, postal_code, country, dob,

@@ -129,7 +129,7 @@ impl Breachdesk {
             return Err(Error::validation("pair", "one of the two records was merged or removed since the scan"));
         }
         let word = if merge { "merged" } else { "distinct" };
-        self.write(ctx, |tx| {
+        let changes = self.write(ctx, |tx| {
             tx.execute(
                 "UPDATE duplicate_candidates SET decision = ?2, decided_at = ?3, decided_by = ?4 WHERE id = ?1",
                 params![pair, word, to_storage(ctx.now), ctx.actor],
@@ -143,19 +143,26 @@ impl Breachdesk {
                 minus.apply(tx, &inc.id)?;
                 tx.execute("UPDATE individuals SET merged_into = ?2 WHERE id = ?1", params![b, a])?;
             }
-            Ok(((), vec![Change {
+            let mut audit = vec![Change {
                 action: "individuals.duplicate",
                 entity_type: "duplicate_pair",
                 entity_id: pair.to_string(),
                 before: None,
                 after: Some(serde_json::json!({ "decision": word, "kept": ListIds::n(a), "merged": merge.then(|| ListIds::n(b)) })),
-            }]))
-        })?;
+            }];
+            // A merge changes the counts: the facts and the obligations follow in the same transaction.
+            let changes = if merge {
+                let (changes, refresh) = super::counts_into_facts(tx, ctx, &inc)?;
+                audit.extend(refresh);
+                changes
+            } else {
+                Vec::new()
+            };
+            Ok((changes, audit))
+        });
         if merge {
             self.list_changed();
-            self.counts_into_facts(ctx, &inc.id)
-        } else {
-            Ok(Vec::new())
         }
+        changes
     }
 }
