@@ -223,17 +223,12 @@ fn export_dir(app: &AppHandle) -> CmdResult<PathBuf> {
     path.download_dir().or_else(|_| path.home_dir()).map_err(|e| ErrorBody { code: "io".into(), message: format!("no folder to export to: {e}"), field: None })
 }
 
-/// Writes `bytes` to `dir/name` through a temporary file in the same folder, so a reader never
-/// sees half a file.
+/// Writes `bytes` to `dir/name` through a private temporary file in the same folder, so a reader
+/// never sees half a file and nothing is left behind on an error.
 fn write_export(dir: &Path, name: &str, bytes: &[u8]) -> CmdResult<String> {
-    fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ErrorBody + '_ {
-        move |source| err(&Error::Io { path: path.to_owned(), source })
-    }
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    std::fs::create_dir_all(dir).map_err(|source| err(&Error::Io { path: dir.to_owned(), source }))?;
     let target = dir.join(name);
-    let tmp = dir.join(format!(".{name}.partial"));
-    std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
-    std::fs::rename(&tmp, &target).map_err(io(&target))?;
+    breachdesk_core::files::AtomicFile::write_all(&target, bytes).map_err(|e| err(&e))?;
     Ok(target.display().to_string())
 }
 

@@ -177,3 +177,204 @@ fn two_processes_at_once_lose_no_change_and_share_no_number() {
     seqs.sort_unstable();
     assert_eq!(seqs, [1, 2]);
 }
+
+#[test]
+fn exports_never_leave_plaintext_behind_and_stop_quietly_for_a_closed_pipe() {
+    let dir = init_cli();
+    let inc = new_cli_incident(dir.path());
+    let file = dir.path().join("people.csv");
+    let mut out = Vec::new();
+    generate::write_csv(generate::Spec { rows: 50, bad_rate: 0.0, seed: 3 }, &mut out).expect("generate");
+    std::fs::write(&file, out).expect("file");
+    assert_eq!(cli(dir.path(), &["individuals", "import", &inc, file.to_str().expect("utf8")]).code, 0);
+    let outdir = tempfile::tempdir().expect("tmp");
+    let before = |d: &Path| std::fs::read_dir(d).expect("dir").count();
+    // A folder as the target: refused before anything is written.
+    let o = cli(dir.path(), &["individuals", "export", &inc, "--format", "csv", "-o", &format!("{}/", outdir.path().display())]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("output") && o.stderr.contains("folder"), "{}", o.stderr);
+    assert_eq!(before(outdir.path()), 0, "no partial file");
+    // The user's own notes.partial survives an export to notes.csv.
+    std::fs::write(outdir.path().join("notes.partial"), b"mine").expect("write");
+    let target = outdir.path().join("notes.csv");
+    let o = cli(dir.path(), &["individuals", "export", &inc, "--format", "csv", "-o", target.to_str().expect("utf8")]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(std::fs::read(outdir.path().join("notes.partial")).expect("kept"), b"mine");
+    let names: std::collections::BTreeSet<String> = std::fs::read_dir(outdir.path()).expect("dir").map(|e| e.expect("e").file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["notes.csv", "notes.partial"].map(String::from).into(), "nothing else left");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(std::fs::metadata(&target).expect("meta").permissions().mode() & 0o777, 0o600, "the export is the owner's only");
+        for f in ["", "breachdesk.db", "custody.json"] {
+            let mode = std::fs::metadata(dir.path().join(f)).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, if f.is_empty() { 0o700 } else { 0o600 }, "{f:?}");
+        }
+    }
+    // `export | head -1`: the reader goes away; the exporter stops without an error.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_breachdesk"))
+        .args(["--data-dir", dir.path().to_str().expect("utf8"), "--passphrase-env", PASS_VAR, "individuals", "export", &inc, "--format", "csv"])
+        .env(PASS_VAR, PASS)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 10];
+    std::io::Read::read_exact(child.stdout.as_mut().expect("stdout"), &mut first).expect("read");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(0), "quiet exit: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn two_inits_at_once_give_one_store_and_one_clear_refusal() {
+    let parent = tempfile::tempdir().expect("tmp");
+    let data = parent.path().join("data");
+    let run = || {
+        let d = data.clone();
+        std::thread::spawn(move || cli(&d, &["--actor", "Dana", "init"]))
+    };
+    let (a, b) = (run(), run());
+    let (a, b) = (a.join().expect("a"), b.join().expect("b"));
+    let mut codes = [a.code, b.code];
+    codes.sort_unstable();
+    assert_eq!(codes, [0, 1], "one succeeds, one is refused: {} / {}", a.stderr, b.stderr);
+    let refused = if a.code == 1 { &a } else { &b };
+    assert!(refused.stderr.contains("already holds a Breachdesk database"), "{}", refused.stderr);
+    // The winner's store is whole and opens.
+    assert_eq!(cli(&data, &["audit", "verify"]).code, 0);
+    assert_eq!(cli(&data, &["check"]).code, 0);
+}
+
+#[test]
+fn hostile_input_files_get_a_clear_error_never_a_hang() {
+    let dir = init_cli();
+    let inc = new_cli_incident(dir.path());
+    // 100,000 columns: refused at once, the limit named (was quadratic: 24.5 s).
+    let wide = dir.path().join("wide.csv");
+    let header: Vec<String> = (0..100_000).map(|i| format!("c{i}")).collect();
+    std::fs::write(&wide, format!("{}\n{}\n", header.join(","), vec!["x"; 100_000].join(","))).expect("write");
+    let started = std::time::Instant::now();
+    let o = cli(dir.path(), &["individuals", "import", &inc, wide.to_str().expect("utf8")]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("100000 columns") && o.stderr.contains("1000"), "{}", o.stderr);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "answered promptly");
+    // A FIFO would block an open() for ever: refused for the import and for --facts.
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("fifo");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+        let o = cli(dir.path(), &["individuals", "import", &inc, fifo.to_str().expect("utf8")]);
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        assert!(o.stderr.contains("not a regular file"), "{}", o.stderr);
+        let o = cli(dir.path(), &["clocks", "--facts", fifo.to_str().expect("utf8")]);
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        assert!(o.stderr.contains("not a regular file"), "{}", o.stderr);
+    }
+    // A facts file over 1 MiB is refused, named.
+    let big = dir.path().join("big.json");
+    std::fs::write(&big, format!("{{\"timezone\": \"UTC\", \"discovered_at\": \"2026-03-02T10:00\", \"data_types\": [{}]}}", vec!["\"name\""; 200_000].join(","))).expect("write");
+    let o = cli(dir.path(), &["clocks", "--facts", big.to_str().expect("utf8")]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("facts") && o.stderr.contains("KB"), "{}", o.stderr);
+}
+
+#[test]
+fn escape_sequences_are_shown_never_obeyed() {
+    let dir = init_cli();
+    let inc = new_cli_incident(dir.path());
+    // A title with a right-to-left override is refused, naming the field.
+    let o = cli(dir.path(), &["incident", "update", &inc, "--title", "invoice\u{202e}fdp.exe"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("title") && o.stderr.contains("text-direction"), "{}", o.stderr);
+    // An imported name with an escape sequence: the row is flagged (refused), the rest imported.
+    let file = dir.path().join("people.csv");
+    let mut text = String::from("name,email,state\nEve \u{1b}]0;pwned\u{7},eve@example.org,TX\n");
+    for i in 0..60 {
+        text.push_str(&format!("Ada Byron {i},ada{i}@example.org,TX\n"));
+    }
+    std::fs::write(&file, text).expect("write");
+    let o = cli(dir.path(), &["individuals", "import", &inc, file.to_str().expect("utf8"), "--skip-invalid"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("control or text-direction"), "the row is reported: {}", o.stdout);
+    assert!(!o.stdout.contains('\u{1b}'), "nothing raw reaches the terminal");
+    let o = cli(dir.path(), &["individuals", "search", &inc, "eve"]);
+    assert!(!o.stdout.contains('\u{1b}'), "{:?}", o.stdout);
+}
+
+#[test]
+fn check_finds_a_damaged_page_in_plain_words() {
+    let dir = init_cli();
+    new_cli_incident(dir.path());
+    assert_eq!(cli(dir.path(), &["check"]).code, 0);
+    let copy = tempfile::tempdir().expect("tmp");
+    for f in ["breachdesk.db", "custody.json"] {
+        std::fs::copy(dir.path().join(f), copy.path().join(f)).expect("copy");
+    }
+    // Checkpointed on exit, so the copy of the main file holds every commit.
+    let db = copy.path().join("breachdesk.db");
+    let mut bytes = std::fs::read(&db).expect("read");
+    let at = bytes.len() / 2;
+    bytes[at..at + 64].fill(0x5a);
+    std::fs::write(&db, bytes).expect("damage");
+    let o = cli(copy.path(), &["check"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("The store is damaged"), "{}", o.stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_protected_copy_can_be_listed_checked_and_verified() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = init_cli();
+    let inc = new_cli_incident(dir.path());
+    // An auditor's copy: the files, write-protected (for root, who ignores modes: owned by nobody
+    // and read as nobody).
+    let place = tempfile::tempdir().expect("tmp");
+    std::fs::set_permissions(place.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let copy = place.path().join("copy");
+    std::fs::create_dir(&copy).expect("mkdir");
+    for f in ["breachdesk.db", "custody.json"] {
+        std::fs::copy(dir.path().join(f), copy.join(f)).expect("copy");
+    }
+    let bin = place.path().join("breachdesk");
+    std::fs::copy(env!("CARGO_BIN_EXE_breachdesk"), &bin).expect("copy binary");
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    if root {
+        assert!(std::process::Command::new("chown").args(["-R", "nobody"]).arg(&copy).status().expect("chown").success());
+    }
+    for p in [copy.join("breachdesk.db"), copy.join("custody.json")] {
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o400)).expect("chmod");
+    }
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o500)).expect("chmod");
+    let run = |args: &[&str]| {
+        let mut cmd = if root {
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", "nobody", "--", "env", &format!("{PASS_VAR}={PASS}")]).arg(&bin);
+            c
+        } else {
+            let mut c = std::process::Command::new(&bin);
+            c.env(PASS_VAR, PASS);
+            c
+        };
+        cmd.arg("--data-dir").arg(&copy).args(["--passphrase-env", PASS_VAR]).args(args);
+        let o = cmd.output().expect("run");
+        (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let (code, out, err) = run(&["incident", "list"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&inc), "{out}");
+    let (code, out, err) = run(&["audit", "verify"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("intact"), "{out}");
+    let (code, out, _) = run(&["check"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("read-only"), "{out}");
+    // A change is refused in plain words (exit 1), and the copy is untouched.
+    let (code, _, err) = run(&["incident", "update", &inc, "--title", "Changed"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("read-only"), "{err}");
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o700)).expect("chmod back for clean-up");
+}

@@ -12,7 +12,7 @@ fn user(field: String, message: String) -> Failure {
 
 pub fn from_file(path: &Path) -> Result<(), Failure> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| user("facts".into(), format!("cannot read {shown}: {e}")))?;
+    let text = breachdesk_core::files::read_small(path, "facts")?;
     let raw: RawFacts = serde_json::from_str(&text).map_err(|e| {
         // serde names the unknown or mistyped key; keep the file and position too.
         user("facts".into(), format!("{shown}: {e}"))
@@ -39,6 +39,6 @@ pub fn for_incident(bd: &breachdesk_core::Breachdesk, incident: &str) -> Result<
 /// Reads an incident facts file (the facts beyond the incident's own timestamps).
 pub fn read_incident_facts(path: &Path) -> Result<breachdesk_core::obligations::IncidentFacts, Failure> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| user("file".into(), format!("cannot read {shown}: {e}")))?;
+    let text = breachdesk_core::files::read_small(path, "file")?;
     serde_json::from_str(&text).map_err(|e| user("file".into(), format!("{shown}: {e}")))
 }

@@ -168,7 +168,7 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
                 None if use_mapping.is_some() => Some(bd.mapping(use_mapping.as_deref().unwrap_or_default())?),
                 None => None,
                 Some(p) => {
-                    let text = std::fs::read_to_string(p).map_err(io(p))?;
+                    let text = breachdesk_core::files::read_small(p, "mapping")?;
                     Some(serde_json::from_str::<Mapping>(&text).map_err(|e| Failure(Error::Validation { field: p.display().to_string(), message: format!("not a mapping: {e}") }))?)
                 }
             };
@@ -261,12 +261,23 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
             }
             match output {
                 Some(p) => {
-                    let tmp = p.with_extension("partial");
-                    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io(&tmp))?));
+                    // Through a private temporary file beside the target, removed on any error.
+                    let file = breachdesk_core::files::AtomicFile::create(p)?;
+                    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
                     export(bd, incident, &mut w)?;
-                    w.flush().map_err(io(&tmp))?;
-                    drop(w);
-                    std::fs::rename(&tmp, p).map_err(io(p))
+                    let file = w.into_inner().map_err(|e| Failure(breachdesk_core::files::disk(p, e.into_error())))?.into_inner().map_err(|e| Failure(breachdesk_core::files::disk(p, e.into_error())))?;
+                    Ok(file.commit()?)
+                }
+                None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+                    // On a terminal, each line through the escaping printer: a name holding an
+                    // escape sequence is shown, never obeyed.
+                    let mut w = csv::Writer::from_writer(Vec::new());
+                    export(bd, incident, &mut w)?;
+                    let bytes = w.into_inner().map_err(|e| Failure(Error::Internal(format!("export: {e}"))))?;
+                    for line in String::from_utf8_lossy(&bytes).lines() {
+                        out!("{line}");
+                    }
+                    Ok(())
                 }
                 None => {
                     let mut w = csv::Writer::from_writer(std::io::stdout().lock());
@@ -353,7 +364,10 @@ fn export<W: Write>(bd: &Breachdesk, incident: &str, w: &mut csv::Writer<W>) -> 
         "id", "external_id", "full_name", "email", "phone", "address1", "address2", "city", "state", "postal_code", "country", "dob", "residence",
         "residence_source", "residence_conflict", "minor", "deceased", "guardian", "addressee", "no_postal", "no_email", "data_elements",
     ];
-    let csv_err = |e: csv::Error| Error::Internal(format!("export: {e}"));
+    let csv_err = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => breachdesk_core::files::disk(Path::new("<export>"), e),
+        other => Error::Internal(format!("export: {other:?}")),
+    };
     w.write_record(header).map_err(csv_err)?;
     bd.for_each_individual(incident, &mut |p: &Individual| {
         // Text cells a spreadsheet would run as formulas are defused.
@@ -389,7 +403,7 @@ fn export<W: Write>(bd: &Breachdesk, incident: &str, w: &mut csv::Writer<W>) -> 
 }
 
 fn write_errors(path: &Path, r: &ImportReport) -> Result<(), Failure> {
-    std::fs::write(path, breachdesk_core::individuals::error_report_csv(&r.errors)).map_err(io(path))
+    Ok(breachdesk_core::files::AtomicFile::write_all(path, breachdesk_core::individuals::error_report_csv(&r.errors).as_bytes())?)
 }
 
 fn print_report(as_json: bool, r: &ImportReport) -> Result<(), Failure> {

@@ -27,7 +27,9 @@ mod output;
 fn emit(line: &str) {
     use std::io::Write as _;
     let mut o = std::io::stdout().lock();
-    if let Err(e) = writeln!(o, "{line}") {
+    // Text from files and users is shown, never obeyed: escape sequences and direction overrides
+    // are written out visibly.
+    if let Err(e) = writeln!(o, "{}", breachdesk_core::text::escape_hostile(line)) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
@@ -81,6 +83,8 @@ enum Command {
     Config(ConfigCmd),
     /// Where the data lives and how it is protected.
     Status,
+    /// Check the store: every encrypted page, its structure and cross-references, the audit chain.
+    Check,
     /// Every notification obligation, its due time and why, as JSON: from a facts file (touches
     /// no database) or for a stored incident.
     Clocks {
@@ -356,6 +360,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped reading (`export | head`) is not an error.
+        Err(Failure(Error::Io { source, .. })) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(Failure(e)) => {
             let hint = match &e {
                 Error::PassphraseRequired => " (pass --passphrase-env VAR naming an environment variable that holds it)",
@@ -450,7 +456,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     out!("{}", ics.trim_end_matches("\r\n"));
                     Ok(())
                 }
-                Some(path) => std::fs::write(path, ics).map_err(|source| Failure(Error::Io { path: path.clone(), source })),
+                Some(path) => Ok(breachdesk_core::files::AtomicFile::write_all(path, ics.as_bytes())?),
             }
         }
         Command::Obligations(ObligationsCmd::Decide { incident, obligation, not_required, required, confirm_exemption, rationale, approved_by }) => {
@@ -508,6 +514,33 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             output::timeline(cli.json, &[e])
         }
         Command::Timeline(TimelineCmd::List { incident }) => output::timeline(cli.json, &bd.timeline(incident)?),
+        Command::Check => {
+            let report = bd.check()?;
+            if cli.json {
+                output::json_value(&report)?;
+            } else if report.intact {
+                out!(
+                    "The store is intact: {} pages read and checked, the audit chain holds ({} rows){}.",
+                    report.pages,
+                    report.audit.rows_checked,
+                    if report.read_only { "; this copy is read-only" } else { "" }
+                );
+            } else {
+                out!("The store is damaged:");
+                for p in &report.problems {
+                    out!("  {p}");
+                }
+                if let Some(b) = &report.audit.broken {
+                    out!("  audit chain broken at row {}: {}", b.seq, b.reason);
+                }
+                out!("Restore the data directory from a backup; keep this copy for investigation.");
+            }
+            if report.intact {
+                Ok(())
+            } else {
+                Err(Failure(Error::DatabaseCorrupt { path: bd.data_dir().join("breachdesk.db"), detail: format!("{} problem(s) found", report.problems.len() + usize::from(report.audit.broken.is_some())) }))
+            }
+        }
         Command::Audit(AuditCmd::Verify) => {
             let report = bd.verify_audit()?;
             output::audit(cli.json, &report)?;
@@ -552,7 +585,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Config(ConfigCmd::Clocks { set: None }) => output::json_value(&bd.internal_clock_settings()?),
         Command::Config(ConfigCmd::Clocks { set: Some(path) }) => {
-            let text = std::fs::read_to_string(path).map_err(|source| Failure(Error::Io { path: path.clone(), source }))?;
+            let text = breachdesk_core::files::read_small(path, "set")?;
             let settings: breachdesk_core::internal::InternalClockSettings = serde_json::from_str(&text)
                 .map_err(|e| Failure(Error::Validation { field: path.display().to_string(), message: format!("not valid clock settings: {e}") }))?;
             output::json_value(&bd.set_internal_clock_settings(&ctx(cli, &bd)?, &settings)?)

@@ -14,7 +14,6 @@ use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use zeroize::Zeroizing;
@@ -260,13 +259,9 @@ impl Custody {
     /// Writes `custody.json` atomically (temp file in the same directory, fsync, rename).
     pub(crate) fn save(&self, dir: &Path) -> Result<()> {
         let path = Self::path(dir);
-        let tmp = dir.join(".custody.json.tmp");
-        let io = |source| Error::Io { path: path.clone(), source };
         let text = serde_json::to_string_pretty(self).map_err(|e| Error::Internal(e.to_string()))?;
-        let mut f = fs::File::create(&tmp).map_err(io)?;
-        f.write_all(text.as_bytes()).map_err(io)?;
-        f.sync_all().map_err(io)?;
-        fs::rename(&tmp, &path).map_err(io)?;
+        // A private temporary file, created exclusively and never through a planted link.
+        crate::files::AtomicFile::write_all(&path, text.as_bytes())?;
         if let Ok(d) = fs::File::open(dir) {
             let _ = d.sync_all();
         }

@@ -8,6 +8,64 @@ use std::path::PathBuf;
 
 pub const ENV_VAR: &str = "BREACHDESK_DATA_DIR";
 
+/// The lock file that serialises set-up, re-keying and key-mode changes across processes.
+const LOCK_FILE: &str = ".breachdesk.lock";
+
+/// Held while a process sets up, re-keys or changes the key mode of a data directory; the
+/// operating system releases it when the process ends, however it ends.
+#[derive(Debug)]
+pub(crate) struct DirLock(#[allow(dead_code)] std::fs::File);
+
+/// Takes the data directory's lock, waiting for another process that holds it.
+pub(crate) fn lock(dir: &std::path::Path) -> Result<DirLock> {
+    let path = dir.join(LOCK_FILE);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        opts.mode(0o600);
+    }
+    let f = opts.open(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+    f.lock().map_err(|source| Error::Io { path, source })?;
+    Ok(DirLock(f))
+}
+
+/// Creates the data directory readable by its owner only (0700).
+pub(crate) fn create(dir: &std::path::Path) -> Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })
+}
+
+/// Makes the data directory 0700 and Breachdesk's files in it 0600, where they are broader (data
+/// directories made by older builds were 0755 and 0644: another local user could copy
+/// custody.json and guess the passphrase offline).
+pub(crate) fn tighten(dir: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let fix = |p: &std::path::Path, mode: u32| {
+            if let Ok(m) = std::fs::symlink_metadata(p) {
+                if !m.file_type().is_symlink() && m.permissions().mode() & 0o077 != 0 {
+                    let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
+                }
+            }
+        };
+        fix(dir, 0o700);
+        for f in ["breachdesk.db", "breachdesk.db-wal", "breachdesk.db-shm", "custody.json", LOCK_FILE] {
+            fix(&dir.join(f), 0o600);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
 /// Resolves the data directory from an explicit choice, then the environment, then the platform.
 ///
 /// # Errors

@@ -44,6 +44,9 @@ pub enum Error {
     /// Another process holds the store's write lock longer than this one waited.
     #[error("the store is busy: another Breachdesk process (an import, a merge, or the desktop app) has been writing to it for longer than {waited_s} s. Nothing was written; try again when it has finished")]
     Busy { waited_s: u64 },
+    /// The store is a read-only copy: reading works, changing does not.
+    #[error("this data directory is read-only ({detail}): read commands work on it; changes need a writable copy")]
+    ReadOnly { detail: String },
     /// The disk is full: nothing was written.
     #[error("the disk holding the data directory is full: nothing was written; free some space and try again")]
     DiskFull,
@@ -73,6 +76,7 @@ impl Error {
             Error::Cancelled => "cancelled",
             Error::Unreadable { .. } => "unreadable",
             Error::Busy { .. } => "busy",
+            Error::ReadOnly { .. } => "read_only",
             Error::DiskFull => "disk_full",
             Error::Internal(_) => "internal",
         }
@@ -115,6 +119,7 @@ impl From<rusqlite::Error> for Error {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Error::Busy { waited_s: crate::store::BUSY_TIMEOUT_MS / 1000 },
             Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
+            Some(rusqlite::ErrorCode::ReadOnly) => Error::ReadOnly { detail: "the database file or its folder cannot be written".into() },
             // SQL text and bound values can carry personal data; keep only the engine's message.
             _ => Error::Internal(format!("database: {e}")),
         }

@@ -221,8 +221,8 @@ pub(crate) fn clean_optional(field: &str, v: Option<String>, max: usize) -> Resu
         if s.chars().count() > max {
             return Err(Error::validation(field, format!("is longer than {max} characters")));
         }
-        if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            return Err(Error::validation(field, "contains control characters"));
+        if s.chars().any(|c| crate::text::is_hostile(c) && c != '\r') {
+            return Err(Error::validation(field, "contains control or text-direction characters (such as escape sequences or U+202E), which would change how it is shown"));
         }
     }
     Ok(v)

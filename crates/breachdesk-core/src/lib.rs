@@ -11,6 +11,7 @@ pub mod custom;
 pub mod datadir;
 mod error;
 mod failpoint;
+pub mod files;
 pub mod incident;
 pub mod individuals;
 pub mod internal;
@@ -21,6 +22,7 @@ pub mod obligations;
 pub mod reminders;
 pub mod secret;
 pub mod store;
+pub mod text;
 pub mod timeline;
 
 pub use custody::{KeyMode, KeySetup, MemoryKeyring, OsKeyring, SecretStore};
@@ -58,6 +60,18 @@ pub struct DirStatus {
     pub data_dir: String,
     pub initialized: bool,
     pub mode: Option<KeyMode>,
+}
+
+/// What `breachdesk check` found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct CheckReport {
+    pub intact: bool,
+    #[ts(type = "number")]
+    pub pages: i64,
+    pub read_only: bool,
+    /// Every problem found in the file, in words.
+    pub problems: Vec<String>,
+    pub audit: audit::AuditReport,
 }
 
 /// An unlocked Breachdesk data directory.
@@ -113,13 +127,19 @@ impl Breachdesk {
             return Err(Error::AlreadyInitialized { dir: dir.to_owned() });
         }
         let created_dir = !dir.exists();
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+        datadir::create(dir)?;
+        // Two set-ups at once: the second waits, then finds the first's database.
+        let _lock = datadir::lock(dir)?;
+        if db_path.exists() || Custody::path(dir).exists() {
+            return Err(Error::AlreadyInitialized { dir: dir.to_owned() });
+        }
         let key = DbKey::generate()?;
         let mut custody = None;
         let made = (|| {
             let c = custody.insert(Custody::establish(dir, &key, setup, keyring)?);
             let store = Store::create(&db_path, &key, now)?;
             c.save(dir)?;
+            datadir::tighten(dir);
             let mut bd = Breachdesk { store, dir: dir.to_owned(), custody: c.clone(), page_order: std::sync::Mutex::default(), list_generation: std::sync::atomic::AtomicU64::new(0) };
             if let Some(name) = &user_name {
                 let ctx = Ctx::new(name, now)?;
@@ -135,6 +155,7 @@ impl Breachdesk {
                 let _ = std::fs::remove_file(dir.join(f));
             }
             if created_dir {
+                let _ = std::fs::remove_file(dir.join(".breachdesk.lock"));
                 let _ = std::fs::remove_dir(dir);
             }
         }
@@ -164,6 +185,7 @@ impl Breachdesk {
         now: DateTime<Utc>,
     ) -> Result<Breachdesk> {
         let db_path = dir.join(DB_FILE);
+        datadir::tighten(dir);
         let Some(mut custody) = Custody::load(dir)? else {
             return Err(if db_path.exists() {
                 Error::NotBreachdeskDatabase { path: db_path }
@@ -176,8 +198,10 @@ impl Breachdesk {
         for (key, pending) in candidates {
             match Store::open(&db_path, &key, true, migrations, now) {
                 Ok(mut store) => {
-                    individuals::search::backfill(&mut store.conn)?;
-                    if pending {
+                    if !store.read_only() {
+                        individuals::search::backfill(&mut store.conn)?;
+                    }
+                    if pending && !store.read_only() {
                         // A re-key was interrupted after the database took the new key.
                         custody.finish_rekey(dir, &key, passphrase, keyring)?;
                     }
@@ -217,6 +241,7 @@ impl Breachdesk {
             audit::append(&tx, &ctx.actor, ctx.now, c)?;
         }
         tx.commit()?;
+        self.store.checkpoint();
         Ok(out)
     }
 
@@ -668,6 +693,23 @@ impl Breachdesk {
 
     // ---- audit and keys ------------------------------------------------------------------
 
+    /// Checks the store: every encrypted page, the database's structure, its cross-references and
+    /// the audit chain. A damaged page is found here, not when some command happens to read it.
+    ///
+    /// # Errors
+    /// On database failure only; problems found are in the report.
+    pub fn check(&self) -> Result<CheckReport> {
+        // Each step's own failure (a page that cannot be read at all) is a finding, not the end.
+        let damaged = |step: &str, e: Error| format!("{step}: {}", e.to_string().trim_start_matches("internal error: database: "));
+        let mut problems = self.store.integrity().unwrap_or_else(|e| vec![damaged("the file could not be read through", e)]);
+        let audit = audit::verify(&self.store.conn).unwrap_or_else(|e| {
+            problems.push(damaged("the audit log could not be read", e));
+            audit::AuditReport { rows_checked: 0, head_hash: None, broken: None }
+        });
+        let pages: i64 = self.store.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap_or(0);
+        Ok(CheckReport { intact: problems.is_empty() && audit.broken.is_none(), pages, read_only: self.store.read_only(), problems, audit })
+    }
+
     /// Walks the whole audit chain.
     ///
     /// # Errors
@@ -682,6 +724,7 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::PassphraseRequired`], [`Error::KeyringUnavailable`], database and I/O errors.
     pub fn rekey(&mut self, ctx: &Ctx, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore) -> Result<()> {
+        let _lock = datadir::lock(&self.dir)?;
         if self.custody.mode == KeyMode::Passphrase {
             // Prove the passphrase before anything changes.
             let p = passphrase.ok_or(Error::PassphraseRequired)?;
@@ -703,6 +746,7 @@ impl Breachdesk {
     /// [`Error::Validation`] when already in that mode or the passphrase is too short,
     /// [`Error::KeyringUnavailable`], I/O errors.
     pub fn switch_key_mode(&mut self, ctx: &Ctx, current_passphrase: Option<&Passphrase>, to: &KeySetup, keyring: &dyn SecretStore) -> Result<()> {
+        let _lock = datadir::lock(&self.dir)?;
         let target = match to {
             KeySetup::Keyring => KeyMode::Keyring,
             KeySetup::Passphrase(_) => KeyMode::Passphrase,

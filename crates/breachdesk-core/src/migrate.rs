@@ -29,6 +29,9 @@ pub fn checksum(sql: &str) -> String {
 /// [`Error::SchemaTooNew`] when the database has a version this build lacks,
 /// [`Error::MigrationChanged`] when an applied migration's text differs from the file.
 pub fn apply(conn: &mut Connection, migrations: &[Migration], now: DateTime<Utc>) -> Result<()> {
+    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+        return check_read_only(conn, migrations);
+    }
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version    INTEGER PRIMARY KEY,
@@ -60,6 +63,7 @@ pub fn apply(conn: &mut Connection, migrations: &[Migration], now: DateTime<Utc>
     if done == migrations.len() {
         return Ok(());
     }
+    crate::failpoint::hit("migrate.before");
     let tx = conn.transaction()?;
     for m in &migrations[done..] {
         tx.execute_batch(m.sql)
@@ -71,5 +75,27 @@ pub fn apply(conn: &mut Connection, migrations: &[Migration], now: DateTime<Utc>
     }
     tx.pragma_update(None, "user_version", app_version)?;
     tx.commit()?;
+    Ok(())
+}
+
+/// A read-only copy (an auditor's write-protected copy): checked, never migrated.
+fn check_read_only(conn: &Connection, migrations: &[Migration]) -> Result<()> {
+    let applied: Vec<(u32, String, String)> = conn
+        .prepare("SELECT version, name, checksum FROM schema_migrations ORDER BY version")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let app_version = migrations.last().map_or(0, |m| m.version);
+    for (version, name, sum) in &applied {
+        if *version > app_version {
+            return Err(Error::SchemaTooNew { db_version: *version, app_version });
+        }
+        let m = migrations.iter().find(|m| m.version == *version).ok_or_else(|| Error::MigrationChanged { version: *version, name: name.clone() })?;
+        if checksum(m.sql) != *sum || m.name != *name {
+            return Err(Error::MigrationChanged { version: *version, name: name.clone() });
+        }
+    }
+    if applied.len() < migrations.len() {
+        return Err(Error::ReadOnly { detail: format!("this copy is at schema version {} and this build needs {app_version}; open a writable copy once to upgrade it", applied.len()) });
+    }
     Ok(())
 }

@@ -81,8 +81,22 @@ impl Store {
         if looks_like_plain_sqlite(path) {
             return Err(Error::NotBreachdeskDatabase { path: path.to_owned() });
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| Error::Internal(format!("cannot open {}: {e}", path.display())))?;
+        // A write-protected copy (an auditor's) opens read-only: every read works, no write is tried.
+        let writable = std::fs::OpenOptions::new().write(true).open(path).is_ok() && path.parent().is_some_and(dir_writable);
+        let conn = if writable {
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        } else {
+            let wal = path.with_file_name(format!("{DB_FILE}-wal"));
+            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                return Err(Error::ReadOnly {
+                    detail: format!("{} holds changes not yet merged into the database, and they cannot be read without write access; copy the folder somewhere writable", wal.display()),
+                });
+            }
+            // Without write access the WAL index cannot be made; a copy is read as it is on disk.
+            let uri = format!("file:{}?immutable=1", uri_path(path));
+            Connection::open_with_flags(uri, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        }
+        .map_err(|e| Error::Internal(format!("cannot open {}: {e}", path.display())))?;
         key_connection(&conn, key, "key")?;
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
         let probe: rusqlite::Result<i64> = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0));
@@ -109,7 +123,26 @@ impl Store {
         Ok(store)
     }
 
+    /// Copies what the WAL holds into the database file, without waiting for readers: after each
+    /// user action, so a lost or damaged `-wal` file cannot take committed work with it.
+    pub(crate) fn checkpoint(&self) {
+        if !self.read_only() {
+            let _ = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        }
+    }
+
+    /// Whether this store was opened read-only (a write-protected copy).
+    #[must_use]
+    pub fn read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
+    }
+
     fn configure(&mut self) -> Result<()> {
+        if self.read_only() {
+            self.conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")?;
+            self.conn.execute_batch(&format!("PRAGMA cache_size = {CACHE_SIZE}"))?;
+            return Ok(());
+        }
         let mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::Internal(format!("could not switch to WAL (got {mode})")));
@@ -131,8 +164,49 @@ impl Store {
         self.configure()
     }
 
+    /// SQLCipher's page check (each page's HMAC) and SQLite's integrity and foreign-key checks:
+    /// every problem found, in words; empty when the file is sound.
+    pub(crate) fn integrity(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut cipher = self.conn.prepare("PRAGMA cipher_integrity_check")?;
+        for row in cipher.query_map([], |r| r.get::<_, String>(0))? {
+            problems.push(format!("encrypted page check: {}", row?));
+        }
+        let mut integrity = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in integrity.query_map([], |r| r.get::<_, String>(0))? {
+            let line = row?;
+            if line != "ok" {
+                problems.push(format!("integrity: {line}"));
+            }
+        }
+        let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
+        for row in fk.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?)))? {
+            let (table, rowid, parent) = row?;
+            problems.push(format!("table {table} row {} names a {parent} row that does not exist", rowid.map_or_else(|| "?".to_owned(), |r| r.to_string())));
+        }
+        Ok(problems)
+    }
+
     #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Whether the process can create files in `dir` (SQLite needs to, for the WAL and its index).
+fn dir_writable(dir: &Path) -> bool {
+    let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// A path as the path part of an SQLite `file:` URI (`%`, `?` and `#` escaped).
+fn uri_path(path: &Path) -> String {
+    let abs = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+    abs.to_string_lossy().replace('%', "%25").replace('?', "%3f").replace('#', "%23")
 }

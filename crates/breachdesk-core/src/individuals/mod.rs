@@ -772,6 +772,7 @@ impl Breachdesk {
             crate::audit::append(&tx, &ctx.actor, ctx.now, c)?;
         }
         tx.commit()?;
+        self.store.checkpoint();
         self.list_changed();
         report.batch_id = Some(batch_id);
         report.changes = changes;

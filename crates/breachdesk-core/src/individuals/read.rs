@@ -89,6 +89,14 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Some cell holds a control or direction-override character.
+    fn hostile(self) -> bool {
+        match self {
+            Fields::Csv(r) => crate::text::has_hostile(r.as_slice()),
+            Fields::Cells(_) => self.iter().any(crate::text::has_hostile),
+        }
+    }
+
     /// Some cell holds `c`.
     fn contains(self, c: char) -> bool {
         match self {
@@ -129,6 +137,11 @@ impl Rows {
     /// [`Error::Validation`] naming the file when it is empty, binary, too large, header-only or
     /// unreadable as CSV/XLSX; [`Error::Io`].
     pub fn open(path: &Path) -> Result<Rows> {
+        // A FIFO would block the open until someone writes to it; a device never ends.
+        let meta = std::fs::metadata(path).map_err(io(path))?;
+        if !meta.is_file() {
+            return Err(bad(path, "is not a regular file (a folder, pipe or device): choose the exported CSV or XLSX file"));
+        }
         let mut file = File::open(path).map_err(io(path))?;
         let bytes = file.metadata().map_err(io(path))?.len();
         if bytes == 0 {
@@ -252,6 +265,9 @@ impl Rows {
             if fields.contains('\u{0}') {
                 return Some(Err(RowIssue { row: self.row, reason: "contains a NUL byte or a spreadsheet error value".into() }));
             }
+            if fields.hostile() {
+                return Some(Err(RowIssue { row: self.row, reason: "contains control or text-direction characters (escape sequences, U+202E…)".into() }));
+            }
             if fields.len() != self.header.len() {
                 let unclosed = fields.contains('\n');
                 let reason = if unclosed {
@@ -274,11 +290,20 @@ impl Rows {
     }
 }
 
+/// The most columns a list may have: a list of affected people has tens of columns; a file with
+/// thousands is not one, and reading it would only cost time and memory.
+pub const MAX_COLUMNS: usize = 1000;
+
 fn check_header(path: &Path, header: &[String]) -> Result<()> {
+    if header.len() > MAX_COLUMNS {
+        return Err(bad(path, format!("row 1 has {} columns; a list of people has at most {MAX_COLUMNS}", header.len())));
+    }
     if header.iter().all(String::is_empty) {
         return Err(bad(path, "row 1 should be a header naming the columns, and it is blank"));
     }
-    if let Some(dup) = header.iter().enumerate().find(|(i, h)| !h.is_empty() && header[..*i].contains(h)) {
+    // One pass with a set (the old search of every earlier header was quadratic).
+    let mut seen = std::collections::HashSet::with_capacity(header.len());
+    if let Some(dup) = header.iter().enumerate().find(|(_, h)| !h.is_empty() && !seen.insert(h.as_str())) {
         return Err(bad(path, format!("column {} repeats the header {:?}", dup.0 + 1, dup.1)));
     }
     Ok(())
