@@ -378,3 +378,86 @@ fn a_write_protected_copy_can_be_listed_checked_and_verified() {
     assert!(err.contains("read-only"), "{err}");
     std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o700)).expect("chmod back for clean-up");
 }
+
+fn custody(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("custody.json")).expect("custody")).expect("json")
+}
+
+#[test]
+fn an_interrupted_key_change_is_finished_or_rolled_back_at_the_next_open() {
+    // Re-key killed after the new key was parked, before the database took it: dropped at the
+    // next open (one Argon2 run again, not two), with an audit row.
+    let dir = init_cli();
+    new_cli_incident(dir.path());
+    let o = cli_env(dir.path(), &["key", "rekey"], &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "rekey.pending_saved")]);
+    assert_ne!(o.code, 0);
+    assert!(custody(dir.path()).get("pending").is_some(), "the crash left a pending key");
+    assert_eq!(cli(dir.path(), &["incident", "list"]).code, 0);
+    assert!(custody(dir.path()).get("pending").is_none(), "the open dropped it");
+    // Killed after the database was re-encrypted: the next open finishes the change.
+    let o = cli_env(dir.path(), &["key", "rekey"], &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "rekey.database_rekeyed")]);
+    assert_ne!(o.code, 0);
+    assert_eq!(cli(dir.path(), &["incident", "list"]).code, 0, "the pending key opens it");
+    let c = custody(dir.path());
+    assert!(c.get("pending").is_none() && c.get("unfinished").is_none(), "{c}");
+    assert_eq!(cli(dir.path(), &["audit", "verify"]).code, 0);
+    assert_eq!(cli(dir.path(), &["check"]).code, 0);
+}
+
+#[test]
+fn an_interrupted_switch_to_passphrase_takes_the_key_out_of_the_keyring_at_the_next_open() {
+    if std::env::var_os("BREACHDESK_TEST_SECRET_SERVICE").is_none() {
+        eprintln!("not run: needs the test D-Bus session of `make test`");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = cli_env(dir.path(), &["--actor", "Dana", "init"], &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let account = format!("db-key:{}", dir.path().canonicalize().expect("dir").display());
+    let in_ring = || breachdesk_core::SecretStore::get(&breachdesk_core::OsKeyring, &account).expect("keyring").is_some();
+    assert!(in_ring(), "keyring mode keeps the key in the keyring");
+    let o = cli_env(dir.path(), &["key", "mode", "passphrase", "--new-passphrase-env", PASS_VAR], &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "switch.custody_saved")]);
+    assert_ne!(o.code, 0, "killed mid-switch");
+    assert!(in_ring(), "the crash left the key in the keyring");
+    assert_eq!(cli(dir.path(), &["incident", "list"]).code, 0, "the passphrase opens it");
+    assert!(!in_ring(), "and the next open took the key out of the keyring");
+    assert!(custody(dir.path()).get("unfinished").is_none());
+}
+
+#[test]
+fn a_damaged_or_planted_custody_file_gets_its_own_clear_error() {
+    let dir = init_cli();
+    let good = std::fs::read_to_string(dir.path().join("custody.json")).expect("custody");
+    let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut v: serde_json::Value = serde_json::from_str(&good).expect("json");
+        f(&mut v);
+        std::fs::write(dir.path().join("custody.json"), v.to_string()).expect("write");
+        let started = std::time::Instant::now();
+        let o = cli(dir.path(), &["incident", "list"]);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "no hang");
+        o
+    };
+    for (what, f, expect) in [
+        ("32 GiB of Argon2 memory", Box::new(|v: &mut serde_json::Value| v["wrapped"]["m_cost_kib"] = 33_554_432.into()) as Box<dyn Fn(&mut serde_json::Value)>, "memory cost"),
+        ("t_cost 2^32-1", Box::new(|v: &mut serde_json::Value| v["wrapped"]["t_cost"] = 4_294_967_295u64.into()), "time cost"),
+        ("format 99", Box::new(|v: &mut serde_json::Value| v["format"] = 99.into()), "format 99"),
+        ("a damaged salt", Box::new(|v: &mut serde_json::Value| v["wrapped"]["salt"] = "00112233445566778899aabbccddeeff".into()), "damaged or edited"),
+    ] {
+        let o = edit(&f);
+        assert_eq!(o.code, 1, "{what}: {}", o.stderr);
+        assert!(o.stderr.contains("custody.json") && o.stderr.contains(expect), "{what}: {}", o.stderr);
+        assert!(!o.stderr.contains("wrong passphrase"), "{what}: {}", o.stderr);
+    }
+    std::fs::remove_file(dir.path().join("custody.json")).expect("rm");
+    let o = cli(dir.path(), &["incident", "list"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("custody.json is missing"), "{}", o.stderr);
+    // A planted link where an old build wrote its temporary file is never followed.
+    std::fs::write(dir.path().join("custody.json"), &good).expect("restore");
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, b"untouched").expect("write");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&victim, dir.path().join(".custody.json.tmp")).expect("symlink");
+    assert_eq!(cli(dir.path(), &["key", "rekey"]).code, 0);
+    assert_eq!(std::fs::read(&victim).expect("read"), b"untouched");
+}

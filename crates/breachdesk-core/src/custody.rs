@@ -124,6 +124,53 @@ pub(crate) struct WrappedKey {
     salt: String,
     nonce: String,
     ciphertext: String,
+    /// SHA-256 of salt, nonce and ciphertext: tells a damaged file from a wrong passphrase (the
+    /// cipher alone cannot). Absent in files written before 2026-12.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    check: Option<String>,
+}
+
+impl WrappedKey {
+    fn digest(&self) -> String {
+        use sha2::Digest as _;
+        let mut h = sha2::Sha256::new();
+        for part in [&self.salt, &self.nonce, &self.ciphertext] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        hex::encode(h.finalize())
+    }
+
+    /// Refuses what Breachdesk never writes, naming the field: unknown KDF, costs outside bounds,
+    /// salt, nonce or ciphertext of the wrong size, a check that does not match.
+    fn validate(&self) -> std::result::Result<(), String> {
+        if self.kdf != "argon2id" {
+            return Err(format!("unknown key derivation {:?}", self.kdf));
+        }
+        if !(M_COST_MIN_KIB..=M_COST_MAX_KIB).contains(&self.m_cost_kib) {
+            return Err(format!("Argon2 memory cost {} KiB is outside {M_COST_MIN_KIB}..={M_COST_MAX_KIB}", self.m_cost_kib));
+        }
+        if !(1..=T_COST_MAX).contains(&self.t_cost) {
+            return Err(format!("Argon2 time cost {} is outside 1..={T_COST_MAX}", self.t_cost));
+        }
+        if !(1..=P_COST_MAX).contains(&self.p_cost) {
+            return Err(format!("Argon2 parallelism {} is outside 1..={P_COST_MAX}", self.p_cost));
+        }
+        let hexlen = |name: &str, v: &str, bytes: usize| {
+            if v.len() == bytes * 2 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+                Ok(())
+            } else {
+                Err(format!("the {name} is not {bytes} bytes of hex"))
+            }
+        };
+        hexlen("salt", &self.salt, 16)?;
+        hexlen("nonce", &self.nonce, 24)?;
+        hexlen("ciphertext", &self.ciphertext, 48)?;
+        if self.check.as_ref().is_some_and(|c| *c != self.digest()) {
+            return Err("the wrapped key does not match its check value (the file was damaged or edited)".into());
+        }
+        Ok(())
+    }
 }
 
 /// A key change under way (see [`crate::Breachdesk::rekey`]): written before `PRAGMA rekey`, so a
@@ -150,7 +197,31 @@ pub(crate) struct Custody {
     wrapped: Option<WrappedKey>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pending: Option<PendingKey>,
+    /// A key change that reached its new custody but not its clean-up and audit row: finished at
+    /// the next open (the old keyring entry removed, the audit row written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) unfinished: Option<Unfinished>,
 }
+
+/// A key change to finish at the next open.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Unfinished {
+    /// `key.rekey` or `key.mode`.
+    pub(crate) action: String,
+    /// The keyring account whose entry is to be removed, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) remove_keyring_entry: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) detail: Option<serde_json::Value>,
+}
+
+/// The Argon2id costs Breachdesk accepts in `custody.json`: what it writes, with room for stronger
+/// settings, and no more (a planted file must not be able to ask for 32 GiB or run for ever).
+const M_COST_MAX_KIB: u32 = 1 << 20; // 1 GiB
+const M_COST_MIN_KIB: u32 = 8 * 1024;
+const T_COST_MAX: u32 = 16;
+const P_COST_MAX: u32 = 8;
 
 /// How to protect the key when setting up or switching modes.
 #[derive(Debug)]
@@ -194,7 +265,7 @@ pub(crate) fn wrap(key: &DbKey, passphrase: &Passphrase) -> Result<WrappedKey> {
     let ct = cipher
         .encrypt(nonce.as_ref().into(), Payload { msg: key.dangerous_raw_bytes(), aad: WRAP_AAD })
         .map_err(|_| Error::Internal("key wrapping failed".into()))?;
-    Ok(WrappedKey {
+    let mut w = WrappedKey {
         kdf: "argon2id".into(),
         m_cost_kib: ARGON2_M_KIB,
         t_cost: ARGON2_T,
@@ -202,15 +273,16 @@ pub(crate) fn wrap(key: &DbKey, passphrase: &Passphrase) -> Result<WrappedKey> {
         salt: hex::encode(salt),
         nonce: hex::encode(nonce),
         ciphertext: hex::encode(ct),
-    })
+        check: None,
+    };
+    w.check = Some(w.digest());
+    Ok(w)
 }
 
 pub(crate) fn unwrap(w: &WrappedKey, passphrase: &Passphrase) -> Result<DbKey> {
     use chacha20poly1305::aead::{Aead, KeyInit, Payload};
     let bad = |what: &str| Error::Internal(format!("custody.json: malformed {what}"));
-    if w.kdf != "argon2id" {
-        return Err(bad("kdf"));
-    }
+    w.validate().map_err(|detail| Error::CustodyInvalid { detail })?;
     let salt = hex::decode(&w.salt).map_err(|_| bad("salt"))?;
     let nonce = hex::decode(&w.nonce).map_err(|_| bad("nonce"))?;
     let ct = hex::decode(&w.ciphertext).map_err(|_| bad("ciphertext"))?;
@@ -246,14 +318,45 @@ impl Custody {
     /// Reads `custody.json`; `Ok(None)` when there is none.
     pub(crate) fn load(dir: &Path) -> Result<Option<Custody>> {
         let path = Self::path(dir);
-        let text = match fs::read_to_string(&path) {
-            Ok(t) => t,
+        match fs::symlink_metadata(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(Error::Io { path, source }),
-        };
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| Error::DatabaseCorrupt { path, detail: format!("unreadable key custody file: {e}") })
+            Ok(m) if !m.is_file() => return Err(Error::CustodyInvalid { detail: format!("{} is not a regular file", path.display()) }),
+            Ok(m) if m.len() > 64 * 1024 => return Err(Error::CustodyInvalid { detail: format!("{} is {} KB, far larger than Breachdesk writes", path.display(), m.len() >> 10) }),
+            Ok(_) => {}
+        }
+        let text = fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        let c: Custody = serde_json::from_str(&text).map_err(|e| Error::CustodyInvalid { detail: format!("it cannot be read: {e}") })?;
+        c.validate().map_err(|detail| Error::CustodyInvalid { detail })?;
+        Ok(Some(c))
+    }
+
+    /// Every field within what Breachdesk writes.
+    fn validate(&self) -> std::result::Result<(), String> {
+        if self.format != 1 {
+            return Err(format!("format {} is not one this build understands (1)", self.format));
+        }
+        let check = |v: &str| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit());
+        if !check(&self.key_check) {
+            return Err("the key check value is not 32 bytes of hex".into());
+        }
+        match self.mode {
+            KeyMode::Passphrase => self.wrapped.as_ref().ok_or_else(|| "passphrase mode without a wrapped key".to_owned())?.validate()?,
+            KeyMode::Keyring => {
+                if self.keyring_account.as_deref().is_some_and(|a| !a.starts_with("db-key:") || a.len() > 4096) {
+                    return Err("the keyring account is not one Breachdesk writes".into());
+                }
+            }
+        }
+        if let Some(p) = &self.pending {
+            if !check(&p.key_check) {
+                return Err("the pending key check value is not 32 bytes of hex".into());
+            }
+            if let Some(w) = &p.wrapped {
+                w.validate()?;
+            }
+        }
+        Ok(())
     }
 
     /// Writes `custody.json` atomically (temp file in the same directory, fsync, rename).
@@ -281,6 +384,7 @@ impl Custody {
                     keyring_account: Some(account),
                     wrapped: None,
                     pending: None,
+                    unfinished: None,
                 }
             }
             KeySetup::Passphrase(p) => Custody {
@@ -290,6 +394,7 @@ impl Custody {
                 keyring_account: None,
                 wrapped: Some(wrap(key, p)?),
                 pending: None,
+                unfinished: None,
             },
         })
     }
@@ -333,15 +438,47 @@ impl Custody {
                     return Err(Error::WrongKey { path: dir.join(crate::store::DB_FILE) });
                 }
                 out.push((k, false));
-                if let Some(PendingKey { key_check, wrapped: Some(pw) }) = &self.pending {
-                    let k = unwrap(pw, p)?;
-                    if &k.check_value() == key_check {
-                        out.push((k, true));
-                    }
-                }
+                // The pending key (an interrupted re-key) is unwrapped only when the current one
+                // does not open the database: see `unlock_pending`.
             }
         }
         Ok(out)
+    }
+
+    /// The pending key of an interrupted re-key in passphrase mode (a second Argon2 run: only when
+    /// the current key did not open the database).
+    pub(crate) fn unlock_pending(&self, passphrase: Option<&Passphrase>) -> Result<Option<DbKey>> {
+        let (KeyMode::Passphrase, Some(PendingKey { key_check, wrapped: Some(pw) })) = (self.mode, &self.pending) else { return Ok(None) };
+        let k = unwrap(pw, passphrase.ok_or(Error::PassphraseRequired)?)?;
+        Ok((&k.check_value() == key_check).then_some(k))
+    }
+
+    /// Drops the pending key of a re-key that never reached the database (the current key opened
+    /// it), with its keyring entry.
+    pub(crate) fn abandon_rekey(&mut self, dir: &Path, keyring: &dyn SecretStore) -> Result<bool> {
+        if self.pending.is_none() {
+            return Ok(false);
+        }
+        if self.mode == KeyMode::Keyring {
+            keyring.delete(&format!("{}#pending", self.account(dir)?))?;
+        }
+        self.pending = None;
+        self.save(dir)?;
+        Ok(true)
+    }
+
+    /// A key change recorded as unfinished: removes the old keyring entry and returns what to
+    /// write to the audit log ([`Custody::finished`] clears the record once that is written).
+    pub(crate) fn finish_unfinished(&mut self, keyring: &dyn SecretStore) -> Result<Option<Unfinished>> {
+        let Some(u) = self.unfinished.clone() else { return Ok(None) };
+        if let Some(account) = &u.remove_keyring_entry {
+            // A keyring that cannot be reached now (passphrase mode needs none) must not keep the
+            // data locked: the record stays, and the next open tries again.
+            if keyring.delete(account).is_err() {
+                return Ok(None);
+            }
+        }
+        Ok(Some(u))
     }
 
     /// Step 1 of a re-key: park the new key beside the old one.
@@ -365,10 +502,13 @@ impl Custody {
                 passphrase.ok_or(Error::PassphraseRequired)?.dangerous_expose().to_owned(),
             )),
         };
-        let next = Custody::establish(dir, new, &setup, keyring)?;
+        let mut next = Custody::establish(dir, new, &setup, keyring)?;
+        let pending_entry = (self.mode == KeyMode::Keyring).then(|| self.account(dir).map(|a| format!("{a}#pending"))).transpose()?;
+        next.unfinished = Some(Unfinished { action: "key.rekey".into(), remove_keyring_entry: pending_entry.clone(), detail: None });
         next.save(dir)?;
-        if self.mode == KeyMode::Keyring {
-            keyring.delete(&format!("{}#pending", self.account(dir)?))?;
+        crate::failpoint::hit("rekey.custody_saved");
+        if let Some(entry) = pending_entry {
+            keyring.delete(&entry)?;
         }
         *self = next;
         Ok(())
@@ -377,12 +517,24 @@ impl Custody {
     /// Moves the key into the other kind of custody. The new custody is written before the old
     /// secret is removed, so a failure part-way leaves the key reachable.
     pub(crate) fn switch(&mut self, dir: &Path, key: &DbKey, to: &KeySetup, keyring: &dyn SecretStore) -> Result<()> {
-        let next = Custody::establish(dir, key, to, keyring)?;
+        let mut next = Custody::establish(dir, key, to, keyring)?;
+        let old_entry = (self.mode == KeyMode::Keyring && next.mode == KeyMode::Passphrase).then(|| self.account(dir)).transpose()?;
+        let modes = serde_json::json!({ "from": self.mode, "to": next.mode });
+        next.unfinished = Some(Unfinished { action: "key.mode".into(), remove_keyring_entry: old_entry.clone(), detail: Some(modes) });
         next.save(dir)?;
-        if self.mode == KeyMode::Keyring && next.mode == KeyMode::Passphrase {
-            keyring.delete(&self.account(dir)?)?;
+        crate::failpoint::hit("switch.custody_saved");
+        if let Some(entry) = old_entry {
+            keyring.delete(&entry)?;
         }
         *self = next;
+        Ok(())
+    }
+
+    /// Clears the unfinished record once the change's audit row is written.
+    pub(crate) fn finished(&mut self, dir: &Path) -> Result<()> {
+        if self.unfinished.take().is_some() {
+            self.save(dir)?;
+        }
         Ok(())
     }
 

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 pub const ENV_VAR: &str = "BREACHDESK_DATA_DIR";
 
 /// The lock file that serialises set-up, re-keying and key-mode changes across processes.
-const LOCK_FILE: &str = ".breachdesk.lock";
+pub(crate) const LOCK_FILE: &str = ".breachdesk.lock";
 
 /// Held while a process sets up, re-keys or changes the key mode of a data directory; the
 /// operating system releases it when the process ends, however it ends.

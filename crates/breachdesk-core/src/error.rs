@@ -22,6 +22,12 @@ pub enum Error {
     KeyMissing { dir: PathBuf },
     #[error("wrong passphrase")]
     WrongPassphrase,
+    /// `custody.json` holds what Breachdesk never writes (damaged, edited or planted).
+    #[error("the key custody file custody.json is damaged or not Breachdesk's: {detail}. Restore it from a backup of the data directory")]
+    CustodyInvalid { detail: String },
+    /// The database is there, its key custody file is not.
+    #[error("the key custody file custody.json is missing from {}: without it the database cannot be unlocked; restore it from a backup of the data directory", dir.display())]
+    CustodyMissing { dir: PathBuf },
     #[error("this database is protected by a passphrase; supply it to unlock")]
     PassphraseRequired,
     #[error("the key does not open {}: it belongs to another database or was changed", path.display())]
@@ -66,6 +72,8 @@ impl Error {
             Error::KeyringUnavailable { .. } => "keyring_unavailable",
             Error::KeyMissing { .. } => "key_missing",
             Error::WrongPassphrase => "wrong_passphrase",
+            Error::CustodyInvalid { .. } => "custody_invalid",
+            Error::CustodyMissing { .. } => "custody_missing",
             Error::PassphraseRequired => "passphrase_required",
             Error::WrongKey { .. } => "wrong_key",
             Error::NotBreachdeskDatabase { .. } => "not_breachdesk_database",

@@ -129,6 +129,7 @@ impl Breachdesk {
         let created_dir = !dir.exists();
         datadir::create(dir)?;
         // Two set-ups at once: the second waits, then finds the first's database.
+        let lock_existed = dir.join(datadir::LOCK_FILE).exists();
         let _lock = datadir::lock(dir)?;
         if db_path.exists() || Custody::path(dir).exists() {
             return Err(Error::AlreadyInitialized { dir: dir.to_owned() });
@@ -154,8 +155,10 @@ impl Breachdesk {
             for f in [DB_FILE, "breachdesk.db-wal", "breachdesk.db-shm", custody::CUSTODY_FILE] {
                 let _ = std::fs::remove_file(dir.join(f));
             }
+            if !lock_existed {
+                let _ = std::fs::remove_file(dir.join(datadir::LOCK_FILE));
+            }
             if created_dir {
-                let _ = std::fs::remove_file(dir.join(".breachdesk.lock"));
                 let _ = std::fs::remove_dir(dir);
             }
         }
@@ -186,32 +189,75 @@ impl Breachdesk {
     ) -> Result<Breachdesk> {
         let db_path = dir.join(DB_FILE);
         datadir::tighten(dir);
-        let Some(mut custody) = Custody::load(dir)? else {
+        let Some(custody) = Custody::load(dir)? else {
             return Err(if db_path.exists() {
-                Error::NotBreachdeskDatabase { path: db_path }
+                if looks_like_ours(&db_path) {
+                    Error::CustodyMissing { dir: dir.to_owned() }
+                } else {
+                    Error::NotBreachdeskDatabase { path: db_path }
+                }
             } else {
                 Error::NotInitialized { dir: dir.to_owned() }
             });
         };
         let candidates = custody.unlock(dir, passphrase, keyring)?;
         let mut last = None;
+        let mut opened = None;
         for (key, pending) in candidates {
             match Store::open(&db_path, &key, true, migrations, now) {
-                Ok(mut store) => {
-                    if !store.read_only() {
-                        individuals::search::backfill(&mut store.conn)?;
-                    }
-                    if pending && !store.read_only() {
-                        // A re-key was interrupted after the database took the new key.
-                        custody.finish_rekey(dir, &key, passphrase, keyring)?;
-                    }
-                    return Ok(Breachdesk { store, dir: dir.to_owned(), custody, page_order: std::sync::Mutex::default(), list_generation: std::sync::atomic::AtomicU64::new(0) });
+                Ok(store) => {
+                    opened = Some((store, key, pending));
+                    break;
                 }
                 Err(e @ Error::DatabaseCorrupt { .. }) => last = Some(e),
                 Err(e) => return Err(e),
             }
         }
-        Err(last.unwrap_or(Error::WrongKey { path: db_path }))
+        if opened.is_none() {
+            // Only now the interrupted re-key's key (another Argon2 run in passphrase mode).
+            if let Some(key) = custody.unlock_pending(passphrase)? {
+                match Store::open(&db_path, &key, true, migrations, now) {
+                    Ok(store) => opened = Some((store, key, true)),
+                    Err(e @ Error::DatabaseCorrupt { .. }) => last = Some(e),
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        let Some((mut store, key, pending)) = opened else { return Err(last.unwrap_or(Error::WrongKey { path: db_path })) };
+        let writable = !store.read_only();
+        if writable {
+            individuals::search::backfill(&mut store.conn)?;
+        }
+        let mut bd = Breachdesk { store, dir: dir.to_owned(), custody, page_order: std::sync::Mutex::default(), list_generation: std::sync::atomic::AtomicU64::new(0) };
+        if writable {
+            bd.finish_key_changes(&key, pending, passphrase, keyring, now)?;
+        }
+        Ok(bd)
+    }
+
+    /// Finishes or rolls back a key change a crash interrupted, with its audit row: a re-key that
+    /// reached the database gets its new custody; one that did not is dropped (no extra Argon2 run
+    /// on every open after it); a change whose clean-up did not run gets it (the old keyring entry
+    /// removed).
+    fn finish_key_changes(&mut self, key: &DbKey, pending: bool, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore, now: DateTime<Utc>) -> Result<()> {
+        let ctx = Ctx::new("Breachdesk (completing an interrupted key change)", now)?;
+        let dir = self.dir.clone();
+        if pending {
+            // A re-key was interrupted after the database took the new key.
+            self.custody.finish_rekey(&dir, key, passphrase, keyring)?;
+        } else if self.custody.abandon_rekey(&dir, keyring)? {
+            self.write(&ctx, |_| {
+                Ok(((), vec![Change { action: "key.rekey.abandoned", entity_type: "database", entity_id: DB_FILE.into(), before: None, after: Some(serde_json::json!({ "reason": "interrupted before the database was re-encrypted; the old key stays" })) }]))
+            })?;
+        }
+        if let Some(u) = self.custody.finish_unfinished(keyring)? {
+            let action = if u.action == "key.rekey" { "key.rekey" } else { "key.mode" };
+            self.write(&ctx, |_| {
+                Ok(((), vec![Change { action, entity_type: "database", entity_id: DB_FILE.into(), before: None, after: Some(serde_json::json!({ "completed_at_open": true, "detail": u.detail })) }]))
+            })?;
+            self.custody.finished(&dir)?;
+        }
+        Ok(())
     }
 
     #[must_use]
@@ -732,11 +778,15 @@ impl Breachdesk {
         }
         let new = DbKey::generate()?;
         self.custody.begin_rekey(&self.dir, &new, passphrase, keyring)?;
+        crate::failpoint::hit("rekey.pending_saved");
         self.store.rekey(&new)?;
+        crate::failpoint::hit("rekey.database_rekeyed");
         self.custody.finish_rekey(&self.dir, &new, passphrase, keyring)?;
         self.write(ctx, |_| {
             Ok(((), vec![Change { action: "key.rekey", entity_type: "database", entity_id: DB_FILE.into(), before: None, after: None }]))
-        })
+        })?;
+        let dir = self.dir.clone();
+        self.custody.finished(&dir)
     }
 
     /// Moves the database key to the other kind of custody (keyring ↔ passphrase). The key itself
@@ -766,7 +816,9 @@ impl Breachdesk {
                 before: Some(serde_json::json!({ "mode": mode_name(from) })),
                 after: Some(serde_json::json!({ "mode": mode_name(target) })),
             }]))
-        })
+        })?;
+        let dir = self.dir.clone();
+        self.custody.finished(&dir)
     }
 }
 
@@ -798,4 +850,11 @@ fn apply_patch(tx: &rusqlite::Transaction<'_>, ctx: &Ctx, uuid: &str, patch: &In
     }
     let change = Change { action: "incident.update", entity_type: "incident", entity_id: new.id.clone(), before: Some(before), after: Some(after) };
     Ok((new, vec![change]))
+}
+
+/// Whether `path` looks like a Breachdesk database (SQLCipher pages: random bytes, not a plain
+/// SQLite header) rather than some other file.
+fn looks_like_ours(path: &Path) -> bool {
+    let mut head = [0u8; 16];
+    std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok() && &head != b"SQLite format 3\0"
 }
