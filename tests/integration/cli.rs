@@ -6,7 +6,7 @@ fn state(dir: &std::path::Path) -> (usize, u64, usize) {
     let list = cli(dir, &["incident", "list", "--json"]);
     let incidents = serde_json::from_str::<serde_json::Value>(&list.stdout).expect("list json").as_array().map_or(0, Vec::len);
     let audit = cli(dir, &["audit", "verify", "--json"]);
-    let rows = serde_json::from_str::<serde_json::Value>(&audit.stdout).expect("audit json")["rows_checked"].as_u64().expect("rows");
+    let rows = serde_json::from_str::<serde_json::Value>(&audit.stdout).expect("audit json")["report"]["rows_checked"].as_u64().expect("rows");
     let first = serde_json::from_str::<serde_json::Value>(&list.stdout).expect("json")[0]["id"].as_str().map(str::to_owned).unwrap_or_default();
     let timeline = if first.is_empty() { 0 } else {
         serde_json::from_str::<serde_json::Value>(&cli(dir, &["timeline", "list", &first, "--json"]).stdout).expect("json").as_array().map_or(0, Vec::len)

@@ -258,7 +258,8 @@ fn schema_9_search_chunks_are_rebuilt_front_coded_with_the_same_hits() {
     conn.execute_batch(
         "UPDATE individual_lists SET search_built = 1; DELETE FROM schema_migrations WHERE version >= 10; PRAGMA user_version = 9;
          ALTER TABLE obligations DROP COLUMN exemption_json; ALTER TABLE obligations DROP COLUMN anchor;
-         ALTER TABLE obligation_decisions DROP COLUMN exemption_id;",
+         ALTER TABLE obligation_decisions DROP COLUMN exemption_id;
+         ALTER TABLE audit_log DROP COLUMN rows_json; ALTER TABLE audit_log DROP COLUMN keyed;",
     )
     .expect("schema 9");
     drop(conn);

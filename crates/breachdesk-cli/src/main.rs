@@ -313,8 +313,18 @@ enum TimelineCmd {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Check the whole hash chain; names the first row that does not match.
-    Verify,
+    /// Check the whole chain and every stored row against it; names the first chain row that does
+    /// not match and each data row that changed. With --checkpoint, also prove the chain still
+    /// extends a checkpoint saved earlier.
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Save the chain's head, signed with this installation's key, to keep elsewhere.
+    Checkpoint {
+        #[arg(long, short)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -541,13 +551,34 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 Err(Failure(Error::DatabaseCorrupt { path: bd.data_dir().join("breachdesk.db"), detail: format!("{} problem(s) found", report.problems.len() + usize::from(report.audit.broken.is_some())) }))
             }
         }
-        Command::Audit(AuditCmd::Verify) => {
+        Command::Audit(AuditCmd::Verify { checkpoint }) => {
             let report = bd.verify_audit()?;
-            output::audit(cli.json, &report)?;
-            match report.broken {
-                None => Ok(()),
-                Some(b) => Err(Failure(Error::Validation { field: "audit_log".into(), message: format!("chain broken at row {}: {}", b.seq, b.reason) })),
+            let cp = checkpoint
+                .as_ref()
+                .map(|p| {
+                    let text = breachdesk_core::files::read_small(p, "checkpoint")?;
+                    let cp: breachdesk_core::Checkpoint = serde_json::from_str(&text).map_err(|e| Error::Validation { field: "checkpoint".into(), message: format!("{}: {e}", p.display()) })?;
+                    Ok::<_, Error>((cp.clone(), bd.verify_checkpoint(&cp)))
+                })
+                .transpose()?;
+            output::audit(cli.json, &report, cp.as_ref().map(|(c, r)| (c, r.as_ref().err())))?;
+            if let Some(b) = report.broken {
+                return Err(Failure(Error::Validation { field: "audit_log".into(), message: format!("chain broken at row {}: {}", b.seq, b.reason) }));
             }
+            if let Some((_, Err(e))) = cp {
+                return Err(Failure(e));
+            }
+            if !report.data_mismatches.is_empty() {
+                return Err(Failure(Error::Validation { field: "audit_log".into(), message: format!("{} stored row(s) no longer match the audit log (listed above)", report.data_mismatches.len()) }));
+            }
+            Ok(())
+        }
+        Command::Audit(AuditCmd::Checkpoint { output }) => {
+            let cp = bd.checkpoint(now())?;
+            let text = serde_json::to_string_pretty(&cp).map_err(|e| Failure(Error::Internal(e.to_string())))?;
+            breachdesk_core::files::AtomicFile::write_all(output, text.as_bytes())?;
+            out!("Checkpoint of audit row {} ({}) signed and saved to {}: keep it outside the data directory.", cp.seq, cp.hash, output.display());
+            Ok(())
         }
         Command::Key(KeyCmd::Rekey) => {
             let ctx = ctx(cli, &bd)?;

@@ -128,13 +128,31 @@ pub fn timeline(as_json: bool, entries: &[TimelineEntry]) -> Result<(), Failure>
     Ok(())
 }
 
-pub fn audit(as_json: bool, r: &AuditReport) -> Result<(), Failure> {
+pub fn audit(as_json: bool, r: &AuditReport, checkpoint: Option<(&breachdesk_core::Checkpoint, Option<&breachdesk_core::Error>)>) -> Result<(), Failure> {
     if as_json {
-        return json(r);
+        let cp = checkpoint.map(|(c, e)| serde_json::json!({ "seq": c.seq, "hash": c.hash, "at": c.at, "holds": e.is_none(), "problem": e.map(ToString::to_string) }));
+        return json(&serde_json::json!({ "report": r, "checkpoint": cp }));
     }
     match &r.broken {
-        None => out!("Audit chain intact: {} rows; head {}", r.rows_checked, r.head_hash.as_deref().unwrap_or("(empty)")),
-        Some(_) => out!("Audit chain checked up to row {}", r.rows_checked),
+        None if r.data_mismatches.is_empty() => out!(
+            "Audit chain intact: {} rows; head {}{}",
+            r.rows_checked,
+            r.head_hash.as_deref().unwrap_or("(empty)"),
+            r.data_covered_from.map_or_else(String::new, |s| format!("; every stored row matches it (data covered from row {s})"))
+        ),
+        None => {
+            out!("Audit chain intact ({} rows), but {} stored row(s) no longer match it:", r.rows_checked, r.data_mismatches.len());
+            for m in &r.data_mismatches {
+                out!("  {} {}: {}", m.table, m.id, m.what);
+            }
+        }
+        Some(b) => out!("Audit chain checked up to row {}; row {}: {}", r.rows_checked, b.seq, b.reason),
+    }
+    if let Some((c, problem)) = checkpoint {
+        match problem {
+            None => out!("Checkpoint of {} (row {}) holds: the chain still extends it.", c.at, c.seq),
+            Some(e) => out!("Checkpoint of {} (row {}) does NOT hold: {e}", c.at, c.seq),
+        }
     }
     Ok(())
 }

@@ -9,7 +9,7 @@
 //! tell "this key belongs to another database" from "the database file is damaged" — SQLCipher
 //! reports both as "file is not a database".
 
-use crate::secret::{DbKey, Passphrase};
+use crate::secret::{DbKey, InstallSecret, Passphrase};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -201,6 +201,64 @@ pub(crate) struct Custody {
     /// the next open (the old keyring entry removed, the audit row written).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) unfinished: Option<Unfinished>,
+    /// Passphrase mode: the installation secret, sealed with the same passphrase-derived key as
+    /// the database key (keyring mode keeps it in a second keyring entry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sealed_secret: Option<SealedSecret>,
+    /// The audit log's last row as this data directory last wrote it, authenticated with the
+    /// installation secret: a database that went back in time (a lost WAL, an old copy put back)
+    /// says so when it is opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) audit_head: Option<AuditHead>,
+    /// The passphrase-derived key of the last unlock, kept to unseal the installation secret
+    /// without a second Argon2 run (never written).
+    #[serde(skip)]
+    kek: Kek,
+}
+
+/// A secret sealed with the passphrase-derived key of `wrapped` (its salt and costs).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+struct SealedSecret {
+    nonce: String,
+    ciphertext: String,
+}
+
+/// The audit chain's head as last written: row, hash, and an HMAC over both.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuditHead {
+    pub(crate) seq: i64,
+    pub(crate) hash: String,
+    pub(crate) mac: String,
+}
+
+impl AuditHead {
+    pub(crate) fn sign(seq: i64, hash: &str, secret: &InstallSecret) -> AuditHead {
+        AuditHead { seq, hash: hash.to_owned(), mac: head_mac(seq, hash, secret) }
+    }
+
+    pub(crate) fn authentic(&self, secret: &InstallSecret) -> bool {
+        head_mac(self.seq, &self.hash, secret) == self.mac
+    }
+}
+
+fn head_mac(seq: i64, hash: &str, secret: &InstallSecret) -> String {
+    use hmac::Mac as _;
+    let key = secret.mac_key();
+    let mut m = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(&key[..]).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    m.update(format!("audit head v1\0{seq}\0{hash}").as_bytes());
+    hex::encode(m.finalize().into_bytes())
+}
+
+/// A passphrase-derived key, redacted in debug output.
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Kek(Option<Zeroizing<[u8; 32]>>);
+
+impl std::fmt::Debug for Kek {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Kek(<redacted>)")
+    }
 }
 
 /// A key change to finish at the next open.
@@ -252,6 +310,10 @@ fn derive(passphrase: &Passphrase, salt: &[u8], m: u32, t: u32, p: u32) -> Resul
 }
 
 pub(crate) fn wrap(key: &DbKey, passphrase: &Passphrase) -> Result<WrappedKey> {
+    wrap_keeping_kek(key, passphrase).map(|(w, _)| w)
+}
+
+fn wrap_keeping_kek(key: &DbKey, passphrase: &Passphrase) -> Result<(WrappedKey, Zeroizing<[u8; 32]>)> {
     use chacha20poly1305::aead::{Aead, KeyInit, Payload};
     if passphrase.dangerous_expose().chars().count() < 8 {
         return Err(Error::validation("passphrase", "must be at least 8 characters"));
@@ -276,10 +338,14 @@ pub(crate) fn wrap(key: &DbKey, passphrase: &Passphrase) -> Result<WrappedKey> {
         check: None,
     };
     w.check = Some(w.digest());
-    Ok(w)
+    Ok((w, kek))
 }
 
 pub(crate) fn unwrap(w: &WrappedKey, passphrase: &Passphrase) -> Result<DbKey> {
+    unwrap_keeping_kek(w, passphrase).map(|(k, _)| k)
+}
+
+fn unwrap_keeping_kek(w: &WrappedKey, passphrase: &Passphrase) -> Result<(DbKey, Zeroizing<[u8; 32]>)> {
     use chacha20poly1305::aead::{Aead, KeyInit, Payload};
     let bad = |what: &str| Error::Internal(format!("custody.json: malformed {what}"));
     w.validate().map_err(|detail| Error::CustodyInvalid { detail })?;
@@ -297,7 +363,31 @@ pub(crate) fn unwrap(w: &WrappedKey, passphrase: &Passphrase) -> Result<DbKey> {
             .map_err(|_| Error::WrongPassphrase)?,
     );
     let bytes: &[u8; 32] = plain.as_slice().try_into().map_err(|_| bad("key length"))?;
-    Ok(DbKey::from_bytes(bytes))
+    Ok((DbKey::from_bytes(bytes), kek))
+}
+
+const SECRET_AAD: &[u8] = b"breachdesk installation secret v1";
+
+fn seal_secret(secret: &InstallSecret, kek: &[u8; 32]) -> Result<SealedSecret> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    let mut nonce = [0u8; 24];
+    getrandom::fill(&mut nonce).map_err(|e| Error::Internal(format!("no OS randomness: {e}")))?;
+    let cipher = chacha20poly1305::XChaCha20Poly1305::new(kek.into());
+    let ct = cipher
+        .encrypt(nonce.as_ref().into(), Payload { msg: secret.dangerous_raw_bytes(), aad: SECRET_AAD })
+        .map_err(|_| Error::Internal("sealing the installation secret failed".into()))?;
+    Ok(SealedSecret { nonce: hex::encode(nonce), ciphertext: hex::encode(ct) })
+}
+
+fn unseal_secret(s: &SealedSecret, kek: &[u8; 32]) -> Result<InstallSecret> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    let bad = || Error::CustodyInvalid { detail: "the sealed installation secret cannot be opened (damaged or edited)".into() };
+    let nonce = hex::decode(&s.nonce).ok().filter(|n| n.len() == 24).ok_or_else(bad)?;
+    let ct = hex::decode(&s.ciphertext).map_err(|_| bad())?;
+    let cipher = chacha20poly1305::XChaCha20Poly1305::new(kek.into());
+    let plain = Zeroizing::new(cipher.decrypt(nonce.as_slice().into(), Payload { msg: &ct, aad: SECRET_AAD }).map_err(|_| bad())?);
+    let bytes: &[u8; 32] = plain.as_slice().try_into().map_err(|_| bad())?;
+    Ok(InstallSecret::from_bytes(bytes))
 }
 
 fn key_to_text(key: &DbKey) -> Zeroizing<String> {
@@ -372,11 +462,12 @@ impl Custody {
     }
 
     /// Puts `key` into custody under `setup` (stores it in the keyring or wraps it).
-    pub(crate) fn establish(dir: &Path, key: &DbKey, setup: &KeySetup, keyring: &dyn SecretStore) -> Result<Custody> {
+    pub(crate) fn establish(dir: &Path, key: &DbKey, setup: &KeySetup, keyring: &dyn SecretStore, secret: &InstallSecret) -> Result<Custody> {
         Ok(match setup {
             KeySetup::Keyring => {
                 let account = keyring_account(dir)?;
                 keyring.set(&account, &key_to_text(key))?;
+                keyring.set(&format!("{account}#secret"), &Zeroizing::new(hex::encode(secret.dangerous_raw_bytes())))?;
                 Custody {
                     format: 1,
                     mode: KeyMode::Keyring,
@@ -385,18 +476,62 @@ impl Custody {
                     wrapped: None,
                     pending: None,
                     unfinished: None,
+                    sealed_secret: None,
+                    audit_head: None,
+                    kek: Kek::default(),
                 }
             }
-            KeySetup::Passphrase(p) => Custody {
-                format: 1,
-                mode: KeyMode::Passphrase,
-                key_check: key.check_value(),
-                keyring_account: None,
-                wrapped: Some(wrap(key, p)?),
-                pending: None,
-                unfinished: None,
-            },
+            KeySetup::Passphrase(p) => {
+                let (wrapped, kek) = wrap_keeping_kek(key, p)?;
+                Custody {
+                    format: 1,
+                    mode: KeyMode::Passphrase,
+                    key_check: key.check_value(),
+                    keyring_account: None,
+                    wrapped: Some(wrapped),
+                    pending: None,
+                    unfinished: None,
+                    sealed_secret: Some(seal_secret(secret, &kek)?),
+                    audit_head: None,
+                    kek: Kek(Some(kek)),
+                }
+            }
         })
+    }
+
+    /// This installation's secret: from the keyring entry beside the key, or unsealed with the
+    /// passphrase-derived key of the last unlock. An installation older than the secret gets one
+    /// now (`None` when it cannot be made here: a read-only copy of an old installation).
+    pub(crate) fn install_secret(&mut self, dir: &Path, keyring: &dyn SecretStore, writable: bool) -> Result<Option<InstallSecret>> {
+        match self.mode {
+            KeyMode::Keyring => {
+                let entry = format!("{}#secret", self.account(dir)?);
+                if let Some(hex_text) = keyring.get(&entry)? {
+                    let raw = Zeroizing::new(hex::decode(hex_text.trim()).map_err(|_| Error::CustodyInvalid { detail: "the keyring's installation secret is not hex".into() })?);
+                    let bytes: &[u8; 32] = raw.as_slice().try_into().map_err(|_| Error::CustodyInvalid { detail: "the keyring's installation secret is not 32 bytes".into() })?;
+                    return Ok(Some(InstallSecret::from_bytes(bytes)));
+                }
+                if !writable {
+                    return Ok(None);
+                }
+                let s = InstallSecret::generate()?;
+                keyring.set(&entry, &Zeroizing::new(hex::encode(s.dangerous_raw_bytes())))?;
+                Ok(Some(s))
+            }
+            KeyMode::Passphrase => {
+                let kek = self.kek.0.clone().ok_or_else(|| Error::Internal("the installation secret is read before the key was unlocked".into()))?;
+                if let Some(sealed) = &self.sealed_secret {
+                    return unseal_secret(sealed, &kek).map(Some);
+                }
+                if !writable {
+                    return Ok(None);
+                }
+                let s = InstallSecret::generate()?;
+                self.sealed_secret = Some(seal_secret(&s, &kek)?);
+                self.save(dir)?;
+                Ok(Some(s))
+            }
+        }
     }
 
     fn account(&self, dir: &Path) -> Result<String> {
@@ -408,7 +543,7 @@ impl Custody {
 
     /// The candidate keys for this database: the current one, then (after an interrupted re-key)
     /// the pending one. Each is checked against its check value before it is returned.
-    pub(crate) fn unlock(&self, dir: &Path, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore) -> Result<Vec<(DbKey, bool)>> {
+    pub(crate) fn unlock(&mut self, dir: &Path, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore) -> Result<Vec<(DbKey, bool)>> {
         let mut out = Vec::new();
         match self.mode {
             KeyMode::Keyring => {
@@ -433,10 +568,11 @@ impl Custody {
             KeyMode::Passphrase => {
                 let p = passphrase.ok_or(Error::PassphraseRequired)?;
                 let w = self.wrapped.as_ref().ok_or_else(|| Error::Internal("custody.json: no wrapped key".into()))?;
-                let k = unwrap(w, p)?;
+                let (k, kek) = unwrap_keeping_kek(w, p)?;
                 if k.check_value() != self.key_check {
                     return Err(Error::WrongKey { path: dir.join(crate::store::DB_FILE) });
                 }
+                self.kek = Kek(Some(kek));
                 out.push((k, false));
                 // The pending key (an interrupted re-key) is unwrapped only when the current one
                 // does not open the database: see `unlock_pending`.
@@ -474,7 +610,7 @@ impl Custody {
         if let Some(account) = &u.remove_keyring_entry {
             // A keyring that cannot be reached now (passphrase mode needs none) must not keep the
             // data locked: the record stays, and the next open tries again.
-            if keyring.delete(account).is_err() {
+            if keyring.delete(account).is_err() || (!account.ends_with("#pending") && keyring.delete(&format!("{account}#secret")).is_err()) {
                 return Ok(None);
             }
         }
@@ -495,14 +631,15 @@ impl Custody {
     }
 
     /// Step 3 of a re-key (after `PRAGMA rekey`): the new key becomes the current one.
-    pub(crate) fn finish_rekey(&mut self, dir: &Path, new: &DbKey, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore) -> Result<()> {
+    pub(crate) fn finish_rekey(&mut self, dir: &Path, new: &DbKey, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore, secret: &InstallSecret) -> Result<()> {
         let setup = match self.mode {
             KeyMode::Keyring => KeySetup::Keyring,
             KeyMode::Passphrase => KeySetup::Passphrase(Passphrase::new(
                 passphrase.ok_or(Error::PassphraseRequired)?.dangerous_expose().to_owned(),
             )),
         };
-        let mut next = Custody::establish(dir, new, &setup, keyring)?;
+        let mut next = Custody::establish(dir, new, &setup, keyring, secret)?;
+        next.audit_head = self.audit_head.clone();
         let pending_entry = (self.mode == KeyMode::Keyring).then(|| self.account(dir).map(|a| format!("{a}#pending"))).transpose()?;
         next.unfinished = Some(Unfinished { action: "key.rekey".into(), remove_keyring_entry: pending_entry.clone(), detail: None });
         next.save(dir)?;
@@ -516,8 +653,9 @@ impl Custody {
 
     /// Moves the key into the other kind of custody. The new custody is written before the old
     /// secret is removed, so a failure part-way leaves the key reachable.
-    pub(crate) fn switch(&mut self, dir: &Path, key: &DbKey, to: &KeySetup, keyring: &dyn SecretStore) -> Result<()> {
-        let mut next = Custody::establish(dir, key, to, keyring)?;
+    pub(crate) fn switch(&mut self, dir: &Path, key: &DbKey, to: &KeySetup, keyring: &dyn SecretStore, secret: &InstallSecret) -> Result<()> {
+        let mut next = Custody::establish(dir, key, to, keyring, secret)?;
+        next.audit_head = self.audit_head.clone();
         let old_entry = (self.mode == KeyMode::Keyring && next.mode == KeyMode::Passphrase).then(|| self.account(dir)).transpose()?;
         let modes = serde_json::json!({ "from": self.mode, "to": next.mode });
         next.unfinished = Some(Unfinished { action: "key.mode".into(), remove_keyring_entry: old_entry.clone(), detail: Some(modes) });
@@ -543,8 +681,18 @@ impl Custody {
         if self.mode == KeyMode::Keyring {
             if let Ok(a) = self.account(dir) {
                 let _ = keyring.delete(&a);
+                let _ = keyring.delete(&format!("{a}#secret"));
             }
         }
+    }
+
+    /// Records the audit chain's head, if it is further on than the one recorded.
+    pub(crate) fn record_head(&mut self, dir: &Path, seq: i64, hash: &str, secret: &InstallSecret) -> Result<()> {
+        if self.audit_head.as_ref().is_some_and(|h| h.seq >= seq) {
+            return Ok(());
+        }
+        self.audit_head = Some(AuditHead::sign(seq, hash, secret));
+        self.save(dir)
     }
 }
 
@@ -578,7 +726,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let ring = MemoryKeyring::default();
         let key = DbKey::generate().expect("rng");
-        let c = Custody::establish(dir.path(), &key, &KeySetup::Keyring, &ring).expect("establish");
+        let secret = InstallSecret::generate().expect("rng");
+        let mut c = Custody::establish(dir.path(), &key, &KeySetup::Keyring, &ring, &secret).expect("establish");
         assert_eq!(c.unlock(dir.path(), None, &ring).expect("unlock").len(), 1);
         let account = keyring_account(dir.path()).expect("account");
         ring.set(&account, &hex::encode([7u8; 32])).expect("set");

@@ -53,6 +53,9 @@ pub enum Error {
     /// The store is a read-only copy: reading works, changing does not.
     #[error("this data directory is read-only ({detail}): read commands work on it; changes need a writable copy")]
     ReadOnly { detail: String },
+    /// The database is behind the audit head this data directory recorded.
+    #[error("the database went back in time: {detail}. Restore the latest backup, or keep this copy for investigation")]
+    StoreWentBack { detail: String },
     /// The disk is full: nothing was written.
     #[error("the disk holding the data directory is full: nothing was written; free some space and try again")]
     DiskFull,
@@ -85,6 +88,7 @@ impl Error {
             Error::Unreadable { .. } => "unreadable",
             Error::Busy { .. } => "busy",
             Error::ReadOnly { .. } => "read_only",
+            Error::StoreWentBack { .. } => "store_went_back",
             Error::DiskFull => "disk_full",
             Error::Internal(_) => "internal",
         }

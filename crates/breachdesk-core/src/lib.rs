@@ -28,6 +28,7 @@ pub mod timeline;
 pub use custody::{KeyMode, KeySetup, MemoryKeyring, OsKeyring, SecretStore};
 pub use error::{Error, Result};
 pub use secret::{DbKey, Passphrase};
+pub use audit::{AuditReport, Checkpoint};
 
 use audit::Change;
 use breachdesk_rules::time::{parse_timestamp, to_local_rfc3339, to_storage};
@@ -80,6 +81,12 @@ pub struct Breachdesk {
     store: Store,
     dir: PathBuf,
     custody: Custody,
+    /// The installation secret: the audit chain's key and the checkpoint signing key (`None` only
+    /// for a read-only copy of a store made before schema 12).
+    secret: Option<secret::InstallSecret>,
+    /// Set while this process holds the data directory's lock (set-up, re-key, mode change), so
+    /// recording the audit head does not wait for itself.
+    dir_locked: bool,
     /// The large list's row order for the table's current sort and filter (see `individuals_page`).
     page_order: std::sync::Mutex<Option<individuals::PageOrder>>,
     /// Bumped by every change to a list (import, rollback, merge): the kept page order is stale.
@@ -135,17 +142,21 @@ impl Breachdesk {
             return Err(Error::AlreadyInitialized { dir: dir.to_owned() });
         }
         let key = DbKey::generate()?;
+        let secret = secret::InstallSecret::generate()?;
         let mut custody = None;
         let made = (|| {
-            let c = custody.insert(Custody::establish(dir, &key, setup, keyring)?);
+            let c = custody.insert(Custody::establish(dir, &key, setup, keyring, &secret)?);
             let store = Store::create(&db_path, &key, now)?;
             c.save(dir)?;
             datadir::tighten(dir);
-            let mut bd = Breachdesk { store, dir: dir.to_owned(), custody: c.clone(), page_order: std::sync::Mutex::default(), list_generation: std::sync::atomic::AtomicU64::new(0) };
+            let mut bd = Breachdesk::assemble(store, dir, c.clone(), Some(secret::InstallSecret::from_bytes(secret.dangerous_raw_bytes())));
+            bd.dir_locked = true;
+            bd.seal_baseline(now)?;
             if let Some(name) = &user_name {
                 let ctx = Ctx::new(name, now)?;
                 bd.set_user_name(&ctx, name)?;
             }
+            bd.dir_locked = false;
             Ok(bd)
         })();
         if made.is_err() {
@@ -189,7 +200,7 @@ impl Breachdesk {
     ) -> Result<Breachdesk> {
         let db_path = dir.join(DB_FILE);
         datadir::tighten(dir);
-        let Some(custody) = Custody::load(dir)? else {
+        let Some(mut custody) = Custody::load(dir)? else {
             return Err(if db_path.exists() {
                 if looks_like_ours(&db_path) {
                     Error::CustodyMissing { dir: dir.to_owned() }
@@ -228,11 +239,61 @@ impl Breachdesk {
         if writable {
             individuals::search::backfill(&mut store.conn)?;
         }
-        let mut bd = Breachdesk { store, dir: dir.to_owned(), custody, page_order: std::sync::Mutex::default(), list_generation: std::sync::atomic::AtomicU64::new(0) };
+        let secret = custody.install_secret(dir, keyring, writable)?;
+        let mut bd = Breachdesk::assemble(store, dir, custody, secret);
         if writable {
             bd.finish_key_changes(&key, pending, passphrase, keyring, now)?;
+            bd.seal_baseline(now)?;
         }
+        bd.check_head()?;
         Ok(bd)
+    }
+
+    fn assemble(store: Store, dir: &Path, custody: Custody, secret: Option<secret::InstallSecret>) -> Breachdesk {
+        Breachdesk { store, dir: dir.to_owned(), custody, secret, dir_locked: false, page_order: std::sync::Mutex::default(), list_generation: std::sync::atomic::AtomicU64::new(0) }
+    }
+
+    /// The first open after the audit began to cover the data writes the row that commits to
+    /// every row as found (a new store writes it at once).
+    fn seal_baseline(&mut self, now: DateTime<Utc>) -> Result<()> {
+        let done: bool = self.store.conn.query_row("SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = 'audit.baseline')", [], |r| r.get(0))?;
+        if done {
+            return Ok(());
+        }
+        let tx = self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let head = audit::baseline(&tx, "Breachdesk (audit baseline)", now, self.secret.as_ref())?;
+        tx.commit()?;
+        self.store.captured.clear();
+        self.record_head(head)
+    }
+
+    /// Records the audit chain's head outside the database (custody.json, authenticated).
+    fn record_head(&mut self, (seq, hash): (i64, String)) -> Result<()> {
+        let Some(secret) = &self.secret else { return Ok(()) };
+        let _lock = if self.dir_locked { None } else { Some(datadir::lock(&self.dir)?) };
+        // Re-read under the lock: another process may have recorded a later head.
+        let mut fresh = Custody::load(&self.dir)?.unwrap_or_else(|| self.custody.clone());
+        fresh.record_head(&self.dir, seq, &hash, secret)?;
+        self.custody.audit_head = fresh.audit_head;
+        Ok(())
+    }
+
+    /// A database that went back in time (a lost WAL, an older copy put back) says so: the audit
+    /// head recorded outside it must still be in its chain.
+    fn check_head(&self) -> Result<()> {
+        let (Some(head), Some(secret)) = (&self.custody.audit_head, &self.secret) else { return Ok(()) };
+        if !head.authentic(secret) {
+            return Err(Error::CustodyInvalid { detail: "the recorded audit head does not match its authentication code (custody.json was edited)".into() });
+        }
+        let stored: Option<String> = self.store.conn.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [head.seq], |r| r.get(0)).optional()?;
+        match stored {
+            Some(h) if h == head.hash => Ok(()),
+            Some(_) => Err(Error::StoreWentBack { detail: format!("audit row {} is not the one this data directory recorded: the log was rewritten or replaced", head.seq) }),
+            None => {
+                let last: i64 = self.store.conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_log", [], |r| r.get(0))?;
+                Err(Error::StoreWentBack { detail: format!("its audit log ends at row {last}, but this data directory recorded row {}: committed work is missing (a lost -wal file, or an older copy put back)", head.seq) })
+            }
+        }
     }
 
     /// Finishes or rolls back a key change a crash interrupted, with its audit row: a re-key that
@@ -244,7 +305,8 @@ impl Breachdesk {
         let dir = self.dir.clone();
         if pending {
             // A re-key was interrupted after the database took the new key.
-            self.custody.finish_rekey(&dir, key, passphrase, keyring)?;
+            let secret = self.secret.as_ref().ok_or_else(|| Error::Internal("no installation secret to finish the re-key with".into()))?;
+            self.custody.finish_rekey(&dir, key, passphrase, keyring, secret)?;
         } else if self.custody.abandon_rekey(&dir, keyring)? {
             self.write(&ctx, |_| {
                 Ok(((), vec![Change { action: "key.rekey.abandoned", entity_type: "database", entity_id: DB_FILE.into(), before: None, after: Some(serde_json::json!({ "reason": "interrupted before the database was re-encrypted; the old key stays" })) }]))
@@ -281,13 +343,30 @@ impl Breachdesk {
     /// One user action: one transaction, taken with the write lock first (`BEGIN IMMEDIATE`), so
     /// what `f` reads is what it writes over; the audit rows commit with it.
     fn write<T>(&mut self, ctx: &Ctx, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, Vec<Change>)>) -> Result<T> {
+        self.write_sealing(ctx, |tx| f(tx).map(|(out, changes)| (out, changes, Vec::new())))
+    }
+
+    /// [`Breachdesk::write`] whose audit row also seals imports' records.
+    fn write_sealing<T>(&mut self, ctx: &Ctx, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, Vec<Change>, Vec<audit::BatchSeal>)>) -> Result<T> {
+        let captured = self.store.captured.clone();
+        captured.clear();
         let tx = self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let (out, changes) = f(&tx)?;
-        for c in &changes {
-            audit::append(&tx, &ctx.actor, ctx.now, c)?;
-        }
+        let result = f(&tx).and_then(|(out, changes, batches)| {
+            let head = audit::append_all(&tx, &ctx.actor, ctx.now, &changes, audit::Sealer { secret: self.secret.as_ref(), captured: &captured, batches })?;
+            Ok((out, head))
+        });
+        let (out, head) = match result {
+            Ok(x) => x,
+            Err(e) => {
+                captured.clear();
+                return Err(e);
+            }
+        };
         tx.commit()?;
         self.store.checkpoint();
+        if let Some(head) = head {
+            self.record_head(head)?;
+        }
         Ok(out)
     }
 
@@ -748,12 +827,12 @@ impl Breachdesk {
         // Each step's own failure (a page that cannot be read at all) is a finding, not the end.
         let damaged = |step: &str, e: Error| format!("{step}: {}", e.to_string().trim_start_matches("internal error: database: "));
         let mut problems = self.store.integrity().unwrap_or_else(|e| vec![damaged("the file could not be read through", e)]);
-        let audit = audit::verify(&self.store.conn).unwrap_or_else(|e| {
+        let audit = audit::verify(&self.store.conn, self.secret.as_ref()).unwrap_or_else(|e| {
             problems.push(damaged("the audit log could not be read", e));
-            audit::AuditReport { rows_checked: 0, head_hash: None, broken: None }
+            audit::AuditReport { rows_checked: 0, head_hash: None, broken: None, data_covered_from: None, data_mismatches: Vec::new() }
         });
         let pages: i64 = self.store.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap_or(0);
-        Ok(CheckReport { intact: problems.is_empty() && audit.broken.is_none(), pages, read_only: self.store.read_only(), problems, audit })
+        Ok(CheckReport { intact: problems.is_empty() && audit.intact(), pages, read_only: self.store.read_only(), problems, audit })
     }
 
     /// Walks the whole audit chain.
@@ -761,7 +840,27 @@ impl Breachdesk {
     /// # Errors
     /// On database failure only.
     pub fn verify_audit(&self) -> Result<audit::AuditReport> {
-        audit::verify(&self.store.conn)
+        audit::verify(&self.store.conn, self.secret.as_ref())
+    }
+
+    /// Signs the audit chain's current head with this installation's key: a checkpoint to keep
+    /// outside the data directory (with counsel, in the incident file). Later,
+    /// [`Breachdesk::verify_checkpoint`] proves the chain still extends it.
+    ///
+    /// # Errors
+    /// [`Error::Validation`] when the log is empty; [`Error::ReadOnly`] for an old read-only copy.
+    pub fn checkpoint(&self, now: DateTime<Utc>) -> Result<audit::Checkpoint> {
+        let secret = self.secret.as_ref().ok_or_else(|| Error::ReadOnly { detail: "this copy predates signed checkpoints; open it writable once".into() })?;
+        audit::checkpoint(&self.store.conn, secret, now)
+    }
+
+    /// Whether the audit chain still extends `cp` (signed here, and its row still has its hash).
+    ///
+    /// # Errors
+    /// [`Error::Validation`] on `checkpoint` naming what fails.
+    pub fn verify_checkpoint(&self, cp: &audit::Checkpoint) -> Result<()> {
+        let secret = self.secret.as_ref().ok_or_else(|| Error::ReadOnly { detail: "this copy predates signed checkpoints".into() })?;
+        audit::check_checkpoint(&self.store.conn, secret, cp).map_err(|m| Error::validation("checkpoint", m))
     }
 
     /// Re-encrypts the database under a fresh random key and puts that key into custody. In
@@ -771,6 +870,13 @@ impl Breachdesk {
     /// [`Error::PassphraseRequired`], [`Error::KeyringUnavailable`], database and I/O errors.
     pub fn rekey(&mut self, ctx: &Ctx, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore) -> Result<()> {
         let _lock = datadir::lock(&self.dir)?;
+        self.dir_locked = true;
+        let done = self.rekey_locked(ctx, passphrase, keyring);
+        self.dir_locked = false;
+        done
+    }
+
+    fn rekey_locked(&mut self, ctx: &Ctx, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore) -> Result<()> {
         if self.custody.mode == KeyMode::Passphrase {
             // Prove the passphrase before anything changes.
             let p = passphrase.ok_or(Error::PassphraseRequired)?;
@@ -781,7 +887,8 @@ impl Breachdesk {
         crate::failpoint::hit("rekey.pending_saved");
         self.store.rekey(&new)?;
         crate::failpoint::hit("rekey.database_rekeyed");
-        self.custody.finish_rekey(&self.dir, &new, passphrase, keyring)?;
+        let secret = self.secret.as_ref().ok_or_else(|| Error::Internal("no installation secret".into()))?;
+        self.custody.finish_rekey(&self.dir, &new, passphrase, keyring, secret)?;
         self.write(ctx, |_| {
             Ok(((), vec![Change { action: "key.rekey", entity_type: "database", entity_id: DB_FILE.into(), before: None, after: None }]))
         })?;
@@ -797,6 +904,13 @@ impl Breachdesk {
     /// [`Error::KeyringUnavailable`], I/O errors.
     pub fn switch_key_mode(&mut self, ctx: &Ctx, current_passphrase: Option<&Passphrase>, to: &KeySetup, keyring: &dyn SecretStore) -> Result<()> {
         let _lock = datadir::lock(&self.dir)?;
+        self.dir_locked = true;
+        let done = self.switch_locked(ctx, current_passphrase, to, keyring);
+        self.dir_locked = false;
+        done
+    }
+
+    fn switch_locked(&mut self, ctx: &Ctx, current_passphrase: Option<&Passphrase>, to: &KeySetup, keyring: &dyn SecretStore) -> Result<()> {
         let target = match to {
             KeySetup::Keyring => KeyMode::Keyring,
             KeySetup::Passphrase(_) => KeyMode::Passphrase,
@@ -807,7 +921,8 @@ impl Breachdesk {
         let from = self.custody.mode;
         let mut keys = self.custody.unlock(&self.dir, current_passphrase, keyring)?;
         let (key, _) = keys.swap_remove(0);
-        self.custody.switch(&self.dir, &key, to, keyring)?;
+        let secret = self.secret.as_ref().ok_or_else(|| Error::Internal("no installation secret".into()))?;
+        self.custody.switch(&self.dir, &key, to, keyring, secret)?;
         self.write(ctx, |_| {
             Ok(((), vec![Change {
                 action: "key.mode",

@@ -49,6 +49,61 @@ impl DbKey {
     }
 }
 
+/// A secret of this installation, kept like the database key (a keyring entry beside it, or
+/// wrapped by the same passphrase) and unchanged by a re-key. The audit chain's MAC key and the
+/// Ed25519 key that signs checkpoints derive from it.
+pub struct InstallSecret(Box<[u8; 32]>);
+
+impl InstallSecret {
+    /// A fresh random secret.
+    ///
+    /// # Errors
+    /// When the OS has no randomness to give.
+    pub(crate) fn generate() -> crate::Result<Self> {
+        let mut k = Box::new([0u8; 32]);
+        getrandom::fill(&mut k[..]).map_err(|e| crate::Error::Internal(format!("no OS randomness: {e}")))?;
+        Ok(InstallSecret(k))
+    }
+
+    pub(crate) fn from_bytes(bytes: &[u8; 32]) -> Self {
+        InstallSecret(Box::new(*bytes))
+    }
+
+    pub(crate) fn dangerous_raw_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    fn derive(&self, label: &[u8]) -> Zeroizing<[u8; 32]> {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(label);
+        h.update(&self.0[..]);
+        Zeroizing::new(h.finalize().into())
+    }
+
+    /// The key of the audit chain's HMAC.
+    pub(crate) fn mac_key(&self) -> Zeroizing<[u8; 32]> {
+        self.derive(b"breachdesk audit mac v1\0")
+    }
+
+    /// The Ed25519 key that signs checkpoints.
+    pub(crate) fn signing_key(&self) -> ed25519_dalek::SigningKey {
+        ed25519_dalek::SigningKey::from_bytes(&self.derive(b"breachdesk checkpoint signing v1\0"))
+    }
+}
+
+impl Drop for InstallSecret {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl fmt::Debug for InstallSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InstallSecret(<redacted>)")
+    }
+}
+
 impl Drop for DbKey {
     fn drop(&mut self) {
         self.0.zeroize();

@@ -27,6 +27,8 @@ pub(crate) const CACHE_SIZE: i64 = -65536;
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// Rows of covered tables written by the current transaction (the audit seals them).
+    pub(crate) captured: crate::audit::Captured,
 }
 
 impl std::fmt::Debug for Store {
@@ -62,9 +64,10 @@ impl Store {
         key_connection(&conn, key, "key")?;
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-        let mut store = Store { conn, path: path.to_owned() };
+        let mut store = Store { conn, path: path.to_owned(), captured: crate::audit::Captured::default() };
         store.configure()?;
         migrate::apply(&mut store.conn, migrate::MIGRATIONS, now)?;
+        store.captured.install(&mut store.conn)?;
         Ok(store)
     }
 
@@ -114,12 +117,13 @@ impl Store {
         if app_id != APPLICATION_ID {
             return Err(Error::NotBreachdeskDatabase { path: path.to_owned() });
         }
-        let mut store = Store { conn, path: path.to_owned() };
+        let mut store = Store { conn, path: path.to_owned(), captured: crate::audit::Captured::default() };
         store.configure()?;
         migrate::apply(&mut store.conn, migrations, now).map_err(|e| match e {
             Error::Internal(d) if d.contains("malformed") => Error::DatabaseCorrupt { path: path.to_owned(), detail: d },
             other => other,
         })?;
+        store.captured.install(&mut store.conn)?;
         Ok(store)
     }
 

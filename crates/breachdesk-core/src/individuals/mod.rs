@@ -530,6 +530,7 @@ impl Breachdesk {
         let total_bytes = rows.format.bytes;
         let batch_id = uuid7(ctx.now);
         // The write lock first, then the batch number: two imports at once never take the same one.
+        self.store.captured.clear();
         let tx = self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
         tx.execute("INSERT OR IGNORE INTO individual_lists (incident_id) VALUES (?1)", [&inc.id])?;
@@ -730,6 +731,7 @@ impl Breachdesk {
         if options.dry_run || (report.rows_rejected > 0 && !options.skip_invalid) {
             report.refused = !options.dry_run;
             drop(tx); // rolls back: nothing written
+            self.store.captured.clear();
             return Ok(report);
         }
         search::write(&tx, list, &mut keys)?;
@@ -750,29 +752,29 @@ impl Breachdesk {
             ],
         )?;
         tally.apply(&tx, &inc.id)?;
-        crate::audit::append(
-            &tx,
-            &ctx.actor,
-            ctx.now,
-            &Change {
-                action: "individuals.import",
-                entity_type: "import_batch",
-                entity_id: batch_id.clone(),
-                before: None,
-                after: Some(serde_json::json!({
-                    "file_name": file_name, "file_sha256": file_hash, "rows_read": report.rows_read, "imported": report.imported,
-                    "merged": report.merged, "rejected": report.rows_rejected, "seq": seq,
-                })),
-            },
-        )?;
+        let mut audit = vec![Change {
+            action: "individuals.import",
+            entity_type: "import_batch",
+            entity_id: batch_id.clone(),
+            before: None,
+            after: Some(serde_json::json!({
+                "file_name": file_name, "file_sha256": file_hash, "rows_read": report.rows_read, "imported": report.imported,
+                "merged": report.merged, "rejected": report.rows_rejected, "seq": seq,
+            })),
+        }];
         // The counts, the facts and the obligations they call for commit with the rows.
         crate::failpoint::hit("import.rows_written");
-        let (changes, audit) = counts_into_facts(&tx, ctx, &inc)?;
-        for c in &audit {
-            crate::audit::append(&tx, &ctx.actor, ctx.now, c)?;
-        }
+        let (changes, refresh) = counts_into_facts(&tx, ctx, &inc)?;
+        audit.extend(refresh);
+        // The audit row commits to the imported records (their digest) and every row written.
+        let batches = range.map(|(first, last)| crate::audit::batch_seal(&tx, &batch_id, first, last)).transpose()?.into_iter().collect();
+        let sealer = crate::audit::Sealer { secret: self.secret.as_ref(), captured: &self.store.captured, batches };
+        let head = crate::audit::append_all(&tx, &ctx.actor, ctx.now, &audit, sealer)?;
         tx.commit()?;
         self.store.checkpoint();
+        if let Some(head) = head {
+            self.record_head(head)?;
+        }
         self.list_changed();
         report.batch_id = Some(batch_id);
         report.changes = changes;

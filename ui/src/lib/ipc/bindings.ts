@@ -89,7 +89,15 @@ export type AuditReport = { rows_checked: number,
 /**
  * Hash of the last row: write it down to detect truncation of the tail later.
  */
-head_hash: string | null, broken: AuditBreak | null, };
+head_hash: string | null, broken: AuditBreak | null, 
+/**
+ * The row from which the log covers the data (its baseline), if it does.
+ */
+data_covered_from: number | null, 
+/**
+ * Every stored row that no longer matches the log (empty when all do).
+ */
+data_mismatches: Array<DataMismatch>, };
 
 export type Vocabulary = { severities: Array<string>, severity_rule: string, statuses: Array<string>, timeline_kinds: Array<string>, role_names: Array<string>, 
 /**
