@@ -239,6 +239,16 @@ fn export_ics(app: AppHandle, state: State<'_, AppState>, id: String) -> CmdResu
     write_export(&export_dir(&app)?, &format!("{human_id}-deadlines.ics"), ics.as_bytes())
 }
 
+/// Saves a signed checkpoint of the audit log's head (to keep outside Breachdesk) and returns
+/// where it went.
+#[tauri::command]
+fn save_checkpoint(app: AppHandle, state: State<'_, AppState>) -> CmdResult<String> {
+    let cp = state.with(|bd, ctx| bd.checkpoint(ctx.now))?;
+    let text = serde_json::to_string_pretty(&cp).map_err(|e| err(&Error::Internal(e.to_string())))?;
+    let stamp = cp.at.replace([':', '-'], "");
+    write_export(&export_dir(&app)?, &format!("breachdesk-checkpoint-{}-row{}.json", stamp.trim_end_matches('Z'), cp.seq), text.as_bytes())
+}
+
 #[tauri::command]
 fn preview_import_file(path: String) -> CmdResult<FilePreview> {
     breachdesk_core::individuals::preview_file(Path::new(&path), 20).map_err(|e| err(&e))
@@ -419,6 +429,7 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
             set_clock_settings,
             reminder_log,
             export_ics,
+            save_checkpoint,
             preview_import_file,
             import_individuals,
             cancel_import,

@@ -30,7 +30,8 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// The tables the audit log covers row by row. The individuals themselves are covered per import
 /// (a digest of each import's records); their search index and counts are derived from them.
-pub(crate) const COVERED: [&str; 13] = [
+/// `reminders_sent` is not: a reminder shown changes nothing on record.
+pub(crate) const COVERED: [&str; 12] = [
     "settings",
     "incidents",
     "timeline_entries",
@@ -39,7 +40,6 @@ pub(crate) const COVERED: [&str; 13] = [
     "obligation_decisions",
     "obligation_filings",
     "custom_obligations",
-    "reminders_sent",
     "import_batches",
     "import_mappings",
     "duplicate_candidates",
@@ -255,6 +255,10 @@ pub(crate) struct Sealer<'a> {
 /// commit together; the last row commits to the data the transaction wrote. Returns the head.
 pub(crate) fn append_all(tx: &Transaction<'_>, actor: &str, now: DateTime<Utc>, changes: &[Change], sealer: Sealer<'_>) -> Result<Option<(i64, String)>> {
     let captured = sealer.captured.take();
+    if changes.is_empty() && !captured.is_empty() {
+        // A change to the record without an audit row would show as tampering: refuse it here.
+        return Err(Error::Internal(format!("{} covered row(s) written without an audit row", captured.len())));
+    }
     let mut head = None;
     for (i, c) in changes.iter().enumerate() {
         let last = i + 1 == changes.len();

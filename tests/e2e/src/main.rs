@@ -256,10 +256,12 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
         "each state's coverage is shown with its definition",
     ]);
     std::fs::write(data.parent().unwrap_or(data).join("imported.txt"), imported.to_string())?;
-    exits(ui).await?;
+    exits(ui, export).await?;
     passed.extend([
         "an encrypted laptop: the state notices are exempt with their citations, and one is confirmed",
         "the key turns out compromised: the notices are required again, with the diff",
+        "a recorded notice is followed by a signed audit checkpoint, saved outside the store",
+        "the audit log verifies with every stored row matching it",
     ]);
     passed.extend([
         "facts entered in the editor show the diff before saving",
@@ -277,7 +279,7 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
 /// The notify-or-not decision: an encrypted laptop is lost with the key safe, so the state notices
 /// are exempt under their encryption safe harbours (with citations); a person confirms Florida's;
 /// then the key turns out compromised and every notice is required again, the diff saying why.
-async fn exits(ui: &mut Ui) -> R<()> {
+async fn exits(ui: &mut Ui, export: &Path) -> R<()> {
     ui.click("back-to-list").await?;
     ui.click("new-incident").await?;
     ui.type_into("field-title", "Laptop stolen from an employee's car").await?;
@@ -349,6 +351,29 @@ async fn exits(ui: &mut Ui) -> R<()> {
     .await?;
     assert!(ui.all("exemption-tag").await?.is_empty(), "no exit is shown once the key is compromised");
     ui.shot("exits-lost").await?;
+
+    // The Florida notice is sent: recorded, then a signed checkpoint of the audit log is offered.
+    let row = ui.c.find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"US-FL-individuals\"]")).await?;
+    if row.find(Locator::Css("[data-testid=\"obligation-detail\"]")).await.is_err() {
+        row.find(Locator::Css("[data-testid=\"obligation-toggle\"]")).await?.click().await?;
+    }
+    ui.click("record-filing").await?;
+    ui.type_into("filing-reference", "USPS batch 1").await?;
+    ui.click("filing-submit").await?;
+    ui.wait("checkpoint-offer").await?;
+    ui.click("checkpoint-save").await?;
+    let saved = ui.text("checkpoint-saved").await?;
+    let cp = std::fs::read_dir(export)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("breachdesk-checkpoint-")))
+        .ok_or_else(|| format!("no checkpoint in {} (UI said {saved})", export.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cp)?)?;
+    assert!(json["signature"].as_str().is_some_and(|s| s.len() == 128) && json["seq"].as_i64().is_some_and(|s| s > 1), "{json}");
+    ui.shot("checkpoint-saved").await?;
+    ui.click("audit-verify").await?;
+    ui.until("the audit log verifies", || async { Ok(ui.attr("audit-result", "data-intact").await?.as_deref() == Some("true")) }).await?;
+    assert!(ui.text("audit-result").await?.contains("every stored row matches it"));
     Ok(())
 }
 

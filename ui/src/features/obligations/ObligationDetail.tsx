@@ -2,6 +2,8 @@ import { useState, type ReactNode } from 'react';
 import type { Incident, Obligation } from '../../lib/ipc/bindings';
 import { exemptionKindLabel, humanise } from '../../lib/labels';
 import { formatDue } from '../../lib/time';
+import { api } from '../../lib/ipc/client';
+import { errorText, toErrorBody } from '../../lib/ipc/errors';
 import { Button } from '../../components/Button';
 import { ConfidenceBadge, KvRow as Row, SourceLink } from './bits';
 import { DecisionForm } from './DecisionForm';
@@ -14,6 +16,7 @@ type Open = null | 'filing' | 'not_required' | 'required' | 'confirm';
 /** Why the obligation exists, where it comes from, how to file, what was decided and sent. */
 export function ObligationDetail({ incident, obligation: o, onChanged }: Props) {
   const [open, setOpen] = useState<Open>(null);
+  const [offer, setOffer] = useState<Offer | null>(null);
   const zone = incident.timezone;
   const done = async () => {
     setOpen(null);
@@ -112,6 +115,11 @@ export function ObligationDetail({ incident, obligation: o, onChanged }: Props) 
                   {o.decision.approved_by}
                 </p>
                 <p className="prose">{o.decision.rationale}</p>
+                {o.decision.exemption_id && o.exemption?.id !== o.decision.exemption_id && (
+                  <p className="record-item__note" data-testid="decision-stale">
+                    This exit no longer applies to the facts, so the confirmation no longer counts: the notice is required.
+                  </p>
+                )}
                 <p className="record-item__meta">
                   Recorded by {o.decision.decided_by}, {formatDue(o.decision.decided_at, zone)}
                 </p>
@@ -166,11 +174,62 @@ export function ObligationDetail({ incident, obligation: o, onChanged }: Props) 
           )}
         </div>
       )}
-      {open === 'filing' && <FilingForm incident={incident} obligation={o} onDone={done} onCancel={() => setOpen(null)} />}
+      {open === 'filing' && (
+        <FilingForm
+          incident={incident}
+          obligation={o}
+          onDone={async () => {
+            setOffer('offer');
+            await done();
+          }}
+          onCancel={() => setOpen(null)}
+        />
+      )}
+      {offer !== null && <CheckpointOffer state={offer} onState={setOffer} />}
       {(open === 'not_required' || open === 'required') && (
         <DecisionForm incidentId={incident.id} obligation={o} decision={open} onDone={done} onCancel={() => setOpen(null)} />
       )}
       {open === 'confirm' && x && <DecisionForm incidentId={incident.id} obligation={o} decision="not_required" exemptionId={x.id} onDone={done} onCancel={() => setOpen(null)} />}
+    </div>
+  );
+}
+
+type Offer = 'offer' | 'busy' | { saved: string } | { error: string };
+
+/**
+ * After a notice is recorded: offers a signed checkpoint of the audit log, to keep outside
+ * Breachdesk (with counsel, in the incident file), so the record of this filing can be proved later.
+ */
+function CheckpointOffer({ state, onState }: { state: Offer; onState: (s: Offer | null) => void }) {
+  const save = async () => {
+    onState('busy');
+    try {
+      onState({ saved: await api.saveCheckpoint() });
+    } catch (e) {
+      onState({ error: errorText(toErrorBody(e)) });
+    }
+  };
+  if (typeof state === 'object' && 'saved' in state) {
+    return (
+      <p className="checkpoint checkpoint--saved" role="status" data-testid="checkpoint-saved">
+        Signed checkpoint saved to <span className="mono">{state.saved}</span>. Keep a copy outside this computer.
+      </p>
+    );
+  }
+  return (
+    <div className="checkpoint" data-testid="checkpoint-offer">
+      <p>
+        Notice recorded. Save a signed checkpoint of the audit log now? Kept outside Breachdesk, it proves later that this record was not rewritten.
+      </p>
+      {typeof state === 'object' && 'error' in state && <p className="field__error">{state.error}</p>}
+      <div className="checkpoint__actions">
+        <Button size="sm" variant="primary" busy={state === 'busy'} onClick={save} testId="checkpoint-save">
+          Save checkpoint
+        </Button>
+        <Button size="sm" variant="ghost" onClick={() => onState(null)} testId="checkpoint-dismiss">
+          Not now
+        </Button>
+      </div>
     </div>
   );
 }

@@ -42,7 +42,24 @@ function AuditResult({ result }: { result: Result }) {
       </p>
     );
   }
-  const { rows_checked, broken, head_hash } = result.report;
+  const { rows_checked, broken, head_hash, data_mismatches } = result.report;
+  if (!broken && data_mismatches.length > 0) {
+    return (
+      <div className="audit__result audit__result--bad" role="alert" data-testid="audit-result" data-intact="false">
+        <p>
+          The chain holds, but {data_mismatches.length} stored {data_mismatches.length === 1 ? 'row no longer matches' : 'rows no longer match'} it:
+        </p>
+        <ul className="audit__list">
+          {data_mismatches.slice(0, 5).map((m) => (
+            <li key={`${m.table}:${m.id}:${m.what}`}>
+              {m.table} {m.id}: {m.what}
+            </li>
+          ))}
+          {data_mismatches.length > 5 && <li>… and {data_mismatches.length - 5} more (breachdesk audit verify lists them all)</li>}
+        </ul>
+      </div>
+    );
+  }
   if (broken) {
     return (
       <p className="audit__result audit__result--bad" role="alert" data-testid="audit-result" data-intact="false">
@@ -53,6 +70,7 @@ function AuditResult({ result }: { result: Result }) {
   return (
     <p className="audit__result audit__result--ok" role="status" data-testid="audit-result" data-intact="true" title={head_hash ?? undefined}>
       Audit chain intact — {rows_checked} {rows_checked === 1 ? 'row' : 'rows'}
+      {result.report.data_covered_from !== null && ', every stored row matches it'}
     </p>
   );
 }

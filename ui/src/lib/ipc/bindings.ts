@@ -85,6 +85,16 @@ export type AuditBreak = {
  */
 seq: number, reason: string, };
 
+export type DataMismatch = { table: string, 
+/**
+ * The row's id (or, for a row that is gone, its position in the table).
+ */
+id: string, 
+/**
+ * What changed, in words: the columns, or that it is missing or unrecorded.
+ */
+what: string, };
+
 export type AuditReport = { rows_checked: number, 
 /**
  * Hash of the last row: write it down to detect truncation of the tail later.
@@ -98,6 +108,38 @@ data_covered_from: number | null,
  * Every stored row that no longer matches the log (empty when all do).
  */
 data_mismatches: Array<DataMismatch>, };
+
+export type Checkpoint = { format: number, seq: number, hash: string, 
+/**
+ * When the checkpoint was made (UTC, RFC 3339).
+ */
+at: string, 
+/**
+ * This installation's Ed25519 public key (hex).
+ */
+public_key: string, 
+/**
+ * Ed25519 signature (hex) over `breachdesk checkpoint v1`, seq, hash and time.
+ */
+signature: string, };
+
+export type Unreadable = { id: string, human_id: string, title: string, 
+/**
+ * The column, as the CLI and the facts editor name it (`aware_at`).
+ */
+field: string, problem: string, 
+/**
+ * What repairs it, in words.
+ */
+repair: string, };
+
+export type IncidentList = { incidents: Array<Incident>, unreadable: Array<Unreadable>, };
+
+export type CheckReport = { intact: boolean, pages: number, read_only: boolean, 
+/**
+ * Every problem found in the file, in words.
+ */
+problems: Array<string>, audit: AuditReport, };
 
 export type Vocabulary = { severities: Array<string>, severity_rule: string, statuses: Array<string>, timeline_kinds: Array<string>, role_names: Array<string>, 
 /**

@@ -102,6 +102,7 @@ export const api = {
   reminderLog: () => call<Reminder[]>('reminder_log'),
   /** Saves the open deadlines as an .ics file; resolves to its path. */
   exportIcs: (id: string) => call<string>('export_ics', { id }),
+  saveCheckpoint: () => call<string>('save_checkpoint'),
   /** Header, first rows and detected mapping of a file; checks and writes nothing. */
   previewImportFile: (path: string) => call<FilePreview>('preview_import_file', { path }),
   /**
