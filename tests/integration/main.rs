@@ -15,3 +15,4 @@ mod reliability;
 mod obligations;
 mod support;
 mod timeline;
+mod xlsx;

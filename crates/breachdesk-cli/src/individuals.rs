@@ -151,6 +151,13 @@ pub fn bench(as_json: bool, b: &BenchCmd) -> Result<(), Failure> {
         r.indexed_baseline_s
     );
     out!("peak memory          {}", r.peak_rss_mb.map_or_else(|| "n/a".into(), |m| format!("{m:.0} MB  (target < 300 MB)")));
+    out!(
+        "XLSX import          {:.2} s  ({:.1} MB workbook, every text cell a shared string; {:.2}x the CSV import; peak {})",
+        r.xlsx_import_s,
+        r.xlsx_file_mb,
+        r.xlsx_import_s / r.import_s,
+        r.xlsx_peak_rss_mb.map_or_else(|| "n/a".into(), |m| format!("{m:.0} MB, target < 500 MB"))
+    );
     out!("counts by residence  {:.2} ms  (target < 50 ms)", r.counts_ms);
     for (q, ms, hits) in &r.searches {
         out!("search {:<14} {:.2} ms  ({hits} hits; target < 50 ms)", format!("{q:?}"), ms);

@@ -36,6 +36,11 @@ pub struct BenchReport {
     /// Peak resident memory of this process (VmHWM), in MB, after the first import (which runs
     /// first).
     pub peak_rss_mb: Option<f64>,
+    /// The same rows as an XLSX workbook (every text cell its own shared string), imported once
+    /// before the turns: its size, seconds and peak memory (VmHWM reset before it).
+    pub xlsx_file_mb: f64,
+    pub xlsx_import_s: f64,
+    pub xlsx_peak_rss_mb: Option<f64>,
     pub counts_ms: f64,
     /// (query, median ms, hits)
     pub searches: Vec<(String, f64, usize)>,
@@ -47,6 +52,11 @@ fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// Resets this process's peak-memory mark to its current size (Linux: `clear_refs` 5).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 fn median_ms(mut f: impl FnMut() -> Result<usize>) -> Result<(f64, usize)> {
@@ -133,6 +143,20 @@ pub fn run(dir: &Path, rows: u64, turns: u32, now: DateTime<Utc>, say: &mut dyn 
     #[allow(clippy::cast_precision_loss)]
     let file_mb = std::fs::metadata(&file).map_err(io)?.len() as f64 / 1_048_576.0;
 
+    // The XLSX import first, in a process that has not yet imported anything.
+    let xlsx = dir.join("people.xlsx");
+    say("writing the same rows as XLSX …");
+    super::generate::csv_to_xlsx(&file, &xlsx).map_err(io)?;
+    #[allow(clippy::cast_precision_loss)]
+    let xlsx_file_mb = std::fs::metadata(&xlsx).map_err(io)?.len() as f64 / 1_048_576.0;
+    say("XLSX import …");
+    reset_peak();
+    let (bd, _, xlsx_import_s) = import_once(&dir.join("data-xlsx"), &xlsx, now, say)?;
+    let xlsx_peak_rss_mb = peak_rss_mb();
+    drop(bd);
+    let _ = std::fs::remove_dir_all(dir.join("data-xlsx"));
+    say(&format!("XLSX import {xlsx_import_s:.2} s, peak {:.0} MB", xlsx_peak_rss_mb.unwrap_or(0.0)));
+
     let mut times = Vec::new();
     let mut peak = None;
     let mut kept = None;
@@ -144,6 +168,9 @@ pub fn run(dir: &Path, rows: u64, turns: u32, now: DateTime<Utc>, say: &mut dyn 
             let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
         }
         say(&format!("turn {turn}: import (validation, normalisation, de-duplication, search index, counts, obligations) …"));
+        if turn == 1 {
+            reset_peak();
+        }
         let (bd, incident, import) = import_once(&dir.join("data"), &file, now, say)?;
         // The first import runs before any baseline: its peak memory is its own (SQLite's
         // allocator keeps what the baseline's index sorts used).
@@ -199,6 +226,9 @@ pub fn run(dir: &Path, rows: u64, turns: u32, now: DateTime<Utc>, say: &mut dyn 
         ratio: import_s / baseline_s,
         rows_per_s,
         peak_rss_mb: peak,
+        xlsx_file_mb,
+        xlsx_import_s,
+        xlsx_peak_rss_mb,
         counts_ms,
         searches,
         pages,

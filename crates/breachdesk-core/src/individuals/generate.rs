@@ -4,6 +4,7 @@
 
 use breachdesk_rules::jurisdiction::US_JURISDICTIONS;
 use std::io::Write;
+use std::path::Path;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -142,4 +143,85 @@ mod tests {
         let states: std::collections::BTreeSet<&str> = text.lines().skip(1).filter_map(|l| l.split(',').nth(5)).filter(|s| !s.is_empty()).collect();
         assert_eq!(states.len(), 54, "{states:?}");
     }
+}
+
+/// Writes the CSV at `csv` as an XLSX workbook at `xlsx` the way spreadsheet programs do: text in
+/// the shared-strings part (one entry per cell: the worst case for a reader, nothing repeats),
+/// whole numbers without a leading zero as numbers. Streams: the shared text goes to a temporary
+/// file beside the target first (the invented people of a generated file, not personal data).
+///
+/// # Errors
+/// I/O errors, and a CSV that cannot be read.
+pub fn csv_to_xlsx(csv: &Path, xlsx: &Path) -> std::io::Result<()> {
+    use zip::write::SimpleFileOptions;
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(csv).map_err(std::io::Error::other)?;
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(std::fs::File::create(xlsx)?));
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).compression_level(Some(1)).large_file(true);
+    let parts: [(&str, &str); 3] = [
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, opts).map_err(std::io::Error::other)?;
+        zip.write_all(text.as_bytes())?;
+    }
+    zip.start_file("xl/workbook.xml", opts).map_err(std::io::Error::other)?;
+    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="People" sheetId="1" r:id="rId1"/></sheets></workbook>"#)?;
+    let strings_path = xlsx.with_extension("strings.tmp");
+    let result = (|| -> std::io::Result<()> {
+        let mut strings = std::io::BufWriter::new(std::fs::File::create(&strings_path)?);
+        zip.start_file("xl/worksheets/sheet1.xml", opts).map_err(std::io::Error::other)?;
+        zip.write_all(br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#)?;
+        let mut record = csv::ByteRecord::new();
+        let (mut row, mut count) = (0u64, 0u64);
+        while reader.read_byte_record(&mut record).map_err(std::io::Error::other)? {
+            row += 1;
+            write!(zip, r#"<row r="{row}">"#)?;
+            for field in &record {
+                if field.is_empty() {
+                    continue;
+                }
+                let number = field.len() < 15 && field[0] != b'0' && field.iter().all(u8::is_ascii_digit);
+                if number {
+                    zip.write_all(b"<c><v>")?;
+                    zip.write_all(field)?;
+                    zip.write_all(b"</v></c>")?;
+                } else {
+                    write!(zip, r#"<c t="s"><v>{count}</v></c>"#)?;
+                    count += 1;
+                    strings.write_all(b"<si><t xml:space=\"preserve\">")?;
+                    write_escaped(&mut strings, field)?;
+                    strings.write_all(b"</t></si>")?;
+                }
+            }
+            zip.write_all(b"</row>")?;
+        }
+        zip.write_all(b"</sheetData></worksheet>")?;
+        strings.flush()?;
+        drop(strings);
+        zip.start_file("xl/sharedStrings.xml", opts).map_err(std::io::Error::other)?;
+        write!(zip, r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{count}" uniqueCount="{count}">"#)?;
+        std::io::copy(&mut std::io::BufReader::new(std::fs::File::open(&strings_path)?), &mut zip)?;
+        zip.write_all(b"</sst>")?;
+        zip.finish().map_err(std::io::Error::other)?.flush()
+    })();
+    let _ = std::fs::remove_file(&strings_path);
+    result
+}
+
+fn write_escaped(out: &mut dyn Write, text: &[u8]) -> std::io::Result<()> {
+    let mut from = 0;
+    for (i, b) in text.iter().enumerate() {
+        let with: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            _ => continue,
+        };
+        out.write_all(&text[from..i])?;
+        out.write_all(with)?;
+        from = i + 1;
+    }
+    out.write_all(&text[from..])
 }

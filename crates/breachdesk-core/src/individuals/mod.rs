@@ -13,6 +13,7 @@ pub mod normalize;
 mod person;
 pub mod read;
 pub mod review;
+pub mod xlsx;
 pub(crate) mod search;
 mod zip;
 
@@ -637,6 +638,7 @@ impl Breachdesk {
                     }
                 }
                 chunk.position = rows.position();
+                rows.finish()?; // a file that could not be read to its end imports nothing
                 let _ = send.send(chunk);
                 Ok(numbering.next) // the dedupe map is freed here, before the keys are sorted
             });
@@ -1098,6 +1100,7 @@ pub fn preview_file(path: &Path, n: usize) -> Result<FilePreview> {
             Some(Err(_)) => {}
         }
     }
+    r.finish()?;
     Ok(FilePreview {
         file_name: path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
         format: r.format.kind.into(),

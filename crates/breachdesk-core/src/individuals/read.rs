@@ -4,6 +4,7 @@
 //! What cannot be read at all (an empty or binary file, a header-only file, one too large) is an
 //! error naming the file; what is wrong with one row is a [`RowIssue`] naming the row.
 
+use super::xlsx;
 use crate::{Error, Result};
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -32,7 +33,7 @@ pub struct RowIssue {
 
 enum Inner {
     Csv(csv::Reader<Box<dyn Read + Send>>),
-    Xlsx(std::vec::IntoIter<Vec<String>>),
+    Xlsx(Box<xlsx::Sheet>),
 }
 
 /// The rows of a file after its header.
@@ -45,6 +46,9 @@ pub struct Rows {
     record: csv::StringRecord,
     /// The current XLSX row.
     cells: Vec<String>,
+    path: std::path::PathBuf,
+    /// What stopped the reading early (see [`Rows::finish`]).
+    fatal: Option<Error>,
 }
 
 /// One row's cells, borrowed from the reader (nothing is copied per row).
@@ -191,36 +195,45 @@ impl Rows {
         let header: Vec<String> = record.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_owned()).collect();
         check_header(path, &header)?;
         let format = Format { kind: "csv", encoding, delimiter: Some(delimiter), bytes };
-        Ok(Rows { inner: Inner::Csv(csv), header, format, row: 1, record, cells: Vec::new() })
+        Ok(Rows { inner: Inner::Csv(csv), header, format, row: 1, record, cells: Vec::new(), path: path.to_owned(), fatal: None })
     }
 
     fn xlsx(path: &Path, bytes: u64) -> Result<Rows> {
-        use calamine::{open_workbook, Data, Reader, Xlsx};
-        let mut wb: Xlsx<_> = open_workbook(path).map_err(|e| bad(path, format!("not a readable XLSX workbook: {e}")))?;
-        let range = wb
-            .worksheet_range_at(0)
-            .ok_or_else(|| bad(path, "the workbook has no worksheet"))?
-            .map_err(|e| bad(path, format!("the first worksheet cannot be read: {e}")))?;
-        let cell = |c: &Data| -> String {
-            match c {
-                Data::Empty => String::new(),
-                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                // Whole numbers (ZIP codes, ids) without a decimal point.
-                #[allow(clippy::cast_possible_truncation)]
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                Data::Float(f) => f.to_string(),
-                Data::Int(i) => i.to_string(),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(d) => d.as_datetime().map_or_else(|| d.to_string(), |t| t.date().to_string()),
-                Data::Error(_) => "\u{0}#ERROR".into(),
+        // The reader is bounded and returns errors; a panic in it (or in the ZIP library under it)
+        // would still be a bug, so it is caught here as a last guard and named as the file's.
+        let opened = std::panic::catch_unwind(|| -> std::result::Result<(xlsx::Sheet, Vec<String>), String> {
+            let mut sheet = xlsx::Sheet::open(path, xlsx::Limits::default())?;
+            let mut header = Vec::new();
+            match sheet.next_row(&mut header, None, MAX_COLUMNS)? {
+                None => Err("the first worksheet is empty".into()),
+                Some(xlsx::RowRead { issue: Some(issue), row }) => Err(format!("row {row} (the header): {issue}")),
+                Some(_) => Ok((sheet, header)),
             }
-        };
-        let mut rows = range.rows().map(|r| r.iter().map(cell).collect::<Vec<_>>());
-        let header: Vec<String> = rows.next().ok_or_else(|| bad(path, "the first worksheet is empty"))?.into_iter().map(|h| h.trim().to_owned()).collect();
+        })
+        .unwrap_or_else(|_| Err("could not be read (the workbook's structure is not one this reader understands)".into()));
+        let (sheet, header) = opened.map_err(|m| bad(path, m))?;
+        let header: Vec<String> = header.into_iter().map(|h| h.trim().to_owned()).collect();
         check_header(path, &header)?;
-        let rest: Vec<Vec<String>> = rows.collect();
         let format = Format { kind: "xlsx", encoding: "xlsx", delimiter: None, bytes };
-        Ok(Rows { inner: Inner::Xlsx(rest.into_iter()), header, format, row: 1, record: csv::StringRecord::new(), cells: Vec::new() })
+        Ok(Rows {
+            inner: Inner::Xlsx(Box::new(sheet)),
+            header,
+            format,
+            row: 1,
+            record: csv::StringRecord::new(),
+            cells: Vec::new(),
+            path: path.to_owned(),
+            fatal: None,
+        })
+    }
+
+    /// Why reading stopped before the end of the file, if it did (an XLSX limit, broken XML):
+    /// the import that read these rows must not go on as if the file ended there.
+    ///
+    /// # Errors
+    /// [`Error::Validation`] naming the file.
+    pub fn finish(&mut self) -> Result<()> {
+        self.fatal.take().map_or(Ok(()), Err)
     }
 
     /// Bytes read so far (for progress), where the format tells.
@@ -228,7 +241,7 @@ impl Rows {
     pub fn position(&self) -> Option<u64> {
         match &self.inner {
             Inner::Csv(c) => Some(c.position().byte()),
-            Inner::Xlsx(_) => None,
+            Inner::Xlsx(s) => Some(s.position()),
         }
     }
 
@@ -243,7 +256,24 @@ impl Rows {
         loop {
             self.row += 1;
             match &mut self.inner {
-                Inner::Xlsx(it) => self.cells = it.next()?,
+                Inner::Xlsx(sheet) => {
+                    let width = self.header.len();
+                    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sheet.next_row(&mut self.cells, Some(width), width)))
+                        .unwrap_or_else(|_| Err("could not be read past this point (the workbook's structure is not one this reader understands)".into()));
+                    match read {
+                        Ok(None) => return None,
+                        Err(m) => {
+                            self.fatal = Some(bad(&self.path, format!("after row {}: {m}", self.row - 1)));
+                            return None;
+                        }
+                        Ok(Some(r)) => {
+                            self.row = u64::from(r.row);
+                            if let Some(reason) = r.issue {
+                                return Some(Err(RowIssue { row: self.row, reason }));
+                            }
+                        }
+                    }
+                }
                 Inner::Csv(c) => match c.read_record(&mut self.record) {
                     Ok(false) => return None,
                     Ok(true) => {
