@@ -15,7 +15,7 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 APP := target/debug/breachdesk-app
 
-.PHONY: run test deps deps-test toolchain ui app cli unit e2e e2e-big bindings bench clean
+.PHONY: run test deps deps-test toolchain ui app cli unit e2e e2e-big bindings bench fuzz redteam clean
 
 toolchain:
 	@command -v cargo >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs), then re-run make." >&2; exit 1; }
@@ -68,6 +68,19 @@ e2e-big: deps-test app
 ## make bench: import of 1,000,000 generated rows against a bare SQLCipher baseline; counts and search times.
 bench: deps
 	cargo run --release -p breachdesk-cli -- bench import --rows $(or $(ROWS),1000000)
+
+## make fuzz: the parser fuzzers (CSV, XLSX, facts JSON, rule files, timestamps) at length, release
+## build, from a random seed it prints: CASES per target (default 20,000); SEED=N replays a run.
+fuzz: deps-test
+	seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; echo "fuzz seed $$seed (replay: make fuzz SEED=$$seed)"; \
+	./scripts/test-session.sh env BREACHDESK_FUZZ_CASES=$(or $(CASES),20000) BREACHDESK_FUZZ_SEED=$$seed \
+	  cargo test --release -p breachdesk-cli --test fuzz -- --nocapture --test-threads 1
+
+## make redteam: issue 13's failure classes tried against the release CLI (tools/redteam.py; QUICK=1
+## for a short run): a table of tries, passed and failed per area, and the hostile workbooks' figures.
+redteam: deps
+	cargo build --release -p breachdesk-cli
+	python3 tools/redteam.py target/release/breachdesk $(if $(QUICK),--quick)
 
 ## make bindings: regenerate ui/src/lib/ipc/bindings.ts from the Rust types.
 bindings:
