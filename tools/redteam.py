@@ -45,11 +45,15 @@ class Run:
         return f"exit {self.code} in {self.secs:.1f} s, {self.rss_mb:.0f} MB: {self.err.strip()[:200]!r}"
 
 
+# Every process runs in the run's own temporary folder: nothing it writes lands elsewhere.
+CWD = None
+
+
 def run(cmd, timeout=120, stdin=None, env=ENV):
     """Runs cmd; its exit code (negative: killed by that signal), output, seconds and peak RSS."""
     t = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL, env=env)
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL, env=env, cwd=CWD)
         if stdin is not None:
             try:
                 p.stdin.write(stdin)
@@ -178,7 +182,9 @@ def crash_gaps(b, root, t, quick):
         tries = 6 if quick else 20
         for i in range(tries):
             p = subprocess.Popen(box.cmd("individuals", "import", box.inc, people, "--skip-invalid"), env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(span * (0.5 + random.random() * 0.6))
+            # Most kills near the end, where the import commits and the counts, facts and
+            # obligations follow.
+            time.sleep(span * (0.85 + random.random() * 0.3) if i % 4 else span * random.random())
             p.send_signal(signal.SIGKILL)
             p.wait()
             ok, why = box.consistent()
@@ -209,7 +215,7 @@ def concurrency(b, root, t, quick):
         for i in range(6 if quick else 20):
             ps = [subprocess.Popen(box.cmd("incident", "update", box.inc, *args), env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for args in (["--title", f"Title {i}"], ["--summary", f"Summary {i}"])]
             codes = [p.wait() for p in ps]
-            inc = box.json("incident", "show", box.inc)
+            inc = box.json("incident", "show", box.inc)["incident"]
             a.check(codes == [0, 0] and inc["title"] == f"Title {i}" and inc["summary"] == f"Summary {i}", f"updates: exits {codes}, title {inc['title']!r}, summary {inc['summary']!r}")
         people = [os.path.join(root, f"c{i}.csv") for i in range(2)]
         for i, p in enumerate(people):
@@ -249,8 +255,9 @@ def exports(b, root, t):
         with open(notes, "w") as fh:
             fh.write("my own notes")
         r = box("individuals", "export", box.inc, "-o", os.path.join(out, "notes.csv"))
-        a.check(r.code == 0 and open(notes).read() == "my own notes", f"notes.partial: {r}")
-        p = subprocess.Popen(box.cmd("individuals", "export", box.inc, "-o", "-"), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        kept = os.path.exists(notes) and open(notes).read() == "my own notes"
+        a.check(r.code == 0 and kept, f"the user's notes.partial {'kept' if kept else 'overwritten or removed'}: {r}")
+        p = subprocess.Popen(box.cmd("individuals", "export", box.inc), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         p.stdout.readline()
         p.stdout.close()
         code = p.wait()
@@ -307,7 +314,7 @@ def wal(b, root, t):
             box("individuals", "import", box.inc, people, "--skip-invalid")
             # A reader keeps its snapshot (an export blocked on a full pipe, as the app holds the
             # store open): the commits after it stay in the -wal.
-            reader = subprocess.Popen(box.cmd("individuals", "export", box.inc, "-o", "-"), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            reader = subprocess.Popen(box.cmd("individuals", "export", box.inc), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
             for k in range(3):
                 box("timeline", "add", box.inc, "--kind", "note", "--at", f"2026-03-02T1{k}:00", "--description", f"entry {k}")
@@ -363,7 +370,7 @@ def terminal(b, root, t):
             fh.write("First Name,Last Name,State\nMallory,\x1b]0;pwned\x07Evil\x1b[2J,TX\nAlice,Smith,TX\n")
         box("individuals", "import", box.inc, f, "--skip-invalid")
         s = box("individuals", "search", box.inc, "Mall")
-        e = box("individuals", "export", box.inc, "-o", "-")
+        e = box("individuals", "export", box.inc)
         a.check("\x1b" not in s.out and "\x1b" not in e.out, "escape sequences printed raw")
         r = box("incident", "update", box.inc, "--title", "Invoice \u202egnp.exe")
         l = box("incident", "list")
@@ -546,6 +553,9 @@ def main():
     t = Tally()
     figures = []
     root = tempfile.mkdtemp(prefix="redteam-")
+    global CWD
+    CWD = root
+    os.chdir(root)
     try:
         steps = {
             "timestamps": lambda: timestamps(b, root, t),

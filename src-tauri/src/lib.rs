@@ -80,7 +80,8 @@ impl AppState {
         })?;
         let actor = bd.user_name().map_err(|e| err(&e))?.unwrap_or_else(|| "unknown user".into());
         let ctx = Ctx::new(&actor, now()).map_err(|e| err(&e))?;
-        f(bd, &ctx).map_err(|e| err(&e))
+        let dir = bd.data_dir().to_owned();
+        f(bd, &ctx).map_err(|e| err(&e.explain_busy(&dir)))
     }
 }
 

@@ -179,6 +179,48 @@ fn two_processes_at_once_lose_no_change_and_share_no_number() {
 }
 
 #[test]
+fn a_writer_behind_a_long_import_waits_says_so_and_names_what_holds_the_store() {
+    let dir = init_cli();
+    let inc = new_cli_incident(dir.path());
+    let list = dir.path().join("list.csv");
+    let mut out = Vec::new();
+    generate::write_csv(generate::Spec { rows: 200, bad_rate: 0.0, seed: 5 }, &mut out).expect("generate");
+    std::fs::write(&list, out).expect("file");
+    // An import that holds the write lock for a while (a pause at a marked step inside its
+    // transaction), and a write behind it.
+    let import = |pause_ms: u32| {
+        let (d, inc, list) = (dir.path().to_owned(), inc.clone(), list.to_str().expect("utf8").to_owned());
+        let handle = std::thread::spawn(move || {
+            let fp = format!("import.rows_written:pause={pause_ms}");
+            cli_env(&d, &["individuals", "import", &inc, &list], &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", &fp)])
+        });
+        let started = std::time::Instant::now();
+        while !dir.path().join("activity.json").exists() {
+            assert!(started.elapsed().as_secs() < 30, "the import recorded what it is doing");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        handle
+    };
+    let held = import(3000);
+    let w = cli(dir.path(), &["incident", "update", &inc, "--title", "Behind the import"]);
+    assert_eq!(w.code, 0, "the write waited for the import: {}", w.stderr);
+    assert!(w.stderr.contains("Waiting for another Breachdesk process to finish writing to the store"), "{}", w.stderr);
+    assert_eq!(held.join().expect("import").code, 0);
+    assert!(!dir.path().join("activity.json").exists(), "the record goes with the import");
+
+    // Held for longer than the writer waits: exit 1, in plain words, naming what holds the store.
+    let held = import(8000);
+    let w = cli_env(dir.path(), &["incident", "update", &inc, "--title", "Gave up"], &[(PASS_VAR, PASS), ("BREACHDESK_BUSY_TIMEOUT_MS", "1500")]);
+    assert_eq!(w.code, 1, "{}", w.stderr);
+    assert!(w.stderr.contains("error: the store is busy: another Breachdesk process, an import of individuals (process "), "{}", w.stderr);
+    assert!(w.stderr.contains("Nothing was written"), "{}", w.stderr);
+    assert_eq!(held.join().expect("import").code, 0);
+    let show = cli(dir.path(), &["incident", "show", &inc, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&show.stdout).expect("json");
+    assert_eq!(v["incident"]["title"], "Behind the import");
+}
+
+#[test]
 fn exports_never_leave_plaintext_behind_and_stop_quietly_for_a_closed_pipe() {
     let dir = init_cli();
     let inc = new_cli_incident(dir.path());

@@ -420,6 +420,12 @@ fn ctx(cli: &Cli, bd: &Breachdesk) -> Result<Ctx, Error> {
 
 fn run(cli: &Cli) -> Result<(), Failure> {
     let dir = datadir::resolve(cli.data_dir.clone())?;
+    breachdesk_core::store::on_wait(|| eprintln!("Waiting for another Breachdesk process to finish writing to the store (up to 30 s)…"));
+    run_in(cli, &dir).map_err(|Failure(e)| Failure(e.explain_busy(&dir)))
+}
+
+fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
+    let dir = dir.to_owned();
     let ring = OsKeyring;
     if let Command::Init { user_name } = &cli.command {
         let setup = match &cli.passphrase_env {

@@ -81,3 +81,54 @@ pub fn resolve(explicit: Option<PathBuf>) -> Result<PathBuf> {
         .map(|d| d.data_dir().to_path_buf())
         .ok_or_else(|| Error::validation("data_dir", format!("no home directory found; pass --data-dir or set {ENV_VAR}")))
 }
+
+/// The record of a long write (an import, a rollback) in progress, for another process that finds
+/// the store busy: which action, which process, since when. No personal data: the action's name
+/// only. Written once the write lock is held; removed when the action ends, however it ends (a
+/// record left by a killed process names a process that no longer runs, and is ignored).
+pub(crate) const ACTIVITY_FILE: &str = "activity.json";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ActivityRecord {
+    pid: u32,
+    what: String,
+    since: String,
+}
+
+/// Removes the activity record when dropped.
+pub(crate) struct Activity(PathBuf);
+
+impl Activity {
+    /// Records `what` as this process's long write in `dir` (best effort: a store on a read-only
+    /// medium cannot say it, and is not busy).
+    pub(crate) fn start(dir: &std::path::Path, what: &str, now: chrono::DateTime<chrono::Utc>) -> Activity {
+        let path = dir.join(ACTIVITY_FILE);
+        let record = ActivityRecord { pid: std::process::id(), what: what.to_owned(), since: now.format("%Y-%m-%d %H:%M:%S UTC").to_string() };
+        if let Ok(text) = serde_json::to_vec(&record) {
+            if let Ok(mut out) = crate::files::AtomicFile::create(&path) {
+                if std::io::Write::write_all(&mut out, &text).is_ok() {
+                    let _ = out.commit();
+                }
+            }
+        }
+        Activity(path)
+    }
+}
+
+impl Drop for Activity {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The long write recorded in `dir`, in words, while its process still runs.
+#[must_use]
+pub fn activity(dir: &std::path::Path) -> Option<String> {
+    let text = std::fs::read(dir.join(ACTIVITY_FILE)).ok()?;
+    let r: ActivityRecord = serde_json::from_slice(&text).ok()?;
+    #[cfg(target_os = "linux")]
+    if !std::path::Path::new(&format!("/proc/{}", r.pid)).exists() {
+        return None;
+    }
+    Some(format!("{} (process {}, since {})", crate::text::escape_hostile(&r.what), r.pid, r.since))
+}

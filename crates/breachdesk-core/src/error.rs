@@ -48,8 +48,8 @@ pub enum Error {
     #[error("{entity} {id}: {problem}. {repair}")]
     Unreadable { entity: &'static str, id: String, field: String, problem: String, repair: String },
     /// Another process holds the store's write lock longer than this one waited.
-    #[error("the store is busy: another Breachdesk process (an import, a merge, or the desktop app) has been writing to it for longer than {waited_s} s. Nothing was written; try again when it has finished")]
-    Busy { waited_s: u64 },
+    #[error("the store is busy: {} has been writing to it for longer than {waited_s} s. Nothing was written; try again when it has finished", holder.as_deref().unwrap_or("another Breachdesk process (an import, a merge, or the desktop app)"))]
+    Busy { waited_s: u64, holder: Option<String> },
     /// The store is a read-only copy: reading works, changing does not.
     #[error("this data directory is read-only ({detail}): read commands work on it; changes need a writable copy")]
     ReadOnly { detail: String },
@@ -126,10 +126,22 @@ impl From<breachdesk_rules::time::TimeError> for Error {
     }
 }
 
+impl Error {
+    /// A busy store's error, told what holds it (the long write recorded in `dir`), if anything
+    /// is recorded; any other error as it is.
+    #[must_use]
+    pub fn explain_busy(self, dir: &std::path::Path) -> Error {
+        match self {
+            Error::Busy { waited_s, holder: None } => Error::Busy { waited_s, holder: crate::datadir::activity(dir).map(|a| format!("another Breachdesk process, {a},")) },
+            e => e,
+        }
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Error::Busy { waited_s: crate::store::BUSY_TIMEOUT_MS / 1000 },
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Error::Busy { waited_s: crate::store::busy_timeout_ms() / 1000, holder: None },
             Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
             Some(rusqlite::ErrorCode::ReadOnly) => Error::ReadOnly { detail: "the database file or its folder cannot be written".into() },
             // SQL text and bound values can carry personal data; keep only the engine's message.

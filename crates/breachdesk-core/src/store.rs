@@ -20,6 +20,35 @@ pub(crate) const APPLICATION_ID: i32 = 0x4244_4b31;
 /// How long a writer waits for another process's write lock before it gives up (`Error::Busy`).
 pub(crate) const BUSY_TIMEOUT_MS: u64 = 30_000;
 
+/// What a waiting writer says after a second (the CLI prints it; the app shows its own progress).
+static WAIT_NOTICE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Sets what is said, once per wait, when a write has waited a second for another process.
+pub fn on_wait(notice: fn()) {
+    let _ = WAIT_NOTICE.set(notice);
+}
+
+const WAIT_STEP_MS: u64 = 25;
+
+/// SQLite's busy handler: wait in steps, say so after a second, give up after the timeout.
+fn busy_handler(count: i32) -> bool {
+    let waited = u64::try_from(count).unwrap_or(0) * WAIT_STEP_MS;
+    if waited >= busy_timeout_ms() {
+        return false;
+    }
+    if waited == 1000 {
+        if let Some(notice) = WAIT_NOTICE.get() {
+            notice();
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(WAIT_STEP_MS));
+    true
+}
+
+pub(crate) fn busy_timeout_ms() -> u64 {
+    crate::failpoint::busy_timeout_ms(BUSY_TIMEOUT_MS)
+}
+
 /// An open, keyed, migrated database.
 /// The page cache: 64 MiB (a negative `cache_size` is in KiB).
 pub(crate) const CACHE_SIZE: i64 = -65536;
@@ -154,7 +183,7 @@ impl Store {
         // A 64 MiB page cache: every page read from disk is decrypted, so re-reading is costly.
         // Temporary tables and sorts stay in memory: SQLCipher does not encrypt temporary files.
         self.conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;")?;
-        self.conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
+        self.conn.busy_handler(Some(busy_handler))?;
         self.conn.execute_batch(&format!("PRAGMA cache_size = {CACHE_SIZE}"))?;
         Ok(())
     }

@@ -533,6 +533,8 @@ impl Breachdesk {
         // The write lock first, then the batch number: two imports at once never take the same one.
         self.store.captured.clear();
         let tx = self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process that finds the store busy can say what holds it.
+        let _activity = crate::datadir::Activity::start(&self.dir, if options.dry_run { "a check of a file of individuals" } else { "an import of individuals" }, ctx.now);
         let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
         tx.execute("INSERT OR IGNORE INTO individual_lists (incident_id) VALUES (?1)", [&inc.id])?;
         let list: i64 = tx.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
@@ -924,7 +926,9 @@ impl Breachdesk {
         let ids = self.list_ids(&inc.id)?;
         // The batch's records: one range of ids (none when every row was refused).
         let (first, last) = (first.unwrap_or(0), last.unwrap_or(-1));
+        let dir = self.dir.clone();
         let changes = self.write(ctx, |tx| {
+            let _activity = crate::datadir::Activity::start(&dir, "a rollback of an import", ctx.now);
             // Records of earlier imports merged (on review) into this import's records count again,
             // and the review pairs that name its records go with them.
             tx.execute(

@@ -20,6 +20,7 @@ import { StatusControl } from './StatusControl';
 import { LegalTimestampsCard } from './LegalTimestampsCard';
 import { PeopleCard } from './PeopleCard';
 import { RecordCard } from './RecordCard';
+import { visible } from '../../lib/visible';
 
 type Props = { id: string; navigate: Navigate };
 
@@ -101,7 +102,7 @@ export function IncidentDetailPage({ id, navigate }: Props) {
     <div className="page" data-testid="incident-detail" data-id={incident.id}>
       <PageHeader
         eyebrow={back}
-        title={incident.title}
+        title={visible(incident.title)}
         titleTestId="detail-title"
         meta={<HeaderMeta incident={incident} />}
         actions={<StatusControl incident={incident} onChanged={load.reload} />}
@@ -147,7 +148,7 @@ export function IncidentDetailPage({ id, navigate }: Props) {
             <div className="detail-grid__main stack">
               {incident.summary && (
                 <Card title="Summary">
-                  <p className="prose">{incident.summary}</p>
+                  <p className="prose">{visible(incident.summary)}</p>
                 </Card>
               )}
               <Timeline incident={incident} entries={timeline} onChanged={load.reload} />

@@ -10,6 +10,7 @@ import { When } from '../../components/When';
 import { useSession } from '../shell/session';
 import type { Navigate } from '../shell/routes';
 import { DEFAULT_SORT, nextSort, sortIncidents, type Sort, type SortKey } from './sort';
+import { visible } from '../../lib/visible';
 
 /** All incidents as a sortable table. */
 export function IncidentList({ navigate }: { navigate: Navigate }) {
@@ -101,10 +102,10 @@ function IncidentTable({ rows, sort, onSort, onOpen }: TableProps) {
               onKeyDown={(e) => openOnKey(e, i.id)}
               data-testid="incident-row"
               data-id={i.id}
-              aria-label={`${i.human_id}: ${i.title}`}
+              aria-label={`${i.human_id}: ${visible(i.title)}`}
             >
               <td className="mono">{i.human_id}</td>
-              <td className="cell-title">{i.title}</td>
+              <td className="cell-title">{visible(i.title)}</td>
               <td>
                 <SeverityBadge severity={i.severity} />
               </td>

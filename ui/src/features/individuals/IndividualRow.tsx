@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { Individual } from '../../lib/ipc/bindings';
 import { dataTypeLabel } from '../../lib/labels';
 import { elementShort, residenceHint, residenceName, residenceTitle } from './format';
+import { visible } from '../../lib/visible';
 
 /** The table's columns, in order; their widths are the grid template in individuals.css. */
 export const COLUMNS = [
@@ -47,14 +48,14 @@ export const IndividualRow = memo(function IndividualRow({ index, person: p, top
   return (
     <div className="irow" role="row" aria-rowindex={index + 2} style={style} data-testid="ind-row" data-id={p.id} data-residence={p.residence ?? ''}>
       <Name person={p} />
-      <div className="irow__cell" role="cell" title={p.email ?? undefined}>
-        {p.email ?? dash}
+      <div className="irow__cell" role="cell" title={visible(p.email) ?? undefined}>
+        {visible(p.email) ?? dash}
       </div>
-      <div className="irow__cell" role="cell" title={p.city ?? undefined}>
-        {p.city ?? dash}
+      <div className="irow__cell" role="cell" title={visible(p.city) ?? undefined}>
+        {visible(p.city) ?? dash}
       </div>
-      <div className="irow__cell" role="cell" title={p.region ?? undefined}>
-        {p.region ?? dash}
+      <div className="irow__cell" role="cell" title={visible(p.region) ?? undefined}>
+        {visible(p.region) ?? dash}
       </div>
       <div className="irow__cell mono" role="cell">
         {p.postal_code ?? dash}
@@ -106,7 +107,7 @@ function Name({ person: p }: { person: Individual }) {
   const title = [p.external_id ? `${p.full_name} · ID ${p.external_id}` : p.full_name, other ? `Notice to: ${p.addressee}` : ''].filter(Boolean).join('\n');
   return (
     <div className={['irow__cell', 'irow__name', other ? 'irow__name--two' : ''].filter(Boolean).join(' ')} role="cell" title={title}>
-      <span className="irow__line">{p.full_name}</span>
+      <span className="irow__line">{visible(p.full_name)}</span>
       {other && <span className="irow__line ind-addressee">Notice to: {p.addressee}</span>}
     </div>
   );

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { Reminder } from '../../lib/ipc/bindings';
 import { formatWhen } from '../../lib/time';
 import type { Toast } from './useReminders';
+import { visible } from '../../lib/visible';
 
 const STAGE: Record<string, string> = {
   '7d': 'Due within 7 days',
@@ -65,7 +66,7 @@ export function ReminderPanel({ reminders, listenError, onClose, onOpen }: Panel
           {reminders.map((r) => (
             <li key={`${r.key}|${r.stage}|${r.due}`} className={`reminder reminder--${r.stage}`} data-testid="reminder" data-stage={r.stage} data-incident={r.incident_id}>
               <span className="reminder__stage">{stageLabel(r.stage)}</span>
-              <p className="reminder__title">{r.title}</p>
+              <p className="reminder__title">{visible(r.title)}</p>
               <p className="reminder__body">{r.body}</p>
               <p className="reminder__meta">
                 <span className="mono">{r.human_id}</span> · due {formatWhen(r.due)}
@@ -89,7 +90,7 @@ export function ReminderToasts({ toasts, onDismiss, onOpen }: { toasts: Toast[];
         <div key={id} className={`toast reminder--${r.stage}`} role={r.stage === 'passed' ? 'alert' : 'status'} data-testid="reminder-toast" data-stage={r.stage}>
           <div className="toast__body">
             <span className="reminder__stage">{stageLabel(r.stage)}</span>
-            <p className="toast__title">{r.title}</p>
+            <p className="toast__title">{visible(r.title)}</p>
             <p className="toast__text">{r.body}</p>
           </div>
           <div className="toast__actions">

@@ -2,6 +2,7 @@ import type { TimelineEntry } from '../../lib/ipc/bindings';
 import { humanise } from '../../lib/labels';
 import { formatWhen } from '../../lib/time';
 import { When } from '../../components/When';
+import { visible } from '../../lib/visible';
 
 type Props = {
   entry: TimelineEntry;
@@ -35,7 +36,7 @@ export function TimelineEntryItem({ entry, original, correcting, onCorrect }: Pr
           <span className={`kind kind--${entry.kind}`}>{humanise(entry.kind)}</span>
           {corrected && <span className="tag tag--muted">Corrected</span>}
           {isCorrection && <span className="tag tag--accent">Correction</span>}
-          <span className="tl__who">{entry.who}</span>
+          <span className="tl__who">{visible(entry.who)}</span>
           {!corrected && (
             <button
               type="button"
@@ -48,11 +49,11 @@ export function TimelineEntryItem({ entry, original, correcting, onCorrect }: Pr
             </button>
           )}
         </div>
-        <p className="tl__desc">{corrected ? <del>{entry.description}</del> : entry.description}</p>
+        <p className="tl__desc">{corrected ? <del>{visible(entry.description)}</del> : visible(entry.description)}</p>
         {isCorrection && (
           <p className="tl__ref">
             Correction of the entry at {original ? formatWhen(original.occurred_at) : 'an earlier time'}
-            {original && <span className="tl__ref-desc"> (“{original.description}”)</span>}
+            {original && <span className="tl__ref-desc"> (“{visible(original.description)}”)</span>}
           </p>
         )}
         <p className="tl__recorded">
