@@ -50,26 +50,38 @@ CWD = None
 
 
 def run(cmd, timeout=120, stdin=None, env=ENV):
-    """Runs cmd; its exit code (negative: killed by that signal), output, seconds and peak RSS."""
+    """Runs cmd; its exit code (negative: killed by that signal; -999: timed out), output, seconds
+    and peak RSS. The peak is measured by GNU time around the command: Linux keeps a process's
+    peak across fork and exec, so a child forked from this (large) Python process would report
+    Python's own size."""
     t = time.monotonic()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL, env=env, cwd=CWD)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as usage:
+        p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", usage.name] + cmd, stdout=out, stderr=err, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL, env=env, cwd=CWD, start_new_session=True)
         if stdin is not None:
             try:
                 p.stdin.write(stdin)
                 p.stdin.close()
             except BrokenPipeError:
                 pass
-        timer = threading.Timer(timeout, lambda: p.kill())
-        timer.start()
-        _, status, usage = os.wait4(p.pid, 0)
-        timer.cancel()
-        p.returncode = os.waitstatus_to_exitcode(status)
+        try:
+            p.wait(timeout=timeout)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            timed_out = True
+        secs = time.monotonic() - t
+        lines = usage.read().split("\n")
+        code = p.returncode
+        for line in lines:
+            if line.startswith("Command terminated by signal"):
+                code = -int(line.split()[-1])
+            elif line.startswith("Command exited with non-zero status"):
+                code = int(line.split()[-1])
+        kb = next((int(x) for x in reversed(lines) if x.strip().isdigit()), 0)
         out.seek(0)
         err.seek(0)
-        secs = time.monotonic() - t
-        code = p.returncode if secs < timeout else -999
-        return Run(code, out.read().decode(errors="replace"), err.read().decode(errors="replace"), secs, usage.ru_maxrss / 1024)
+        return Run(-999 if timed_out else code, out.read().decode(errors="replace"), err.read().decode(errors="replace"), secs, kb / 1024)
 
 
 class Box:

@@ -168,21 +168,45 @@ fn key_text(v: rusqlite::types::ValueRef<'_>) -> String {
     }
 }
 
-/// The records of one import, as they stand: count and digest (every column but `merged_into`,
-/// which a review's merge changes).
+/// An import's digest, built row by row in id order: SHA-256 over each row's SHA-256 (hex), the
+/// row's over every column but `merged_into` (which a review's merge changes). The import builds
+/// it from the values it binds as it writes; `audit verify` from the rows as they are stored.
+#[derive(Default)]
+pub(crate) struct SealBuilder {
+    all: Sha256,
+    count: i64,
+}
+
+impl SealBuilder {
+    pub(crate) fn add<'a>(&mut self, values: impl Iterator<Item = rusqlite::types::ValueRef<'a>>) {
+        let mut one = Sha256::new();
+        for v in values {
+            value_bytes(&mut one, v);
+        }
+        let mut hex_digest = [0u8; 64];
+        if hex::encode_to_slice(one.finalize(), &mut hex_digest).is_ok() {
+            self.all.update(hex_digest);
+        }
+        self.count += 1;
+    }
+
+    pub(crate) fn finish(self, batch: &str, first: i64, last: i64) -> BatchSeal {
+        BatchSeal { batch: batch.to_owned(), first, last, count: self.count, digest: hex::encode(self.all.finalize()) }
+    }
+}
+
+/// The records of one import, as they stand: count and digest (see [`SealBuilder`]).
 pub(crate) fn batch_seal(conn: &Connection, batch: &str, first: i64, last: i64) -> Result<BatchSeal> {
     let mut stmt = conn.prepare_cached("SELECT * FROM individuals WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
     let n = stmt.column_count();
     let skip = stmt.column_names().position(|c| c == "merged_into");
     let mut rows = stmt.query(params![first, last])?;
-    let mut all = Sha256::new();
-    let mut count = 0i64;
+    let mut seal = SealBuilder::default();
     while let Some(r) = rows.next()? {
-        let (d, _) = row_digest(r, n, skip)?;
-        all.update(d.as_bytes());
-        count += 1;
+        let values = (0..n).filter(|i| Some(*i) != skip).map(|i| r.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?;
+        seal.add(values.into_iter());
     }
-    Ok(BatchSeal { batch: batch.to_owned(), first, last, count, digest: hex::encode(all.finalize()) })
+    Ok(seal.finish(batch, first, last))
 }
 
 /// Every live import of every list, sealed (the baseline).

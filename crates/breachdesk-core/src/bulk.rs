@@ -24,6 +24,19 @@ pub(crate) enum Bind<'a> {
     Blob(&'a [u8]),
 }
 
+impl Bind<'_> {
+    /// The value as SQLite reads it back from a STRICT table.
+    pub(crate) fn value_ref(&self) -> rusqlite::types::ValueRef<'_> {
+        use rusqlite::types::ValueRef as V;
+        match *self {
+            Bind::Null => V::Null,
+            Bind::Int(i) => V::Integer(i),
+            Bind::Text(t) => V::Text(t.as_bytes()),
+            Bind::Blob(b) => V::Blob(b),
+        }
+    }
+}
+
 impl<'a> From<Option<&'a str>> for Bind<'a> {
     fn from(v: Option<&'a str>) -> Self {
         v.map_or(Bind::Null, Bind::Text)

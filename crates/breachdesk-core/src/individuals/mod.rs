@@ -389,6 +389,43 @@ const INSERT: &str = "INSERT INTO individuals (id, source_row, external_id, full
     no_email, elements, dedupe_key, merged_into, residence_conflict)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
 
+/// One record's values, in [`INSERT`]'s order (the table's column order): the writer binds them,
+/// and the import's seal hashes them as `SELECT *` reads them back (STRICT: stored as bound).
+fn record_binds(ids: ListIds, p: &Person, source_row: u64, number: u32, dup: Option<u32>) -> [Bind<'_>; 26] {
+    [
+        Bind::Int(ids.id(number)),
+        Bind::Int(to_i64(source_row)),
+        opt(&p.external_id).into(),
+        Bind::Text(&p.full_name),
+        Bind::Text(&p.name_key),
+        Bind::Text(&p.last_key),
+        opt(&p.email).into(),
+        opt(&p.phone).into(),
+        opt(&p.address1).into(),
+        opt(&p.address2).into(),
+        opt(&p.city).into(),
+        opt(&p.region).into(),
+        opt(&p.postal_code).into(),
+        opt(&p.country).into(),
+        opt(&p.dob).into(),
+        opt(&p.residence).into(),
+        p.residence_src.into(),
+        Bind::Int(p.minor.into()),
+        Bind::Int(p.deceased.into()),
+        opt(&p.guardian).into(),
+        Bind::Int(p.no_postal.into()),
+        Bind::Int(p.no_email.into()),
+        Bind::Int(p.elements.into()),
+        Bind::Blob(&p.key),
+        dup.map(|d| ids.id(d)).into(),
+        Bind::Int(p.conflict.into()),
+    ]
+}
+
+/// The position of `merged_into` in [`record_binds`] (left out of the seal: a review's merge
+/// changes it).
+const MERGED_INTO: usize = 24;
+
 /// The ids of one list's records (schema 9): `list × 2³² + n`, n from 1. A list is one range of
 /// the table, an import one range within it, and n fits the `u32` that the dedupe map and the
 /// search index keep.
@@ -579,7 +616,7 @@ impl Breachdesk {
         // chunk back to the reader. The reader stops when this side hangs up (cancel, error).
         let mut numbering = Numbering { dry_run: options.dry_run, next: first_n, seen };
         let stop = std::sync::atomic::AtomicBool::new(false);
-        let (file_hash, next_n, tally, mut keys) = std::thread::scope(|scope| -> Result<(String, u32, Tally, search::ListKeys)> {
+        let (file_hash, next_n, tally, mut keys, seal) = std::thread::scope(|scope| -> Result<(String, u32, Tally, search::ListKeys, crate::audit::SealBuilder)> {
             // The file's SHA-256 on a thread of its own (a second read of the file, from the page
             // cache).
             // It stops early when the import does (cancel, error).
@@ -590,8 +627,10 @@ impl Breachdesk {
             let dry_run = options.dry_run;
             let keeper = scope.spawn(move || {
                 let mut tally = Tally::default();
+                // The audit row's digest of the records, from the values written (no re-read).
+                let mut seal = crate::audit::SealBuilder::default();
                 for chunk in keeper_in {
-                    for Numbered { person, number, dup, .. } in chunk.items.iter().flatten() {
+                    for Numbered { person, number, dup, source_row } in chunk.items.iter().flatten() {
                         let p = &chunk.people[*person];
                         if dup.is_some() {
                             tally.flags[6] += 1; // #merged
@@ -600,11 +639,13 @@ impl Breachdesk {
                         }
                         if !dry_run {
                             search::add(&mut keys, *number, &p.name_key, &p.last_key, opt(&p.email), opt(&p.postal_code));
+                            let binds = record_binds(ids, p, *source_row, *number, *dup);
+                            seal.add(binds.iter().enumerate().filter(|(i, _)| *i != MERGED_INTO).map(|(_, b)| b.value_ref()));
                         }
                     }
                     let _ = give_back.send(chunk); // the reader fills it again (it may have finished)
                 }
-                (tally, keys)
+                (tally, keys, seal)
             });
             let (resolved, header) = (&resolved, &header);
             let reader = scope.spawn(move || -> Result<u32> {
@@ -660,34 +701,7 @@ impl Breachdesk {
                                     report.imported += 1;
                                 }
                                 if !options.dry_run {
-                                    insert.insert(&[
-                                        Bind::Int(ids.id(*number)),
-                                        Bind::Int(to_i64(*source_row)),
-                                        opt(&p.external_id).into(),
-                                        Bind::Text(&p.full_name),
-                                        Bind::Text(&p.name_key),
-                                        Bind::Text(&p.last_key),
-                                        opt(&p.email).into(),
-                                        opt(&p.phone).into(),
-                                        opt(&p.address1).into(),
-                                        opt(&p.address2).into(),
-                                        opt(&p.city).into(),
-                                        opt(&p.region).into(),
-                                        opt(&p.postal_code).into(),
-                                        opt(&p.country).into(),
-                                        opt(&p.dob).into(),
-                                        opt(&p.residence).into(),
-                                        p.residence_src.into(),
-                                        Bind::Int(p.minor.into()),
-                                        Bind::Int(p.deceased.into()),
-                                        opt(&p.guardian).into(),
-                                        Bind::Int(p.no_postal.into()),
-                                        Bind::Int(p.no_email.into()),
-                                        Bind::Int(p.elements.into()),
-                                        Bind::Blob(&p.key),
-                                        dup.map(|d| ids.id(d)).into(),
-                                        Bind::Int(p.conflict.into()),
-                                    ])?;
+                                    insert.insert(&record_binds(ids, p, *source_row, *number, *dup))?;
                                 }
                                 continue;
                             }
@@ -724,9 +738,9 @@ impl Breachdesk {
             let hash = hasher.join().map_err(|_| fail("hashing")).and_then(|r| r);
             let kept = keeper.join().map_err(|_| fail("counting"));
             written?;
-            let (tally, keys) = kept?; // before the reader's: a failed keeper cuts the reader off
+            let (tally, keys, seal) = kept?; // before the reader's: a failed keeper cuts the reader off
             let (next_n, hash) = (read?, hash?);
-            Ok((hash, next_n, tally, keys))
+            Ok((hash, next_n, tally, keys, seal))
         })?;
         progress(Progress { rows: report.rows_read, bytes: Some(total_bytes), total_bytes });
         if report.rows_read == 0 {
@@ -771,7 +785,12 @@ impl Breachdesk {
         let (changes, refresh) = counts_into_facts(&tx, ctx, &inc)?;
         audit.extend(refresh);
         // The audit row commits to the imported records (their digest) and every row written.
-        let batches = range.map(|(first, last)| crate::audit::batch_seal(&tx, &batch_id, first, last)).transpose()?.into_iter().collect();
+        let batches: Vec<_> = range.map(|(first, last)| seal.finish(&batch_id, first, last)).into_iter().collect();
+        // What verify will recompute from the stored rows (checked in the test builds).
+        #[cfg(debug_assertions)]
+        for b in &batches {
+            debug_assert_eq!(*b, crate::audit::batch_seal(&tx, &b.batch, b.first, b.last)?, "the import's seal is what the stored rows give");
+        }
         let sealer = crate::audit::Sealer { secret: self.secret.as_ref(), captured: &self.store.captured, batches };
         let head = crate::audit::append_all(&tx, &ctx.actor, ctx.now, &audit, sealer)?;
         tx.commit()?;
