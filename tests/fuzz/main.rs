@@ -304,8 +304,8 @@ fn replace_node(v: &mut serde_json::Value, mut path: usize, values: &[serde_json
             serde_json::Value::Array(a) => a.len(),
             _ => 0,
         };
-        if len == 0 || (depth > 0 && path % 4 == 0) {
-            let any_kind = pick % 16 == 0;
+        if len == 0 || (depth > 0 && path.is_multiple_of(4)) {
+            let any_kind = pick.is_multiple_of(16);
             let same: Vec<&serde_json::Value> = values.iter().filter(|w| any_kind || kind(w) == kind(node)).collect();
             if let Some(with) = same.get(pick % same.len().max(1)) {
                 *node = (*with).clone();

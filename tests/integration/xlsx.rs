@@ -75,7 +75,13 @@ const STRINGS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http:
 
 /// Every row of a file: (row number, cells) or (row number, the reason it is bad); then whether
 /// the read ended early and why.
-fn read_all(path: &Path) -> Result<(Vec<String>, Vec<Result<(u64, Vec<String>), (u64, String)>>, Result<(), String>), String> {
+/// A row as read: (row number, cells), or (row number, why it is bad).
+type RowRead = Result<(u64, Vec<String>), (u64, String)>;
+
+/// A file as read: its header, its rows, and whether the read ended early and why.
+type FileRead = (Vec<String>, Vec<RowRead>, Result<(), String>);
+
+fn read_all(path: &Path) -> Result<FileRead, String> {
     let mut rows = Rows::open(path).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     while let Some(r) = rows.next_fields() {

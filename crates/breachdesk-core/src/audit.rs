@@ -99,11 +99,14 @@ pub(crate) struct BatchSeal {
     pub digest: String,
 }
 
+/// One row as an audit row commits to it: `[table, rowid, key, sha256 | null (deleted), [column
+/// short hashes]]` (a tuple: stored as a JSON array).
+type SealedRow = (String, i64, String, Option<String>, Vec<String>);
+
 /// What an audit row commits to.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Seal {
-    /// `[table, rowid, key, sha256 | null (deleted), [column short hashes]]`
-    rows: Vec<(String, i64, String, Option<String>, Vec<String>)>,
+    rows: Vec<SealedRow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     batches: Vec<BatchSeal>,
 }
@@ -218,7 +221,7 @@ fn all_batches(conn: &Connection) -> Result<Vec<BatchSeal>> {
     batches.into_iter().filter_map(|(id, f, l)| Some((id, f?, l?))).map(|(id, f, l)| batch_seal(conn, &id, f, l)).collect()
 }
 
-fn seal_rows(conn: &Connection, captured: &[(u8, i64)]) -> Result<Vec<(String, i64, String, Option<String>, Vec<String>)>> {
+fn seal_rows(conn: &Connection, captured: &[(u8, i64)]) -> Result<Vec<SealedRow>> {
     let mut out = Vec::with_capacity(captured.len());
     for &(t, rowid) in captured {
         let table = COVERED[usize::from(t)];
@@ -233,6 +236,7 @@ fn seal_rows(conn: &Connection, captured: &[(u8, i64)]) -> Result<Vec<(String, i
     Ok(out)
 }
 
+#[allow(clippy::too_many_arguments)] // the chain's fields, in the order they are hashed
 fn hash_row(mac: Option<&[u8; 32]>, seq: i64, at: &str, actor: &str, c: (&str, &str, &str), before: Option<&str>, after: Option<&str>, rows: Option<&str>, prev: &str) -> String {
     let mut fields: Vec<u8> = Vec::new();
     let mut field = |b: Option<&[u8]>| match b {
@@ -381,7 +385,9 @@ impl AuditReport {
 
 /// The last commitment of every covered row and import, as the chain states them.
 #[derive(Default)]
+#[allow(clippy::type_complexity)] // one map, documented field by field
 struct Committed {
+    /// (table, rowid) → (key, sha256 | none, column short hashes)
     rows: HashMap<(String, i64), (String, Option<String>, Vec<String>)>,
     batches: BTreeMap<String, BatchSeal>,
 }

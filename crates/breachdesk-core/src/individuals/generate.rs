@@ -127,24 +127,6 @@ fn csv_quote(s: &str) -> String {
     if s.contains([',', '"']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn generated_files_are_reproducible_and_cover_every_jurisdiction() {
-        let mut a = Vec::new();
-        let mut b = Vec::new();
-        write_csv(Spec { rows: 3000, bad_rate: 0.0, seed: 7 }, &mut a).expect("write");
-        write_csv(Spec { rows: 3000, bad_rate: 0.0, seed: 7 }, &mut b).expect("write");
-        assert_eq!(a, b, "same seed, same file");
-        let text = String::from_utf8(a).expect("utf-8");
-        assert!(text.contains("Zoë") || text.contains("José"), "diacritics");
-        let states: std::collections::BTreeSet<&str> = text.lines().skip(1).filter_map(|l| l.split(',').nth(5)).filter(|s| !s.is_empty()).collect();
-        assert_eq!(states.len(), 54, "{states:?}");
-    }
-}
-
 /// Writes the CSV at `csv` as an XLSX workbook at `xlsx` the way spreadsheet programs do: text in
 /// the shared-strings part (one entry per cell: the worst case for a reader, nothing repeats),
 /// whole numbers without a leading zero as numbers. Streams: the shared text goes to a temporary
@@ -224,4 +206,22 @@ fn write_escaped(out: &mut dyn Write, text: &[u8]) -> std::io::Result<()> {
         from = i + 1;
     }
     out.write_all(&text[from..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_files_are_reproducible_and_cover_every_jurisdiction() {
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        write_csv(Spec { rows: 3000, bad_rate: 0.0, seed: 7 }, &mut a).expect("write");
+        write_csv(Spec { rows: 3000, bad_rate: 0.0, seed: 7 }, &mut b).expect("write");
+        assert_eq!(a, b, "same seed, same file");
+        let text = String::from_utf8(a).expect("utf-8");
+        assert!(text.contains("Zoë") || text.contains("José"), "diacritics");
+        let states: std::collections::BTreeSet<&str> = text.lines().skip(1).filter_map(|l| l.split(',').nth(5)).filter(|s| !s.is_empty()).collect();
+        assert_eq!(states.len(), 54, "{states:?}");
+    }
 }
