@@ -13,19 +13,35 @@ fn main() {
             continue;
         }
         println!("cargo:rerun-if-changed={}", path.display());
-        let (num, rest) = name.split_once('_').unwrap_or_else(|| panic!("migration {name}: expected NNNN_name.sql"));
-        let version: u32 = num.parse().unwrap_or_else(|_| panic!("migration {name}: expected NNNN_name.sql"));
-        files.push((version, rest.trim_end_matches(".sql").to_owned(), path.canonicalize().expect("path")));
+        let (num, rest) = name
+            .split_once('_')
+            .unwrap_or_else(|| panic!("migration {name}: expected NNNN_name.sql"));
+        let version: u32 =
+            num.parse().unwrap_or_else(|_| panic!("migration {name}: expected NNNN_name.sql"));
+        files.push((
+            version,
+            rest.trim_end_matches(".sql").to_owned(),
+            path.canonicalize().expect("path"),
+        ));
     }
     files.sort();
     for (i, (v, name, _)) in files.iter().enumerate() {
-        assert_eq!(*v as usize, i + 1, "migration {name}: versions must run 1, 2, 3 … without gaps");
+        assert_eq!(
+            *v as usize,
+            i + 1,
+            "migration {name}: versions must run 1, 2, 3 … without gaps"
+        );
     }
     let mut out = String::from("/// Every migration shipped with this build, in order.\npub static MIGRATIONS: &[Migration] = &[\n");
     for (v, name, path) in &files {
-        writeln!(out, "    Migration {{ version: {v}, name: {name:?}, sql: include_str!({:?}) }},", path.display().to_string())
-            .expect("write to string");
+        writeln!(
+            out,
+            "    Migration {{ version: {v}, name: {name:?}, sql: include_str!({:?}) }},",
+            path.display().to_string()
+        )
+        .expect("write to string");
     }
     out.push_str("];\n");
-    fs::write(PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("migrations.rs"), out).expect("write");
+    fs::write(PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("migrations.rs"), out)
+        .expect("write");
 }

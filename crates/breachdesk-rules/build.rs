@@ -1,9 +1,13 @@
 //! Embeds every `rules/**/*.toml` (except `rules/vectors/`) into the crate.
-use std::{env, fs, path::{Path, PathBuf}};
+use std::{
+    env, fs,
+    path::{Path, PathBuf},
+};
 
 fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut entries: Vec<_> = fs::read_dir(dir).expect("rules/ is readable").map(|e| e.expect("entry").path()).collect();
+    let mut entries: Vec<_> =
+        fs::read_dir(dir).expect("rules/ is readable").map(|e| e.expect("entry").path()).collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -20,7 +24,8 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
 }
 
 fn main() {
-    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("manifest dir")).join("../../rules");
+    let root =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("manifest dir")).join("../../rules");
     let mut files = Vec::new();
     walk(&root, &root, &mut files);
     let mut s = String::from("&[\n");
@@ -28,5 +33,6 @@ fn main() {
         s.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", abs.display().to_string()));
     }
     s.push_str("]\n");
-    fs::write(PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("rules.rs"), s).expect("write");
+    fs::write(PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("rules.rs"), s)
+        .expect("write");
 }

@@ -5,13 +5,21 @@
 use breachdesk_core::audit::AuditReport;
 use breachdesk_core::custom::{CustomObligation, NewCustomObligation};
 use breachdesk_core::incident::{Incident, IncidentPatch, NewIncident};
-use breachdesk_core::individuals::{Batch, Counts, FilePreview, ImportOptions, ImportReport, Page, PageQuery, Progress, StateCoverage};
+use breachdesk_core::individuals::{
+    Batch, Counts, FilePreview, ImportOptions, ImportReport, Page, PageQuery, Progress,
+    StateCoverage,
+};
 use breachdesk_core::internal::{InternalClock, InternalClockSettings};
 use breachdesk_core::ipc::{AppStatus, ErrorBody, IncidentDetail, SetupInput, Vocabulary};
-use breachdesk_core::obligations::{DecisionInput, FactsDraft, FactsPreview, FilingInput, IncidentFacts, Obligation, ObligationChange};
+use breachdesk_core::obligations::{
+    DecisionInput, FactsDraft, FactsPreview, FilingInput, IncidentFacts, Obligation,
+    ObligationChange,
+};
 use breachdesk_core::reminders::Reminder;
 use breachdesk_core::timeline::{NewTimelineEntry, TimelineEntry};
-use breachdesk_core::{datadir, Breachdesk, Ctx, Error, KeyMode, KeySetup, OsKeyring, Passphrase, SecretStore};
+use breachdesk_core::{
+    datadir, Breachdesk, Ctx, Error, KeyMode, KeySetup, OsKeyring, Passphrase, SecretStore,
+};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -46,7 +54,13 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 
 impl AppState {
     fn new(dir: PathBuf) -> Self {
-        let state = AppState { dir, open: Mutex::new(None), problem: Mutex::new(None), reminders: Mutex::new(Vec::new()), cancel_import: std::sync::atomic::AtomicBool::new(false) };
+        let state = AppState {
+            dir,
+            open: Mutex::new(None),
+            problem: Mutex::new(None),
+            reminders: Mutex::new(Vec::new()),
+            cancel_import: std::sync::atomic::AtomicBool::new(false),
+        };
         // Keyring mode unlocks by itself; passphrase mode waits for the user.
         if matches!(Breachdesk::status(&state.dir), Ok(s) if s.mode == Some(KeyMode::Keyring)) {
             match Breachdesk::open(&state.dir, None, &OsKeyring, now()) {
@@ -94,13 +108,19 @@ fn app_status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
 fn setup(state: State<'_, AppState>, input: SetupInput) -> CmdResult<AppStatus> {
     let mode = match input.mode {
         KeyMode::Keyring => KeySetup::Keyring,
-        KeyMode::Passphrase => KeySetup::Passphrase(Passphrase::new(input.passphrase.unwrap_or_default())),
+        KeyMode::Passphrase => {
+            KeySetup::Passphrase(Passphrase::new(input.passphrase.unwrap_or_default()))
+        }
     };
     let name = input.user_name.trim();
     if name.is_empty() {
-        return Err(err(&Error::Validation { field: "user_name".into(), message: "is required".into() }));
+        return Err(err(&Error::Validation {
+            field: "user_name".into(),
+            message: "is required".into(),
+        }));
     }
-    let bd = Breachdesk::init(&state.dir, &mode, &OsKeyring, Some(name), now()).map_err(|e| err(&e))?;
+    let bd =
+        Breachdesk::init(&state.dir, &mode, &OsKeyring, Some(name), now()).map_err(|e| err(&e))?;
     *lock(&state.open) = Some(bd);
     *lock(&state.problem) = None;
     state.status()
@@ -132,16 +152,26 @@ fn create_incident(state: State<'_, AppState>, input: NewIncident) -> CmdResult<
 
 #[tauri::command]
 fn get_incident(state: State<'_, AppState>, id: String) -> CmdResult<IncidentDetail> {
-    state.with(|bd, _| Ok(IncidentDetail { incident: bd.get_incident(&id)?, timeline: bd.timeline(&id)? }))
+    state.with(|bd, _| {
+        Ok(IncidentDetail { incident: bd.get_incident(&id)?, timeline: bd.timeline(&id)? })
+    })
 }
 
 #[tauri::command]
-fn update_incident(state: State<'_, AppState>, id: String, patch: IncidentPatch) -> CmdResult<Incident> {
+fn update_incident(
+    state: State<'_, AppState>,
+    id: String,
+    patch: IncidentPatch,
+) -> CmdResult<Incident> {
     state.with(|bd, ctx| bd.update_incident(ctx, &id, &patch))
 }
 
 #[tauri::command]
-fn add_timeline_entry(state: State<'_, AppState>, incident_id: String, input: NewTimelineEntry) -> CmdResult<TimelineEntry> {
+fn add_timeline_entry(
+    state: State<'_, AppState>,
+    incident_id: String,
+    input: NewTimelineEntry,
+) -> CmdResult<TimelineEntry> {
     state.with(|bd, ctx| bd.add_timeline_entry(ctx, &incident_id, &input))
 }
 
@@ -156,12 +186,20 @@ fn get_facts(state: State<'_, AppState>, id: String) -> CmdResult<IncidentFacts>
 }
 
 #[tauri::command]
-fn preview_draft(state: State<'_, AppState>, id: String, draft: FactsDraft) -> CmdResult<FactsPreview> {
+fn preview_draft(
+    state: State<'_, AppState>,
+    id: String,
+    draft: FactsDraft,
+) -> CmdResult<FactsPreview> {
     state.with(|bd, _| bd.preview_draft(&id, &draft))
 }
 
 #[tauri::command]
-fn save_draft(state: State<'_, AppState>, id: String, draft: FactsDraft) -> CmdResult<Vec<ObligationChange>> {
+fn save_draft(
+    state: State<'_, AppState>,
+    id: String,
+    draft: FactsDraft,
+) -> CmdResult<Vec<ObligationChange>> {
     state.with(|bd, ctx| bd.save_draft(ctx, &id, &draft))
 }
 
@@ -171,27 +209,49 @@ fn list_obligations(state: State<'_, AppState>, id: String) -> CmdResult<Vec<Obl
 }
 
 #[tauri::command]
-fn decide_obligation(state: State<'_, AppState>, incident_id: String, obligation_id: String, input: DecisionInput) -> CmdResult<Obligation> {
+fn decide_obligation(
+    state: State<'_, AppState>,
+    incident_id: String,
+    obligation_id: String,
+    input: DecisionInput,
+) -> CmdResult<Obligation> {
     state.with(|bd, ctx| bd.decide_obligation(ctx, &incident_id, &obligation_id, &input))
 }
 
 #[tauri::command]
-fn record_filing(state: State<'_, AppState>, incident_id: String, obligation_id: String, input: FilingInput) -> CmdResult<Obligation> {
+fn record_filing(
+    state: State<'_, AppState>,
+    incident_id: String,
+    obligation_id: String,
+    input: FilingInput,
+) -> CmdResult<Obligation> {
     state.with(|bd, ctx| bd.record_filing(ctx, &incident_id, &obligation_id, &input))
 }
 
 #[tauri::command]
-fn list_custom_obligations(state: State<'_, AppState>, id: String) -> CmdResult<Vec<CustomObligation>> {
+fn list_custom_obligations(
+    state: State<'_, AppState>,
+    id: String,
+) -> CmdResult<Vec<CustomObligation>> {
     state.with(|bd, _| bd.custom_obligations(&id))
 }
 
 #[tauri::command]
-fn add_custom_obligation(state: State<'_, AppState>, incident_id: String, input: NewCustomObligation) -> CmdResult<CustomObligation> {
+fn add_custom_obligation(
+    state: State<'_, AppState>,
+    incident_id: String,
+    input: NewCustomObligation,
+) -> CmdResult<CustomObligation> {
     state.with(|bd, ctx| bd.add_custom_obligation(ctx, &incident_id, &input))
 }
 
 #[tauri::command]
-fn retire_custom_obligation(state: State<'_, AppState>, incident_id: String, custom_id: String, reason: String) -> CmdResult<CustomObligation> {
+fn retire_custom_obligation(
+    state: State<'_, AppState>,
+    incident_id: String,
+    custom_id: String,
+    reason: String,
+) -> CmdResult<CustomObligation> {
     state.with(|bd, ctx| bd.retire_custom_obligation(ctx, &incident_id, &custom_id, &reason))
 }
 
@@ -206,7 +266,10 @@ fn get_clock_settings(state: State<'_, AppState>) -> CmdResult<InternalClockSett
 }
 
 #[tauri::command]
-fn set_clock_settings(state: State<'_, AppState>, settings: InternalClockSettings) -> CmdResult<InternalClockSettings> {
+fn set_clock_settings(
+    state: State<'_, AppState>,
+    settings: InternalClockSettings,
+) -> CmdResult<InternalClockSettings> {
     state.with(|bd, ctx| bd.set_internal_clock_settings(ctx, &settings))
 }
 
@@ -221,13 +284,18 @@ fn export_dir(app: &AppHandle) -> CmdResult<PathBuf> {
         return Ok(PathBuf::from(d));
     }
     let path = app.path();
-    path.download_dir().or_else(|_| path.home_dir()).map_err(|e| ErrorBody { code: "io".into(), message: format!("no folder to export to: {e}"), field: None })
+    path.download_dir().or_else(|_| path.home_dir()).map_err(|e| ErrorBody {
+        code: "io".into(),
+        message: format!("no folder to export to: {e}"),
+        field: None,
+    })
 }
 
 /// Writes `bytes` to `dir/name` through a private temporary file in the same folder, so a reader
 /// never sees half a file and nothing is left behind on an error.
 fn write_export(dir: &Path, name: &str, bytes: &[u8]) -> CmdResult<String> {
-    std::fs::create_dir_all(dir).map_err(|source| err(&Error::Io { path: dir.to_owned(), source }))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|source| err(&Error::Io { path: dir.to_owned(), source }))?;
     let target = dir.join(name);
     breachdesk_core::files::AtomicFile::write_all(&target, bytes).map_err(|e| err(&e))?;
     Ok(target.display().to_string())
@@ -236,7 +304,8 @@ fn write_export(dir: &Path, name: &str, bytes: &[u8]) -> CmdResult<String> {
 /// Saves the incident's open deadlines as an iCalendar file and returns its path.
 #[tauri::command]
 fn export_ics(app: AppHandle, state: State<'_, AppState>, id: String) -> CmdResult<String> {
-    let (human_id, ics) = state.with(|bd, ctx| Ok((bd.get_incident(&id)?.human_id, bd.deadlines_ics(&id, ctx.now)?)))?;
+    let (human_id, ics) = state
+        .with(|bd, ctx| Ok((bd.get_incident(&id)?.human_id, bd.deadlines_ics(&id, ctx.now)?)))?;
     write_export(&export_dir(&app)?, &format!("{human_id}-deadlines.ics"), ics.as_bytes())
 }
 
@@ -245,9 +314,14 @@ fn export_ics(app: AppHandle, state: State<'_, AppState>, id: String) -> CmdResu
 #[tauri::command]
 fn save_checkpoint(app: AppHandle, state: State<'_, AppState>) -> CmdResult<String> {
     let cp = state.with(|bd, ctx| bd.checkpoint(ctx.now))?;
-    let text = serde_json::to_string_pretty(&cp).map_err(|e| err(&Error::Internal(e.to_string())))?;
+    let text =
+        serde_json::to_string_pretty(&cp).map_err(|e| err(&Error::Internal(e.to_string())))?;
     let stamp = cp.at.replace([':', '-'], "");
-    write_export(&export_dir(&app)?, &format!("breachdesk-checkpoint-{}-row{}.json", stamp.trim_end_matches('Z'), cp.seq), text.as_bytes())
+    write_export(
+        &export_dir(&app)?,
+        &format!("breachdesk-checkpoint-{}-row{}.json", stamp.trim_end_matches('Z'), cp.seq),
+        text.as_bytes(),
+    )
 }
 
 #[tauri::command]
@@ -258,16 +332,27 @@ fn preview_import_file(path: String) -> CmdResult<FilePreview> {
 /// Imports a file on a worker thread (the window stays responsive), with `import-progress`
 /// events; `cancel_import` stops it and nothing is written.
 #[tauri::command]
-async fn import_individuals(app: AppHandle, incident_id: String, path: String, options: ImportOptions) -> CmdResult<ImportReport> {
+async fn import_individuals(
+    app: AppHandle,
+    incident_id: String,
+    path: String,
+    options: ImportOptions,
+) -> CmdResult<ImportReport> {
     let handle = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let state = handle.state::<AppState>();
         state.cancel_import.store(false, std::sync::atomic::Ordering::SeqCst);
         state.with(|bd, ctx| {
-            bd.import_individuals(ctx, &incident_id, Path::new(&path), &options, &mut |p: Progress| {
-                let _ = handle.emit("import-progress", p);
-                !state.cancel_import.load(std::sync::atomic::Ordering::SeqCst)
-            })
+            bd.import_individuals(
+                ctx,
+                &incident_id,
+                Path::new(&path),
+                &options,
+                &mut |p: Progress| {
+                    let _ = handle.emit("import-progress", p);
+                    !state.cancel_import.load(std::sync::atomic::Ordering::SeqCst)
+                },
+            )
         })
     })
     .await
@@ -295,7 +380,11 @@ fn individuals_page(state: State<'_, AppState>, id: String, query: PageQuery) ->
 }
 
 #[tauri::command]
-fn search_individuals(state: State<'_, AppState>, id: String, query: String) -> CmdResult<Vec<breachdesk_core::individuals::Individual>> {
+fn search_individuals(
+    state: State<'_, AppState>,
+    id: String,
+    query: String,
+) -> CmdResult<Vec<breachdesk_core::individuals::Individual>> {
     state.with(|bd, _| bd.search_individuals(&id, &query, 200))
 }
 
@@ -305,42 +394,73 @@ fn import_batches(state: State<'_, AppState>, id: String) -> CmdResult<Vec<Batch
 }
 
 #[tauri::command]
-fn rollback_import(state: State<'_, AppState>, incident_id: String, batch: String) -> CmdResult<Vec<ObligationChange>> {
+fn rollback_import(
+    state: State<'_, AppState>,
+    incident_id: String,
+    batch: String,
+) -> CmdResult<Vec<ObligationChange>> {
     state.with(|bd, ctx| bd.rollback_import(ctx, &incident_id, &batch))
 }
 
 #[tauri::command]
-fn scan_duplicates(state: State<'_, AppState>, id: String) -> CmdResult<breachdesk_core::individuals::review::ScanResult> {
+fn scan_duplicates(
+    state: State<'_, AppState>,
+    id: String,
+) -> CmdResult<breachdesk_core::individuals::review::ScanResult> {
     state.with(|bd, ctx| bd.scan_duplicates(ctx, &id))
 }
 
 #[tauri::command]
-fn duplicate_queue(state: State<'_, AppState>, id: String, decided: bool) -> CmdResult<Vec<breachdesk_core::individuals::review::DuplicatePair>> {
+fn duplicate_queue(
+    state: State<'_, AppState>,
+    id: String,
+    decided: bool,
+) -> CmdResult<Vec<breachdesk_core::individuals::review::DuplicatePair>> {
     state.with(|bd, _| bd.duplicate_queue(&id, decided, 200))
 }
 
 #[tauri::command]
-fn decide_duplicate(state: State<'_, AppState>, incident_id: String, pair: i64, merge: bool) -> CmdResult<Vec<ObligationChange>> {
+fn decide_duplicate(
+    state: State<'_, AppState>,
+    incident_id: String,
+    pair: i64,
+    merge: bool,
+) -> CmdResult<Vec<ObligationChange>> {
     state.with(|bd, ctx| bd.decide_duplicate(ctx, &incident_id, pair, merge))
 }
 
 #[tauri::command]
-fn saved_mappings(state: State<'_, AppState>) -> CmdResult<Vec<breachdesk_core::individuals::mapping::SavedMapping>> {
+fn saved_mappings(
+    state: State<'_, AppState>,
+) -> CmdResult<Vec<breachdesk_core::individuals::mapping::SavedMapping>> {
     state.with(|bd, _| bd.mappings())
 }
 
 #[tauri::command]
-fn save_mapping(state: State<'_, AppState>, name: String, mapping: breachdesk_core::individuals::mapping::Mapping) -> CmdResult<breachdesk_core::individuals::mapping::SavedMapping> {
+fn save_mapping(
+    state: State<'_, AppState>,
+    name: String,
+    mapping: breachdesk_core::individuals::mapping::Mapping,
+) -> CmdResult<breachdesk_core::individuals::mapping::SavedMapping> {
     state.with(|bd, ctx| bd.save_mapping(ctx, &name, &mapping))
 }
 
 /// Saves an import's error report (row, column, reason: no personal data) as CSV in the export
 /// folder and returns its path.
 #[tauri::command]
-fn export_import_errors(app: AppHandle, file_name: String, errors: Vec<breachdesk_core::individuals::RowError>) -> CmdResult<String> {
+fn export_import_errors(
+    app: AppHandle,
+    file_name: String,
+    errors: Vec<breachdesk_core::individuals::RowError>,
+) -> CmdResult<String> {
     let csv = breachdesk_core::individuals::error_report_csv(&errors);
-    let stem = Path::new(&file_name).file_stem().map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
-    let safe: String = stem.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let stem = Path::new(&file_name)
+        .file_stem()
+        .map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
+    let safe: String = stem
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
     write_export(&export_dir(&app)?, &format!("{safe}-errors.csv"), csv.as_bytes())
 }
 

@@ -32,7 +32,10 @@ fn cases(brief: u32) -> u32 {
 
 /// The seed: fixed for `make test` (the same cases each run), given or random for `make fuzz`.
 fn rng(target: &str) -> TestRng {
-    let seed: u64 = std::env::var("BREACHDESK_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x00b7_eac4);
+    let seed: u64 = std::env::var("BREACHDESK_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x00b7_eac4);
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());
     for (i, b) in target.bytes().enumerate() {
@@ -53,16 +56,31 @@ impl Reach {
         self.1[stage].fetch_add(1, Ordering::Relaxed);
     }
     fn text(&self) -> String {
-        self.0.iter().zip(&self.1).map(|(s, n)| format!("{} {s}", n.load(Ordering::Relaxed))).collect::<Vec<_>>().join(", ")
+        self.0
+            .iter()
+            .zip(&self.1)
+            .map(|(s, n)| format!("{} {s}", n.load(Ordering::Relaxed)))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
 /// Runs `check` on `n` values of `strategy`; proptest catches panics and shrinks a failing case.
-fn fuzz<S: Strategy>(target: &str, n: u32, reach: &Reach, strategy: S, check: impl Fn(S::Value) -> Result<(), TestCaseError>)
-where
+fn fuzz<S: Strategy>(
+    target: &str,
+    n: u32,
+    reach: &Reach,
+    strategy: S,
+    check: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) where
     S::Value: std::fmt::Debug,
 {
-    let config = Config { cases: n, failure_persistence: None, max_shrink_iters: 2_000, ..Config::default() };
+    let config = Config {
+        cases: n,
+        failure_persistence: None,
+        max_shrink_iters: 2_000,
+        ..Config::default()
+    };
     let mut runner = TestRunner::new_with_rng(config, rng(target));
     let started = Instant::now();
     let result = runner.run(&strategy, check);
@@ -136,26 +154,40 @@ fn edits() -> impl Strategy<Value = Vec<Edit>> {
 fn store(dir: &Path) -> (Breachdesk, String) {
     let ring = Box::leak(Box::new(MemoryKeyring::default()));
     let now = Utc.with_ymd_and_hms(2026, 3, 2, 16, 0, 0).single().expect("instant");
-    let mut bd = Breachdesk::init(&dir.join("data"), &KeySetup::Keyring, ring, Some("Fuzz"), now).expect("init");
+    let mut bd = Breachdesk::init(&dir.join("data"), &KeySetup::Keyring, ring, Some("Fuzz"), now)
+        .expect("init");
     let ctx = Ctx::new("Fuzz", now).expect("ctx");
     let inc = bd
-        .create_incident(&ctx, &breachdesk_core::incident::NewIncident {
-            title: "Fuzz".into(),
-            severity: "SEV-2".into(),
-            timezone: "America/New_York".into(),
-            detected_at: "2026-03-02T10:00".into(),
-            ..Default::default()
-        })
+        .create_incident(
+            &ctx,
+            &breachdesk_core::incident::NewIncident {
+                title: "Fuzz".into(),
+                severity: "SEV-2".into(),
+                timezone: "America/New_York".into(),
+                detected_at: "2026-03-02T10:00".into(),
+                ..Default::default()
+            },
+        )
         .expect("incident");
     (bd, inc.id)
 }
 
 /// What must hold for any file given to the reader and to a dry-run import.
-fn check_file(path: &Path, bd: &Mutex<(Breachdesk, String)>, reach: &Reach) -> Result<(), TestCaseError> {
+fn check_file(
+    path: &Path,
+    bd: &Mutex<(Breachdesk, String)>,
+    reach: &Reach,
+) -> Result<(), TestCaseError> {
     match Rows::open(path) {
         Err(e) => {
-            prop_assert!(matches!(e, Error::Validation { .. }), "open: not a validation error: {e:?}");
-            prop_assert!(e.to_string().starts_with(&path.display().to_string()), "open: the error names the file: {e}");
+            prop_assert!(
+                matches!(e, Error::Validation { .. }),
+                "open: not a validation error: {e:?}"
+            );
+            prop_assert!(
+                e.to_string().starts_with(&path.display().to_string()),
+                "open: the error names the file: {e}"
+            );
         }
         Ok(mut rows) => {
             reach.hit(0);
@@ -167,7 +199,12 @@ fn check_file(path: &Path, bd: &Mutex<(Breachdesk, String)>, reach: &Reach) -> R
                     Ok((n, fields)) => {
                         reach.hit(1);
                         prop_assert_eq!(fields.len(), width, "row {} as wide as the header", n);
-                        prop_assert!(n > last || rows.format.kind == "csv", "rows ascend: {} after {}", n, last);
+                        prop_assert!(
+                            n > last || rows.format.kind == "csv",
+                            "rows ascend: {} after {}",
+                            n,
+                            last
+                        );
                         last = n;
                     }
                     Err(issue) => prop_assert!(!issue.reason.is_empty()),
@@ -180,7 +217,9 @@ fn check_file(path: &Path, bd: &Mutex<(Breachdesk, String)>, reach: &Reach) -> R
     }
     let mut guard = bd.lock().map_err(|_| TestCaseError::fail("store lock poisoned"))?;
     let (bd, id) = &mut *guard;
-    let ctx = Ctx::new("Fuzz", Utc.with_ymd_and_hms(2026, 3, 3, 9, 0, 0).single().expect("instant")).expect("ctx");
+    let ctx =
+        Ctx::new("Fuzz", Utc.with_ymd_and_hms(2026, 3, 3, 9, 0, 0).single().expect("instant"))
+            .expect("ctx");
     let options = ImportOptions { dry_run: true, ..ImportOptions::default() };
     match bd.import_individuals(&ctx, id, path, &options, &mut |_| true) {
         Ok(r) => {
@@ -190,7 +229,10 @@ fn check_file(path: &Path, bd: &Mutex<(Breachdesk, String)>, reach: &Reach) -> R
             }
             prop_assert_eq!(r.rows_read, r.rows_valid + r.rows_rejected);
         }
-        Err(e) => prop_assert!(matches!(e, Error::Validation { .. }), "import: not a validation error: {e:?}"),
+        Err(e) => prop_assert!(
+            matches!(e, Error::Validation { .. }),
+            "import: not a validation error: {e:?}"
+        ),
     }
     Ok(())
 }
@@ -202,9 +244,40 @@ fn write_case(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
 }
 
 const CSV_TOKENS: &[&[u8]] = &[
-    b"\"", b",", b";", b"\t", b"|", b"\r\n", b"\n", b"\r", b"\"\"", b"\xEF\xBB\xBF", b"\xFF\xFE", b"\x00", b"\x1b[2J", b"\x1b]0;x\x07",
-    "\u{202e}".as_bytes(), b"\xC3", b"\x80", b"\xE2\x82", b"ZIP", b"State", b"Email", b"Date of Birth", b"First Name", b",,,,,,,,", b"99999",
-    b"+10000-01-01", b"02/30/1980", b"US-CA", b"Texas", b"=cmd|' /C calc'!A0", b"@SUM(1)", b"Deceased", b"yes", b"SSN; Medical",
+    b"\"",
+    b",",
+    b";",
+    b"\t",
+    b"|",
+    b"\r\n",
+    b"\n",
+    b"\r",
+    b"\"\"",
+    b"\xEF\xBB\xBF",
+    b"\xFF\xFE",
+    b"\x00",
+    b"\x1b[2J",
+    b"\x1b]0;x\x07",
+    "\u{202e}".as_bytes(),
+    b"\xC3",
+    b"\x80",
+    b"\xE2\x82",
+    b"ZIP",
+    b"State",
+    b"Email",
+    b"Date of Birth",
+    b"First Name",
+    b",,,,,,,,",
+    b"99999",
+    b"+10000-01-01",
+    b"02/30/1980",
+    b"US-CA",
+    b"Texas",
+    b"=cmd|' /C calc'!A0",
+    b"@SUM(1)",
+    b"Deceased",
+    b"yes",
+    b"SSN; Medical",
 ];
 
 #[test]
@@ -214,7 +287,11 @@ fn csv_files() {
     let mut seeds: Vec<Vec<u8>> = Vec::new();
     for (rows, bad, seed) in [(12, 0.0, 1), (12, 0.3, 2), (3, 0.0, 3)] {
         let mut v = Vec::new();
-        breachdesk_core::individuals::generate::write_csv(breachdesk_core::individuals::generate::Spec { rows, bad_rate: bad, seed }, &mut v).expect("csv");
+        breachdesk_core::individuals::generate::write_csv(
+            breachdesk_core::individuals::generate::Spec { rows, bad_rate: bad, seed },
+            &mut v,
+        )
+        .expect("csv");
         seeds.push(v);
     }
     let semi = String::from_utf8_lossy(&seeds[0]).replace(',', ";");
@@ -234,11 +311,58 @@ fn csv_files() {
 }
 
 const XML_TOKENS: &[&[u8]] = &[
-    b"<row>", b"</row>", b"<row r=\"1048577\">", b"<row r=\"0\">", b"<c>", b"</c>", b"<c r=\"XFD1048576\">", b"<c r=\"XFE1\">", b"<c r=\"A1\" t=\"s\">",
-    b"t=\"s\"", b"t=\"e\"", b"t=\"b\"", b"t=\"inlineStr\"", b"t=\"d\"", b"s=\"1\"", b"s=\"99999\"", b"<v>", b"</v>", b"<v>4294967296</v>", b"<v>-1</v>",
-    b"<v>1e308</v>", b"<v>NaN</v>", b"<is><t>", b"</t></is>", b"<t>", b"</t>", b"<si>", b"</si>", b"<si/>", b"<rPh>", b"</rPh>", b"&amp;", b"&#0;",
-    b"&#x1b;", b"&#1114112;", b"&bogus;", b"<![CDATA[x]]>", b"<!DOCTYPE x [<!ENTITY a \"aaaa\">]>", b"&a;", b"<?xml version=\"1.0\"?>", b"<f>SUM(A1)</f>",
-    b"\xC3", b"\x00", b">", b"<", b"\"", b"r=\"", b"ZZZ9", b"<sheetData>", b"</sheetData>", b"<dimension ref=\"A1:XFD1048576\"/>", b"\xE2\x80\xAE",
+    b"<row>",
+    b"</row>",
+    b"<row r=\"1048577\">",
+    b"<row r=\"0\">",
+    b"<c>",
+    b"</c>",
+    b"<c r=\"XFD1048576\">",
+    b"<c r=\"XFE1\">",
+    b"<c r=\"A1\" t=\"s\">",
+    b"t=\"s\"",
+    b"t=\"e\"",
+    b"t=\"b\"",
+    b"t=\"inlineStr\"",
+    b"t=\"d\"",
+    b"s=\"1\"",
+    b"s=\"99999\"",
+    b"<v>",
+    b"</v>",
+    b"<v>4294967296</v>",
+    b"<v>-1</v>",
+    b"<v>1e308</v>",
+    b"<v>NaN</v>",
+    b"<is><t>",
+    b"</t></is>",
+    b"<t>",
+    b"</t>",
+    b"<si>",
+    b"</si>",
+    b"<si/>",
+    b"<rPh>",
+    b"</rPh>",
+    b"&amp;",
+    b"&#0;",
+    b"&#x1b;",
+    b"&#1114112;",
+    b"&bogus;",
+    b"<![CDATA[x]]>",
+    b"<!DOCTYPE x [<!ENTITY a \"aaaa\">]>",
+    b"&a;",
+    b"<?xml version=\"1.0\"?>",
+    b"<f>SUM(A1)</f>",
+    b"\xC3",
+    b"\x00",
+    b">",
+    b"<",
+    b"\"",
+    b"r=\"",
+    b"ZZZ9",
+    b"<sheetData>",
+    b"</sheetData>",
+    b"<dimension ref=\"A1:XFD1048576\"/>",
+    b"\xE2\x80\xAE",
 ];
 
 const WORKBOOK: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr date1904="0"/><sheets><sheet name="People" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
@@ -252,7 +376,8 @@ fn zip_parts(parts: &[(&str, &[u8])], stored: bool) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut out);
-        let method = if stored { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
+        let method =
+            if stored { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
         let opts = zip::write::SimpleFileOptions::default().compression_method(method);
         for (name, bytes) in parts {
             zip.start_file(*name, opts).expect("part");
@@ -270,31 +395,52 @@ fn xlsx_files() {
     // Which part the edits go to: 0 sheet, 1 shared strings, 2 styles, 3 workbook, 4 relationships,
     // 5 the finished ZIP's bytes.
     let reach = Reach::new(&["opened", "rows read", "imports (dry run)", "with valid rows"]);
-    fuzz("xlsx", cases(300), &reach, (0usize..6, edits(), any::<bool>()), |(target, edits, stored)| {
-        let mut parts: Vec<(&str, Vec<u8>)> = vec![
-            ("xl/worksheets/sheet1.xml", SHEET.to_vec()),
-            ("xl/sharedStrings.xml", STRINGS.to_vec()),
-            ("xl/styles.xml", STYLES.to_vec()),
-            ("xl/workbook.xml", WORKBOOK.to_vec()),
-            ("xl/_rels/workbook.xml.rels", RELS.to_vec()),
-        ];
-        if target < parts.len() {
-            apply(&mut parts[target].1, &edits, XML_TOKENS);
-        }
-        let named: Vec<(&str, &[u8])> = parts.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-        let mut bytes = zip_parts(&named, stored);
-        if target == 5 {
-            apply(&mut bytes, &edits, &[b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06", b"\xFF\xFF\xFF\xFF", b"\x00\x00\x00\x00"]);
-        }
-        let path = write_case(tmp.path(), "case.xlsx", &bytes);
-        check_file(&path, &bd, &reach)
-    });
+    fuzz(
+        "xlsx",
+        cases(300),
+        &reach,
+        (0usize..6, edits(), any::<bool>()),
+        |(target, edits, stored)| {
+            let mut parts: Vec<(&str, Vec<u8>)> = vec![
+                ("xl/worksheets/sheet1.xml", SHEET.to_vec()),
+                ("xl/sharedStrings.xml", STRINGS.to_vec()),
+                ("xl/styles.xml", STYLES.to_vec()),
+                ("xl/workbook.xml", WORKBOOK.to_vec()),
+                ("xl/_rels/workbook.xml.rels", RELS.to_vec()),
+            ];
+            if target < parts.len() {
+                apply(&mut parts[target].1, &edits, XML_TOKENS);
+            }
+            let named: Vec<(&str, &[u8])> = parts.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+            let mut bytes = zip_parts(&named, stored);
+            if target == 5 {
+                apply(
+                    &mut bytes,
+                    &edits,
+                    &[
+                        b"PK\x03\x04",
+                        b"PK\x01\x02",
+                        b"PK\x05\x06",
+                        b"\xFF\xFF\xFF\xFF",
+                        b"\x00\x00\x00\x00",
+                    ],
+                );
+            }
+            let path = write_case(tmp.path(), "case.xlsx", &bytes);
+            check_file(&path, &bd, &reach)
+        },
+    );
 }
 
 /// Replaces one node of a JSON tree (the path picks a child at each level, or stops) with one of
 /// `values` of the same kind (a number for a number, a string for a string; now and then any
 /// kind): structure-level edits, so that most cases still parse and reach the checks behind.
-fn replace_node(v: &mut serde_json::Value, mut path: usize, values: &[serde_json::Value], pick: usize) {
+fn replace_node(
+    v: &mut serde_json::Value,
+    mut path: usize,
+    values: &[serde_json::Value],
+    pick: usize,
+) {
     let kind = |v: &serde_json::Value| std::mem::discriminant(v);
     let mut node = v;
     let mut depth = 0;
@@ -306,7 +452,8 @@ fn replace_node(v: &mut serde_json::Value, mut path: usize, values: &[serde_json
         };
         if len == 0 || (depth > 0 && path.is_multiple_of(4)) {
             let any_kind = pick.is_multiple_of(16);
-            let same: Vec<&serde_json::Value> = values.iter().filter(|w| any_kind || kind(w) == kind(node)).collect();
+            let same: Vec<&serde_json::Value> =
+                values.iter().filter(|w| any_kind || kind(w) == kind(node)).collect();
             if let Some(with) = same.get(pick % same.len().max(1)) {
                 *node = (*with).clone();
             }
@@ -326,12 +473,44 @@ fn replace_node(v: &mut serde_json::Value, mut path: usize, values: &[serde_json
 fn interesting_values() -> Vec<serde_json::Value> {
     use serde_json::json;
     vec![
-        json!(null), json!(true), json!(0), json!(-1), json!(1), json!(4_294_967_295u64), json!(u64::MAX), json!(1e308), json!(0.5), json!(""),
-        json!("+10000-01-01T00:00"), json!("-0001-06-01T00:00"), json!("262142-01-01T00:00:00Z"), json!("2199-12-31T23:59:59"),
-        json!("1970-01-01T00:00:00Z"), json!("2026-03-08T02:30:00"), json!("2026-11-01T01:30:00"), json!("2026-02-29"), json!("America/New_York"),
-        json!("Pacific/Kiritimati"), json!("Mars/Olympus"), json!("US-CA"), json!("US-TX"), json!("DE"), json!("GB"), json!("XX"), json!("ssn"),
-        json!("medical"), json!("oral"), json!("written"), json!("covered_entity"), json!("controller"), json!("processor"), json!("low"),
-        json!([]), json!({}), json!(["name", "ssn", "medical", "financial_account"]), json!({"US-CA": 1_000_000_000u64, "DE": 0}),
+        json!(null),
+        json!(true),
+        json!(0),
+        json!(-1),
+        json!(1),
+        json!(4_294_967_295u64),
+        json!(u64::MAX),
+        json!(1e308),
+        json!(0.5),
+        json!(""),
+        json!("+10000-01-01T00:00"),
+        json!("-0001-06-01T00:00"),
+        json!("262142-01-01T00:00:00Z"),
+        json!("2199-12-31T23:59:59"),
+        json!("1970-01-01T00:00:00Z"),
+        json!("2026-03-08T02:30:00"),
+        json!("2026-11-01T01:30:00"),
+        json!("2026-02-29"),
+        json!("America/New_York"),
+        json!("Pacific/Kiritimati"),
+        json!("Mars/Olympus"),
+        json!("US-CA"),
+        json!("US-TX"),
+        json!("DE"),
+        json!("GB"),
+        json!("XX"),
+        json!("ssn"),
+        json!("medical"),
+        json!("oral"),
+        json!("written"),
+        json!("covered_entity"),
+        json!("controller"),
+        json!("processor"),
+        json!("low"),
+        json!([]),
+        json!({}),
+        json!(["name", "ssn", "medical", "financial_account"]),
+        json!({"US-CA": 1_000_000_000u64, "DE": 0}),
         json!({"start": "2026-02-25T10:00:00", "until": "2026-03-25T10:00:00", "form": "oral"}),
         json!({"start": "2199-12-31T00:00:00", "until": null}),
         json!({"decided_at": "2026-03-01T10:00:00", "by": "Counsel", "rationale": "x", "law_enforcement_consulted": true}),
@@ -339,10 +518,42 @@ fn interesting_values() -> Vec<serde_json::Value> {
 }
 
 const JSON_TOKENS: &[&[u8]] = &[
-    b"\"", b"{", b"}", b"[", b"]", b":", b",", b"null", b"true", b"0", b"-1", b"1e999", b"18446744073709551616", b"4294967295", b"\"\"",
-    b"\"+10000-01-01T00:00\"", b"\"-0001-06-01T00:00\"", b"\"262142-01-01T00:00:00Z\"", b"\"2026-02-30T00:00\"", b"\"2026-03-08T02:30\"",
-    b"\"America/New_York\"", b"\"Mars/Olympus\"", b"\"US-CA\"", b"\"XX-99\"", b"\"ssn\"", b"\"affected\":", b"\"holds\":", b"\"form\":\"oral\"",
-    b"\"until\":", b"\"discovered_at\":", b"\"timezone\":", b"\"data_types\":", b"\"sent\":", b"\\u0000", b"\\ud800", b"\xC3",
+    b"\"",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b":",
+    b",",
+    b"null",
+    b"true",
+    b"0",
+    b"-1",
+    b"1e999",
+    b"18446744073709551616",
+    b"4294967295",
+    b"\"\"",
+    b"\"+10000-01-01T00:00\"",
+    b"\"-0001-06-01T00:00\"",
+    b"\"262142-01-01T00:00:00Z\"",
+    b"\"2026-02-30T00:00\"",
+    b"\"2026-03-08T02:30\"",
+    b"\"America/New_York\"",
+    b"\"Mars/Olympus\"",
+    b"\"US-CA\"",
+    b"\"XX-99\"",
+    b"\"ssn\"",
+    b"\"affected\":",
+    b"\"holds\":",
+    b"\"form\":\"oral\"",
+    b"\"until\":",
+    b"\"discovered_at\":",
+    b"\"timezone\":",
+    b"\"data_types\":",
+    b"\"sent\":",
+    b"\\u0000",
+    b"\\ud800",
+    b"\xC3",
 ];
 
 #[test]
@@ -351,10 +562,12 @@ fn facts_json() {
     // Seeds: the facts of every test vector, as JSON.
     let mut seeds: Vec<Vec<u8>> = Vec::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/vectors");
-    let mut names: Vec<_> = std::fs::read_dir(&root).expect("vectors").flatten().map(|e| e.path()).collect();
+    let mut names: Vec<_> =
+        std::fs::read_dir(&root).expect("vectors").flatten().map(|e| e.path()).collect();
     names.sort();
     for p in names.iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
-        let v: toml::Value = toml::from_str(&std::fs::read_to_string(p).expect("read")).expect("vector");
+        let v: toml::Value =
+            toml::from_str(&std::fs::read_to_string(p).expect("read")).expect("vector");
         for case in v.get("case").and_then(toml::Value::as_array).into_iter().flatten().take(4) {
             if let Some(f) = case.get("facts") {
                 seeds.push(serde_json::to_vec(f).expect("json"));
@@ -369,7 +582,9 @@ fn facts_json() {
     fuzz("facts", cases(1500), &reach, (0..n, tree_edits, edits()), |(seed, tree, edits)| {
         // Half the cases edit the tree, half the text (and some both).
         let mut data = seeds[seed].clone();
-        if let (false, Ok(mut v)) = (tree.is_empty(), serde_json::from_slice::<serde_json::Value>(&data)) {
+        if let (false, Ok(mut v)) =
+            (tree.is_empty(), serde_json::from_slice::<serde_json::Value>(&data))
+        {
             for (path, with) in &tree {
                 replace_node(&mut v, *path, &values, *with);
             }
@@ -395,7 +610,11 @@ fn facts_json() {
                     reach.hit(2);
                 }
                 for o in &out.obligations {
-                    prop_assert!(!o.rule_id.is_empty() && !o.citation.is_empty(), "{} has its citation", o.rule_id);
+                    prop_assert!(
+                        !o.rule_id.is_empty() && !o.citation.is_empty(),
+                        "{} has its citation",
+                        o.rule_id
+                    );
                 }
             }
         }
@@ -404,11 +623,39 @@ fn facts_json() {
 }
 
 const TOML_TOKENS: &[&[u8]] = &[
-    b"=", b"\"", b"[[", b"]]", b"[", b"]", b"\n", b"#", b"days = 4294967295", b"days = 0", b"hours = 4294967295", b"months = 4294967295",
-    b"effective_from = \"9999-12-31\"", b"effective_from = \"0001-01-01\"", b"effective_to = \"1970-01-01\"", b"trigger = \"discovered_at\"",
-    b"kind = \"relative\"", b"kind = \"annual\"", b"to = \"US-CA-individuals\"", b"to = \"nowhere\"", b"or_with = \"US-VT-individuals\"",
-    b"min_affected = 18446744073709551615", b"oral_max_days = 4294967295", b"confidence = \"low\"", b"\"262142-01-01\"", b"-1", b"inf", b"nan",
-    b"[[obligations]]", b"[[exemptions]]", b"[[delays]]", b"\xC3", b"\x00",
+    b"=",
+    b"\"",
+    b"[[",
+    b"]]",
+    b"[",
+    b"]",
+    b"\n",
+    b"#",
+    b"days = 4294967295",
+    b"days = 0",
+    b"hours = 4294967295",
+    b"months = 4294967295",
+    b"effective_from = \"9999-12-31\"",
+    b"effective_from = \"0001-01-01\"",
+    b"effective_to = \"1970-01-01\"",
+    b"trigger = \"discovered_at\"",
+    b"kind = \"relative\"",
+    b"kind = \"annual\"",
+    b"to = \"US-CA-individuals\"",
+    b"to = \"nowhere\"",
+    b"or_with = \"US-VT-individuals\"",
+    b"min_affected = 18446744073709551615",
+    b"oral_max_days = 4294967295",
+    b"confidence = \"low\"",
+    b"\"262142-01-01\"",
+    b"-1",
+    b"inf",
+    b"nan",
+    b"[[obligations]]",
+    b"[[exemptions]]",
+    b"[[delays]]",
+    b"\xC3",
+    b"\x00",
 ];
 
 #[test]
@@ -449,7 +696,10 @@ fn rule_files() {
         }
         reach.hit(1);
         // The edited file in place of the original, with the rest of the set.
-        let set: Vec<(&str, &str)> = files.iter().map(|(n, t)| if *n == name { (*n, text.as_str()) } else { (*n, *t) }).collect();
+        let set: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| if *n == name { (*n, text.as_str()) } else { (*n, *t) })
+            .collect();
         match breachdesk_rules::schema::RuleSet::from_texts(set) {
             Err(e) => prop_assert!(!e.message.is_empty() && !e.file.is_empty()),
             Ok(rules) => {
@@ -464,32 +714,83 @@ fn rule_files() {
 }
 
 const TIME_TOKENS: &[&[u8]] = &[
-    b"2026", b"-", b":", b"T", b" ", b"Z", b"+", b".", b"10000", b"262142", b"-0001", b"24:00", b"23:59:60", b"02-30", b"+14:00", b"-12:00",
-    "\u{2212}".as_bytes(), "\u{0663}".as_bytes(), b"1969-12-31T23:59", b"2199-12-31T23:59:59", b"2200-01-01T00:00", b"000000000", b"9",
-    b"2026-03-08T02:30", b"2026-11-01T01:30", b"\x00", b"\xC3",
+    b"2026",
+    b"-",
+    b":",
+    b"T",
+    b" ",
+    b"Z",
+    b"+",
+    b".",
+    b"10000",
+    b"262142",
+    b"-0001",
+    b"24:00",
+    b"23:59:60",
+    b"02-30",
+    b"+14:00",
+    b"-12:00",
+    "\u{2212}".as_bytes(),
+    "\u{0663}".as_bytes(),
+    b"1969-12-31T23:59",
+    b"2199-12-31T23:59:59",
+    b"2200-01-01T00:00",
+    b"000000000",
+    b"9",
+    b"2026-03-08T02:30",
+    b"2026-11-01T01:30",
+    b"\x00",
+    b"\xC3",
 ];
 
 #[test]
 fn timestamps() {
-    let zones = [chrono_tz::UTC, chrono_tz::America::New_York, chrono_tz::Pacific::Kiritimati, chrono_tz::America::St_Johns, chrono_tz::Australia::Lord_Howe];
-    let seeds: [&[u8]; 6] = [b"2026-03-02T10:15", b"2026-03-02T10:15:30Z", b"2026-03-02 10:15", b"2026-03-02T10:15:30.5+05:30", b"2026-03-02", b"1970-01-01T00:00Z"];
+    let zones = [
+        chrono_tz::UTC,
+        chrono_tz::America::New_York,
+        chrono_tz::Pacific::Kiritimati,
+        chrono_tz::America::St_Johns,
+        chrono_tz::Australia::Lord_Howe,
+    ];
+    let seeds: [&[u8]; 6] = [
+        b"2026-03-02T10:15",
+        b"2026-03-02T10:15:30Z",
+        b"2026-03-02 10:15",
+        b"2026-03-02T10:15:30.5+05:30",
+        b"2026-03-02",
+        b"1970-01-01T00:00Z",
+    ];
     let reach = Reach::new(&["accepted", "refused"]);
-    fuzz("timestamps", cases(3000), &reach, (0..seeds.len(), 0..zones.len(), edits()), |(seed, zone, edits)| {
-        let mut data = seeds[seed].to_vec();
-        apply(&mut data, &edits, TIME_TOKENS);
-        let text = String::from_utf8_lossy(&data);
-        match breachdesk_rules::time::parse_timestamp("aware_at", &text, zones[zone]) {
-            Ok(t) => {
-                reach.hit(0);
-                prop_assert!((1970..2200).contains(&t.year()), "{text:?} → {t}");
-                let stored = breachdesk_rules::time::to_storage(t);
-                prop_assert_eq!(breachdesk_rules::time::parse_stored(&stored).ok(), t.with_nanosecond(0), "round trip of {} (stored to the second)", stored);
+    fuzz(
+        "timestamps",
+        cases(3000),
+        &reach,
+        (0..seeds.len(), 0..zones.len(), edits()),
+        |(seed, zone, edits)| {
+            let mut data = seeds[seed].to_vec();
+            apply(&mut data, &edits, TIME_TOKENS);
+            let text = String::from_utf8_lossy(&data);
+            match breachdesk_rules::time::parse_timestamp("aware_at", &text, zones[zone]) {
+                Ok(t) => {
+                    reach.hit(0);
+                    prop_assert!((1970..2200).contains(&t.year()), "{text:?} → {t}");
+                    let stored = breachdesk_rules::time::to_storage(t);
+                    prop_assert_eq!(
+                        breachdesk_rules::time::parse_stored(&stored).ok(),
+                        t.with_nanosecond(0),
+                        "round trip of {} (stored to the second)",
+                        stored
+                    );
+                }
+                Err(e) => {
+                    reach.hit(1);
+                    prop_assert!(
+                        e.to_string().contains("aware_at"),
+                        "the error names the field: {e}"
+                    );
+                }
             }
-            Err(e) => {
-                reach.hit(1);
-                prop_assert!(e.to_string().contains("aware_at"), "the error names the field: {e}");
-            }
-        }
-        Ok(())
-    });
+            Ok(())
+        },
+    );
 }

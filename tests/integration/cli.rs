@@ -4,12 +4,28 @@ use crate::support::*;
 
 fn state(dir: &std::path::Path) -> (usize, u64, usize) {
     let list = cli(dir, &["incident", "list", "--json"]);
-    let incidents = serde_json::from_str::<serde_json::Value>(&list.stdout).expect("list json").as_array().map_or(0, Vec::len);
+    let incidents = serde_json::from_str::<serde_json::Value>(&list.stdout)
+        .expect("list json")
+        .as_array()
+        .map_or(0, Vec::len);
     let audit = cli(dir, &["audit", "verify", "--json"]);
-    let rows = serde_json::from_str::<serde_json::Value>(&audit.stdout).expect("audit json")["report"]["rows_checked"].as_u64().expect("rows");
-    let first = serde_json::from_str::<serde_json::Value>(&list.stdout).expect("json")[0]["id"].as_str().map(str::to_owned).unwrap_or_default();
-    let timeline = if first.is_empty() { 0 } else {
-        serde_json::from_str::<serde_json::Value>(&cli(dir, &["timeline", "list", &first, "--json"]).stdout).expect("json").as_array().map_or(0, Vec::len)
+    let rows = serde_json::from_str::<serde_json::Value>(&audit.stdout).expect("audit json")
+        ["report"]["rows_checked"]
+        .as_u64()
+        .expect("rows");
+    let first = serde_json::from_str::<serde_json::Value>(&list.stdout).expect("json")[0]["id"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_default();
+    let timeline = if first.is_empty() {
+        0
+    } else {
+        serde_json::from_str::<serde_json::Value>(
+            &cli(dir, &["timeline", "list", &first, "--json"]).stdout,
+        )
+        .expect("json")
+        .as_array()
+        .map_or(0, Vec::len)
     };
     (incidents, rows, timeline)
 }
@@ -17,7 +33,28 @@ fn state(dir: &std::path::Path) -> (usize, u64, usize) {
 #[test]
 fn incident_new_prints_the_incident_with_its_id() {
     let dir = init_cli();
-    let o = cli(dir.path(), &["incident", "new", "--title", "Phishing", "--severity", "SEV-1", "--timezone", "America/New_York", "--detected-at", "2026-03-02T10:00:00", "--discovered-at", "2026-03-03T09:00:00", "--gap-reason", "triage confirmed PHI on day 2", "--incident-commander", "Ana Ortiz", "--json"]);
+    let o = cli(
+        dir.path(),
+        &[
+            "incident",
+            "new",
+            "--title",
+            "Phishing",
+            "--severity",
+            "SEV-1",
+            "--timezone",
+            "America/New_York",
+            "--detected-at",
+            "2026-03-02T10:00:00",
+            "--discovered-at",
+            "2026-03-03T09:00:00",
+            "--gap-reason",
+            "triage confirmed PHI on day 2",
+            "--incident-commander",
+            "Ana Ortiz",
+            "--json",
+        ],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json object");
     assert_eq!(v["human_id"], "INC-20260302-001");
@@ -28,12 +65,34 @@ fn incident_new_prints_the_incident_with_its_id() {
     assert_eq!(v["created_by"], "Dana Liaison", "actor defaults to the user name set at init");
     let id = v["id"].as_str().expect("id");
     let o = cli(dir.path(), &["incident", "show", "INC-20260302-001", "--json"]);
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&o.stdout).expect("json")["incident"]["id"], id);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&o.stdout).expect("json")["incident"]["id"],
+        id
+    );
     // update by human id, then the status can only go forward
-    let o = cli(dir.path(), &["incident", "update", "INC-20260302-001", "--status", "assessed", "--comms-lead", "Bo Chen", "--json"]);
+    let o = cli(
+        dir.path(),
+        &[
+            "incident",
+            "update",
+            "INC-20260302-001",
+            "--status",
+            "assessed",
+            "--comms-lead",
+            "Bo Chen",
+            "--json",
+        ],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
-    assert_eq!((v["status"].as_str(), v["roles"]["comms_lead"].as_str(), v["roles"]["incident_commander"].as_str()), (Some("assessed"), Some("Bo Chen"), Some("Ana Ortiz")));
+    assert_eq!(
+        (
+            v["status"].as_str(),
+            v["roles"]["comms_lead"].as_str(),
+            v["roles"]["incident_commander"].as_str()
+        ),
+        (Some("assessed"), Some("Bo Chen"), Some("Ana Ortiz"))
+    );
     let o = cli(dir.path(), &["incident", "update", id, "--status", "contained"]);
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("status"), "{}", o.stderr);
@@ -42,7 +101,21 @@ fn incident_new_prints_the_incident_with_its_id() {
 #[test]
 fn bad_input_exits_1_names_the_field_and_writes_nothing() {
     let dir = init_cli();
-    let o = cli(dir.path(), &["incident", "new", "--title", "Base", "--severity", "SEV-2", "--timezone", "UTC", "--detected-at", "2026-03-02T10:00"]);
+    let o = cli(
+        dir.path(),
+        &[
+            "incident",
+            "new",
+            "--title",
+            "Base",
+            "--severity",
+            "SEV-2",
+            "--timezone",
+            "UTC",
+            "--detected-at",
+            "2026-03-02T10:00",
+        ],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let before = state(dir.path());
     let new = |extra: &[&str]| {
@@ -54,20 +127,154 @@ fn bad_input_exits_1_names_the_field_and_writes_nothing() {
         (new(&["--timezone", "Mars/Olympus", "--detected-at", "2026-03-02T10:00"]), "timezone"),
         (new(&["--timezone", "UTC", "--detected-at", "2026-13-45T99:00"]), "detected_at"),
         (new(&["--timezone", "UTC", "--detected-at", "yesterday"]), "detected_at"),
-        (new(&["--timezone", "America/New_York", "--detected-at", "2026-03-08T02:30"]), "detected_at"), // spring-forward gap
-        (new(&["--timezone", "UTC", "--detected-at", "2026-03-02T10:00", "--discovered-at", "2026-03-01T10:00"]), "discovered_at"),
-        (new(&["--timezone", "UTC", "--detected-at", "2026-03-02T10:00", "--discovered-at", "2026-03-05T10:00"]), "discovery_gap_reason"),
-        (new(&["--timezone", "UTC", "--detected-at", "2026-03-02T10:00", "--occurred-at", "not-a-time"]), "occurred_at"),
-        (vec!["incident".into(), "new".into(), "--title".into(), " ".into(), "--severity".into(), "SEV-1".into(), "--timezone".into(), "UTC".into(), "--detected-at".into(), "2026-03-02T10:00".into()], "title"),
-        (new(&["--timezone", "UTC", "--detected-at", "2026-03-02T10:00"]).into_iter().map(|s| if s == "SEV-1" { "SEV-9".into() } else { s }).collect(), "severity"),
+        (
+            new(&["--timezone", "America/New_York", "--detected-at", "2026-03-08T02:30"]),
+            "detected_at",
+        ), // spring-forward gap
+        (
+            new(&[
+                "--timezone",
+                "UTC",
+                "--detected-at",
+                "2026-03-02T10:00",
+                "--discovered-at",
+                "2026-03-01T10:00",
+            ]),
+            "discovered_at",
+        ),
+        (
+            new(&[
+                "--timezone",
+                "UTC",
+                "--detected-at",
+                "2026-03-02T10:00",
+                "--discovered-at",
+                "2026-03-05T10:00",
+            ]),
+            "discovery_gap_reason",
+        ),
+        (
+            new(&[
+                "--timezone",
+                "UTC",
+                "--detected-at",
+                "2026-03-02T10:00",
+                "--occurred-at",
+                "not-a-time",
+            ]),
+            "occurred_at",
+        ),
+        (
+            vec![
+                "incident".into(),
+                "new".into(),
+                "--title".into(),
+                " ".into(),
+                "--severity".into(),
+                "SEV-1".into(),
+                "--timezone".into(),
+                "UTC".into(),
+                "--detected-at".into(),
+                "2026-03-02T10:00".into(),
+            ],
+            "title",
+        ),
+        (
+            new(&["--timezone", "UTC", "--detected-at", "2026-03-02T10:00"])
+                .into_iter()
+                .map(|s| if s == "SEV-1" { "SEV-9".into() } else { s })
+                .collect(),
+            "severity",
+        ),
         (vec!["incident".into(), "show".into(), "INC-19990101-001".into()], "INC-19990101-001"),
-        (vec!["incident".into(), "update".into(), "INC-19990101-001".into(), "--title".into(), "Y".into()], "INC-19990101-001"),
-        (vec!["incident".into(), "update".into(), "INC-20260302-001".into(), "--timezone".into(), "Nowhere/Land".into()], "timezone"),
-        (vec!["incident".into(), "update".into(), "INC-20260302-001".into(), "--discovered-at".into(), "2026-03-01T00:00".into()], "discovered_at"),
-        (vec!["timeline".into(), "add".into(), "INC-19990101-001".into(), "--kind".into(), "note".into(), "--at".into(), "2026-03-02T10:00".into(), "--description".into(), "d".into()], "INC-19990101-001"),
-        (vec!["timeline".into(), "add".into(), "INC-20260302-001".into(), "--kind".into(), "gossip".into(), "--at".into(), "2026-03-02T10:00".into(), "--description".into(), "d".into()], "kind"),
-        (vec!["timeline".into(), "add".into(), "INC-20260302-001".into(), "--kind".into(), "note".into(), "--at".into(), "soon".into(), "--description".into(), "d".into()], "occurred_at"),
-        (vec!["timeline".into(), "add".into(), "INC-20260302-001".into(), "--kind".into(), "note".into(), "--at".into(), "2026-03-02T10:00".into(), "--description".into(), "d".into(), "--corrects".into(), "nope".into()], "corrects"),
+        (
+            vec![
+                "incident".into(),
+                "update".into(),
+                "INC-19990101-001".into(),
+                "--title".into(),
+                "Y".into(),
+            ],
+            "INC-19990101-001",
+        ),
+        (
+            vec![
+                "incident".into(),
+                "update".into(),
+                "INC-20260302-001".into(),
+                "--timezone".into(),
+                "Nowhere/Land".into(),
+            ],
+            "timezone",
+        ),
+        (
+            vec![
+                "incident".into(),
+                "update".into(),
+                "INC-20260302-001".into(),
+                "--discovered-at".into(),
+                "2026-03-01T00:00".into(),
+            ],
+            "discovered_at",
+        ),
+        (
+            vec![
+                "timeline".into(),
+                "add".into(),
+                "INC-19990101-001".into(),
+                "--kind".into(),
+                "note".into(),
+                "--at".into(),
+                "2026-03-02T10:00".into(),
+                "--description".into(),
+                "d".into(),
+            ],
+            "INC-19990101-001",
+        ),
+        (
+            vec![
+                "timeline".into(),
+                "add".into(),
+                "INC-20260302-001".into(),
+                "--kind".into(),
+                "gossip".into(),
+                "--at".into(),
+                "2026-03-02T10:00".into(),
+                "--description".into(),
+                "d".into(),
+            ],
+            "kind",
+        ),
+        (
+            vec![
+                "timeline".into(),
+                "add".into(),
+                "INC-20260302-001".into(),
+                "--kind".into(),
+                "note".into(),
+                "--at".into(),
+                "soon".into(),
+                "--description".into(),
+                "d".into(),
+            ],
+            "occurred_at",
+        ),
+        (
+            vec![
+                "timeline".into(),
+                "add".into(),
+                "INC-20260302-001".into(),
+                "--kind".into(),
+                "note".into(),
+                "--at".into(),
+                "2026-03-02T10:00".into(),
+                "--description".into(),
+                "d".into(),
+                "--corrects".into(),
+                "nope".into(),
+            ],
+            "corrects",
+        ),
         (vec!["timeline".into(), "list".into(), "INC-19990101-001".into()], "INC-19990101-001"),
     ];
     for (args, field) in &cases {
@@ -84,10 +291,41 @@ fn bad_input_exits_1_names_the_field_and_writes_nothing() {
 fn writes_need_an_actor() {
     let dir = tempfile::tempdir().expect("tmp");
     assert_eq!(cli(dir.path(), &["init"]).code, 0, "init without a name is allowed");
-    let o = cli(dir.path(), &["incident", "new", "--title", "T", "--severity", "SEV-1", "--timezone", "UTC", "--detected-at", "2026-03-02T10:00"]);
+    let o = cli(
+        dir.path(),
+        &[
+            "incident",
+            "new",
+            "--title",
+            "T",
+            "--severity",
+            "SEV-1",
+            "--timezone",
+            "UTC",
+            "--detected-at",
+            "2026-03-02T10:00",
+        ],
+    );
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("actor"), "{}", o.stderr);
-    let o = cli(dir.path(), &["--actor", "Lee", "incident", "new", "--title", "T", "--severity", "SEV-1", "--timezone", "UTC", "--detected-at", "2026-03-02T10:00", "--json"]);
+    let o = cli(
+        dir.path(),
+        &[
+            "--actor",
+            "Lee",
+            "incident",
+            "new",
+            "--title",
+            "T",
+            "--severity",
+            "SEV-1",
+            "--timezone",
+            "UTC",
+            "--detected-at",
+            "2026-03-02T10:00",
+            "--json",
+        ],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("\"created_by\": \"Lee\""), "{}", o.stdout);
 }

@@ -15,7 +15,12 @@ fn clocks(facts: &str) -> (i32, String, String, tempfile::TempDir) {
         .output()
         .expect("run");
     assert!(!data.exists(), "clocks --facts touches no database");
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned(), dir)
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        dir,
+    )
 }
 
 const EXAMPLE: &str = r#"{"timezone": "America/Chicago",
@@ -32,9 +37,15 @@ fn the_issue_example_gives_the_hipaa_and_state_obligations() {
     assert_eq!(code, 0, "{stderr}");
     let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
     let obs = v["obligations"].as_array().expect("obligations array");
-    let find = |rule: &str, j: &str| obs.iter().find(|o| o["rule_id"] == rule && o["jurisdiction"] == j).unwrap_or_else(|| panic!("{rule}@{j} missing: {stdout}"));
+    let find = |rule: &str, j: &str| {
+        obs.iter()
+            .find(|o| o["rule_id"] == rule && o["jurisdiction"] == j)
+            .unwrap_or_else(|| panic!("{rule}@{j} missing: {stdout}"))
+    };
     let ind = find("HIPAA-individuals", "US");
-    for key in ["regime", "jurisdiction", "recipient", "kind", "due", "rule_id", "citation", "explanation"] {
+    for key in
+        ["regime", "jurisdiction", "recipient", "kind", "due", "rule_id", "citation", "explanation"]
+    {
         assert!(ind.get(key).is_some(), "key {key} present");
     }
     assert_eq!(ind["regime"], "HIPAA");
@@ -43,7 +54,10 @@ fn the_issue_example_gives_the_hipaa_and_state_obligations() {
     assert_eq!(ind["due"], "2026-05-01T23:59:59-05:00");
     assert_eq!(ind["citation"], "45 CFR 164.404(a)-(b)");
     assert_eq!(find("HIPAA-media", "US-TX")["due"], "2026-05-01T23:59:59-05:00");
-    assert!(!obs.iter().any(|o| o["rule_id"] == "HIPAA-media" && o["jurisdiction"] == "US-CA"), "400 CA residents: no media notice");
+    assert!(
+        !obs.iter().any(|o| o["rule_id"] == "HIPAA-media" && o["jurisdiction"] == "US-CA"),
+        "400 CA residents: no media notice"
+    );
     // No GDPR without a GDPR role, even with DE residents.
     assert!(!obs.iter().any(|o| o["regime"] == "GDPR"));
     // Sorted by urgency: no fixed due time comes last.
@@ -55,7 +69,8 @@ fn the_issue_example_gives_the_hipaa_and_state_obligations() {
 #[test]
 fn invalid_facts_exit_1_name_the_field_and_print_nothing() {
     let with = |k: &str, v: &str| {
-        let mut m: serde_json::Map<String, serde_json::Value> = serde_json::from_str(EXAMPLE).expect("json");
+        let mut m: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(EXAMPLE).expect("json");
         m.insert(k.into(), serde_json::from_str(v).expect("value"));
         serde_json::Value::Object(m).to_string()
     };

@@ -4,16 +4,31 @@ use crate::support::*;
 use breachdesk_core::timeline::NewTimelineEntry;
 use breachdesk_core::{Breachdesk, DbKey, Error, MemoryKeyring};
 
-const MARKERS: [&str; 3] = ["ZEBRA-MARKER-TITLE-7731", "ZEBRA-MARKER-SUMMARY-7732", "ZEBRA-MARKER-TIMELINE-7733"];
+const MARKERS: [&str; 3] =
+    ["ZEBRA-MARKER-TITLE-7731", "ZEBRA-MARKER-SUMMARY-7732", "ZEBRA-MARKER-TIMELINE-7733"];
 
 fn assert_nothing_readable(dir: &std::path::Path, stage: &str) {
     let files = files(dir);
-    let names: Vec<String> = files.iter().map(|(p, _)| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()).collect();
-    assert!(names.iter().any(|n| n == "breachdesk.db"), "{stage}: database file present: {names:?}");
+    let names: Vec<String> = files
+        .iter()
+        .map(|(p, _)| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+        .collect();
+    assert!(
+        names.iter().any(|n| n == "breachdesk.db"),
+        "{stage}: database file present: {names:?}"
+    );
     for (path, bytes) in &files {
-        assert!(!contains(bytes, b"SQLite format 3"), "{stage}: {} has a plaintext SQLite header", path.display());
+        assert!(
+            !contains(bytes, b"SQLite format 3"),
+            "{stage}: {} has a plaintext SQLite header",
+            path.display()
+        );
         for m in MARKERS {
-            assert!(!contains(bytes, m.as_bytes()), "{stage}: {} contains marker {m} in plain text", path.display());
+            assert!(
+                !contains(bytes, m.as_bytes()),
+                "{stage}: {} contains marker {m} in plain text",
+                path.display()
+            );
         }
     }
 }
@@ -27,7 +42,12 @@ fn no_marker_or_sqlite_header_on_disk_in_either_mode() {
     let mut n = new_incident(MARKERS[0]);
     n.summary = MARKERS[1].into();
     let inc = bd.create_incident(&ctx(), &n).expect("create");
-    let entry = NewTimelineEntry { occurred_at: "2026-03-02T11:00".into(), kind: "note".into(), description: MARKERS[2].into(), ..Default::default() };
+    let entry = NewTimelineEntry {
+        occurred_at: "2026-03-02T11:00".into(),
+        kind: "note".into(),
+        description: MARKERS[2].into(),
+        ..Default::default()
+    };
     bd.add_timeline_entry(&ctx(), &inc.id, &entry).expect("timeline");
     // While open, the -wal and -shm files exist: check them too.
     assert!(data.join("breachdesk.db-wal").exists(), "WAL mode: the -wal file exists while open");
@@ -37,10 +57,43 @@ fn no_marker_or_sqlite_header_on_disk_in_either_mode() {
 
     // passphrase mode through the CLI (the wrapped key file sits beside the database)
     let dir = init_cli();
-    let o = cli(dir.path(), &["incident", "new", "--title", MARKERS[0], "--summary", MARKERS[1], "--severity", "SEV-0", "--timezone", "UTC", "--detected-at", "2026-03-02T10:00:00", "--json"]);
+    let o = cli(
+        dir.path(),
+        &[
+            "incident",
+            "new",
+            "--title",
+            MARKERS[0],
+            "--summary",
+            MARKERS[1],
+            "--severity",
+            "SEV-0",
+            "--timezone",
+            "UTC",
+            "--detected-at",
+            "2026-03-02T10:00:00",
+            "--json",
+        ],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
-    let id = serde_json::from_str::<serde_json::Value>(&o.stdout).expect("json")["id"].as_str().expect("id").to_owned();
-    let o = cli(dir.path(), &["timeline", "add", &id, "--kind", "note", "--at", "2026-03-02T11:00", "--description", MARKERS[2]]);
+    let id = serde_json::from_str::<serde_json::Value>(&o.stdout).expect("json")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let o = cli(
+        dir.path(),
+        &[
+            "timeline",
+            "add",
+            &id,
+            "--kind",
+            "note",
+            "--at",
+            "2026-03-02T11:00",
+            "--description",
+            MARKERS[2],
+        ],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(dir.path().join("custody.json").exists());
     assert_nothing_readable(dir.path(), "passphrase mode");
@@ -53,7 +106,14 @@ fn the_wrong_key_is_the_wrong_key_error() {
     drop(bd);
     let db = tmp.path().join("data/breachdesk.db");
     let wrong = DbKey::generate().expect("rng");
-    let err = breachdesk_core::store::Store::open(&db, &wrong, false, breachdesk_core::migrate::MIGRATIONS, t0()).expect_err("must fail");
+    let err = breachdesk_core::store::Store::open(
+        &db,
+        &wrong,
+        false,
+        breachdesk_core::migrate::MIGRATIONS,
+        t0(),
+    )
+    .expect_err("must fail");
     assert!(matches!(err, Error::WrongKey { .. }), "{err:?}");
     // A foreign key planted in the keyring is caught by the check value before SQLCipher sees it.
     use breachdesk_core::SecretStore;

@@ -1,7 +1,9 @@
 //! Key custody: the real Secret Service, passphrase mode, re-keying and switching modes.
 
 use crate::support::*;
-use breachdesk_core::{Breachdesk, KeyMode, KeySetup, MemoryKeyring, OsKeyring, Passphrase, SecretStore};
+use breachdesk_core::{
+    Breachdesk, KeyMode, KeySetup, MemoryKeyring, OsKeyring, Passphrase, SecretStore,
+};
 
 /// `make test` runs the tests inside a private D-Bus session with gnome-keyring unlocked and sets
 /// this variable; there the real Secret Service must work. Elsewhere (a bare `cargo test` on a
@@ -19,7 +21,10 @@ fn real_secret_service_stores_reads_and_deletes_the_key() {
     ring.set(&account, "00ff").expect("store in Secret Service");
     assert_eq!(ring.get(&account).expect("read").as_deref().map(String::as_str), Some("00ff"));
     // A second handle sees the same item: it really is in the daemon, not in this object.
-    assert_eq!(OsKeyring.get(&account).expect("read again").as_deref().map(String::as_str), Some("00ff"));
+    assert_eq!(
+        OsKeyring.get(&account).expect("read again").as_deref().map(String::as_str),
+        Some("00ff")
+    );
     ring.delete(&account).expect("delete");
     assert_eq!(ring.get(&account).expect("read after delete"), None);
 
@@ -29,7 +34,18 @@ fn real_secret_service_stores_reads_and_deletes_the_key() {
     let o = run(&["--actor", "Kim Keyring", "init"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(Breachdesk::status(dir.path()).expect("status").mode, Some(KeyMode::Keyring));
-    let o = run(&["incident", "new", "--title", "Keyring check", "--severity", "SEV-2", "--timezone", "Europe/Berlin", "--detected-at", "2026-03-02T09:00"]);
+    let o = run(&[
+        "incident",
+        "new",
+        "--title",
+        "Keyring check",
+        "--severity",
+        "SEV-2",
+        "--timezone",
+        "Europe/Berlin",
+        "--detected-at",
+        "2026-03-02T09:00",
+    ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let o = run(&["incident", "list", "--json"]);
     assert!(o.stdout.contains("Keyring check"), "{}", o.stdout);
@@ -48,7 +64,22 @@ fn real_secret_service_stores_reads_and_deletes_the_key() {
 #[test]
 fn passphrase_mode_round_trip_and_wrong_passphrase() {
     let dir = init_cli();
-    let o = cli(dir.path(), &["incident", "new", "--title", "Stolen laptop", "--severity", "SEV-1", "--timezone", "America/Chicago", "--detected-at", "2026-03-02T10:00:00", "--json"]);
+    let o = cli(
+        dir.path(),
+        &[
+            "incident",
+            "new",
+            "--title",
+            "Stolen laptop",
+            "--severity",
+            "SEV-1",
+            "--timezone",
+            "America/Chicago",
+            "--detected-at",
+            "2026-03-02T10:00:00",
+            "--json",
+        ],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let o = cli(dir.path(), &["incident", "list", "--json"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
@@ -71,7 +102,25 @@ fn rekey_keeps_every_record_in_both_modes() {
     // passphrase mode through the CLI
     let dir = init_cli();
     for t in ["one", "two", "three"] {
-        assert_eq!(cli(dir.path(), &["incident", "new", "--title", t, "--severity", "SEV-3", "--timezone", "UTC", "--detected-at", "2026-03-02T10:00"]).code, 0);
+        assert_eq!(
+            cli(
+                dir.path(),
+                &[
+                    "incident",
+                    "new",
+                    "--title",
+                    t,
+                    "--severity",
+                    "SEV-3",
+                    "--timezone",
+                    "UTC",
+                    "--detected-at",
+                    "2026-03-02T10:00"
+                ]
+            )
+            .code,
+            0
+        );
     }
     let custody_before = std::fs::read_to_string(dir.path().join("custody.json")).expect("custody");
     let o = cli(dir.path(), &["key", "rekey"]);
@@ -80,7 +129,13 @@ fn rekey_keeps_every_record_in_both_modes() {
     assert_ne!(custody_before, custody_after, "a new key was wrapped");
     let o = cli(dir.path(), &["incident", "list", "--json"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&o.stdout).expect("json").as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&o.stdout)
+            .expect("json")
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
     assert_eq!(cli(dir.path(), &["audit", "verify"]).code, 0);
 
     // keyring mode: the old key no longer opens the file, the new one does
@@ -98,7 +153,10 @@ fn rekey_keeps_every_record_in_both_modes() {
     assert_eq!(bd.get_incident(&inc.human_id).expect("still there").title, "kept across rekey");
     drop(bd);
     ring.set(&account, &old).expect("plant old key");
-    assert_eq!(Breachdesk::open(&data, None, &ring, t0()).expect_err("must fail").code(), "wrong_key");
+    assert_eq!(
+        Breachdesk::open(&data, None, &ring, t0()).expect_err("must fail").code(),
+        "wrong_key"
+    );
 }
 
 #[test]
@@ -108,15 +166,24 @@ fn switching_modes_keeps_the_data_and_moves_the_key() {
     let data = tmp.path().join("data");
     let account = format!("db-key:{}", data.canonicalize().expect("dir").display());
     bd.create_incident(&ctx(), &new_incident("moves with its key")).expect("create");
-    bd.switch_key_mode(&ctx(), None, &KeySetup::Passphrase(passphrase()), &ring).expect("to passphrase");
+    bd.switch_key_mode(&ctx(), None, &KeySetup::Passphrase(passphrase()), &ring)
+        .expect("to passphrase");
     assert_eq!(ring.get(&account).expect("ring"), None, "the key left the keyring");
     drop(bd);
-    assert_eq!(Breachdesk::open(&data, None, &ring, t0()).expect_err("must fail").code(), "passphrase_required");
+    assert_eq!(
+        Breachdesk::open(&data, None, &ring, t0()).expect_err("must fail").code(),
+        "passphrase_required"
+    );
     let wrong = Passphrase::new("wrong wrong wrong".into());
-    assert_eq!(Breachdesk::open(&data, Some(&wrong), &ring, t0()).expect_err("must fail").code(), "wrong_passphrase");
-    let mut bd = Breachdesk::open(&data, Some(&passphrase()), &ring, t0()).expect("open by passphrase");
+    assert_eq!(
+        Breachdesk::open(&data, Some(&wrong), &ring, t0()).expect_err("must fail").code(),
+        "wrong_passphrase"
+    );
+    let mut bd =
+        Breachdesk::open(&data, Some(&passphrase()), &ring, t0()).expect("open by passphrase");
     assert_eq!(bd.list_incidents().expect("list").len(), 1);
-    bd.switch_key_mode(&ctx(), Some(&passphrase()), &KeySetup::Keyring, &ring).expect("back to keyring");
+    bd.switch_key_mode(&ctx(), Some(&passphrase()), &KeySetup::Keyring, &ring)
+        .expect("back to keyring");
     drop(bd);
     let bd = Breachdesk::open(&data, None, &ring, t0()).expect("open from keyring");
     assert_eq!(bd.key_mode(), KeyMode::Keyring);
@@ -138,7 +205,11 @@ fn failed_init_leaves_nothing_behind() {
     let o = cli_env(dir.path(), &["init"], &[(PASS_VAR, "short")]);
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("passphrase"), "{}", o.stderr);
-    assert!(files(dir.path()).is_empty(), "nothing written: {:?}", files(dir.path()).iter().map(|f| f.0.clone()).collect::<Vec<_>>());
+    assert!(
+        files(dir.path()).is_empty(),
+        "nothing written: {:?}",
+        files(dir.path()).iter().map(|f| f.0.clone()).collect::<Vec<_>>()
+    );
     // and a second init over an existing one is refused
     let dir = init_cli();
     let o = cli(dir.path(), &["init"]);
@@ -150,9 +221,17 @@ fn failed_init_leaves_nothing_behind() {
 fn no_secret_service_is_a_plain_error_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("tmp");
     let data = dir.path().join("data");
-    let o = cli_env(&data, &["--actor", "Ira", "init"], &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus"), ("DISPLAY", "")]);
+    let o = cli_env(
+        &data,
+        &["--actor", "Ira", "init"],
+        &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus"), ("DISPLAY", "")],
+    );
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stderr.contains("system keyring is not available"), "{}", o.stderr);
-    assert!(o.stderr.contains("--passphrase-env"), "the message says what to do instead: {}", o.stderr);
+    assert!(
+        o.stderr.contains("--passphrase-env"),
+        "the message says what to do instead: {}",
+        o.stderr
+    );
     assert!(!data.exists(), "nothing half-written: not even the directory");
 }

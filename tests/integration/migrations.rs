@@ -16,9 +16,11 @@ fn fresh_database_records_every_migration_with_its_checksum() {
         .expect("rows")
         .collect::<Result<_, _>>()
         .expect("collect");
-    let expected: Vec<(u32, String)> = MIGRATIONS.iter().map(|m| (m.version, checksum(m.sql))).collect();
+    let expected: Vec<(u32, String)> =
+        MIGRATIONS.iter().map(|m| (m.version, checksum(m.sql))).collect();
     assert_eq!(rows, expected);
-    let uv: u32 = bd.connection().query_row("PRAGMA user_version", [], |r| r.get(0)).expect("user_version");
+    let uv: u32 =
+        bd.connection().query_row("PRAGMA user_version", [], |r| r.get(0)).expect("user_version");
     assert_eq!(uv, MIGRATIONS.len() as u32);
 }
 
@@ -28,9 +30,12 @@ fn an_applied_migration_that_changed_is_refused() {
     let (tmp, bd) = init_memory(&ring);
     drop(bd);
     let mut edited: Vec<Migration> = MIGRATIONS.to_vec();
-    let sql: &'static str = Box::leak(format!("{}\n-- edited after shipping\n", edited[0].sql).into_boxed_str());
+    let sql: &'static str =
+        Box::leak(format!("{}\n-- edited after shipping\n", edited[0].sql).into_boxed_str());
     edited[0].sql = sql;
-    let err = Breachdesk::open_with_migrations(&tmp.path().join("data"), None, &ring, &edited, t0()).expect_err("must fail");
+    let err =
+        Breachdesk::open_with_migrations(&tmp.path().join("data"), None, &ring, &edited, t0())
+            .expect_err("must fail");
     assert!(matches!(err, Error::MigrationChanged { version: 1, .. }), "{err:?}");
     assert!(err.to_string().contains("migration 1 (init)"), "{err}");
 }
@@ -42,10 +47,17 @@ fn a_database_from_a_newer_schema_is_refused_naming_both_versions() {
     drop(bd);
     let data = tmp.path().join("data");
     let conn = raw_connection(&data, &ring);
-    conn.execute("INSERT INTO schema_migrations VALUES (42, 'future', 'x', '2030-01-01T00:00:00Z')", []).expect("insert");
+    conn.execute(
+        "INSERT INTO schema_migrations VALUES (42, 'future', 'x', '2030-01-01T00:00:00Z')",
+        [],
+    )
+    .expect("insert");
     drop(conn);
     let err = Breachdesk::open(&data, None, &ring, t0()).expect_err("must fail");
-    assert!(matches!(err, Error::SchemaTooNew { db_version: 42, app_version } if app_version == MIGRATIONS.len() as u32), "{err:?}");
+    assert!(
+        matches!(err, Error::SchemaTooNew { db_version: 42, app_version } if app_version == MIGRATIONS.len() as u32),
+        "{err:?}"
+    );
     let msg = err.to_string();
     assert!(msg.contains("42") && msg.contains(&format!("up to {}", MIGRATIONS.len())), "{msg}");
 }
@@ -60,7 +72,9 @@ fn lists_imported_before_migration_7_get_their_key_and_stay_searchable() {
     for m in &MIGRATIONS[..6] {
         conn.execute_batch(m.sql).expect("older migrations");
     }
-    for (i, (incident, name)) in [("inc-b", "ana ruiz"), ("inc-a", "bo chen"), ("inc-b", "cy diaz")].iter().enumerate() {
+    for (i, (incident, name)) in
+        [("inc-b", "ana ruiz"), ("inc-a", "bo chen"), ("inc-b", "cy diaz")].iter().enumerate()
+    {
         conn.execute(
             "INSERT INTO individuals (incident_id, batch_id, source_row, full_name, name_key, last_key, minor, deceased, no_postal, no_email, elements, dedupe_key)
              VALUES (?1, 'batch', ?2, ?3, ?3, ?3, 0, 0, 0, 0, 0, x'00')",
@@ -69,10 +83,21 @@ fn lists_imported_before_migration_7_get_their_key_and_stay_searchable() {
         .expect("row");
     }
     conn.execute_batch(MIGRATIONS[6].sql).expect("migration 7");
-    let lists: Vec<(i64, String)> =
-        conn.prepare("SELECT list, incident_id FROM individual_lists ORDER BY list").expect("sql").query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("q").collect::<Result<_, _>>().expect("rows");
+    let lists: Vec<(i64, String)> = conn
+        .prepare("SELECT list, incident_id FROM individual_lists ORDER BY list")
+        .expect("sql")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("q")
+        .collect::<Result<_, _>>()
+        .expect("rows");
     assert_eq!(lists, [(1, "inc-a".to_owned()), (2, "inc-b".to_owned())]);
-    let b: Vec<String> = conn.prepare("SELECT full_name FROM individuals WHERE list = 2 ORDER BY name_key").expect("sql").query_map([], |r| r.get(0)).expect("q").collect::<Result<_, _>>().expect("rows");
+    let b: Vec<String> = conn
+        .prepare("SELECT full_name FROM individuals WHERE list = 2 ORDER BY name_key")
+        .expect("sql")
+        .query_map([], |r| r.get(0))
+        .expect("q")
+        .collect::<Result<_, _>>()
+        .expect("rows");
     assert_eq!(b, ["ana ruiz", "cy diaz"]);
     let plan: String = conn
         .query_row("EXPLAIN QUERY PLAN SELECT id FROM individuals WHERE list = 2 AND name_key >= 'c' AND name_key < 'd'", [], |r| r.get(3))
@@ -89,7 +114,8 @@ fn a_schema_8_database_migrates_with_the_same_numbers_batches_searches_and_expor
     use breachdesk_core::individuals::{ImportOptions, PageQuery};
     use breachdesk_core::Passphrase;
     use sha2::Digest;
-    const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/integration/fixtures/schema8");
+    const FIXTURE: &str =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/integration/fixtures/schema8");
     const PASSPHRASE: &str = "fixture-passphrase-8";
     let tmp = tempfile::tempdir().expect("tmp");
     let data = tmp.path().join("data");
@@ -97,10 +123,14 @@ fn a_schema_8_database_migrates_with_the_same_numbers_batches_searches_and_expor
     for f in ["breachdesk.db", "custody.json"] {
         std::fs::copy(format!("{FIXTURE}/{f}"), data.join(f)).expect("copy fixture");
     }
-    let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(format!("{FIXTURE}/expected.json")).expect("expected")).expect("json");
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{FIXTURE}/expected.json")).expect("expected"),
+    )
+    .expect("json");
     let ring = MemoryKeyring::default();
     let pass = Passphrase::new(PASSPHRASE.into());
-    let bd = Breachdesk::open(&data, Some(&pass), &ring, t0()).expect("the schema-8 database opens");
+    let bd =
+        Breachdesk::open(&data, Some(&pass), &ring, t0()).expect("the schema-8 database opens");
     let (a, b) = ("INC-20260302-001", "INC-20260303-001");
 
     // Schema 8 kept counting the data elements of a record merged on review: A's pair 1 merged
@@ -111,7 +141,8 @@ fn a_schema_8_database_migrates_with_the_same_numbers_batches_searches_and_expor
         counts_now[a]["by_element"][element] = (n - 1).into();
     }
     for inc in [a, b] {
-        let counts = serde_json::to_value(bd.individual_counts(inc).expect("counts")).expect("json");
+        let counts =
+            serde_json::to_value(bd.individual_counts(inc).expect("counts")).expect("json");
         assert_eq!(counts, counts_now[inc], "{inc}: counts");
         let batches: Vec<serde_json::Value> = bd
             .import_batches(inc)
@@ -122,23 +153,54 @@ fn a_schema_8_database_migrates_with_the_same_numbers_batches_searches_and_expor
             .collect();
         assert_eq!(serde_json::Value::from(batches), expected["batches"][inc], "{inc}: imports");
         for (q, hits) in expected["search"][inc].as_object().expect("queries") {
-            let found: Vec<serde_json::Value> = bd.search_individuals(inc, q, 50).expect("search").iter().map(|p| serde_json::json!([p.id, p.batch_id])).collect();
-            assert_eq!(&serde_json::Value::from(found), hits, "{inc}: search {q:?} (record numbers and batches)");
+            let found: Vec<serde_json::Value> = bd
+                .search_individuals(inc, q, 50)
+                .expect("search")
+                .iter()
+                .map(|p| serde_json::json!([p.id, p.batch_id]))
+                .collect();
+            assert_eq!(
+                &serde_json::Value::from(found),
+                hits,
+                "{inc}: search {q:?} (record numbers and batches)"
+            );
         }
-        let pairs: Vec<serde_json::Value> =
-            bd.duplicate_queue(inc, true, 100).expect("queue").iter().map(|d| serde_json::json!([d.id, d.reason, d.first.id, d.later.id, d.decision])).collect();
-        assert_eq!(serde_json::Value::from(pairs), expected["duplicates"][inc], "{inc}: duplicate pairs");
+        let pairs: Vec<serde_json::Value> = bd
+            .duplicate_queue(inc, true, 100)
+            .expect("queue")
+            .iter()
+            .map(|d| serde_json::json!([d.id, d.reason, d.first.id, d.later.id, d.decision]))
+            .collect();
+        assert_eq!(
+            serde_json::Value::from(pairs),
+            expected["duplicates"][inc],
+            "{inc}: duplicate pairs"
+        );
     }
     // No record is left outside its list's range, and the rows no longer carry the incident.
-    let outside: i64 = bd.connection().query_row("SELECT count(*) FROM individuals WHERE id < (1 << 32)", [], |r| r.get(0)).expect("count");
+    let outside: i64 = bd
+        .connection()
+        .query_row("SELECT count(*) FROM individuals WHERE id < (1 << 32)", [], |r| r.get(0))
+        .expect("count");
     assert_eq!(outside, 0);
-    let columns: Vec<String> =
-        bd.connection().prepare("SELECT name FROM pragma_table_info('individuals')").expect("sql").query_map([], |r| r.get(0)).expect("q").collect::<Result<_, _>>().expect("cols");
-    assert!(!columns.iter().any(|c| c == "incident_id" || c == "batch_id" || c == "list"), "{columns:?}");
+    let columns: Vec<String> = bd
+        .connection()
+        .prepare("SELECT name FROM pragma_table_info('individuals')")
+        .expect("sql")
+        .query_map([], |r| r.get(0))
+        .expect("q")
+        .collect::<Result<_, _>>()
+        .expect("cols");
+    assert!(
+        !columns.iter().any(|c| c == "incident_id" || c == "batch_id" || c == "list"),
+        "{columns:?}"
+    );
     // A merged record points at a record of its own list (A's automatic and reviewed merges).
     let merged: Vec<(i64, i64)> = bd
         .connection()
-        .prepare("SELECT id, merged_into FROM individuals WHERE merged_into IS NOT NULL ORDER BY id")
+        .prepare(
+            "SELECT id, merged_into FROM individuals WHERE merged_into IS NOT NULL ORDER BY id",
+        )
         .expect("sql")
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("q")
@@ -146,34 +208,78 @@ fn a_schema_8_database_migrates_with_the_same_numbers_batches_searches_and_expor
         .expect("rows");
     let list_a: i64 = bd.connection().query_row("SELECT list FROM individual_lists WHERE incident_id = (SELECT id FROM incidents WHERE human_id = ?1)", [a], |r| r.get(0)).expect("list");
     assert_eq!(merged.len(), 3, "{merged:?}");
-    assert!(merged.iter().all(|&(id, into)| id >> 32 == list_a && into >> 32 == list_a), "{merged:?}");
-    assert_eq!(merged.iter().map(|&(id, into)| (id & 0xFFFF_FFFF, into & 0xFFFF_FFFF)).collect::<Vec<_>>()[1], (62, 2), "the pair merged on review");
+    assert!(
+        merged.iter().all(|&(id, into)| id >> 32 == list_a && into >> 32 == list_a),
+        "{merged:?}"
+    );
+    assert_eq!(
+        merged.iter().map(|&(id, into)| (id & 0xFFFF_FFFF, into & 0xFFFF_FFFF)).collect::<Vec<_>>()
+            [1],
+        (62, 2),
+        "the pair merged on review"
+    );
     drop(bd);
     for inc in [a, b] {
         let out = tmp.path().join(format!("{inc}.csv"));
-        let o = cli_env(&data, &["individuals", "export", inc, "--format", "csv", "-o", out.to_str().expect("path")], &[(PASS_VAR, PASSPHRASE)]);
+        let o = cli_env(
+            &data,
+            &["individuals", "export", inc, "--format", "csv", "-o", out.to_str().expect("path")],
+            &[(PASS_VAR, PASSPHRASE)],
+        );
         assert_eq!(o.code, 0, "{}", o.stderr);
         let sha = hex::encode(sha2::Sha256::digest(std::fs::read(&out).expect("export")));
-        assert_eq!(sha, expected["export_sha256"][inc].as_str().expect("sha"), "{inc}: the export is byte for byte the schema-8 one");
+        assert_eq!(
+            sha,
+            expected["export_sha256"][inc].as_str().expect("sha"),
+            "{inc}: the export is byte for byte the schema-8 one"
+        );
     }
 
     // The next import into A numbers on from 113 (its last live record); it rolls back whole.
     let mut bd = Breachdesk::open(&data, Some(&pass), &ring, t0()).expect("reopen");
     let file = tmp.path().join("more.csv");
-    std::fs::write(&file, "First Name,Last Name,State,Email\nZed,Quayle,TX,zed.quayle@example.org\nYara,Quayle,OH,\n").expect("file");
-    let report = bd.import_individuals(&ctx(), a, &file, &ImportOptions::default(), &mut |_| true).expect("import");
+    std::fs::write(
+        &file,
+        "First Name,Last Name,State,Email\nZed,Quayle,TX,zed.quayle@example.org\nYara,Quayle,OH,\n",
+    )
+    .expect("file");
+    let report = bd
+        .import_individuals(&ctx(), a, &file, &ImportOptions::default(), &mut |_| true)
+        .expect("import");
     let found = bd.search_individuals(a, "quayle", 10).expect("search");
-    assert_eq!(found.iter().map(|p| (p.id, p.full_name.as_str())).collect::<Vec<_>>(), [(115, "Yara Quayle"), (114, "Zed Quayle")]);
+    assert_eq!(
+        found.iter().map(|p| (p.id, p.full_name.as_str())).collect::<Vec<_>>(),
+        [(115, "Yara Quayle"), (114, "Zed Quayle")]
+    );
     assert!(found.iter().all(|p| Some(&p.batch_id) == report.batch_id.as_ref()));
-    let page = bd.individuals_page(a, &PageQuery { offset: 80, limit: 5, sort: "source".into(), ..Default::default() }).expect("page");
-    assert_eq!((page.total, page.rows.iter().map(|p| p.id).collect::<Vec<_>>()), (82, vec![114, 115]), "after A's 80 live records");
+    let page = bd
+        .individuals_page(
+            a,
+            &PageQuery { offset: 80, limit: 5, sort: "source".into(), ..Default::default() },
+        )
+        .expect("page");
+    assert_eq!(
+        (page.total, page.rows.iter().map(|p| p.id).collect::<Vec<_>>()),
+        (82, vec![114, 115]),
+        "after A's 80 live records"
+    );
     bd.rollback_import(&ctx(), a, "4").expect("rollback");
-    assert_eq!(serde_json::to_value(bd.individual_counts(a).expect("counts")).expect("json"), counts_now[a]);
+    assert_eq!(
+        serde_json::to_value(bd.individual_counts(a).expect("counts")).expect("json"),
+        counts_now[a]
+    );
     assert!(bd.search_individuals(a, "quayle", 10).expect("search").is_empty());
     // A migrated import rolls back by the range the upgrade gave it: A's second import (records
     // 93–113, one of them an exact repeat of a first-import record) goes, the first stays whole.
     bd.rollback_import(&ctx(), a, "2").expect("rollback the migrated import");
-    let left: Vec<i64> = bd.connection().prepare("SELECT id & 0xFFFFFFFF FROM individuals WHERE id >> 32 = ?1 ORDER BY id").expect("sql").query_map([list_a], |r| r.get(0)).expect("q").collect::<Result<_, _>>().expect("ids");
+    let left: Vec<i64> = bd
+        .connection()
+        .prepare("SELECT id & 0xFFFFFFFF FROM individuals WHERE id >> 32 = ?1 ORDER BY id")
+        .expect("sql")
+        .query_map([list_a], |r| r.get(0))
+        .expect("q")
+        .collect::<Result<_, _>>()
+        .expect("ids");
     assert_eq!(left, (1..=62).collect::<Vec<i64>>());
     assert_eq!(bd.individual_counts(a).expect("counts").total, 60, "62 rows, two of them merged");
     assert_eq!(count_rows(&bd, b), 30, "the other incident's list is untouched");
@@ -201,13 +307,25 @@ fn schema_9_search_chunks_are_rebuilt_front_coded_with_the_same_hits() {
     let inc = bd.create_incident(&ctx(), &new_incident("Schema 9")).expect("incident").id;
     let file = tmp.path().join("people.csv");
     let mut out = Vec::new();
-    generate::write_csv(generate::Spec { rows: 5000, bad_rate: 0.0, seed: 9 }, &mut out).expect("generate");
+    generate::write_csv(generate::Spec { rows: 5000, bad_rate: 0.0, seed: 9 }, &mut out)
+        .expect("generate");
     std::fs::write(&file, out).expect("file");
-    bd.import_individuals(&ctx(), &inc, &file, &ImportOptions::default(), &mut |_| true).expect("import");
+    bd.import_individuals(&ctx(), &inc, &file, &ImportOptions::default(), &mut |_| true)
+        .expect("import");
     let queries = ["garc", "m", "müller", "noah.", "9", "981", "Nguyễn", "zz"];
-    let hits = |bd: &Breachdesk| -> Vec<Vec<i64>> { queries.iter().map(|q| bd.search_individuals(&inc, q, 40).expect("search").iter().map(|p| p.id).collect()).collect() };
+    let hits = |bd: &Breachdesk| -> Vec<Vec<i64>> {
+        queries
+            .iter()
+            .map(|q| {
+                bd.search_individuals(&inc, q, 40).expect("search").iter().map(|p| p.id).collect()
+            })
+            .collect()
+    };
     let before = hits(&bd);
-    assert!(before.iter().filter(|h| !h.is_empty()).count() >= 6, "the queries find records: {before:?}");
+    assert!(
+        before.iter().filter(|h| !h.is_empty()).count() >= 6,
+        "the queries find records: {before:?}"
+    );
     drop(bd);
 
     // Back to schema 9: the index rewritten in the schema-9 layout (varint length, key, varint
@@ -229,10 +347,15 @@ fn schema_9_search_chunks_are_rebuilt_front_coded_with_the_same_hits() {
         }
         out
     };
-    let list: i64 = conn.query_row("SELECT list FROM individual_lists", [], |r| r.get(0)).expect("list");
+    let list: i64 =
+        conn.query_row("SELECT list FROM individual_lists", [], |r| r.get(0)).expect("list");
     let mut fields: [Vec<(Vec<u8>, u32)>; 4] = Default::default();
     {
-        let mut stmt = conn.prepare("SELECT id, name_key, last_key, email, coalesce(postal_code, '') FROM individuals").expect("sql");
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, name_key, last_key, email, coalesce(postal_code, '') FROM individuals",
+            )
+            .expect("sql");
         let mut rows = stmt.query([]).expect("rows");
         while let Some(r) = rows.next().expect("row") {
             let n = u32::try_from(r.get::<_, i64>(0).expect("id") & 0xffff_ffff).expect("n");
@@ -265,7 +388,10 @@ fn schema_9_search_chunks_are_rebuilt_front_coded_with_the_same_hits() {
     drop(conn);
 
     let bd = Breachdesk::open(&data, None, &ring, t0()).expect("the schema-9 database opens");
-    let version: i64 = bd.connection().query_row("SELECT max(version) FROM schema_migrations", [], |r| r.get(0)).expect("version");
+    let version: i64 = bd
+        .connection()
+        .query_row("SELECT max(version) FROM schema_migrations", [], |r| r.get(0))
+        .expect("version");
     assert_eq!(usize::try_from(version).expect("version"), MIGRATIONS.len());
     assert_eq!(hits(&bd), before, "the same hits, in the same order, from the rebuilt index");
 }

@@ -8,7 +8,22 @@ use breachdesk_core::{Error, MemoryKeyring};
 use std::path::Path;
 
 fn new_cli_incident(dir: &Path) -> String {
-    let o = cli(dir, &["incident", "new", "--title", "Portal", "--severity", "SEV-1", "--timezone", "America/Chicago", "--detected-at", "2026-03-02T10:15", "--json"]);
+    let o = cli(
+        dir,
+        &[
+            "incident",
+            "new",
+            "--title",
+            "Portal",
+            "--severity",
+            "SEV-1",
+            "--timezone",
+            "America/Chicago",
+            "--detected-at",
+            "2026-03-02T10:15",
+            "--json",
+        ],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
     v["human_id"].as_str().expect("id").to_owned()
@@ -20,21 +35,46 @@ fn a_timestamp_outside_1970_to_2199_is_refused_at_the_input_naming_the_field() {
     let inc = new_cli_incident(dir.path());
     for (args, field) in [
         (vec!["incident", "update", inc.as_str(), "--aware-at", "+10000-01-01T00:00"], "aware_at"),
-        (vec!["incident", "update", inc.as_str(), "--occurred-at=-0001-06-01T00:00"], "occurred_at"),
-        (vec!["timeline", "add", inc.as_str(), "--kind", "note", "--at", "+10000-01-01T00:00", "--description", "x"], "occurred_at"),
-        (vec!["incident", "update", inc.as_str(), "--determined-at", "2200-01-01T00:00:00Z"], "determined_at"),
+        (
+            vec!["incident", "update", inc.as_str(), "--occurred-at=-0001-06-01T00:00"],
+            "occurred_at",
+        ),
+        (
+            vec![
+                "timeline",
+                "add",
+                inc.as_str(),
+                "--kind",
+                "note",
+                "--at",
+                "+10000-01-01T00:00",
+                "--description",
+                "x",
+            ],
+            "occurred_at",
+        ),
+        (
+            vec!["incident", "update", inc.as_str(), "--determined-at", "2200-01-01T00:00:00Z"],
+            "determined_at",
+        ),
     ] {
         let o = cli(dir.path(), &args);
         assert_eq!(o.code, 1, "{args:?}: {}", o.stderr);
         assert!(o.stderr.contains(field), "the error names {field}: {}", o.stderr);
     }
     // Nothing was stored: every read still works.
-    for args in [vec!["incident", "list"], vec!["incident", "show", inc.as_str()], vec!["timeline", "list", inc.as_str()], vec!["obligations", "list", inc.as_str()]] {
+    for args in [
+        vec!["incident", "list"],
+        vec!["incident", "show", inc.as_str()],
+        vec!["timeline", "list", inc.as_str()],
+        vec!["obligations", "list", inc.as_str()],
+    ] {
         assert_eq!(cli(dir.path(), &args).code, 0, "{args:?}");
     }
     // The rules engine on a facts file in year 262142: an error naming the field, never a panic.
     let facts = dir.path().join("facts.json");
-    std::fs::write(&facts, r#"{"timezone": "UTC", "discovered_at": "+262142-01-01T00:00:00Z"}"#).expect("write");
+    std::fs::write(&facts, r#"{"timezone": "UTC", "discovered_at": "+262142-01-01T00:00:00Z"}"#)
+        .expect("write");
     let o = cli(dir.path(), &["clocks", "--facts", facts.to_str().expect("utf8")]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stderr.contains("discovered_at"), "{}", o.stderr);
@@ -50,20 +90,30 @@ fn a_damaged_stored_value_names_its_row_and_is_repaired_by_setting_it_again() {
     drop(bd);
     // As an older build could store it (before input was bounded).
     raw_connection(&data, &ring)
-        .execute("UPDATE incidents SET aware_at = '+10000-01-01T00:00:00Z' WHERE id = ?1", [&bad.id])
+        .execute(
+            "UPDATE incidents SET aware_at = '+10000-01-01T00:00:00Z' WHERE id = ?1",
+            [&bad.id],
+        )
         .expect("damage");
     let mut bd = breachdesk_core::Breachdesk::open(&data, None, &ring, t0()).expect("open");
     let list = bd.incident_list().expect("the list still works");
-    assert_eq!(list.incidents.iter().map(|i| i.human_id.as_str()).collect::<Vec<_>>(), [good.human_id.as_str()], "the intact incident is listed");
+    assert_eq!(
+        list.incidents.iter().map(|i| i.human_id.as_str()).collect::<Vec<_>>(),
+        [good.human_id.as_str()],
+        "the intact incident is listed"
+    );
     let u = list.unreadable.first().expect("the damaged one is named");
     assert_eq!((u.human_id.as_str(), u.field.as_str()), (bad.human_id.as_str(), "aware_at"));
     assert!(u.repair.contains("--aware-at"), "{}", u.repair);
     match bd.get_incident(&bad.human_id) {
-        Err(Error::Unreadable { id, field, .. }) => assert_eq!((id.as_str(), field.as_str()), (bad.human_id.as_str(), "aware_at")),
+        Err(Error::Unreadable { id, field, .. }) => {
+            assert_eq!((id.as_str(), field.as_str()), (bad.human_id.as_str(), "aware_at"))
+        }
         other => panic!("expected an error naming the row: {other:?}"),
     }
     // Setting the field again repairs it; the other columns were never lost.
-    let patch = IncidentPatch { aware_at: Some("2026-03-03T09:00".into()), ..IncidentPatch::default() };
+    let patch =
+        IncidentPatch { aware_at: Some("2026-03-03T09:00".into()), ..IncidentPatch::default() };
     let fixed = bd.update_incident(&ctx(), &bad.human_id, &patch).expect("repair");
     assert_eq!(fixed.title, "Damaged by an old build");
     assert_eq!(bd.incident_list().expect("list").incidents.len(), 2);
@@ -80,7 +130,19 @@ fn in_scope(dir: &Path, inc: &str) -> Vec<String> {
     let o = cli(dir, &["obligations", "list", inc, "--json"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
-    let mut ids: Vec<String> = v.as_array().expect("list").iter().filter(|o| o["in_scope"] == true).map(|o| format!("{}@{}", o["rule_id"].as_str().unwrap_or(""), o["jurisdiction"].as_str().unwrap_or(""))).collect();
+    let mut ids: Vec<String> = v
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|o| o["in_scope"] == true)
+        .map(|o| {
+            format!(
+                "{}@{}",
+                o["rule_id"].as_str().unwrap_or(""),
+                o["jurisdiction"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
     ids.sort();
     ids
 }
@@ -97,38 +159,62 @@ fn a_crash_inside_a_user_action_leaves_all_of_it_or_none() {
     let inc = new_cli_incident(dir.path());
     let file = dir.path().join("people.csv");
     let mut out = Vec::new();
-    generate::write_csv(generate::Spec { rows: 400, bad_rate: 0.0, seed: 5 }, &mut out).expect("generate");
+    generate::write_csv(generate::Spec { rows: 400, bad_rate: 0.0, seed: 5 }, &mut out)
+        .expect("generate");
     std::fs::write(&file, out).expect("file");
     let file = file.to_str().expect("utf8");
 
     // Killed after the rows are written and before the facts and obligations: nothing at all.
-    let o = cli_env(dir.path(), &["individuals", "import", &inc, file], &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "import.rows_written")]);
+    let o = cli_env(
+        dir.path(),
+        &["individuals", "import", &inc, file],
+        &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "import.rows_written")],
+    );
     assert_ne!(o.code, 0, "the fail point killed the import");
     assert_eq!(counts_json(dir.path(), &inc)["total"], 0, "no row survived the crash");
-    assert_eq!(facts_affected(dir.path(), &inc), serde_json::json!({}), "the facts did not move either");
+    assert_eq!(
+        facts_affected(dir.path(), &inc),
+        serde_json::json!({}),
+        "the facts did not move either"
+    );
     assert!(in_scope(dir.path(), &inc).is_empty());
     // The same import without the crash: rows, counts, facts and obligations together.
     assert_eq!(cli(dir.path(), &["individuals", "import", &inc, file]).code, 0);
     let total = counts_json(dir.path(), &inc)["total"].as_i64().expect("total");
     assert_eq!(total, 400);
     let affected = facts_affected(dir.path(), &inc);
-    assert_eq!(affected.as_object().map(|m| m.values().filter_map(serde_json::Value::as_i64).sum::<i64>()), Some(total - counts_json(dir.path(), &inc)["undetermined"].as_i64().unwrap_or(0)));
+    assert_eq!(
+        affected.as_object().map(|m| m.values().filter_map(serde_json::Value::as_i64).sum::<i64>()),
+        Some(total - counts_json(dir.path(), &inc)["undetermined"].as_i64().unwrap_or(0))
+    );
     let scope = in_scope(dir.path(), &inc);
     assert!(!scope.is_empty());
 
     // facts set, killed after the facts row and before the obligations: neither changed.
     let facts = dir.path().join("facts.json");
     std::fs::write(&facts, r#"{"hipaa_role": "covered_entity", "affected": {"US-TX": 900}, "data_types": ["name", "medical"]}"#).expect("write");
-    let o = cli_env(dir.path(), &["facts", "set", &inc, "--file", facts.to_str().expect("utf8")], &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "refresh.facts_written")]);
+    let o = cli_env(
+        dir.path(),
+        &["facts", "set", &inc, "--file", facts.to_str().expect("utf8")],
+        &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "refresh.facts_written")],
+    );
     assert_ne!(o.code, 0);
     assert_eq!(facts_affected(dir.path(), &inc), affected, "the facts are as before");
     assert_eq!(in_scope(dir.path(), &inc), scope, "and so are the obligations");
 
     // incident update --detected-at, killed after the incident row: the row is as before.
-    let o = cli_env(dir.path(), &["incident", "update", &inc, "--detected-at", "2026-03-01T10:15"], &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "update.patched")]);
+    let o = cli_env(
+        dir.path(),
+        &["incident", "update", &inc, "--detected-at", "2026-03-01T10:15"],
+        &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "update.patched")],
+    );
     assert_ne!(o.code, 0);
     let show = cli(dir.path(), &["incident", "show", &inc, "--json"]);
-    assert!(show.stdout.contains("2026-03-02T10:15:00-06:00"), "detection unchanged: {}", show.stdout);
+    assert!(
+        show.stdout.contains("2026-03-02T10:15:00-06:00"),
+        "detection unchanged: {}",
+        show.stdout
+    );
     assert_eq!(cli(dir.path(), &["audit", "verify"]).code, 0);
 }
 
@@ -142,38 +228,83 @@ fn two_processes_at_once_lose_no_change_and_share_no_number() {
         std::thread::spawn(move || cli(&d, &args.iter().map(String::as_str).collect::<Vec<_>>()))
     };
     for round in 0..4 {
-        let a = run(vec!["incident".into(), "update".into(), inc.clone(), "--title".into(), format!("Title {round}")]);
-        let b = run(vec!["incident".into(), "update".into(), inc.clone(), "--summary".into(), format!("Summary {round}")]);
+        let a = run(vec![
+            "incident".into(),
+            "update".into(),
+            inc.clone(),
+            "--title".into(),
+            format!("Title {round}"),
+        ]);
+        let b = run(vec![
+            "incident".into(),
+            "update".into(),
+            inc.clone(),
+            "--summary".into(),
+            format!("Summary {round}"),
+        ]);
         let (a, b) = (a.join().expect("a"), b.join().expect("b"));
         assert_eq!((a.code, b.code), (0, 0), "{} {}", a.stderr, b.stderr);
         let show = cli(dir.path(), &["incident", "show", &inc, "--json"]);
         let v: serde_json::Value = serde_json::from_str(&show.stdout).expect("json");
-        assert_eq!((v["incident"]["title"].as_str(), v["incident"]["summary"].as_str()), (Some(format!("Title {round}").as_str()), Some(format!("Summary {round}").as_str())), "neither update was lost");
+        assert_eq!(
+            (v["incident"]["title"].as_str(), v["incident"]["summary"].as_str()),
+            (Some(format!("Title {round}").as_str()), Some(format!("Summary {round}").as_str())),
+            "neither update was lost"
+        );
     }
-    let new = |t: &str| run(["incident", "new", "--title", t, "--severity", "SEV-2", "--timezone", "UTC", "--detected-at", "2026-05-05T10:00", "--json"].map(String::from).to_vec());
+    let new = |t: &str| {
+        run([
+            "incident",
+            "new",
+            "--title",
+            t,
+            "--severity",
+            "SEV-2",
+            "--timezone",
+            "UTC",
+            "--detected-at",
+            "2026-05-05T10:00",
+            "--json",
+        ]
+        .map(String::from)
+        .to_vec())
+    };
     let (a, b) = (new("A"), new("B"));
     let (a, b) = (a.join().expect("a"), b.join().expect("b"));
     assert_eq!((a.code, b.code), (0, 0), "{} {}", a.stderr, b.stderr);
-    let id = |o: &Out| serde_json::from_str::<serde_json::Value>(&o.stdout).expect("json")["human_id"].as_str().expect("id").to_owned();
+    let id = |o: &Out| {
+        serde_json::from_str::<serde_json::Value>(&o.stdout).expect("json")["human_id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    };
     assert_ne!(id(&a), id(&b), "two incidents, two numbers");
 
     let files: Vec<String> = (0..2)
         .map(|i| {
             let p = dir.path().join(format!("list{i}.csv"));
             let mut out = Vec::new();
-            generate::write_csv(generate::Spec { rows: 300, bad_rate: 0.0, seed: 11 + i }, &mut out).expect("generate");
+            generate::write_csv(
+                generate::Spec { rows: 300, bad_rate: 0.0, seed: 11 + i },
+                &mut out,
+            )
+            .expect("generate");
             std::fs::write(&p, out).expect("file");
             p.to_str().expect("utf8").to_owned()
         })
         .collect();
-    let imports: Vec<_> = files.iter().map(|f| run(vec!["individuals".into(), "import".into(), inc.clone(), f.clone()])).collect();
+    let imports: Vec<_> = files
+        .iter()
+        .map(|f| run(vec!["individuals".into(), "import".into(), inc.clone(), f.clone()]))
+        .collect();
     for h in imports {
         let o = h.join().expect("import");
         assert_eq!(o.code, 0, "both imports succeed, one after the other: {}", o.stderr);
     }
     let batches = cli(dir.path(), &["individuals", "batches", &inc, "--json"]);
     let v: serde_json::Value = serde_json::from_str(&batches.stdout).expect("json");
-    let mut seqs: Vec<i64> = v.as_array().expect("list").iter().filter_map(|b| b["seq"].as_i64()).collect();
+    let mut seqs: Vec<i64> =
+        v.as_array().expect("list").iter().filter_map(|b| b["seq"].as_i64()).collect();
     seqs.sort_unstable();
     assert_eq!(seqs, [1, 2]);
 }
@@ -184,15 +315,21 @@ fn a_writer_behind_a_long_import_waits_says_so_and_names_what_holds_the_store() 
     let inc = new_cli_incident(dir.path());
     let list = dir.path().join("list.csv");
     let mut out = Vec::new();
-    generate::write_csv(generate::Spec { rows: 200, bad_rate: 0.0, seed: 5 }, &mut out).expect("generate");
+    generate::write_csv(generate::Spec { rows: 200, bad_rate: 0.0, seed: 5 }, &mut out)
+        .expect("generate");
     std::fs::write(&list, out).expect("file");
     // An import that holds the write lock for a while (a pause at a marked step inside its
     // transaction), and a write behind it.
     let import = |pause_ms: u32| {
-        let (d, inc, list) = (dir.path().to_owned(), inc.clone(), list.to_str().expect("utf8").to_owned());
+        let (d, inc, list) =
+            (dir.path().to_owned(), inc.clone(), list.to_str().expect("utf8").to_owned());
         let handle = std::thread::spawn(move || {
             let fp = format!("import.rows_written:pause={pause_ms}");
-            cli_env(&d, &["individuals", "import", &inc, &list], &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", &fp)])
+            cli_env(
+                &d,
+                &["individuals", "import", &inc, &list],
+                &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", &fp)],
+            )
         });
         let started = std::time::Instant::now();
         while !dir.path().join("activity.json").exists() {
@@ -204,13 +341,21 @@ fn a_writer_behind_a_long_import_waits_says_so_and_names_what_holds_the_store() 
     let held = import(3000);
     let w = cli(dir.path(), &["incident", "update", &inc, "--title", "Behind the import"]);
     assert_eq!(w.code, 0, "the write waited for the import: {}", w.stderr);
-    assert!(w.stderr.contains("Waiting for another Breachdesk process to finish writing to the store"), "{}", w.stderr);
+    assert!(
+        w.stderr.contains("Waiting for another Breachdesk process to finish writing to the store"),
+        "{}",
+        w.stderr
+    );
     assert_eq!(held.join().expect("import").code, 0);
     assert!(!dir.path().join("activity.json").exists(), "the record goes with the import");
 
     // Held for longer than the writer waits: exit 1, in plain words, naming what holds the store.
     let held = import(8000);
-    let w = cli_env(dir.path(), &["incident", "update", &inc, "--title", "Gave up"], &[(PASS_VAR, PASS), ("BREACHDESK_BUSY_TIMEOUT_MS", "1500")]);
+    let w = cli_env(
+        dir.path(),
+        &["incident", "update", &inc, "--title", "Gave up"],
+        &[(PASS_VAR, PASS), ("BREACHDESK_BUSY_TIMEOUT_MS", "1500")],
+    );
     assert_eq!(w.code, 1, "{}", w.stderr);
     assert!(w.stderr.contains("error: the store is busy: another Breachdesk process, an import of individuals (process "), "{}", w.stderr);
     assert!(w.stderr.contains("Nothing was written"), "{}", w.stderr);
@@ -226,36 +371,72 @@ fn exports_never_leave_plaintext_behind_and_stop_quietly_for_a_closed_pipe() {
     let inc = new_cli_incident(dir.path());
     let file = dir.path().join("people.csv");
     let mut out = Vec::new();
-    generate::write_csv(generate::Spec { rows: 50, bad_rate: 0.0, seed: 3 }, &mut out).expect("generate");
+    generate::write_csv(generate::Spec { rows: 50, bad_rate: 0.0, seed: 3 }, &mut out)
+        .expect("generate");
     std::fs::write(&file, out).expect("file");
-    assert_eq!(cli(dir.path(), &["individuals", "import", &inc, file.to_str().expect("utf8")]).code, 0);
+    assert_eq!(
+        cli(dir.path(), &["individuals", "import", &inc, file.to_str().expect("utf8")]).code,
+        0
+    );
     let outdir = tempfile::tempdir().expect("tmp");
     let before = |d: &Path| std::fs::read_dir(d).expect("dir").count();
     // A folder as the target: refused before anything is written.
-    let o = cli(dir.path(), &["individuals", "export", &inc, "--format", "csv", "-o", &format!("{}/", outdir.path().display())]);
+    let o = cli(
+        dir.path(),
+        &[
+            "individuals",
+            "export",
+            &inc,
+            "--format",
+            "csv",
+            "-o",
+            &format!("{}/", outdir.path().display()),
+        ],
+    );
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stderr.contains("output") && o.stderr.contains("folder"), "{}", o.stderr);
     assert_eq!(before(outdir.path()), 0, "no partial file");
     // The user's own notes.partial survives an export to notes.csv.
     std::fs::write(outdir.path().join("notes.partial"), b"mine").expect("write");
     let target = outdir.path().join("notes.csv");
-    let o = cli(dir.path(), &["individuals", "export", &inc, "--format", "csv", "-o", target.to_str().expect("utf8")]);
+    let o = cli(
+        dir.path(),
+        &["individuals", "export", &inc, "--format", "csv", "-o", target.to_str().expect("utf8")],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(std::fs::read(outdir.path().join("notes.partial")).expect("kept"), b"mine");
-    let names: std::collections::BTreeSet<String> = std::fs::read_dir(outdir.path()).expect("dir").map(|e| e.expect("e").file_name().to_string_lossy().into_owned()).collect();
+    let names: std::collections::BTreeSet<String> = std::fs::read_dir(outdir.path())
+        .expect("dir")
+        .map(|e| e.expect("e").file_name().to_string_lossy().into_owned())
+        .collect();
     assert_eq!(names, ["notes.csv", "notes.partial"].map(String::from).into(), "nothing else left");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        assert_eq!(std::fs::metadata(&target).expect("meta").permissions().mode() & 0o777, 0o600, "the export is the owner's only");
+        assert_eq!(
+            std::fs::metadata(&target).expect("meta").permissions().mode() & 0o777,
+            0o600,
+            "the export is the owner's only"
+        );
         for f in ["", "breachdesk.db", "custody.json"] {
-            let mode = std::fs::metadata(dir.path().join(f)).expect("meta").permissions().mode() & 0o777;
+            let mode =
+                std::fs::metadata(dir.path().join(f)).expect("meta").permissions().mode() & 0o777;
             assert_eq!(mode, if f.is_empty() { 0o700 } else { 0o600 }, "{f:?}");
         }
     }
     // `export | head -1`: the reader goes away; the exporter stops without an error.
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_breachdesk"))
-        .args(["--data-dir", dir.path().to_str().expect("utf8"), "--passphrase-env", PASS_VAR, "individuals", "export", &inc, "--format", "csv"])
+        .args([
+            "--data-dir",
+            dir.path().to_str().expect("utf8"),
+            "--passphrase-env",
+            PASS_VAR,
+            "individuals",
+            "export",
+            &inc,
+            "--format",
+            "csv",
+        ])
         .env(PASS_VAR, PASS)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -296,7 +477,8 @@ fn hostile_input_files_get_a_clear_error_never_a_hang() {
     // 100,000 columns: refused at once, the limit named (was quadratic: 24.5 s).
     let wide = dir.path().join("wide.csv");
     let header: Vec<String> = (0..100_000).map(|i| format!("c{i}")).collect();
-    std::fs::write(&wide, format!("{}\n{}\n", header.join(","), vec!["x"; 100_000].join(","))).expect("write");
+    std::fs::write(&wide, format!("{}\n{}\n", header.join(","), vec!["x"; 100_000].join(",")))
+        .expect("write");
     let started = std::time::Instant::now();
     let o = cli(dir.path(), &["individuals", "import", &inc, wide.to_str().expect("utf8")]);
     assert_eq!(o.code, 1, "{}", o.stderr);
@@ -306,7 +488,11 @@ fn hostile_input_files_get_a_clear_error_never_a_hang() {
     #[cfg(unix)]
     {
         let fifo = dir.path().join("fifo");
-        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo")
+            .success());
         let o = cli(dir.path(), &["individuals", "import", &inc, fifo.to_str().expect("utf8")]);
         assert_eq!(o.code, 1, "{}", o.stderr);
         assert!(o.stderr.contains("not a regular file"), "{}", o.stderr);
@@ -337,7 +523,10 @@ fn escape_sequences_are_shown_never_obeyed() {
         text.push_str(&format!("Ada Byron {i},ada{i}@example.org,TX\n"));
     }
     std::fs::write(&file, text).expect("write");
-    let o = cli(dir.path(), &["individuals", "import", &inc, file.to_str().expect("utf8"), "--skip-invalid"]);
+    let o = cli(
+        dir.path(),
+        &["individuals", "import", &inc, file.to_str().expect("utf8"), "--skip-invalid"],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("control or text-direction"), "the row is reported: {}", o.stdout);
     assert!(!o.stdout.contains('\u{1b}'), "nothing raw reaches the terminal");
@@ -383,9 +572,17 @@ fn a_write_protected_copy_can_be_listed_checked_and_verified() {
     let bin = place.path().join("breachdesk");
     std::fs::copy(env!("CARGO_BIN_EXE_breachdesk"), &bin).expect("copy binary");
     std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
     if root {
-        assert!(std::process::Command::new("chown").args(["-R", "nobody"]).arg(&copy).status().expect("chown").success());
+        assert!(std::process::Command::new("chown")
+            .args(["-R", "nobody"])
+            .arg(&copy)
+            .status()
+            .expect("chown")
+            .success());
     }
     for p in [copy.join("breachdesk.db"), copy.join("custody.json")] {
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o400)).expect("chmod");
@@ -403,7 +600,11 @@ fn a_write_protected_copy_can_be_listed_checked_and_verified() {
         };
         cmd.arg("--data-dir").arg(&copy).args(["--passphrase-env", PASS_VAR]).args(args);
         let o = cmd.output().expect("run");
-        (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
     };
     let (code, out, err) = run(&["incident", "list"]);
     assert_eq!(code, 0, "{err}");
@@ -418,11 +619,13 @@ fn a_write_protected_copy_can_be_listed_checked_and_verified() {
     let (code, _, err) = run(&["incident", "update", &inc, "--title", "Changed"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("read-only"), "{err}");
-    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o700)).expect("chmod back for clean-up");
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o700))
+        .expect("chmod back for clean-up");
 }
 
 fn custody(dir: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("custody.json")).expect("custody")).expect("json")
+    serde_json::from_str(&std::fs::read_to_string(dir.join("custody.json")).expect("custody"))
+        .expect("json")
 }
 
 #[test]
@@ -431,13 +634,21 @@ fn an_interrupted_key_change_is_finished_or_rolled_back_at_the_next_open() {
     // next open (one Argon2 run again, not two), with an audit row.
     let dir = init_cli();
     new_cli_incident(dir.path());
-    let o = cli_env(dir.path(), &["key", "rekey"], &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "rekey.pending_saved")]);
+    let o = cli_env(
+        dir.path(),
+        &["key", "rekey"],
+        &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "rekey.pending_saved")],
+    );
     assert_ne!(o.code, 0);
     assert!(custody(dir.path()).get("pending").is_some(), "the crash left a pending key");
     assert_eq!(cli(dir.path(), &["incident", "list"]).code, 0);
     assert!(custody(dir.path()).get("pending").is_none(), "the open dropped it");
     // Killed after the database was re-encrypted: the next open finishes the change.
-    let o = cli_env(dir.path(), &["key", "rekey"], &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "rekey.database_rekeyed")]);
+    let o = cli_env(
+        dir.path(),
+        &["key", "rekey"],
+        &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "rekey.database_rekeyed")],
+    );
     assert_ne!(o.code, 0);
     assert_eq!(cli(dir.path(), &["incident", "list"]).code, 0, "the pending key opens it");
     let c = custody(dir.path());
@@ -456,9 +667,17 @@ fn an_interrupted_switch_to_passphrase_takes_the_key_out_of_the_keyring_at_the_n
     let o = cli_env(dir.path(), &["--actor", "Dana", "init"], &[]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let account = format!("db-key:{}", dir.path().canonicalize().expect("dir").display());
-    let in_ring = || breachdesk_core::SecretStore::get(&breachdesk_core::OsKeyring, &account).expect("keyring").is_some();
+    let in_ring = || {
+        breachdesk_core::SecretStore::get(&breachdesk_core::OsKeyring, &account)
+            .expect("keyring")
+            .is_some()
+    };
     assert!(in_ring(), "keyring mode keeps the key in the keyring");
-    let o = cli_env(dir.path(), &["key", "mode", "passphrase", "--new-passphrase-env", PASS_VAR], &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "switch.custody_saved")]);
+    let o = cli_env(
+        dir.path(),
+        &["key", "mode", "passphrase", "--new-passphrase-env", PASS_VAR],
+        &[(PASS_VAR, PASS), ("BREACHDESK_FAILPOINT", "switch.custody_saved")],
+    );
     assert_ne!(o.code, 0, "killed mid-switch");
     assert!(in_ring(), "the crash left the key in the keyring");
     assert_eq!(cli(dir.path(), &["incident", "list"]).code, 0, "the passphrase opens it");
@@ -480,14 +699,33 @@ fn a_damaged_or_planted_custody_file_gets_its_own_clear_error() {
         o
     };
     for (what, f, expect) in [
-        ("32 GiB of Argon2 memory", Box::new(|v: &mut serde_json::Value| v["wrapped"]["m_cost_kib"] = 33_554_432.into()) as Box<dyn Fn(&mut serde_json::Value)>, "memory cost"),
-        ("t_cost 2^32-1", Box::new(|v: &mut serde_json::Value| v["wrapped"]["t_cost"] = 4_294_967_295u64.into()), "time cost"),
+        (
+            "32 GiB of Argon2 memory",
+            Box::new(|v: &mut serde_json::Value| v["wrapped"]["m_cost_kib"] = 33_554_432.into())
+                as Box<dyn Fn(&mut serde_json::Value)>,
+            "memory cost",
+        ),
+        (
+            "t_cost 2^32-1",
+            Box::new(|v: &mut serde_json::Value| v["wrapped"]["t_cost"] = 4_294_967_295u64.into()),
+            "time cost",
+        ),
         ("format 99", Box::new(|v: &mut serde_json::Value| v["format"] = 99.into()), "format 99"),
-        ("a damaged salt", Box::new(|v: &mut serde_json::Value| v["wrapped"]["salt"] = "00112233445566778899aabbccddeeff".into()), "damaged or edited"),
+        (
+            "a damaged salt",
+            Box::new(|v: &mut serde_json::Value| {
+                v["wrapped"]["salt"] = "00112233445566778899aabbccddeeff".into()
+            }),
+            "damaged or edited",
+        ),
     ] {
         let o = edit(&f);
         assert_eq!(o.code, 1, "{what}: {}", o.stderr);
-        assert!(o.stderr.contains("custody.json") && o.stderr.contains(expect), "{what}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("custody.json") && o.stderr.contains(expect),
+            "{what}: {}",
+            o.stderr
+        );
         assert!(!o.stderr.contains("wrong passphrase"), "{what}: {}", o.stderr);
     }
     std::fs::remove_file(dir.path().join("custody.json")).expect("rm");

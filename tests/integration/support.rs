@@ -59,7 +59,8 @@ pub fn init_cli() -> tempfile::TempDir {
 pub fn init_memory(ring: &MemoryKeyring) -> (tempfile::TempDir, Breachdesk) {
     let dir = tempfile::tempdir().expect("tmp");
     let data = dir.path().join("data");
-    let bd = Breachdesk::init(&data, &KeySetup::Keyring, ring, Some("Test Liaison"), t0()).expect("init");
+    let bd = Breachdesk::init(&data, &KeySetup::Keyring, ring, Some("Test Liaison"), t0())
+        .expect("init");
     (dir, bd)
 }
 

@@ -21,7 +21,8 @@ pub fn from_file(path: &Path) -> Result<(), Failure> {
     let rules = breachdesk_core::obligations::rules()?;
     let outcome = compute(rules, &facts);
     let out = serde_json::json!({ "rules_fingerprint": rules.fingerprint, "obligations": outcome.obligations, "exemptions": outcome.exemptions });
-    let s = serde_json::to_string_pretty(&out).map_err(|e| Failure(Error::Internal(e.to_string())))?;
+    let s =
+        serde_json::to_string_pretty(&out).map_err(|e| Failure(Error::Internal(e.to_string())))?;
     out!("{s}");
     Ok(())
 }
@@ -31,13 +32,16 @@ pub fn for_incident(bd: &breachdesk_core::Breachdesk, incident: &str) -> Result<
     let computed = bd.computed_obligations(incident)?;
     let rules = breachdesk_core::obligations::rules()?;
     let out = serde_json::json!({ "rules_fingerprint": rules.fingerprint, "obligations": computed.obligations, "exemptions": computed.exemptions });
-    let s = serde_json::to_string_pretty(&out).map_err(|e| Failure(Error::Internal(e.to_string())))?;
+    let s =
+        serde_json::to_string_pretty(&out).map_err(|e| Failure(Error::Internal(e.to_string())))?;
     out!("{s}");
     Ok(())
 }
 
 /// Reads an incident facts file (the facts beyond the incident's own timestamps).
-pub fn read_incident_facts(path: &Path) -> Result<breachdesk_core::obligations::IncidentFacts, Failure> {
+pub fn read_incident_facts(
+    path: &Path,
+) -> Result<breachdesk_core::obligations::IncidentFacts, Failure> {
     let shown = path.display().to_string();
     let text = breachdesk_core::files::read_small(path, "file")?;
     serde_json::from_str(&text).map_err(|e| user("file".into(), format!("{shown}: {e}")))

@@ -111,7 +111,10 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Failure + '_ {
 pub fn generate(rows: u64, bad_rate: f64, seed: u64, output: Option<&Path>) -> Result<(), Failure> {
     use breachdesk_core::individuals::generate::{write_csv, Spec};
     if !(0.0..=1.0).contains(&bad_rate) {
-        return Err(Failure(Error::Validation { field: "bad-rate".into(), message: "must be between 0 and 1".into() }));
+        return Err(Failure(Error::Validation {
+            field: "bad-rate".into(),
+            message: "must be between 0 and 1".into(),
+        }));
     }
     let spec = Spec { rows, bad_rate, seed };
     match output {
@@ -136,21 +139,47 @@ pub fn bench(as_json: bool, b: &BenchCmd) -> Result<(), Failure> {
             tmp.path().to_owned()
         }
     };
-    let r = breachdesk_core::individuals::bench::run(&dir, *rows, *turns, chrono::Utc::now(), &mut |s| eprintln!("{s}"))?;
+    let r = breachdesk_core::individuals::bench::run(
+        &dir,
+        *rows,
+        *turns,
+        chrono::Utc::now(),
+        &mut |s| eprintln!("{s}"),
+    )?;
     if as_json {
         return crate::output::json_value(&r);
     }
     out!("rows                 {}", r.rows);
     out!("file                 {:.1} MB", r.file_mb);
-    let each = |f: fn(&(f64, f64)) -> f64| r.turns.iter().map(|t| format!("{:.2}", f(t))).collect::<Vec<_>>().join(", ");
-    out!("baseline (bare)      {:.2} s  (median of {}: {} s)", r.baseline_s, r.turns.len(), each(|t| t.1));
-    out!("import               {:.2} s  (median of {}: {} s; {:.0} rows/s)", r.import_s, r.turns.len(), each(|t| t.0), r.rows_per_s);
-    out!("ratio                {:.2}x  (target ≤ 2x; turn by turn: {})", r.ratio, each(|t| t.0 / t.1));
+    let each = |f: fn(&(f64, f64)) -> f64| {
+        r.turns.iter().map(|t| format!("{:.2}", f(t))).collect::<Vec<_>>().join(", ")
+    };
+    out!(
+        "baseline (bare)      {:.2} s  (median of {}: {} s)",
+        r.baseline_s,
+        r.turns.len(),
+        each(|t| t.1)
+    );
+    out!(
+        "import               {:.2} s  (median of {}: {} s; {:.0} rows/s)",
+        r.import_s,
+        r.turns.len(),
+        each(|t| t.0),
+        r.rows_per_s
+    );
+    out!(
+        "ratio                {:.2}x  (target ≤ 2x; turn by turn: {})",
+        r.ratio,
+        each(|t| t.0 / t.1)
+    );
     out!(
         "bare + 4 SQL indexes {:.2} s  (the last turn's baseline, then the same rows made searchable through SQLite indexes)",
         r.indexed_baseline_s
     );
-    out!("peak memory          {}", r.peak_rss_mb.map_or_else(|| "n/a".into(), |m| format!("{m:.0} MB  (target < 300 MB)")));
+    out!(
+        "peak memory          {}",
+        r.peak_rss_mb.map_or_else(|| "n/a".into(), |m| format!("{m:.0} MB  (target < 300 MB)"))
+    );
     out!(
         "XLSX import          {:.2} s  ({:.1} MB workbook, every text cell a shared string; {:.2}x the CSV import; peak {})",
         r.xlsx_import_s,
@@ -168,15 +197,36 @@ pub fn bench(as_json: bool, b: &BenchCmd) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) -> Result<(), Failure> {
+pub fn run(
+    as_json: bool,
+    bd: &mut Breachdesk,
+    ctx: &Ctx,
+    c: &IndividualsCmd,
+) -> Result<(), Failure> {
     match c {
-        IndividualsCmd::Import { incident, file, mapping, use_mapping, save_mapping, dry_run, skip_invalid, errors } => {
+        IndividualsCmd::Import {
+            incident,
+            file,
+            mapping,
+            use_mapping,
+            save_mapping,
+            dry_run,
+            skip_invalid,
+            errors,
+        } => {
             let mapping = match mapping {
-                None if use_mapping.is_some() => Some(bd.mapping(use_mapping.as_deref().unwrap_or_default())?),
+                None if use_mapping.is_some() => {
+                    Some(bd.mapping(use_mapping.as_deref().unwrap_or_default())?)
+                }
                 None => None,
                 Some(p) => {
                     let text = breachdesk_core::files::read_small(p, "mapping")?;
-                    Some(serde_json::from_str::<Mapping>(&text).map_err(|e| Failure(Error::Validation { field: p.display().to_string(), message: format!("not a mapping: {e}") }))?)
+                    Some(serde_json::from_str::<Mapping>(&text).map_err(|e| {
+                        Failure(Error::Validation {
+                            field: p.display().to_string(),
+                            message: format!("not a mapping: {e}"),
+                        })
+                    })?)
                 }
             };
             let options = ImportOptions { mapping, dry_run: *dry_run, skip_invalid: *skip_invalid };
@@ -190,8 +240,16 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
                     #[allow(clippy::cast_precision_loss)]
                     let rate = p.rows as f64 / secs;
                     #[allow(clippy::cast_precision_loss)]
-                    let eta = p.bytes.filter(|b| *b > 0).map(|b| secs * (p.total_bytes as f64 / b as f64 - 1.0));
-                    eprint!("\r{} rows · {:.0} rows/s{}   ", p.rows, rate, eta.map_or_else(String::new, |e| format!(" · ETA {e:.0} s")));
+                    let eta = p
+                        .bytes
+                        .filter(|b| *b > 0)
+                        .map(|b| secs * (p.total_bytes as f64 / b as f64 - 1.0));
+                    eprint!(
+                        "\r{} rows · {:.0} rows/s{}   ",
+                        p.rows,
+                        rate,
+                        eta.map_or_else(String::new, |e| format!(" · ETA {e:.0} s"))
+                    );
                 }
                 true
             })?;
@@ -241,8 +299,18 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
                 return crate::output::json_value(&rows);
             }
             for r in &rows {
-                let conf = if r.confidence.is_empty() { "no definition encoded: all count".to_owned() } else { format!("{} confidence", r.confidence) };
-                out!("{:<8} {:>9} residents {:>9} covered   {} ({conf})", r.jurisdiction, r.residents, r.covered, r.citation);
+                let conf = if r.confidence.is_empty() {
+                    "no definition encoded: all count".to_owned()
+                } else {
+                    format!("{} confidence", r.confidence)
+                };
+                out!(
+                    "{:<8} {:>9} residents {:>9} covered   {} ({conf})",
+                    r.jurisdiction,
+                    r.residents,
+                    r.covered,
+                    r.citation
+                );
             }
             if rows.is_empty() {
                 out!("No US residents affected.");
@@ -255,7 +323,14 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
                 return crate::output::json_value(&found);
             }
             for p in &found {
-                out!("{:<8} {:<32} {:<32} {:<8} {}", p.id, p.full_name, p.email.as_deref().unwrap_or(""), p.residence.as_deref().unwrap_or("?"), p.postal_code.as_deref().unwrap_or(""));
+                out!(
+                    "{:<8} {:<32} {:<32} {:<8} {}",
+                    p.id,
+                    p.full_name,
+                    p.email.as_deref().unwrap_or(""),
+                    p.residence.as_deref().unwrap_or("?"),
+                    p.postal_code.as_deref().unwrap_or("")
+                );
             }
             if found.is_empty() {
                 out!("No one matches.");
@@ -264,7 +339,10 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
         }
         IndividualsCmd::Export { incident, format, output } => {
             if format != "csv" {
-                return Err(Failure(Error::Validation { field: "format".into(), message: format!("{format:?} is not a format (csv)") }));
+                return Err(Failure(Error::Validation {
+                    field: "format".into(),
+                    message: format!("{format:?} is not a format (csv)"),
+                }));
             }
             match output {
                 Some(p) => {
@@ -272,7 +350,11 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
                     let file = breachdesk_core::files::AtomicFile::create(p)?;
                     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
                     export(bd, incident, &mut w)?;
-                    let file = w.into_inner().map_err(|e| Failure(breachdesk_core::files::disk(p, e.into_error())))?.into_inner().map_err(|e| Failure(breachdesk_core::files::disk(p, e.into_error())))?;
+                    let file = w
+                        .into_inner()
+                        .map_err(|e| Failure(breachdesk_core::files::disk(p, e.into_error())))?
+                        .into_inner()
+                        .map_err(|e| Failure(breachdesk_core::files::disk(p, e.into_error())))?;
                     Ok(file.commit()?)
                 }
                 None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
@@ -280,7 +362,9 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
                     // escape sequence is shown, never obeyed.
                     let mut w = csv::Writer::from_writer(Vec::new());
                     export(bd, incident, &mut w)?;
-                    let bytes = w.into_inner().map_err(|e| Failure(Error::Internal(format!("export: {e}"))))?;
+                    let bytes = w
+                        .into_inner()
+                        .map_err(|e| Failure(Error::Internal(format!("export: {e}"))))?;
                     for line in String::from_utf8_lossy(&bytes).lines() {
                         out!("{line}");
                     }
@@ -299,10 +383,19 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
                 return crate::output::json_value(&batches);
             }
             for b in &batches {
-                let state = b.rolled_back_at.as_ref().map_or_else(String::new, |t| format!("  ROLLED BACK {t} by {}", b.rolled_back_by.as_deref().unwrap_or("")));
+                let state = b.rolled_back_at.as_ref().map_or_else(String::new, |t| {
+                    format!("  ROLLED BACK {t} by {}", b.rolled_back_by.as_deref().unwrap_or(""))
+                });
                 out!(
                     "{:<3} {:<28} {} read, {} imported, {} merged, {} rejected  {} by {}{state}",
-                    b.seq, b.file_name, b.rows_read, b.rows_imported, b.rows_merged, b.rows_rejected, b.imported_at, b.imported_by
+                    b.seq,
+                    b.file_name,
+                    b.rows_read,
+                    b.rows_imported,
+                    b.rows_merged,
+                    b.rows_rejected,
+                    b.imported_at,
+                    b.imported_by
                 );
             }
             if batches.is_empty() {
@@ -318,7 +411,12 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
             if *scan {
                 let r = bd.scan_duplicates(ctx, incident)?;
                 if !as_json {
-                    out!("{} new pairs · {} waiting · {} groups too large to pair", r.new_pairs, r.waiting, r.oversized_groups);
+                    out!(
+                        "{} new pairs · {} waiting · {} groups too large to pair",
+                        r.new_pairs,
+                        r.waiting,
+                        r.oversized_groups
+                    );
                 }
             }
             let queue = bd.duplicate_queue(incident, *all, 200)?;
@@ -326,15 +424,28 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
                 return crate::output::json_value(&queue);
             }
             for p in &queue {
-                let why = if p.reason == "email" { "same e-mail" } else { "same name and date of birth" };
-                let state = p.decision.as_deref().map_or_else(String::new, |d| format!("  [{d} by {}]", p.decided_by.as_deref().unwrap_or("")));
+                let why =
+                    if p.reason == "email" { "same e-mail" } else { "same name and date of birth" };
+                let state = p.decision.as_deref().map_or_else(String::new, |d| {
+                    format!("  [{d} by {}]", p.decided_by.as_deref().unwrap_or(""))
+                });
                 out!("pair {:<6} {why}{state}", p.id);
                 for (tag, x) in [("first", &p.first), ("later", &p.later)] {
-                    out!("  {tag:<6} #{:<8} {:<28} {:<30} {:<10} {}", x.id, x.full_name, x.email.as_deref().unwrap_or(""), x.dob.as_deref().unwrap_or(""), x.residence.as_deref().unwrap_or("?"));
+                    out!(
+                        "  {tag:<6} #{:<8} {:<28} {:<30} {:<10} {}",
+                        x.id,
+                        x.full_name,
+                        x.email.as_deref().unwrap_or(""),
+                        x.dob.as_deref().unwrap_or(""),
+                        x.residence.as_deref().unwrap_or("?")
+                    );
                 }
             }
             if queue.is_empty() {
-                out!("No probable duplicates waiting{}.", if *scan { "" } else { " (scan with --scan)" });
+                out!(
+                    "No probable duplicates waiting{}.",
+                    if *scan { "" } else { " (scan with --scan)" }
+                );
             }
             Ok(())
         }
@@ -366,10 +477,34 @@ pub fn run(as_json: bool, bd: &mut Breachdesk, ctx: &Ctx, c: &IndividualsCmd) ->
     }
 }
 
-fn export<W: Write>(bd: &Breachdesk, incident: &str, w: &mut csv::Writer<W>) -> Result<(), Failure> {
+fn export<W: Write>(
+    bd: &Breachdesk,
+    incident: &str,
+    w: &mut csv::Writer<W>,
+) -> Result<(), Failure> {
     let header = [
-        "id", "external_id", "full_name", "email", "phone", "address1", "address2", "city", "state", "postal_code", "country", "dob", "residence",
-        "residence_source", "residence_conflict", "minor", "deceased", "guardian", "addressee", "no_postal", "no_email", "data_elements",
+        "id",
+        "external_id",
+        "full_name",
+        "email",
+        "phone",
+        "address1",
+        "address2",
+        "city",
+        "state",
+        "postal_code",
+        "country",
+        "dob",
+        "residence",
+        "residence_source",
+        "residence_conflict",
+        "minor",
+        "deceased",
+        "guardian",
+        "addressee",
+        "no_postal",
+        "no_email",
+        "data_elements",
     ];
     let csv_err = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(e) => breachdesk_core::files::disk(Path::new("<export>"), e),
@@ -410,7 +545,10 @@ fn export<W: Write>(bd: &Breachdesk, incident: &str, w: &mut csv::Writer<W>) -> 
 }
 
 fn write_errors(path: &Path, r: &ImportReport) -> Result<(), Failure> {
-    Ok(breachdesk_core::files::AtomicFile::write_all(path, breachdesk_core::individuals::error_report_csv(&r.errors).as_bytes())?)
+    Ok(breachdesk_core::files::AtomicFile::write_all(
+        path,
+        breachdesk_core::individuals::error_report_csv(&r.errors).as_bytes(),
+    )?)
 }
 
 fn print_report(as_json: bool, r: &ImportReport) -> Result<(), Failure> {
@@ -420,12 +558,24 @@ fn print_report(as_json: bool, r: &ImportReport) -> Result<(), Failure> {
     let delim = r.delimiter.as_deref().map_or_else(String::new, |d| format!(", delimiter {d}"));
     let verb = if r.dry_run || r.refused { "would import" } else { "imported" };
     out!("{}: {} ({}{delim})", r.file_name, r.format, r.encoding);
-    out!("{} rows read · {} valid · {} rejected · {verb} {} new · {} duplicates merged", r.rows_read, r.rows_valid, r.rows_rejected, r.imported, r.merged);
+    out!(
+        "{} rows read · {} valid · {} rejected · {verb} {} new · {} duplicates merged",
+        r.rows_read,
+        r.rows_valid,
+        r.rows_rejected,
+        r.imported,
+        r.merged
+    );
     for (field, col) in &r.mapping.columns {
         out!("  {field:<14} ← {col}");
     }
     for e in r.errors.iter().take(20) {
-        out!("  row {}: {}{}", e.row, if e.column.is_empty() { String::new() } else { format!("{}: ", e.column) }, e.reason);
+        out!(
+            "  row {}: {}{}",
+            e.row,
+            if e.column.is_empty() { String::new() } else { format!("{}: ", e.column) },
+            e.reason
+        );
     }
     if r.error_count > 20 {
         out!("  … and {} more (--errors FILE writes them all)", r.error_count - 20);

@@ -39,7 +39,11 @@ fn emit(line: &str) {
 }
 
 #[derive(Parser)]
-#[command(name = "breachdesk", version, about = "Breachdesk: the incident and breach-notification record, from the command line")]
+#[command(
+    name = "breachdesk",
+    version,
+    about = "Breachdesk: the incident and breach-notification record, from the command line"
+)]
 struct Cli {
     /// Data directory (default: the platform's app-data directory).
     #[arg(long, global = true, env = datadir::ENV_VAR, value_name = "DIR")]
@@ -371,10 +375,16 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stopped reading (`export | head`) is not an error.
-        Err(Failure(Error::Io { source, .. })) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure(Error::Io { source, .. }))
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(Failure(e)) => {
             let hint = match &e {
-                Error::PassphraseRequired => " (pass --passphrase-env VAR naming an environment variable that holds it)",
+                Error::PassphraseRequired => {
+                    " (pass --passphrase-env VAR naming an environment variable that holds it)"
+                }
                 Error::KeyringUnavailable { .. } => " (for passphrase mode: --passphrase-env VAR)",
                 _ => "",
             };
@@ -396,8 +406,10 @@ fn passphrase_for(cli: &Cli, dir: &Path) -> Result<Option<Passphrase>, Error> {
     if let Some(var) = &cli.passphrase_env {
         return env_passphrase("passphrase-env", var).map(Some);
     }
-    if Breachdesk::status(dir)?.mode == Some(KeyMode::Passphrase) && std::io::stdin().is_terminal() {
-        let p = rpassword::prompt_password("Passphrase: ").map_err(|source| Error::Io { path: PathBuf::from("<terminal>"), source })?;
+    if Breachdesk::status(dir)?.mode == Some(KeyMode::Passphrase) && std::io::stdin().is_terminal()
+    {
+        let p = rpassword::prompt_password("Passphrase: ")
+            .map_err(|source| Error::Io { path: PathBuf::from("<terminal>"), source })?;
         return Ok(Some(Passphrase::new(p)));
     }
     Ok(None)
@@ -420,7 +432,11 @@ fn ctx(cli: &Cli, bd: &Breachdesk) -> Result<Ctx, Error> {
 
 fn run(cli: &Cli) -> Result<(), Failure> {
     let dir = datadir::resolve(cli.data_dir.clone())?;
-    breachdesk_core::store::on_wait(|| eprintln!("Waiting for another Breachdesk process to finish writing to the store (up to 30 s)…"));
+    breachdesk_core::store::on_wait(|| {
+        eprintln!(
+            "Waiting for another Breachdesk process to finish writing to the store (up to 30 s)…"
+        )
+    });
     run_in(cli, &dir).map_err(|Failure(e)| Failure(e.explain_busy(&dir)))
 }
 
@@ -439,7 +455,13 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
     if let Command::Clocks { facts: Some(facts), .. } = &cli.command {
         return clocks::from_file(facts);
     }
-    if let Command::Individuals(individuals::IndividualsCmd::Generate { rows, bad_rate, seed, output }) = &cli.command {
+    if let Command::Individuals(individuals::IndividualsCmd::Generate {
+        rows,
+        bad_rate,
+        seed,
+        output,
+    }) = &cli.command
+    {
         return individuals::generate(*rows, *bad_rate, *seed, output.as_deref());
     }
     if let Command::Bench(b) = &cli.command {
@@ -451,9 +473,15 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
     let pass = passphrase_for(cli, &dir)?;
     let mut bd = Breachdesk::open(&dir, pass.as_ref(), &ring, now())?;
     match &cli.command {
-        Command::Init { .. } | Command::Status | Command::Clocks { facts: Some(_), .. } => unreachable!("handled above"),
-        Command::Clocks { incident, .. } => clocks::for_incident(&bd, incident.as_deref().unwrap_or_default()),
-        Command::Bench(_) | Command::Individuals(individuals::IndividualsCmd::Generate { .. }) => unreachable!("handled above"),
+        Command::Init { .. } | Command::Status | Command::Clocks { facts: Some(_), .. } => {
+            unreachable!("handled above")
+        }
+        Command::Clocks { incident, .. } => {
+            clocks::for_incident(&bd, incident.as_deref().unwrap_or_default())
+        }
+        Command::Bench(_) | Command::Individuals(individuals::IndividualsCmd::Generate { .. }) => {
+            unreachable!("handled above")
+        }
         Command::Individuals(c) => {
             let ctx = ctx(cli, &bd)?;
             individuals::run(cli.json, &mut bd, &ctx, c)
@@ -461,10 +489,16 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
         Command::Facts(FactsCmd::Show { incident }) => output::json_value(&bd.facts(incident)?),
         Command::Facts(FactsCmd::Set { incident, file, dry_run }) => {
             let facts = clocks::read_incident_facts(file)?;
-            let changes = if *dry_run { bd.preview_facts(incident, &facts)? } else { bd.set_facts(&ctx(cli, &bd)?, incident, &facts)? };
+            let changes = if *dry_run {
+                bd.preview_facts(incident, &facts)?
+            } else {
+                bd.set_facts(&ctx(cli, &bd)?, incident, &facts)?
+            };
             output::changes(cli.json, &changes, *dry_run)
         }
-        Command::Obligations(ObligationsCmd::List { incident }) => output::obligations(cli.json, &bd.obligations(incident, now())?),
+        Command::Obligations(ObligationsCmd::List { incident }) => {
+            output::obligations(cli.json, &bd.obligations(incident, now())?)
+        }
         Command::Obligations(ObligationsCmd::Ics { incident, output: file }) => {
             let ics = bd.deadlines_ics(incident, now())?;
             match file {
@@ -472,14 +506,29 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
                     out!("{}", ics.trim_end_matches("\r\n"));
                     Ok(())
                 }
-                Some(path) => Ok(breachdesk_core::files::AtomicFile::write_all(path, ics.as_bytes())?),
+                Some(path) => {
+                    Ok(breachdesk_core::files::AtomicFile::write_all(path, ics.as_bytes())?)
+                }
             }
         }
-        Command::Obligations(ObligationsCmd::Decide { incident, obligation, not_required, required, confirm_exemption, rationale, approved_by }) => {
+        Command::Obligations(ObligationsCmd::Decide {
+            incident,
+            obligation,
+            not_required,
+            required,
+            confirm_exemption,
+            rationale,
+            approved_by,
+        }) => {
             let decision = match (*not_required || confirm_exemption.is_some(), required) {
                 (true, false) => "not_required",
                 (false, true) => "required",
-                _ => return Err(Failure(Error::Validation { field: "decision".into(), message: "pass --not-required, --required or --confirm-exemption".into() })),
+                _ => {
+                    return Err(Failure(Error::Validation {
+                        field: "decision".into(),
+                        message: "pass --not-required, --required or --confirm-exemption".into(),
+                    }))
+                }
             };
             let input = breachdesk_core::obligations::DecisionInput {
                 decision: decision.into(),
@@ -490,7 +539,17 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
             let o = bd.decide_obligation(&ctx(cli, &bd)?, incident, obligation, &input)?;
             output::obligations(cli.json, &[o])
         }
-        Command::Obligations(ObligationsCmd::Add { incident, label, recipient, trigger, clock, amount, reference, channel, address }) => {
+        Command::Obligations(ObligationsCmd::Add {
+            incident,
+            label,
+            recipient,
+            trigger,
+            clock,
+            amount,
+            reference,
+            channel,
+            address,
+        }) => {
             let input = breachdesk_core::custom::NewCustomObligation {
                 label: label.clone(),
                 recipient: recipient.clone(),
@@ -502,17 +561,37 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
                 address: address.clone(),
             };
             let c = bd.add_custom_obligation(&ctx(cli, &bd)?, incident, &input)?;
-            let o: Vec<_> = bd.obligations(incident, now())?.into_iter().filter(|o| o.rule_id == c.rule_id).collect();
+            let o: Vec<_> = bd
+                .obligations(incident, now())?
+                .into_iter()
+                .filter(|o| o.rule_id == c.rule_id)
+                .collect();
             output::obligations(cli.json, &o)
         }
         Command::Obligations(ObligationsCmd::Retire { incident, id, reason }) => {
             let c = bd.retire_custom_obligation(&ctx(cli, &bd)?, incident, id, reason)?;
             output::customs(cli.json, &[c])
         }
-        Command::Obligations(ObligationsCmd::Custom { incident }) => output::customs(cli.json, &bd.custom_obligations(incident)?),
-        Command::Obligations(ObligationsCmd::Internal { incident }) => output::internal(cli.json, &bd.internal_clocks(incident, now())?),
-        Command::Obligations(ObligationsCmd::File { incident, obligation, sent_at, channel, reference, note }) => {
-            let input = breachdesk_core::obligations::FilingInput { sent_at: sent_at.clone(), channel: channel.clone(), reference: reference.clone(), note: note.clone() };
+        Command::Obligations(ObligationsCmd::Custom { incident }) => {
+            output::customs(cli.json, &bd.custom_obligations(incident)?)
+        }
+        Command::Obligations(ObligationsCmd::Internal { incident }) => {
+            output::internal(cli.json, &bd.internal_clocks(incident, now())?)
+        }
+        Command::Obligations(ObligationsCmd::File {
+            incident,
+            obligation,
+            sent_at,
+            channel,
+            reference,
+            note,
+        }) => {
+            let input = breachdesk_core::obligations::FilingInput {
+                sent_at: sent_at.clone(),
+                channel: channel.clone(),
+                reference: reference.clone(),
+                note: note.clone(),
+            };
             let o = bd.record_filing(&ctx(cli, &bd)?, incident, obligation, &input)?;
             output::obligations(cli.json, &[o])
         }
@@ -529,7 +608,9 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
             let e = bd.add_timeline_entry(&ctx, incident, &input)?;
             output::timeline(cli.json, &[e])
         }
-        Command::Timeline(TimelineCmd::List { incident }) => output::timeline(cli.json, &bd.timeline(incident)?),
+        Command::Timeline(TimelineCmd::List { incident }) => {
+            output::timeline(cli.json, &bd.timeline(incident)?)
+        }
         Command::Check => {
             let report = bd.check()?;
             if cli.json {
@@ -554,7 +635,13 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
             if report.intact {
                 Ok(())
             } else {
-                Err(Failure(Error::DatabaseCorrupt { path: bd.data_dir().join("breachdesk.db"), detail: format!("{} problem(s) found", report.problems.len() + usize::from(report.audit.broken.is_some())) }))
+                Err(Failure(Error::DatabaseCorrupt {
+                    path: bd.data_dir().join("breachdesk.db"),
+                    detail: format!(
+                        "{} problem(s) found",
+                        report.problems.len() + usize::from(report.audit.broken.is_some())
+                    ),
+                }))
             }
         }
         Command::Audit(AuditCmd::Verify { checkpoint }) => {
@@ -563,25 +650,39 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
                 .as_ref()
                 .map(|p| {
                     let text = breachdesk_core::files::read_small(p, "checkpoint")?;
-                    let cp: breachdesk_core::Checkpoint = serde_json::from_str(&text).map_err(|e| Error::Validation { field: "checkpoint".into(), message: format!("{}: {e}", p.display()) })?;
+                    let cp: breachdesk_core::Checkpoint =
+                        serde_json::from_str(&text).map_err(|e| Error::Validation {
+                            field: "checkpoint".into(),
+                            message: format!("{}: {e}", p.display()),
+                        })?;
                     Ok::<_, Error>((cp.clone(), bd.verify_checkpoint(&cp)))
                 })
                 .transpose()?;
             output::audit(cli.json, &report, cp.as_ref().map(|(c, r)| (c, r.as_ref().err())))?;
             if let Some(b) = report.broken {
-                return Err(Failure(Error::Validation { field: "audit_log".into(), message: format!("chain broken at row {}: {}", b.seq, b.reason) }));
+                return Err(Failure(Error::Validation {
+                    field: "audit_log".into(),
+                    message: format!("chain broken at row {}: {}", b.seq, b.reason),
+                }));
             }
             if let Some((_, Err(e))) = cp {
                 return Err(Failure(e));
             }
             if !report.data_mismatches.is_empty() {
-                return Err(Failure(Error::Validation { field: "audit_log".into(), message: format!("{} stored row(s) no longer match the audit log (listed above)", report.data_mismatches.len()) }));
+                return Err(Failure(Error::Validation {
+                    field: "audit_log".into(),
+                    message: format!(
+                        "{} stored row(s) no longer match the audit log (listed above)",
+                        report.data_mismatches.len()
+                    ),
+                }));
             }
             Ok(())
         }
         Command::Audit(AuditCmd::Checkpoint { output }) => {
             let cp = bd.checkpoint(now())?;
-            let text = serde_json::to_string_pretty(&cp).map_err(|e| Failure(Error::Internal(e.to_string())))?;
+            let text = serde_json::to_string_pretty(&cp)
+                .map_err(|e| Failure(Error::Internal(e.to_string())))?;
             breachdesk_core::files::AtomicFile::write_all(output, text.as_bytes())?;
             out!("Checkpoint of audit row {} ({}) signed and saved to {}: keep it outside the data directory.", cp.seq, cp.hash, output.display());
             Ok(())
@@ -598,19 +699,24 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
                 ModeArg::Passphrase => KeySetup::Passphrase(match new_passphrase_env {
                     Some(var) => env_passphrase("new-passphrase-env", var)?,
                     None if std::io::stdin().is_terminal() => {
-                        let a = rpassword::prompt_password("New passphrase: ").map_err(|source| Error::Io { path: "<terminal>".into(), source })?;
-                        let b = rpassword::prompt_password("Repeat it: ").map_err(|source| Error::Io { path: "<terminal>".into(), source })?;
+                        let a = rpassword::prompt_password("New passphrase: ")
+                            .map_err(|source| Error::Io { path: "<terminal>".into(), source })?;
+                        let b = rpassword::prompt_password("Repeat it: ")
+                            .map_err(|source| Error::Io { path: "<terminal>".into(), source })?;
                         if a != b {
-                            return Err(Failure(Error::Validation { field: "new-passphrase".into(), message: "the two entries differ".into() }));
+                            return Err(Failure(Error::Validation {
+                                field: "new-passphrase".into(),
+                                message: "the two entries differ".into(),
+                            }));
                         }
                         Passphrase::new(a)
                     }
-                    None => {
-                        return Err(Failure(Error::Validation {
-                            field: "new-passphrase-env".into(),
-                            message: "passphrase mode needs a new passphrase: pass --new-passphrase-env VAR".into(),
-                        }))
-                    }
+                    None => return Err(Failure(Error::Validation {
+                        field: "new-passphrase-env".into(),
+                        message:
+                            "passphrase mode needs a new passphrase: pass --new-passphrase-env VAR"
+                                .into(),
+                    })),
                 }),
             };
             bd.switch_key_mode(&ctx, pass.as_ref(), &setup, &ring)?;
@@ -620,11 +726,18 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
             };
             output::done(cli.json, "mode_changed", what)
         }
-        Command::Config(ConfigCmd::Clocks { set: None }) => output::json_value(&bd.internal_clock_settings()?),
+        Command::Config(ConfigCmd::Clocks { set: None }) => {
+            output::json_value(&bd.internal_clock_settings()?)
+        }
         Command::Config(ConfigCmd::Clocks { set: Some(path) }) => {
             let text = breachdesk_core::files::read_small(path, "set")?;
-            let settings: breachdesk_core::internal::InternalClockSettings = serde_json::from_str(&text)
-                .map_err(|e| Failure(Error::Validation { field: path.display().to_string(), message: format!("not valid clock settings: {e}") }))?;
+            let settings: breachdesk_core::internal::InternalClockSettings =
+                serde_json::from_str(&text).map_err(|e| {
+                    Failure(Error::Validation {
+                        field: path.display().to_string(),
+                        message: format!("not valid clock settings: {e}"),
+                    })
+                })?;
             output::json_value(&bd.set_internal_clock_settings(&ctx(cli, &bd)?, &settings)?)
         }
         Command::Config(ConfigCmd::UserName { name }) => {
@@ -660,7 +773,10 @@ fn incident(cli: &Cli, bd: &mut Breachdesk, c: &IncidentCmd) -> Result<(), Failu
             // One damaged row never hides the others; it is named, with its repair, and the exit
             // code says something needs attention.
             for u in &list.unreadable {
-                eprintln!("error: incident {} ({}): {}. {}", u.human_id, u.title, u.problem, u.repair);
+                eprintln!(
+                    "error: incident {} ({}): {}. {}",
+                    u.human_id, u.title, u.problem, u.repair
+                );
             }
             match list.unreadable.first() {
                 None => Ok(()),
@@ -668,12 +784,17 @@ fn incident(cli: &Cli, bd: &mut Breachdesk, c: &IncidentCmd) -> Result<(), Failu
                     entity: "incident",
                     id: u.human_id.clone(),
                     field: u.field.clone(),
-                    problem: format!("{} incident(s) could not be read (named above)", list.unreadable.len()),
+                    problem: format!(
+                        "{} incident(s) could not be read (named above)",
+                        list.unreadable.len()
+                    ),
                     repair: "The others are listed".into(),
                 })),
             }
         }
-        IncidentCmd::Show { id } => output::incident_detail(cli.json, &bd.get_incident(id)?, &bd.timeline(id)?),
+        IncidentCmd::Show { id } => {
+            output::incident_detail(cli.json, &bd.get_incident(id)?, &bd.timeline(id)?)
+        }
         IncidentCmd::Update { id, title, severity, status, timezone, detected_at, fields } => {
             let ctx = ctx(cli, bd)?;
             // Role flags patch one role at a time: start from the stored roles.

@@ -24,7 +24,9 @@ fn mode_text(m: Option<KeyMode>) -> &'static str {
 pub fn initialized(as_json: bool, bd: &Breachdesk) -> Result<(), Failure> {
     let dir = bd.data_dir().display().to_string();
     if as_json {
-        return json(&serde_json::json!({ "data_dir": dir, "mode": bd.key_mode(), "user_name": bd.user_name()? }));
+        return json(
+            &serde_json::json!({ "data_dir": dir, "mode": bd.key_mode(), "user_name": bd.user_name()? }),
+        );
     }
     out!("Created an encrypted Breachdesk database in {dir}");
     out!("Database key kept in: {}", mode_text(Some(bd.key_mode())));
@@ -96,7 +98,14 @@ pub fn incidents(as_json: bool, list: &[Incident]) -> Result<(), Failure> {
     }
     out!("{:<17} {:<6} {:<10} {:<26} TITLE", "ID", "SEV", "STATUS", "DETECTED");
     for i in list {
-        out!("{:<17} {:<6} {:<10} {:<26} {}", i.human_id, i.severity.as_str(), i.status.as_str(), i.detected_at, i.title);
+        out!(
+            "{:<17} {:<6} {:<10} {:<26} {}",
+            i.human_id,
+            i.severity.as_str(),
+            i.status.as_str(),
+            i.detected_at,
+            i.title
+        );
     }
     Ok(())
 }
@@ -123,12 +132,24 @@ pub fn timeline(as_json: bool, entries: &[TimelineEntry]) -> Result<(), Failure>
             (Some(of), None) => format!("  [corrects {of}]"),
             _ => String::new(),
         };
-        out!("{}  {:<12} {}  — {}{}\n    id {}", e.occurred_at, e.kind.as_str(), e.description, e.who, mark, e.id);
+        out!(
+            "{}  {:<12} {}  — {}{}\n    id {}",
+            e.occurred_at,
+            e.kind.as_str(),
+            e.description,
+            e.who,
+            mark,
+            e.id
+        );
     }
     Ok(())
 }
 
-pub fn audit(as_json: bool, r: &AuditReport, checkpoint: Option<(&breachdesk_core::Checkpoint, Option<&breachdesk_core::Error>)>) -> Result<(), Failure> {
+pub fn audit(
+    as_json: bool,
+    r: &AuditReport,
+    checkpoint: Option<(&breachdesk_core::Checkpoint, Option<&breachdesk_core::Error>)>,
+) -> Result<(), Failure> {
     if as_json {
         let cp = checkpoint.map(|(c, e)| serde_json::json!({ "seq": c.seq, "hash": c.hash, "at": c.at, "holds": e.is_none(), "problem": e.map(ToString::to_string) }));
         return json(&serde_json::json!({ "report": r, "checkpoint": cp }));
@@ -138,19 +159,29 @@ pub fn audit(as_json: bool, r: &AuditReport, checkpoint: Option<(&breachdesk_cor
             "Audit chain intact: {} rows; head {}{}",
             r.rows_checked,
             r.head_hash.as_deref().unwrap_or("(empty)"),
-            r.data_covered_from.map_or_else(String::new, |s| format!("; every stored row matches it (data covered from row {s})"))
+            r.data_covered_from.map_or_else(String::new, |s| format!(
+                "; every stored row matches it (data covered from row {s})"
+            ))
         ),
         None => {
-            out!("Audit chain intact ({} rows), but {} stored row(s) no longer match it:", r.rows_checked, r.data_mismatches.len());
+            out!(
+                "Audit chain intact ({} rows), but {} stored row(s) no longer match it:",
+                r.rows_checked,
+                r.data_mismatches.len()
+            );
             for m in &r.data_mismatches {
                 out!("  {} {}: {}", m.table, m.id, m.what);
             }
         }
-        Some(b) => out!("Audit chain checked up to row {}; row {}: {}", r.rows_checked, b.seq, b.reason),
+        Some(b) => {
+            out!("Audit chain checked up to row {}; row {}: {}", r.rows_checked, b.seq, b.reason)
+        }
     }
     if let Some((c, problem)) = checkpoint {
         match problem {
-            None => out!("Checkpoint of {} (row {}) holds: the chain still extends it.", c.at, c.seq),
+            None => {
+                out!("Checkpoint of {} (row {}) holds: the chain still extends it.", c.at, c.seq)
+            }
             Some(e) => out!("Checkpoint of {} (row {}) does NOT hold: {e}", c.at, c.seq),
         }
     }
@@ -161,7 +192,11 @@ pub fn json_value<T: Serialize>(v: &T) -> Result<(), Failure> {
     json(v)
 }
 
-pub fn changes(as_json: bool, changes: &[breachdesk_core::obligations::ObligationChange], dry_run: bool) -> Result<(), Failure> {
+pub fn changes(
+    as_json: bool,
+    changes: &[breachdesk_core::obligations::ObligationChange],
+    dry_run: bool,
+) -> Result<(), Failure> {
     if as_json {
         return json(&serde_json::json!({ "dry_run": dry_run, "changes": changes }));
     }
@@ -174,7 +209,10 @@ pub fn changes(as_json: bool, changes: &[breachdesk_core::obligations::Obligatio
     Ok(())
 }
 
-pub fn obligations(as_json: bool, list: &[breachdesk_core::obligations::Obligation]) -> Result<(), Failure> {
+pub fn obligations(
+    as_json: bool,
+    list: &[breachdesk_core::obligations::Obligation],
+) -> Result<(), Failure> {
     if as_json {
         return json(&list);
     }
@@ -182,12 +220,40 @@ pub fn obligations(as_json: bool, list: &[breachdesk_core::obligations::Obligati
         out!("No obligations yet: record the incident's facts with `breachdesk facts set`.");
     }
     for o in list {
-        let status = serde_json::to_value(o.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        let due = o.due.clone().unwrap_or_else(|| if o.kind == "asap" { "as soon as possible".into() } else { "—".into() });
-        let conf = if o.confidence == "high" { String::new() } else { format!("  [{} confidence]", o.confidence) };
+        let status = serde_json::to_value(o.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let due = o.due.clone().unwrap_or_else(|| {
+            if o.kind == "asap" {
+                "as soon as possible".into()
+            } else {
+                "—".into()
+            }
+        });
+        let conf = if o.confidence == "high" {
+            String::new()
+        } else {
+            format!("  [{} confidence]", o.confidence)
+        };
         let place = o.label.clone().unwrap_or_else(|| o.jurisdiction.clone());
-        out!("{:<12} {:<26} {:<8} {:<6} {:<26} {}{}", status, due, o.regime, place, o.recipient, o.citation, conf);
-        out!("{:<12} id {}  rule {}  owner {}", "", o.id, o.rule_id, o.owner_name.as_deref().unwrap_or(&o.owner_role));
+        out!(
+            "{:<12} {:<26} {:<8} {:<6} {:<26} {}{}",
+            status,
+            due,
+            o.regime,
+            place,
+            o.recipient,
+            o.citation,
+            conf
+        );
+        out!(
+            "{:<12} id {}  rule {}  owner {}",
+            "",
+            o.id,
+            o.rule_id,
+            o.owner_name.as_deref().unwrap_or(&o.owner_role)
+        );
         if let Some(a) = &o.anchor {
             out!("{:<12} timed against {a}", "");
         }
@@ -195,16 +261,31 @@ pub fn obligations(as_json: bool, list: &[breachdesk_core::obligations::Obligati
             let state = match (x.needs_confirmation, x.confirmed) {
                 (false, _) => "applies",
                 (true, true) => "confirmed",
-                (true, false) => "PROPOSED — confirm with `obligations decide … --confirm-exemption`",
+                (true, false) => {
+                    "PROPOSED — confirm with `obligations decide … --confirm-exemption`"
+                }
             };
-            let conf = if x.confidence == "high" { String::new() } else { format!(" [{} confidence]", x.confidence) };
-            out!("{:<12} exit {} ({}) under {}: {state}{conf}", "", x.id, x.kind.replace('_', " "), x.citation);
+            let conf = if x.confidence == "high" {
+                String::new()
+            } else {
+                format!(" [{} confidence]", x.confidence)
+            };
+            out!(
+                "{:<12} exit {} ({}) under {}: {state}{conf}",
+                "",
+                x.id,
+                x.kind.replace('_', " "),
+                x.citation
+            );
         }
     }
     Ok(())
 }
 
-pub fn customs(as_json: bool, list: &[breachdesk_core::custom::CustomObligation]) -> Result<(), Failure> {
+pub fn customs(
+    as_json: bool,
+    list: &[breachdesk_core::custom::CustomObligation],
+) -> Result<(), Failure> {
     if as_json {
         return json(&list);
     }
@@ -212,19 +293,38 @@ pub fn customs(as_json: bool, list: &[breachdesk_core::custom::CustomObligation]
         out!("No user-defined obligations: add one with `breachdesk obligations add`.");
     }
     for c in list {
-        let clock = c.amount.map_or_else(|| c.clock.replace('_', " "), |n| format!("{n} {}", c.clock.replace('_', " ")));
-        let state = c.retired_at.as_ref().map_or_else(String::new, |t| format!("  RETIRED {t}: {}", c.retire_reason.as_deref().unwrap_or("")));
-        out!("{:<22} {:<40} {:<16} {} from {}{}", c.rule_id, c.label, c.recipient, clock, c.trigger, state);
+        let clock = c.amount.map_or_else(
+            || c.clock.replace('_', " "),
+            |n| format!("{n} {}", c.clock.replace('_', " ")),
+        );
+        let state = c.retired_at.as_ref().map_or_else(String::new, |t| {
+            format!("  RETIRED {t}: {}", c.retire_reason.as_deref().unwrap_or(""))
+        });
+        out!(
+            "{:<22} {:<40} {:<16} {} from {}{}",
+            c.rule_id,
+            c.label,
+            c.recipient,
+            clock,
+            c.trigger,
+            state
+        );
     }
     Ok(())
 }
 
-pub fn internal(as_json: bool, list: &[breachdesk_core::internal::InternalClock]) -> Result<(), Failure> {
+pub fn internal(
+    as_json: bool,
+    list: &[breachdesk_core::internal::InternalClock],
+) -> Result<(), Failure> {
     if as_json {
         return json(&list);
     }
     for c in list {
-        let status = serde_json::to_value(c.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let status = serde_json::to_value(c.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         out!("{:<12} {:<26} {}", status, c.due.as_deref().unwrap_or("—"), c.name);
         out!("{:<12} {}", "", c.explanation);
     }

@@ -70,7 +70,9 @@ impl Captured {
                 return;
             }
             if let Some(i) = COVERED.iter().position(|t| *t == table) {
-                sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((u8::try_from(i).unwrap_or(u8::MAX), rowid));
+                sink.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push((u8::try_from(i).unwrap_or(u8::MAX), rowid));
             }
         }))?;
         Ok(())
@@ -82,7 +84,8 @@ impl Captured {
     }
 
     fn take(&self) -> Vec<(u8, i64)> {
-        let mut v = std::mem::take(&mut *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        let mut v =
+            std::mem::take(&mut *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         v.sort_unstable();
         v.dedup();
         v
@@ -137,7 +140,11 @@ fn value_bytes(h: &mut Sha256, v: rusqlite::types::ValueRef<'_>) {
 }
 
 /// A row's SHA-256 over every column, and a short hash of each column (to name what changed).
-fn row_digest(r: &rusqlite::Row<'_>, columns: usize, skip: Option<usize>) -> rusqlite::Result<(String, Vec<String>)> {
+fn row_digest(
+    r: &rusqlite::Row<'_>,
+    columns: usize,
+    skip: Option<usize>,
+) -> rusqlite::Result<(String, Vec<String>)> {
     let mut all = Sha256::new();
     let mut short = Vec::with_capacity(columns);
     for i in 0..columns {
@@ -194,19 +201,34 @@ impl SealBuilder {
     }
 
     pub(crate) fn finish(self, batch: &str, first: i64, last: i64) -> BatchSeal {
-        BatchSeal { batch: batch.to_owned(), first, last, count: self.count, digest: hex::encode(self.all.finalize()) }
+        BatchSeal {
+            batch: batch.to_owned(),
+            first,
+            last,
+            count: self.count,
+            digest: hex::encode(self.all.finalize()),
+        }
     }
 }
 
 /// The records of one import, as they stand: count and digest (see [`SealBuilder`]).
-pub(crate) fn batch_seal(conn: &Connection, batch: &str, first: i64, last: i64) -> Result<BatchSeal> {
-    let mut stmt = conn.prepare_cached("SELECT * FROM individuals WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
+pub(crate) fn batch_seal(
+    conn: &Connection,
+    batch: &str,
+    first: i64,
+    last: i64,
+) -> Result<BatchSeal> {
+    let mut stmt =
+        conn.prepare_cached("SELECT * FROM individuals WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
     let n = stmt.column_count();
     let skip = stmt.column_names().position(|c| c == "merged_into");
     let mut rows = stmt.query(params![first, last])?;
     let mut seal = SealBuilder::default();
     while let Some(r) = rows.next()? {
-        let values = (0..n).filter(|i| Some(*i) != skip).map(|i| r.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?;
+        let values = (0..n)
+            .filter(|i| Some(*i) != skip)
+            .map(|i| r.get_ref(i))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         seal.add(values.into_iter());
     }
     Ok(seal.finish(batch, first, last))
@@ -218,7 +240,11 @@ fn all_batches(conn: &Connection) -> Result<Vec<BatchSeal>> {
         .prepare("SELECT id, first_id, last_id FROM import_batches WHERE rolled_back_at IS NULL AND first_id IS NOT NULL ORDER BY first_id")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    batches.into_iter().filter_map(|(id, f, l)| Some((id, f?, l?))).map(|(id, f, l)| batch_seal(conn, &id, f, l)).collect()
+    batches
+        .into_iter()
+        .filter_map(|(id, f, l)| Some((id, f?, l?)))
+        .map(|(id, f, l)| batch_seal(conn, &id, f, l))
+        .collect()
 }
 
 fn seal_rows(conn: &Connection, captured: &[(u8, i64)]) -> Result<Vec<SealedRow>> {
@@ -227,7 +253,9 @@ fn seal_rows(conn: &Connection, captured: &[(u8, i64)]) -> Result<Vec<SealedRow>
         let table = COVERED[usize::from(t)];
         let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE rowid = ?1"))?;
         let n = stmt.column_count();
-        let found = stmt.query_row([rowid], |r| Ok((key_text(r.get_ref(0)?), row_digest(r, n, None)?))).optional()?;
+        let found = stmt
+            .query_row([rowid], |r| Ok((key_text(r.get_ref(0)?), row_digest(r, n, None)?)))
+            .optional()?;
         out.push(match found {
             Some((key, (digest, cols))) => (table.to_owned(), rowid, key, Some(digest), cols),
             None => (table.to_owned(), rowid, String::new(), None, Vec::new()),
@@ -237,7 +265,17 @@ fn seal_rows(conn: &Connection, captured: &[(u8, i64)]) -> Result<Vec<SealedRow>
 }
 
 #[allow(clippy::too_many_arguments)] // the chain's fields, in the order they are hashed
-fn hash_row(mac: Option<&[u8; 32]>, seq: i64, at: &str, actor: &str, c: (&str, &str, &str), before: Option<&str>, after: Option<&str>, rows: Option<&str>, prev: &str) -> String {
+fn hash_row(
+    mac: Option<&[u8; 32]>,
+    seq: i64,
+    at: &str,
+    actor: &str,
+    c: (&str, &str, &str),
+    before: Option<&str>,
+    after: Option<&str>,
+    rows: Option<&str>,
+    prev: &str,
+) -> String {
     let mut fields: Vec<u8> = Vec::new();
     let mut field = |b: Option<&[u8]>| match b {
         None => fields.extend_from_slice(b"-\0"),
@@ -264,7 +302,8 @@ fn hash_row(mac: Option<&[u8; 32]>, seq: i64, at: &str, actor: &str, c: (&str, &
         None => hex::encode(Sha256::digest(&fields)),
         Some(key) => {
             use hmac::Mac as _;
-            let mut m = <hmac::Hmac<Sha256> as hmac::Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+            let mut m = <hmac::Hmac<Sha256> as hmac::Mac>::new_from_slice(key)
+                .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
             m.update(&fields);
             hex::encode(m.finalize().into_bytes())
         }
@@ -281,11 +320,20 @@ pub(crate) struct Sealer<'a> {
 
 /// Appends the rows of one action inside the caller's transaction, so the change and its record
 /// commit together; the last row commits to the data the transaction wrote. Returns the head.
-pub(crate) fn append_all(tx: &Transaction<'_>, actor: &str, now: DateTime<Utc>, changes: &[Change], sealer: Sealer<'_>) -> Result<Option<(i64, String)>> {
+pub(crate) fn append_all(
+    tx: &Transaction<'_>,
+    actor: &str,
+    now: DateTime<Utc>,
+    changes: &[Change],
+    sealer: Sealer<'_>,
+) -> Result<Option<(i64, String)>> {
     let captured = sealer.captured.take();
     if changes.is_empty() && !captured.is_empty() {
         // A change to the record without an audit row would show as tampering: refuse it here.
-        return Err(Error::Internal(format!("{} covered row(s) written without an audit row", captured.len())));
+        return Err(Error::Internal(format!(
+            "{} covered row(s) written without an audit row",
+            captured.len()
+        )));
     }
     let mut head = None;
     for (i, c) in changes.iter().enumerate() {
@@ -300,9 +348,18 @@ pub(crate) fn append_all(tx: &Transaction<'_>, actor: &str, now: DateTime<Utc>, 
     Ok(head)
 }
 
-fn append_one(tx: &Transaction<'_>, actor: &str, now: DateTime<Utc>, c: &Change, seal: Option<&Seal>, secret: Option<&InstallSecret>) -> Result<(i64, String)> {
+fn append_one(
+    tx: &Transaction<'_>,
+    actor: &str,
+    now: DateTime<Utc>,
+    c: &Change,
+    seal: Option<&Seal>,
+    secret: Option<&InstallSecret>,
+) -> Result<(i64, String)> {
     let last: Option<(i64, String)> = tx
-        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
     let (seq, prev) = last.map_or((1, GENESIS.to_owned()), |(s, h)| (s + 1, h));
     let at = breachdesk_rules::time::to_storage(now);
@@ -310,9 +367,20 @@ fn append_one(tx: &Transaction<'_>, actor: &str, now: DateTime<Utc>, c: &Change,
     let after = c.after.as_ref().map(serde_json::Value::to_string);
     // Every row from schema 12 on carries a commitment (an empty one when it wrote no data), so
     // the hash layout of a keyed row never depends on whether it did.
-    let rows = serde_json::to_string(&seal.cloned().unwrap_or_default()).map_err(|e| Error::Internal(e.to_string()))?;
+    let rows = serde_json::to_string(&seal.cloned().unwrap_or_default())
+        .map_err(|e| Error::Internal(e.to_string()))?;
     let mac = secret.map(InstallSecret::mac_key);
-    let hash = hash_row(mac.as_deref(), seq, &at, actor, (c.action, c.entity_type, &c.entity_id), before.as_deref(), after.as_deref(), Some(&rows), &prev);
+    let hash = hash_row(
+        mac.as_deref(),
+        seq,
+        &at,
+        actor,
+        (c.action, c.entity_type, &c.entity_id),
+        before.as_deref(),
+        after.as_deref(),
+        Some(&rows),
+        &prev,
+    );
     tx.execute(
         "INSERT INTO audit_log (seq, at, actor, action, entity_type, entity_id, before_json, after_json, prev_hash, hash, rows_json, keyed)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -323,10 +391,18 @@ fn append_one(tx: &Transaction<'_>, actor: &str, now: DateTime<Utc>, c: &Change,
 
 /// The baseline row: commits to every row of every covered table and every import, as found when
 /// the audit began to cover the data (the first open after schema 12).
-pub(crate) fn baseline(tx: &Transaction<'_>, actor: &str, now: DateTime<Utc>, secret: Option<&InstallSecret>) -> Result<(i64, String)> {
+pub(crate) fn baseline(
+    tx: &Transaction<'_>,
+    actor: &str,
+    now: DateTime<Utc>,
+    secret: Option<&InstallSecret>,
+) -> Result<(i64, String)> {
     let mut rows = Vec::new();
     for (i, table) in COVERED.iter().enumerate() {
-        let ids: Vec<i64> = tx.prepare(&format!("SELECT rowid FROM {table} ORDER BY rowid"))?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<i64> = tx
+            .prepare(&format!("SELECT rowid FROM {table} ORDER BY rowid"))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let t = u8::try_from(i).unwrap_or(u8::MAX);
         rows.extend(seal_rows(tx, &ids.into_iter().map(|r| (t, r)).collect::<Vec<_>>())?);
     }
@@ -336,7 +412,9 @@ pub(crate) fn baseline(tx: &Transaction<'_>, actor: &str, now: DateTime<Utc>, se
         entity_type: "database",
         entity_id: crate::store::DB_FILE.into(),
         before: None,
-        after: Some(serde_json::json!({ "note": "from here on every audit row commits to the data it wrote; this row commits to every row as found" })),
+        after: Some(
+            serde_json::json!({ "note": "from here on every audit row commits to the data it wrote; this row commits to every row as found" }),
+        ),
     };
     append_one(tx, actor, now, &change, Some(&seal), secret)
 }
@@ -412,7 +490,8 @@ pub fn verify(conn: &Connection, secret: Option<&InstallSecret>) -> Result<Audit
     let mut committed = Committed::default();
     while let Some(r) = rows.next()? {
         let seq: i64 = r.get(0)?;
-        let (at, actor, action, etype, eid): (String, String, String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+        let (at, actor, action, etype, eid): (String, String, String, String, String) =
+            (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
         let (before, after): (Option<String>, Option<String>) = (r.get(6)?, r.get(7)?);
         let (stored_prev, stored_hash): (String, String) = (r.get(8)?, r.get(9)?);
         let (rows_json, keyed): (Option<String>, i64) = (r.get(10)?, r.get(11)?);
@@ -424,7 +503,11 @@ pub fn verify(conn: &Connection, secret: Option<&InstallSecret>) -> Result<Audit
             data_mismatches: Vec::new(),
         };
         if seq != expected_seq {
-            return Ok(broken(format!("row {seq} follows row {}: rows {expected_seq}..{} are missing", expected_seq - 1, seq - 1)));
+            return Ok(broken(format!(
+                "row {seq} follows row {}: rows {expected_seq}..{} are missing",
+                expected_seq - 1,
+                seq - 1
+            )));
         }
         if stored_prev != prev_hash {
             return Ok(broken(format!("row {seq}: its link to row {} does not match (a row was removed, inserted or re-linked)", seq - 1)));
@@ -435,15 +518,31 @@ pub fn verify(conn: &Connection, secret: Option<&InstallSecret>) -> Result<Audit
         let key = match (keyed, mac.as_deref()) {
             (0, _) => None,
             (_, Some(k)) => Some(k),
-            (_, None) => return Ok(broken(format!("row {seq} is keyed and this copy has no installation secret to check it with"))),
+            (_, None) => {
+                return Ok(broken(format!(
+                    "row {seq} is keyed and this copy has no installation secret to check it with"
+                )))
+            }
         };
         keyed_seen |= keyed != 0;
-        let actual = hash_row(key, seq, &at, &actor, (&action, &etype, &eid), before.as_deref(), after.as_deref(), rows_json.as_deref(), &stored_prev);
+        let actual = hash_row(
+            key,
+            seq,
+            &at,
+            &actor,
+            (&action, &etype, &eid),
+            before.as_deref(),
+            after.as_deref(),
+            rows_json.as_deref(),
+            &stored_prev,
+        );
         if actual != stored_hash {
             return Ok(broken(format!("row {seq}: its contents do not match its hash (the row was edited, or rewritten without this installation's key)")));
         }
         if let Some(j) = &rows_json {
-            let seal: Seal = serde_json::from_str(j).map_err(|e| Error::Internal(format!("audit row {seq}: commitment unreadable: {e}")))?;
+            let seal: Seal = serde_json::from_str(j).map_err(|e| {
+                Error::Internal(format!("audit row {seq}: commitment unreadable: {e}"))
+            })?;
             if action == "audit.baseline" && covered_from.is_none() {
                 covered_from = Some(seq);
             }
@@ -468,8 +567,15 @@ pub fn verify(conn: &Connection, secret: Option<&InstallSecret>) -> Result<Audit
             data_mismatches: Vec::new(),
         });
     }
-    let data_mismatches = if covered_from.is_some() { check_data(conn, &committed)? } else { Vec::new() };
-    Ok(AuditReport { rows_checked: checked, head_hash: (checked > 0).then_some(prev_hash), broken: None, data_covered_from: covered_from, data_mismatches })
+    let data_mismatches =
+        if covered_from.is_some() { check_data(conn, &committed)? } else { Vec::new() };
+    Ok(AuditReport {
+        rows_checked: checked,
+        head_hash: (checked > 0).then_some(prev_hash),
+        broken: None,
+        data_covered_from: covered_from,
+        data_mismatches,
+    })
 }
 
 /// Every covered row and import compared with its last commitment.
@@ -498,11 +604,28 @@ fn check_data(conn: &Connection, committed: &Committed) -> Result<Vec<DataMismat
                 (hex::encode(all.finalize()), short)
             };
             match committed.rows.get(&(table.to_owned(), rowid)) {
-                None => out.push(DataMismatch { table: table.into(), id: key, what: "is not in the audit log: it was written outside Breachdesk".into() }),
-                Some((_, None, _)) => out.push(DataMismatch { table: table.into(), id: key, what: "was deleted according to the audit log, yet is present".into() }),
+                None => out.push(DataMismatch {
+                    table: table.into(),
+                    id: key,
+                    what: "is not in the audit log: it was written outside Breachdesk".into(),
+                }),
+                Some((_, None, _)) => out.push(DataMismatch {
+                    table: table.into(),
+                    id: key,
+                    what: "was deleted according to the audit log, yet is present".into(),
+                }),
                 Some((_, Some(d), was)) if *d != digest => {
-                    let changed: Vec<&str> = cols.iter().zip(short.iter().zip(was.iter().chain(std::iter::repeat(&String::new())))).filter(|(_, (now, then))| now != then).map(|(c, _)| c.as_str()).collect();
-                    let what = if changed.is_empty() { "changed since the audit log recorded it".to_owned() } else { format!("changed since the audit log recorded it: {}", changed.join(", ")) };
+                    let changed: Vec<&str> = cols
+                        .iter()
+                        .zip(short.iter().zip(was.iter().chain(std::iter::repeat(&String::new()))))
+                        .filter(|(_, (now, then))| now != then)
+                        .map(|(c, _)| c.as_str())
+                        .collect();
+                    let what = if changed.is_empty() {
+                        "changed since the audit log recorded it".to_owned()
+                    } else {
+                        format!("changed since the audit log recorded it: {}", changed.join(", "))
+                    };
                     out.push(DataMismatch { table: table.into(), id: key, what });
                 }
                 Some(_) => {}
@@ -510,22 +633,36 @@ fn check_data(conn: &Connection, committed: &Committed) -> Result<Vec<DataMismat
         }
         for ((t, rowid), (key, digest, _)) in &committed.rows {
             if t == table && digest.is_some() && !seen.contains(rowid) {
-                out.push(DataMismatch { table: table.into(), id: if key.is_empty() { format!("rowid {rowid}") } else { key.clone() }, what: "is missing: deleted outside Breachdesk".into() });
+                out.push(DataMismatch {
+                    table: table.into(),
+                    id: if key.is_empty() { format!("rowid {rowid}") } else { key.clone() },
+                    what: "is missing: deleted outside Breachdesk".into(),
+                });
             }
         }
     }
-    let rolled_back: std::collections::HashSet<String> =
-        conn.prepare("SELECT id FROM import_batches WHERE rolled_back_at IS NOT NULL")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let rolled_back: std::collections::HashSet<String> = conn
+        .prepare("SELECT id FROM import_batches WHERE rolled_back_at IS NOT NULL")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     for b in committed.batches.values() {
         let now = batch_seal(conn, &b.batch, b.first, b.last)?;
         if rolled_back.contains(&b.batch) {
             if now.count != 0 {
-                out.push(DataMismatch { table: "individuals".into(), id: format!("import {}", b.batch), what: format!("{} records remain of an import that was rolled back", now.count) });
+                out.push(DataMismatch {
+                    table: "individuals".into(),
+                    id: format!("import {}", b.batch),
+                    what: format!("{} records remain of an import that was rolled back", now.count),
+                });
             }
         } else if now.count != b.count {
             out.push(DataMismatch { table: "individuals".into(), id: format!("import {}", b.batch), what: format!("{} records where the audit log recorded {} (records deleted or added outside Breachdesk)", now.count, b.count) });
         } else if now.digest != b.digest {
-            out.push(DataMismatch { table: "individuals".into(), id: format!("import {}", b.batch), what: "records were edited outside Breachdesk".into() });
+            out.push(DataMismatch {
+                table: "individuals".into(),
+                id: format!("import {}", b.batch),
+                what: "records were edited outside Breachdesk".into(),
+            });
         }
     }
     out.sort_by(|a, b| (&a.table, &a.id).cmp(&(&b.table, &b.id)));
@@ -553,21 +690,38 @@ fn checkpoint_message(seq: i64, hash: &str, at: &str) -> Vec<u8> {
 }
 
 /// Signs the chain's current head.
-pub(crate) fn checkpoint(conn: &Connection, secret: &InstallSecret, now: DateTime<Utc>) -> Result<Checkpoint> {
+pub(crate) fn checkpoint(
+    conn: &Connection,
+    secret: &InstallSecret,
+    now: DateTime<Utc>,
+) -> Result<Checkpoint> {
     use ed25519_dalek::Signer as _;
     let (seq, hash): (i64, String) = conn
-        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?
         .ok_or_else(|| Error::validation("audit_log", "is empty: nothing to checkpoint yet"))?;
     let at = breachdesk_rules::time::to_storage(now);
     let key = secret.signing_key();
     let signature = key.sign(&checkpoint_message(seq, &hash, &at));
-    Ok(Checkpoint { format: 1, seq, hash, at, public_key: hex::encode(key.verifying_key().as_bytes()), signature: hex::encode(signature.to_bytes()) })
+    Ok(Checkpoint {
+        format: 1,
+        seq,
+        hash,
+        at,
+        public_key: hex::encode(key.verifying_key().as_bytes()),
+        signature: hex::encode(signature.to_bytes()),
+    })
 }
 
 /// Whether the chain still extends `cp`: signed by this installation, and row `seq` still has
 /// the hash it had. `Err` names what fails.
-pub(crate) fn check_checkpoint(conn: &Connection, secret: &InstallSecret, cp: &Checkpoint) -> std::result::Result<(), String> {
+pub(crate) fn check_checkpoint(
+    conn: &Connection,
+    secret: &InstallSecret,
+    cp: &Checkpoint,
+) -> std::result::Result<(), String> {
     use ed25519_dalek::Verifier as _;
     let key = secret.signing_key().verifying_key();
     if cp.format != 1 {
@@ -576,10 +730,21 @@ pub(crate) fn check_checkpoint(conn: &Connection, secret: &InstallSecret, cp: &C
     if cp.public_key != hex::encode(key.as_bytes()) {
         return Err("the checkpoint was not signed by this installation".into());
     }
-    let sig_bytes: [u8; 64] = hex::decode(&cp.signature).ok().and_then(|b| b.try_into().ok()).ok_or("the signature is not 64 bytes of hex")?;
-    key.verify(&checkpoint_message(cp.seq, &cp.hash, &cp.at), &ed25519_dalek::Signature::from_bytes(&sig_bytes))
-        .map_err(|_| "the signature does not match the checkpoint's contents (it was edited)".to_owned())?;
-    let stored: Option<String> = conn.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [cp.seq], |r| r.get(0)).optional().map_err(|e| e.to_string())?;
+    let sig_bytes: [u8; 64] = hex::decode(&cp.signature)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or("the signature is not 64 bytes of hex")?;
+    key.verify(
+        &checkpoint_message(cp.seq, &cp.hash, &cp.at),
+        &ed25519_dalek::Signature::from_bytes(&sig_bytes),
+    )
+    .map_err(|_| {
+        "the signature does not match the checkpoint's contents (it was edited)".to_owned()
+    })?;
+    let stored: Option<String> = conn
+        .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [cp.seq], |r| r.get(0))
+        .optional()
+        .map_err(|e| e.to_string())?;
     match stored {
         None => Err(format!("the audit log no longer reaches row {} that the checkpoint of {} signed: it was cut back", cp.seq, cp.at)),
         Some(h) if h != cp.hash => Err(format!("row {} no longer has the hash the checkpoint of {} signed: the chain was rewritten", cp.seq, cp.at)),

@@ -66,13 +66,23 @@ impl<'c> BulkInsert<'c> {
     /// SQLite's error when the SQL does not prepare; an internal error when it is empty, holds
     /// more than one statement or only reads.
     pub(crate) fn prepare(conn: &'c rusqlite::Connection, sql: &str) -> Result<Self> {
-        let c_sql = CString::new(sql).map_err(|_| crate::Error::Internal("SQL with a NUL byte".into()))?;
+        let c_sql =
+            CString::new(sql).map_err(|_| crate::Error::Internal("SQL with a NUL byte".into()))?;
         let mut stmt = std::ptr::null_mut();
         let mut tail = std::ptr::null();
         // SAFETY: `conn.handle()` is the open connection, which outlives `self` (borrowed for
         // 'c); `c_sql` is NUL-terminated and lives across the call; `stmt` and `tail` are
         // out-pointers to locals.
-        let rc = unsafe { ffi::sqlite3_prepare_v3(conn.handle(), c_sql.as_ptr(), -1, ffi::SQLITE_PREPARE_PERSISTENT, &mut stmt, &mut tail) };
+        let rc = unsafe {
+            ffi::sqlite3_prepare_v3(
+                conn.handle(),
+                c_sql.as_ptr(),
+                -1,
+                ffi::SQLITE_PREPARE_PERSISTENT,
+                &mut stmt,
+                &mut tail,
+            )
+        };
         if rc != ffi::SQLITE_OK {
             return Err(Self::error_of(conn, rc));
         }
@@ -84,19 +94,26 @@ impl<'c> BulkInsert<'c> {
         // SAFETY: `tail` points into `c_sql`'s buffer, still alive and NUL-terminated.
         let rest = unsafe { CStr::from_ptr(tail) }.to_string_lossy();
         // SAFETY: `stmt` is a valid prepared statement.
-        let (read_only, returns) = unsafe { (ffi::sqlite3_stmt_readonly(stmt) != 0, ffi::sqlite3_column_count(stmt) != 0) };
+        let (read_only, returns) = unsafe {
+            (ffi::sqlite3_stmt_readonly(stmt) != 0, ffi::sqlite3_column_count(stmt) != 0)
+        };
         if !rest.trim().is_empty() || read_only || returns {
-            return Err(crate::Error::Internal("BulkInsert takes one statement that writes and returns no rows".into()));
+            return Err(crate::Error::Internal(
+                "BulkInsert takes one statement that writes and returns no rows".into(),
+            ));
         }
         // SAFETY: as above.
-        this.params = usize::try_from(unsafe { ffi::sqlite3_bind_parameter_count(stmt) }).unwrap_or(0);
+        this.params =
+            usize::try_from(unsafe { ffi::sqlite3_bind_parameter_count(stmt) }).unwrap_or(0);
         Ok(this)
     }
 
     fn error_of(conn: &rusqlite::Connection, rc: c_int) -> crate::Error {
         // SAFETY: the connection is open; sqlite3_errmsg returns a NUL-terminated string owned by
         // SQLite, copied here before any other call on the connection.
-        let msg = unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(conn.handle())) }.to_string_lossy().into_owned();
+        let msg = unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(conn.handle())) }
+            .to_string_lossy()
+            .into_owned();
         rusqlite::Error::SqliteFailure(ffi::Error::new(rc), Some(msg)).into()
     }
 
@@ -107,7 +124,11 @@ impl<'c> BulkInsert<'c> {
     /// SQLite's error when a bind or the statement fails (a constraint, a full disk).
     pub(crate) fn insert(&mut self, values: &[Bind<'_>]) -> Result<()> {
         if values.len() != self.params {
-            return Err(crate::Error::Internal(format!("{} values for {} parameters", values.len(), self.params)));
+            return Err(crate::Error::Internal(format!(
+                "{} values for {} parameters",
+                values.len(),
+                self.params
+            )));
         }
         let mut rc = ffi::SQLITE_OK;
         for (i, v) in values.iter().enumerate() {
@@ -122,10 +143,23 @@ impl<'c> BulkInsert<'c> {
                     Bind::Int(n) => ffi::sqlite3_bind_int64(self.stmt, ndx, n),
                     Bind::Text(s) => {
                         let p = if s.is_empty() { c"".as_ptr() } else { s.as_ptr().cast() };
-                        ffi::sqlite3_bind_text64(self.stmt, ndx, p, s.len() as u64, ffi::SQLITE_STATIC(), ffi::SQLITE_UTF8 as u8)
+                        ffi::sqlite3_bind_text64(
+                            self.stmt,
+                            ndx,
+                            p,
+                            s.len() as u64,
+                            ffi::SQLITE_STATIC(),
+                            ffi::SQLITE_UTF8 as u8,
+                        )
                     }
                     Bind::Blob([]) => ffi::sqlite3_bind_zeroblob(self.stmt, ndx, 0),
-                    Bind::Blob(b) => ffi::sqlite3_bind_blob64(self.stmt, ndx, b.as_ptr().cast(), b.len() as u64, ffi::SQLITE_STATIC()),
+                    Bind::Blob(b) => ffi::sqlite3_bind_blob64(
+                        self.stmt,
+                        ndx,
+                        b.as_ptr().cast(),
+                        b.len() as u64,
+                        ffi::SQLITE_STATIC(),
+                    ),
                 }
             };
             if rc != ffi::SQLITE_OK {
@@ -171,7 +205,8 @@ mod tests {
 
     fn conn() -> rusqlite::Connection {
         let c = rusqlite::Connection::open_in_memory().expect("open");
-        c.execute_batch("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT, c BLOB, d TEXT) STRICT").expect("table");
+        c.execute_batch("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT, c BLOB, d TEXT) STRICT")
+            .expect("table");
         c
     }
 
@@ -190,23 +225,45 @@ mod tests {
     fn values_are_stored_as_bound_and_no_pointer_outlives_the_call() {
         let c = conn();
         {
-            let mut ins = BulkInsert::prepare(&c, "INSERT INTO t (a, b, c, d) VALUES (?1, ?2, ?3, ?4)").expect("prepare");
+            let mut ins =
+                BulkInsert::prepare(&c, "INSERT INTO t (a, b, c, d) VALUES (?1, ?2, ?3, ?4)")
+                    .expect("prepare");
             for i in 0..3_i64 {
                 // Values that live only for this iteration: SQLite must have copied what it keeps.
                 let text = format!("müller {i}");
                 let blob = vec![u8::try_from(i).expect("small"); 16];
-                ins.insert(&[Bind::Int(i), Bind::Text(&text), Bind::Blob(&blob), Bind::from(None::<&str>)]).expect("insert");
+                ins.insert(&[
+                    Bind::Int(i),
+                    Bind::Text(&text),
+                    Bind::Blob(&blob),
+                    Bind::from(None::<&str>),
+                ])
+                .expect("insert");
                 // While the values still live, the statement already holds none of them.
-                assert!(bound(&ins).ends_with("VALUES (NULL, NULL, NULL, NULL)"), "{}", bound(&ins));
+                assert!(
+                    bound(&ins).ends_with("VALUES (NULL, NULL, NULL, NULL)"),
+                    "{}",
+                    bound(&ins)
+                );
                 drop((text, blob));
             }
-            ins.insert(&[Bind::Int(9), Bind::Text(""), Bind::Blob(&[]), Bind::Text("x")]).expect("empty values");
+            ins.insert(&[Bind::Int(9), Bind::Text(""), Bind::Blob(&[]), Bind::Text("x")])
+                .expect("empty values");
         }
-        let rows: Vec<(i64, String, Vec<u8>, Option<String>)> =
-            c.prepare("SELECT a, b, c, d FROM t ORDER BY a").expect("sql").query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).expect("q").collect::<rusqlite::Result<_>>().expect("rows");
+        let rows: Vec<(i64, String, Vec<u8>, Option<String>)> = c
+            .prepare("SELECT a, b, c, d FROM t ORDER BY a")
+            .expect("sql")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .expect("q")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
         assert_eq!(rows.len(), 4);
         assert_eq!(rows[2], (2, "müller 2".into(), vec![2; 16], None));
-        assert_eq!(rows[3], (9, String::new(), Vec::new(), Some("x".into())), "empty text and blob are values, not NULL");
+        assert_eq!(
+            rows[3],
+            (9, String::new(), Vec::new(), Some("x".into())),
+            "empty text and blob are values, not NULL"
+        );
         c.flush_prepared_statement_cache();
         c.close().map_err(|(_, e)| e).expect("every statement was finalized");
     }
@@ -214,19 +271,35 @@ mod tests {
     #[test]
     fn errors_name_the_cause_and_leave_the_statement_usable() {
         let c = conn();
-        let mut ins = BulkInsert::prepare(&c, "INSERT INTO t (a, b) VALUES (?1, ?2)").expect("prepare");
+        let mut ins =
+            BulkInsert::prepare(&c, "INSERT INTO t (a, b) VALUES (?1, ?2)").expect("prepare");
         ins.insert(&[Bind::Int(1), Bind::Text("a")]).expect("first");
         let dup = ins.insert(&[Bind::Int(1), Bind::Text("b")]).expect_err("same key");
         assert!(dup.to_string().contains("UNIQUE"), "{dup}");
         let wrong = ins.insert(&[Bind::Int(2)]).expect_err("one value for two");
         assert!(wrong.to_string().contains("1 values for 2 parameters"), "{wrong}");
-        let strict = ins.insert(&[Bind::Text("not a number"), Bind::Text("c")]).expect_err("STRICT integer");
-        assert!(strict.to_string().to_lowercase().contains("datatype") || strict.to_string().contains("mismatch"), "{strict}");
+        let strict =
+            ins.insert(&[Bind::Text("not a number"), Bind::Text("c")]).expect_err("STRICT integer");
+        assert!(
+            strict.to_string().to_lowercase().contains("datatype")
+                || strict.to_string().contains("mismatch"),
+            "{strict}"
+        );
         ins.insert(&[Bind::Int(2), Bind::Text("c")]).expect("usable after errors");
         assert!(BulkInsert::prepare(&c, "SELECT 1").is_err(), "a read is refused");
-        assert!(BulkInsert::prepare(&c, "INSERT INTO t (a) VALUES (?1) RETURNING a").is_err(), "rows back are refused");
-        assert!(BulkInsert::prepare(&c, "INSERT INTO t (a) VALUES (1); INSERT INTO t (a) VALUES (2)").is_err(), "one statement only");
-        assert!(BulkInsert::prepare(&c, "INSERT INTO nowhere VALUES (1)").expect_err("no table").to_string().contains("nowhere"));
+        assert!(
+            BulkInsert::prepare(&c, "INSERT INTO t (a) VALUES (?1) RETURNING a").is_err(),
+            "rows back are refused"
+        );
+        assert!(
+            BulkInsert::prepare(&c, "INSERT INTO t (a) VALUES (1); INSERT INTO t (a) VALUES (2)")
+                .is_err(),
+            "one statement only"
+        );
+        assert!(BulkInsert::prepare(&c, "INSERT INTO nowhere VALUES (1)")
+            .expect_err("no table")
+            .to_string()
+            .contains("nowhere"));
     }
 
     /// The workspace denies `unsafe`; this module is the one place that may allow it.
@@ -236,9 +309,14 @@ mod tests {
             for e in std::fs::read_dir(dir).expect("read dir").flatten() {
                 let p = e.path();
                 let name = e.file_name().to_string_lossy().into_owned();
-                if p.is_dir() && !["target", "node_modules", ".git", "gen"].contains(&name.as_str()) {
+                if p.is_dir() && !["target", "node_modules", ".git", "gen"].contains(&name.as_str())
+                {
                     walk(&p, found);
-                } else if name.ends_with(".rs") && std::fs::read_to_string(&p).expect("read").contains(concat!("allow(", "unsafe_code)")) {
+                } else if name.ends_with(".rs")
+                    && std::fs::read_to_string(&p)
+                        .expect("read")
+                        .contains(concat!("allow(", "unsafe_code)"))
+                {
                     found.push(p.display().to_string());
                 }
             }

@@ -54,13 +54,18 @@ pub struct OsKeyring;
 fn keyring_unavailable(e: &keyring::Error) -> Error {
     let raw = e.to_string();
     let lower = raw.to_lowercase();
-    let detail = if lower.contains("dbus") || lower.contains("d-bus") || lower.contains("autolaunch") {
-        "no Secret Service is running in this session (no D-Bus session or keyring daemon)".to_owned()
-    } else if lower.contains("locked") || lower.contains("no result found") || lower.contains("prompt") {
-        "the keyring is locked".to_owned()
-    } else {
-        raw
-    };
+    let detail =
+        if lower.contains("dbus") || lower.contains("d-bus") || lower.contains("autolaunch") {
+            "no Secret Service is running in this session (no D-Bus session or keyring daemon)"
+                .to_owned()
+        } else if lower.contains("locked")
+            || lower.contains("no result found")
+            || lower.contains("prompt")
+        {
+            "the keyring is locked".to_owned()
+        } else {
+            raw
+        };
     Error::KeyringUnavailable { detail }
 }
 
@@ -148,7 +153,10 @@ impl WrappedKey {
             return Err(format!("unknown key derivation {:?}", self.kdf));
         }
         if !(M_COST_MIN_KIB..=M_COST_MAX_KIB).contains(&self.m_cost_kib) {
-            return Err(format!("Argon2 memory cost {} KiB is outside {M_COST_MIN_KIB}..={M_COST_MAX_KIB}", self.m_cost_kib));
+            return Err(format!(
+                "Argon2 memory cost {} KiB is outside {M_COST_MIN_KIB}..={M_COST_MAX_KIB}",
+                self.m_cost_kib
+            ));
         }
         if !(1..=T_COST_MAX).contains(&self.t_cost) {
             return Err(format!("Argon2 time cost {} is outside 1..={T_COST_MAX}", self.t_cost));
@@ -167,7 +175,10 @@ impl WrappedKey {
         hexlen("nonce", &self.nonce, 24)?;
         hexlen("ciphertext", &self.ciphertext, 48)?;
         if self.check.as_ref().is_some_and(|c| *c != self.digest()) {
-            return Err("the wrapped key does not match its check value (the file was damaged or edited)".into());
+            return Err(
+                "the wrapped key does not match its check value (the file was damaged or edited)"
+                    .into(),
+            );
         }
         Ok(())
     }
@@ -246,7 +257,8 @@ impl AuditHead {
 fn head_mac(seq: i64, hash: &str, secret: &InstallSecret) -> String {
     use hmac::Mac as _;
     let key = secret.mac_key();
-    let mut m = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(&key[..]).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    let mut m = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(&key[..])
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
     m.update(format!("audit head v1\0{seq}\0{hash}").as_bytes());
     hex::encode(m.finalize().into_bytes())
 }
@@ -299,8 +311,15 @@ const ARGON2_T: u32 = 3;
 const ARGON2_P: u32 = 1;
 const WRAP_AAD: &[u8] = b"breachdesk database key v1";
 
-fn derive(passphrase: &Passphrase, salt: &[u8], m: u32, t: u32, p: u32) -> Result<Zeroizing<[u8; 32]>> {
-    let params = argon2::Params::new(m, t, p, Some(32)).map_err(|e| Error::Internal(format!("argon2 params: {e}")))?;
+fn derive(
+    passphrase: &Passphrase,
+    salt: &[u8],
+    m: u32,
+    t: u32,
+    p: u32,
+) -> Result<Zeroizing<[u8; 32]>> {
+    let params = argon2::Params::new(m, t, p, Some(32))
+        .map_err(|e| Error::Internal(format!("argon2 params: {e}")))?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut out = Zeroizing::new([0u8; 32]);
     argon
@@ -313,7 +332,10 @@ pub(crate) fn wrap(key: &DbKey, passphrase: &Passphrase) -> Result<WrappedKey> {
     wrap_keeping_kek(key, passphrase).map(|(w, _)| w)
 }
 
-fn wrap_keeping_kek(key: &DbKey, passphrase: &Passphrase) -> Result<(WrappedKey, Zeroizing<[u8; 32]>)> {
+fn wrap_keeping_kek(
+    key: &DbKey,
+    passphrase: &Passphrase,
+) -> Result<(WrappedKey, Zeroizing<[u8; 32]>)> {
     use chacha20poly1305::aead::{Aead, KeyInit, Payload};
     if passphrase.dangerous_expose().chars().count() < 8 {
         return Err(Error::validation("passphrase", "must be at least 8 characters"));
@@ -345,7 +367,10 @@ pub(crate) fn unwrap(w: &WrappedKey, passphrase: &Passphrase) -> Result<DbKey> {
     unwrap_keeping_kek(w, passphrase).map(|(k, _)| k)
 }
 
-fn unwrap_keeping_kek(w: &WrappedKey, passphrase: &Passphrase) -> Result<(DbKey, Zeroizing<[u8; 32]>)> {
+fn unwrap_keeping_kek(
+    w: &WrappedKey,
+    passphrase: &Passphrase,
+) -> Result<(DbKey, Zeroizing<[u8; 32]>)> {
     use chacha20poly1305::aead::{Aead, KeyInit, Payload};
     let bad = |what: &str| Error::Internal(format!("custody.json: malformed {what}"));
     w.validate().map_err(|detail| Error::CustodyInvalid { detail })?;
@@ -374,18 +399,27 @@ fn seal_secret(secret: &InstallSecret, kek: &[u8; 32]) -> Result<SealedSecret> {
     getrandom::fill(&mut nonce).map_err(|e| Error::Internal(format!("no OS randomness: {e}")))?;
     let cipher = chacha20poly1305::XChaCha20Poly1305::new(kek.into());
     let ct = cipher
-        .encrypt(nonce.as_ref().into(), Payload { msg: secret.dangerous_raw_bytes(), aad: SECRET_AAD })
+        .encrypt(
+            nonce.as_ref().into(),
+            Payload { msg: secret.dangerous_raw_bytes(), aad: SECRET_AAD },
+        )
         .map_err(|_| Error::Internal("sealing the installation secret failed".into()))?;
     Ok(SealedSecret { nonce: hex::encode(nonce), ciphertext: hex::encode(ct) })
 }
 
 fn unseal_secret(s: &SealedSecret, kek: &[u8; 32]) -> Result<InstallSecret> {
     use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-    let bad = || Error::CustodyInvalid { detail: "the sealed installation secret cannot be opened (damaged or edited)".into() };
+    let bad = || Error::CustodyInvalid {
+        detail: "the sealed installation secret cannot be opened (damaged or edited)".into(),
+    };
     let nonce = hex::decode(&s.nonce).ok().filter(|n| n.len() == 24).ok_or_else(bad)?;
     let ct = hex::decode(&s.ciphertext).map_err(|_| bad())?;
     let cipher = chacha20poly1305::XChaCha20Poly1305::new(kek.into());
-    let plain = Zeroizing::new(cipher.decrypt(nonce.as_slice().into(), Payload { msg: &ct, aad: SECRET_AAD }).map_err(|_| bad())?);
+    let plain = Zeroizing::new(
+        cipher
+            .decrypt(nonce.as_slice().into(), Payload { msg: &ct, aad: SECRET_AAD })
+            .map_err(|_| bad())?,
+    );
     let bytes: &[u8; 32] = plain.as_slice().try_into().map_err(|_| bad())?;
     Ok(InstallSecret::from_bytes(bytes))
 }
@@ -411,12 +445,26 @@ impl Custody {
         match fs::symlink_metadata(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(Error::Io { path, source }),
-            Ok(m) if !m.is_file() => return Err(Error::CustodyInvalid { detail: format!("{} is not a regular file", path.display()) }),
-            Ok(m) if m.len() > 64 * 1024 => return Err(Error::CustodyInvalid { detail: format!("{} is {} KB, far larger than Breachdesk writes", path.display(), m.len() >> 10) }),
+            Ok(m) if !m.is_file() => {
+                return Err(Error::CustodyInvalid {
+                    detail: format!("{} is not a regular file", path.display()),
+                })
+            }
+            Ok(m) if m.len() > 64 * 1024 => {
+                return Err(Error::CustodyInvalid {
+                    detail: format!(
+                        "{} is {} KB, far larger than Breachdesk writes",
+                        path.display(),
+                        m.len() >> 10
+                    ),
+                })
+            }
             Ok(_) => {}
         }
-        let text = fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-        let c: Custody = serde_json::from_str(&text).map_err(|e| Error::CustodyInvalid { detail: format!("it cannot be read: {e}") })?;
+        let text =
+            fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        let c: Custody = serde_json::from_str(&text)
+            .map_err(|e| Error::CustodyInvalid { detail: format!("it cannot be read: {e}") })?;
         c.validate().map_err(|detail| Error::CustodyInvalid { detail })?;
         Ok(Some(c))
     }
@@ -431,9 +479,17 @@ impl Custody {
             return Err("the key check value is not 32 bytes of hex".into());
         }
         match self.mode {
-            KeyMode::Passphrase => self.wrapped.as_ref().ok_or_else(|| "passphrase mode without a wrapped key".to_owned())?.validate()?,
+            KeyMode::Passphrase => self
+                .wrapped
+                .as_ref()
+                .ok_or_else(|| "passphrase mode without a wrapped key".to_owned())?
+                .validate()?,
             KeyMode::Keyring => {
-                if self.keyring_account.as_deref().is_some_and(|a| !a.starts_with("db-key:") || a.len() > 4096) {
+                if self
+                    .keyring_account
+                    .as_deref()
+                    .is_some_and(|a| !a.starts_with("db-key:") || a.len() > 4096)
+                {
                     return Err("the keyring account is not one Breachdesk writes".into());
                 }
             }
@@ -452,7 +508,8 @@ impl Custody {
     /// Writes `custody.json` atomically (temp file in the same directory, fsync, rename).
     pub(crate) fn save(&self, dir: &Path) -> Result<()> {
         let path = Self::path(dir);
-        let text = serde_json::to_string_pretty(self).map_err(|e| Error::Internal(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(self).map_err(|e| Error::Internal(e.to_string()))?;
         // A private temporary file, created exclusively and never through a planted link.
         crate::files::AtomicFile::write_all(&path, text.as_bytes())?;
         if let Ok(d) = fs::File::open(dir) {
@@ -462,12 +519,21 @@ impl Custody {
     }
 
     /// Puts `key` into custody under `setup` (stores it in the keyring or wraps it).
-    pub(crate) fn establish(dir: &Path, key: &DbKey, setup: &KeySetup, keyring: &dyn SecretStore, secret: &InstallSecret) -> Result<Custody> {
+    pub(crate) fn establish(
+        dir: &Path,
+        key: &DbKey,
+        setup: &KeySetup,
+        keyring: &dyn SecretStore,
+        secret: &InstallSecret,
+    ) -> Result<Custody> {
         Ok(match setup {
             KeySetup::Keyring => {
                 let account = keyring_account(dir)?;
                 keyring.set(&account, &key_to_text(key))?;
-                keyring.set(&format!("{account}#secret"), &Zeroizing::new(hex::encode(secret.dangerous_raw_bytes())))?;
+                keyring.set(
+                    &format!("{account}#secret"),
+                    &Zeroizing::new(hex::encode(secret.dangerous_raw_bytes())),
+                )?;
                 Custody {
                     format: 1,
                     mode: KeyMode::Keyring,
@@ -502,13 +568,25 @@ impl Custody {
     /// This installation's secret: from the keyring entry beside the key, or unsealed with the
     /// passphrase-derived key of the last unlock. An installation older than the secret gets one
     /// now (`None` when it cannot be made here: a read-only copy of an old installation).
-    pub(crate) fn install_secret(&mut self, dir: &Path, keyring: &dyn SecretStore, writable: bool) -> Result<Option<InstallSecret>> {
+    pub(crate) fn install_secret(
+        &mut self,
+        dir: &Path,
+        keyring: &dyn SecretStore,
+        writable: bool,
+    ) -> Result<Option<InstallSecret>> {
         match self.mode {
             KeyMode::Keyring => {
                 let entry = format!("{}#secret", self.account(dir)?);
                 if let Some(hex_text) = keyring.get(&entry)? {
-                    let raw = Zeroizing::new(hex::decode(hex_text.trim()).map_err(|_| Error::CustodyInvalid { detail: "the keyring's installation secret is not hex".into() })?);
-                    let bytes: &[u8; 32] = raw.as_slice().try_into().map_err(|_| Error::CustodyInvalid { detail: "the keyring's installation secret is not 32 bytes".into() })?;
+                    let raw = Zeroizing::new(hex::decode(hex_text.trim()).map_err(|_| {
+                        Error::CustodyInvalid {
+                            detail: "the keyring's installation secret is not hex".into(),
+                        }
+                    })?);
+                    let bytes: &[u8; 32] =
+                        raw.as_slice().try_into().map_err(|_| Error::CustodyInvalid {
+                            detail: "the keyring's installation secret is not 32 bytes".into(),
+                        })?;
                     return Ok(Some(InstallSecret::from_bytes(bytes)));
                 }
                 if !writable {
@@ -519,7 +597,11 @@ impl Custody {
                 Ok(Some(s))
             }
             KeyMode::Passphrase => {
-                let kek = self.kek.0.clone().ok_or_else(|| Error::Internal("the installation secret is read before the key was unlocked".into()))?;
+                let kek = self.kek.0.clone().ok_or_else(|| {
+                    Error::Internal(
+                        "the installation secret is read before the key was unlocked".into(),
+                    )
+                })?;
                 if let Some(sealed) = &self.sealed_secret {
                     return unseal_secret(sealed, &kek).map(Some);
                 }
@@ -543,31 +625,49 @@ impl Custody {
 
     /// The candidate keys for this database: the current one, then (after an interrupted re-key)
     /// the pending one. Each is checked against its check value before it is returned.
-    pub(crate) fn unlock(&mut self, dir: &Path, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore) -> Result<Vec<(DbKey, bool)>> {
+    pub(crate) fn unlock(
+        &mut self,
+        dir: &Path,
+        passphrase: Option<&Passphrase>,
+        keyring: &dyn SecretStore,
+    ) -> Result<Vec<(DbKey, bool)>> {
         let mut out = Vec::new();
         match self.mode {
             KeyMode::Keyring => {
                 let account = self.account(dir)?;
                 let current = keyring.get(&account)?;
                 if let Some(pending) = &self.pending {
-                    if let Some(k) = keyring.get(&format!("{account}#pending"))?.as_deref().and_then(|s| key_from_text(s)) {
+                    if let Some(k) = keyring
+                        .get(&format!("{account}#pending"))?
+                        .as_deref()
+                        .and_then(|s| key_from_text(s))
+                    {
                         if k.check_value() == pending.key_check {
                             out.push((k, true));
                         }
                     }
                 }
                 match current.as_deref().map(|s| key_from_text(s)) {
-                    None if out.is_empty() => return Err(Error::KeyMissing { dir: dir.to_owned() }),
+                    None if out.is_empty() => {
+                        return Err(Error::KeyMissing { dir: dir.to_owned() })
+                    }
                     None => {}
-                    Some(None) => return Err(Error::WrongKey { path: dir.join(crate::store::DB_FILE) }),
+                    Some(None) => {
+                        return Err(Error::WrongKey { path: dir.join(crate::store::DB_FILE) })
+                    }
                     Some(Some(k)) if k.check_value() == self.key_check => out.insert(0, (k, false)),
-                    Some(Some(_)) if out.is_empty() => return Err(Error::WrongKey { path: dir.join(crate::store::DB_FILE) }),
+                    Some(Some(_)) if out.is_empty() => {
+                        return Err(Error::WrongKey { path: dir.join(crate::store::DB_FILE) })
+                    }
                     Some(Some(_)) => {}
                 }
             }
             KeyMode::Passphrase => {
                 let p = passphrase.ok_or(Error::PassphraseRequired)?;
-                let w = self.wrapped.as_ref().ok_or_else(|| Error::Internal("custody.json: no wrapped key".into()))?;
+                let w = self
+                    .wrapped
+                    .as_ref()
+                    .ok_or_else(|| Error::Internal("custody.json: no wrapped key".into()))?;
                 let (k, kek) = unwrap_keeping_kek(w, p)?;
                 if k.check_value() != self.key_check {
                     return Err(Error::WrongKey { path: dir.join(crate::store::DB_FILE) });
@@ -584,7 +684,11 @@ impl Custody {
     /// The pending key of an interrupted re-key in passphrase mode (a second Argon2 run: only when
     /// the current key did not open the database).
     pub(crate) fn unlock_pending(&self, passphrase: Option<&Passphrase>) -> Result<Option<DbKey>> {
-        let (KeyMode::Passphrase, Some(PendingKey { key_check, wrapped: Some(pw) })) = (self.mode, &self.pending) else { return Ok(None) };
+        let (KeyMode::Passphrase, Some(PendingKey { key_check, wrapped: Some(pw) })) =
+            (self.mode, &self.pending)
+        else {
+            return Ok(None);
+        };
         let k = unwrap(pw, passphrase.ok_or(Error::PassphraseRequired)?)?;
         Ok((&k.check_value() == key_check).then_some(k))
     }
@@ -605,12 +709,18 @@ impl Custody {
 
     /// A key change recorded as unfinished: removes the old keyring entry and returns what to
     /// write to the audit log ([`Custody::finished`] clears the record once that is written).
-    pub(crate) fn finish_unfinished(&mut self, keyring: &dyn SecretStore) -> Result<Option<Unfinished>> {
+    pub(crate) fn finish_unfinished(
+        &mut self,
+        keyring: &dyn SecretStore,
+    ) -> Result<Option<Unfinished>> {
         let Some(u) = self.unfinished.clone() else { return Ok(None) };
         if let Some(account) = &u.remove_keyring_entry {
             // A keyring that cannot be reached now (passphrase mode needs none) must not keep the
             // data locked: the record stays, and the next open tries again.
-            if keyring.delete(account).is_err() || (!account.ends_with("#pending") && keyring.delete(&format!("{account}#secret")).is_err()) {
+            if keyring.delete(account).is_err()
+                || (!account.ends_with("#pending")
+                    && keyring.delete(&format!("{account}#secret")).is_err())
+            {
                 return Ok(None);
             }
         }
@@ -618,7 +728,13 @@ impl Custody {
     }
 
     /// Step 1 of a re-key: park the new key beside the old one.
-    pub(crate) fn begin_rekey(&mut self, dir: &Path, new: &DbKey, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore) -> Result<()> {
+    pub(crate) fn begin_rekey(
+        &mut self,
+        dir: &Path,
+        new: &DbKey,
+        passphrase: Option<&Passphrase>,
+        keyring: &dyn SecretStore,
+    ) -> Result<()> {
         let wrapped = match self.mode {
             KeyMode::Keyring => {
                 keyring.set(&format!("{}#pending", self.account(dir)?), &key_to_text(new))?;
@@ -631,7 +747,14 @@ impl Custody {
     }
 
     /// Step 3 of a re-key (after `PRAGMA rekey`): the new key becomes the current one.
-    pub(crate) fn finish_rekey(&mut self, dir: &Path, new: &DbKey, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore, secret: &InstallSecret) -> Result<()> {
+    pub(crate) fn finish_rekey(
+        &mut self,
+        dir: &Path,
+        new: &DbKey,
+        passphrase: Option<&Passphrase>,
+        keyring: &dyn SecretStore,
+        secret: &InstallSecret,
+    ) -> Result<()> {
         let setup = match self.mode {
             KeyMode::Keyring => KeySetup::Keyring,
             KeyMode::Passphrase => KeySetup::Passphrase(Passphrase::new(
@@ -640,8 +763,14 @@ impl Custody {
         };
         let mut next = Custody::establish(dir, new, &setup, keyring, secret)?;
         next.audit_head = self.audit_head.clone();
-        let pending_entry = (self.mode == KeyMode::Keyring).then(|| self.account(dir).map(|a| format!("{a}#pending"))).transpose()?;
-        next.unfinished = Some(Unfinished { action: "key.rekey".into(), remove_keyring_entry: pending_entry.clone(), detail: None });
+        let pending_entry = (self.mode == KeyMode::Keyring)
+            .then(|| self.account(dir).map(|a| format!("{a}#pending")))
+            .transpose()?;
+        next.unfinished = Some(Unfinished {
+            action: "key.rekey".into(),
+            remove_keyring_entry: pending_entry.clone(),
+            detail: None,
+        });
         next.save(dir)?;
         crate::failpoint::hit("rekey.custody_saved");
         if let Some(entry) = pending_entry {
@@ -653,12 +782,25 @@ impl Custody {
 
     /// Moves the key into the other kind of custody. The new custody is written before the old
     /// secret is removed, so a failure part-way leaves the key reachable.
-    pub(crate) fn switch(&mut self, dir: &Path, key: &DbKey, to: &KeySetup, keyring: &dyn SecretStore, secret: &InstallSecret) -> Result<()> {
+    pub(crate) fn switch(
+        &mut self,
+        dir: &Path,
+        key: &DbKey,
+        to: &KeySetup,
+        keyring: &dyn SecretStore,
+        secret: &InstallSecret,
+    ) -> Result<()> {
         let mut next = Custody::establish(dir, key, to, keyring, secret)?;
         next.audit_head = self.audit_head.clone();
-        let old_entry = (self.mode == KeyMode::Keyring && next.mode == KeyMode::Passphrase).then(|| self.account(dir)).transpose()?;
+        let old_entry = (self.mode == KeyMode::Keyring && next.mode == KeyMode::Passphrase)
+            .then(|| self.account(dir))
+            .transpose()?;
         let modes = serde_json::json!({ "from": self.mode, "to": next.mode });
-        next.unfinished = Some(Unfinished { action: "key.mode".into(), remove_keyring_entry: old_entry.clone(), detail: Some(modes) });
+        next.unfinished = Some(Unfinished {
+            action: "key.mode".into(),
+            remove_keyring_entry: old_entry.clone(),
+            detail: Some(modes),
+        });
         next.save(dir)?;
         crate::failpoint::hit("switch.custody_saved");
         if let Some(entry) = old_entry {
@@ -687,7 +829,13 @@ impl Custody {
     }
 
     /// Records the audit chain's head, if it is further on than the one recorded.
-    pub(crate) fn record_head(&mut self, dir: &Path, seq: i64, hash: &str, secret: &InstallSecret) -> Result<()> {
+    pub(crate) fn record_head(
+        &mut self,
+        dir: &Path,
+        seq: i64,
+        hash: &str,
+        secret: &InstallSecret,
+    ) -> Result<()> {
         if self.audit_head.as_ref().is_some_and(|h| h.seq >= seq) {
             return Ok(());
         }
@@ -706,7 +854,8 @@ mod tests {
         let w = wrap(&key, &Passphrase::new("correct horse battery".into())).expect("wrap");
         let back = unwrap(&w, &Passphrase::new("correct horse battery".into())).expect("unwrap");
         assert_eq!(back.dangerous_raw_bytes(), key.dangerous_raw_bytes());
-        let err = unwrap(&w, &Passphrase::new("wrong horse battery".into())).expect_err("must fail");
+        let err =
+            unwrap(&w, &Passphrase::new("wrong horse battery".into())).expect_err("must fail");
         assert!(matches!(err, Error::WrongPassphrase), "{err:?}");
         // the wrapped form holds neither the key nor the passphrase
         let json = serde_json::to_string(&w).expect("json");
@@ -727,7 +876,8 @@ mod tests {
         let ring = MemoryKeyring::default();
         let key = DbKey::generate().expect("rng");
         let secret = InstallSecret::generate().expect("rng");
-        let mut c = Custody::establish(dir.path(), &key, &KeySetup::Keyring, &ring, &secret).expect("establish");
+        let mut c = Custody::establish(dir.path(), &key, &KeySetup::Keyring, &ring, &secret)
+            .expect("establish");
         assert_eq!(c.unlock(dir.path(), None, &ring).expect("unlock").len(), 1);
         let account = keyring_account(dir.path()).expect("account");
         ring.set(&account, &hex::encode([7u8; 32])).expect("set");

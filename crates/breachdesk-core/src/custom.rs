@@ -13,11 +13,13 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 /// Recipients a user-defined obligation may name.
-pub const RECIPIENTS: [&str; 7] = ["covered_entity", "controller", "insurer", "investors", "board", "individuals", "other"];
+pub const RECIPIENTS: [&str; 7] =
+    ["covered_entity", "controller", "insurer", "investors", "board", "individuals", "other"];
 /// Timestamps a user-defined clock may start from.
 pub const TRIGGERS: [&str; 4] = ["detected_at", "discovered_at", "aware_at", "determined_at"];
 /// Clock kinds; all but `same_business_day` and `asap` need an amount.
-pub const CLOCKS: [&str; 5] = ["calendar_days", "hours", "business_days", "same_business_day", "asap"];
+pub const CLOCKS: [&str; 5] =
+    ["calendar_days", "hours", "business_days", "same_business_day", "asap"];
 
 /// A new user-defined obligation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
@@ -61,19 +63,29 @@ pub struct CustomObligation {
     pub retire_reason: Option<String>,
 }
 
-fn parse_enum<T: for<'de> Deserialize<'de>>(field: &str, value: &str, allowed: &[&str]) -> Result<T> {
+fn parse_enum<T: for<'de> Deserialize<'de>>(
+    field: &str,
+    value: &str,
+    allowed: &[&str],
+) -> Result<T> {
     let v = value.trim();
     if !allowed.contains(&v) {
-        return Err(Error::validation(field, format!("{value:?} is not one of: {}", allowed.join(", "))));
+        return Err(Error::validation(
+            field,
+            format!("{value:?} is not one of: {}", allowed.join(", ")),
+        ));
     }
-    serde_json::from_value(serde_json::Value::String(v.to_owned())).map_err(|e| Error::validation(field, e.to_string()))
+    serde_json::from_value(serde_json::Value::String(v.to_owned()))
+        .map_err(|e| Error::validation(field, e.to_string()))
 }
 
 fn clock_of(clock: &str, amount: Option<u32>) -> Result<CustomClock> {
     let need = |a: Option<u32>, max: u32, unit: &str| -> Result<u32> {
         match a {
             None => Err(Error::validation("amount", format!("is required: how many {unit}"))),
-            Some(n) if n == 0 || n > max => Err(Error::validation("amount", format!("must be between 1 and {max} {unit}"))),
+            Some(n) if n == 0 || n > max => {
+                Err(Error::validation("amount", format!("must be between 1 and {max} {unit}")))
+            }
             Some(n) => Ok(n),
         }
     };
@@ -83,7 +95,12 @@ fn clock_of(clock: &str, amount: Option<u32>) -> Result<CustomClock> {
         "business_days" => CustomClock::BusinessDays(need(amount, 2600, "business days")?),
         "same_business_day" => CustomClock::SameBusinessDay,
         "asap" => CustomClock::Asap,
-        other => return Err(Error::validation("clock", format!("{other:?} is not one of: {}", CLOCKS.join(", ")))),
+        other => {
+            return Err(Error::validation(
+                "clock",
+                format!("{other:?} is not one of: {}", CLOCKS.join(", ")),
+            ))
+        }
     })
 }
 
@@ -108,9 +125,14 @@ const SELECT: &str = "SELECT id, rule_id, label, recipient, trigger_field, clock
                              created_at, created_by, retired_at, retired_by, retire_reason FROM custom_obligations";
 
 /// An incident's user-defined obligations, retired ones included, oldest first (times shown in `zone`).
-fn list(conn: &rusqlite::Connection, incident_uuid: &str, zone: chrono_tz::Tz) -> Result<Vec<CustomObligation>> {
+fn list(
+    conn: &rusqlite::Connection,
+    incident_uuid: &str,
+    zone: chrono_tz::Tz,
+) -> Result<Vec<CustomObligation>> {
     let show = |s: Option<String>| s.map(|s| crate::stored_to_local(s, zone));
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE incident_id = ?1 ORDER BY created_at, id"))?;
+    let mut stmt =
+        conn.prepare(&format!("{SELECT} WHERE incident_id = ?1 ORDER BY created_at, id"))?;
     let rows = stmt
         .query_map([incident_uuid], |r| {
             Ok(CustomObligation {
@@ -137,8 +159,15 @@ fn list(conn: &rusqlite::Connection, incident_uuid: &str, zone: chrono_tz::Tz) -
 }
 
 /// The active definitions of an incident as the engine takes them.
-pub(crate) fn active(conn: &rusqlite::Connection, incident_uuid: &str) -> Result<Vec<EngineCustom>> {
-    list(conn, incident_uuid, chrono_tz::UTC)?.iter().filter(|c| c.retired_at.is_none()).map(CustomObligation::engine).collect()
+pub(crate) fn active(
+    conn: &rusqlite::Connection,
+    incident_uuid: &str,
+) -> Result<Vec<EngineCustom>> {
+    list(conn, incident_uuid, chrono_tz::UTC)?
+        .iter()
+        .filter(|c| c.retired_at.is_none())
+        .map(CustomObligation::engine)
+        .collect()
 }
 
 impl Breachdesk {
@@ -156,7 +185,12 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] naming `label`, `recipient`, `trigger`, `clock`,
     /// `amount`, `reference`, `channel` or `address`.
-    pub fn add_custom_obligation(&mut self, ctx: &Ctx, incident_id: &str, input: &NewCustomObligation) -> Result<CustomObligation> {
+    pub fn add_custom_obligation(
+        &mut self,
+        ctx: &Ctx,
+        incident_id: &str,
+        input: &NewCustomObligation,
+    ) -> Result<CustomObligation> {
         let inc = self.incident_row(incident_id)?;
         let label = required("label", &input.label, 300)?;
         let recipient = input.recipient.trim().to_owned();
@@ -190,14 +224,23 @@ impl Breachdesk {
             audit.extend(crate::obligations::refresh(tx, ctx, &inc, None)?.1);
             Ok(((), audit))
         })?;
-        self.custom_obligations(&inc.id)?.into_iter().find(|c| c.id == id).ok_or_else(|| Error::Internal("custom obligation vanished".into()))
+        self.custom_obligations(&inc.id)?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| Error::Internal("custom obligation vanished".into()))
     }
 
     /// Retires a user-defined obligation (its obligation row goes out of scope, kept on record).
     ///
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] on `reason` when blank, or when already retired.
-    pub fn retire_custom_obligation(&mut self, ctx: &Ctx, incident_id: &str, custom_id: &str, reason: &str) -> Result<CustomObligation> {
+    pub fn retire_custom_obligation(
+        &mut self,
+        ctx: &Ctx,
+        incident_id: &str,
+        custom_id: &str,
+        reason: &str,
+    ) -> Result<CustomObligation> {
         let inc = self.incident_row(incident_id)?;
         let reason = required("reason", reason, 2000)?;
         let found: Option<(String, Option<String>)> = self
@@ -209,7 +252,10 @@ impl Breachdesk {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let (id, retired) = found.ok_or_else(|| Error::NotFound { entity: "user-defined obligation", id: format!("{custom_id} in {}", inc.human_id) })?;
+        let (id, retired) = found.ok_or_else(|| Error::NotFound {
+            entity: "user-defined obligation",
+            id: format!("{custom_id} in {}", inc.human_id),
+        })?;
         if retired.is_some() {
             return Err(Error::validation("id", format!("{custom_id} is already retired")));
         }
@@ -228,7 +274,10 @@ impl Breachdesk {
             audit.extend(crate::obligations::refresh(tx, ctx, &inc, None)?.1);
             Ok(((), audit))
         })?;
-        self.custom_obligations(&inc.id)?.into_iter().find(|c| c.id == id).ok_or_else(|| Error::Internal("custom obligation vanished".into()))
+        self.custom_obligations(&inc.id)?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| Error::Internal("custom obligation vanished".into()))
     }
 }
 
@@ -240,7 +289,9 @@ mod tests {
     fn clocks_need_a_sensible_amount() {
         assert_eq!(clock_of("calendar_days", Some(30)).ok(), Some(CustomClock::CalendarDays(30)));
         assert_eq!(clock_of("same_business_day", None).ok(), Some(CustomClock::SameBusinessDay));
-        for (clock, amount) in [("hours", None), ("hours", Some(0)), ("calendar_days", Some(100_000))] {
+        for (clock, amount) in
+            [("hours", None), ("hours", Some(0)), ("calendar_days", Some(100_000))]
+        {
             let e = clock_of(clock, amount).expect_err("refused");
             assert_eq!(e.field(), Some("amount"), "{clock} {amount:?}");
         }

@@ -58,7 +58,9 @@ pub(crate) fn tighten(dir: &std::path::Path) {
             }
         };
         fix(dir, 0o700);
-        for f in ["breachdesk.db", "breachdesk.db-wal", "breachdesk.db-shm", "custody.json", LOCK_FILE] {
+        for f in
+            ["breachdesk.db", "breachdesk.db-wal", "breachdesk.db-shm", "custody.json", LOCK_FILE]
+        {
             fix(&dir.join(f), 0o600);
         }
     }
@@ -79,7 +81,12 @@ pub fn resolve(explicit: Option<PathBuf>) -> Result<PathBuf> {
     }
     directories::ProjectDirs::from("dev", "Breachdesk", "Breachdesk")
         .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| Error::validation("data_dir", format!("no home directory found; pass --data-dir or set {ENV_VAR}")))
+        .ok_or_else(|| {
+            Error::validation(
+                "data_dir",
+                format!("no home directory found; pass --data-dir or set {ENV_VAR}"),
+            )
+        })
 }
 
 /// The record of a long write (an import, a rollback) in progress, for another process that finds
@@ -101,9 +108,17 @@ pub(crate) struct Activity(PathBuf);
 impl Activity {
     /// Records `what` as this process's long write in `dir` (best effort: a store on a read-only
     /// medium cannot say it, and is not busy).
-    pub(crate) fn start(dir: &std::path::Path, what: &str, now: chrono::DateTime<chrono::Utc>) -> Activity {
+    pub(crate) fn start(
+        dir: &std::path::Path,
+        what: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Activity {
         let path = dir.join(ACTIVITY_FILE);
-        let record = ActivityRecord { pid: std::process::id(), what: what.to_owned(), since: now.format("%Y-%m-%d %H:%M:%S UTC").to_string() };
+        let record = ActivityRecord {
+            pid: std::process::id(),
+            what: what.to_owned(),
+            since: now.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        };
         if let Ok(text) = serde_json::to_vec(&record) {
             if let Ok(mut out) = crate::files::AtomicFile::create(&path) {
                 if std::io::Write::write_all(&mut out, &text).is_ok() {

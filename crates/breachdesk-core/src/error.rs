@@ -118,7 +118,10 @@ impl From<breachdesk_rules::time::TimeError> for Error {
     fn from(e: breachdesk_rules::time::TimeError) -> Self {
         use breachdesk_rules::time::TimeError as T;
         let field = match &e {
-            T::UnknownZone { field, .. } | T::Malformed { field, .. } | T::Nonexistent { field, .. } | T::OutOfRange { field, .. } => field.clone(),
+            T::UnknownZone { field, .. }
+            | T::Malformed { field, .. }
+            | T::Nonexistent { field, .. }
+            | T::OutOfRange { field, .. } => field.clone(),
         };
         let full = e.to_string();
         let message = full.strip_prefix(&format!("{field}: ")).unwrap_or(&full).to_owned();
@@ -132,7 +135,11 @@ impl Error {
     #[must_use]
     pub fn explain_busy(self, dir: &std::path::Path) -> Error {
         match self {
-            Error::Busy { waited_s, holder: None } => Error::Busy { waited_s, holder: crate::datadir::activity(dir).map(|a| format!("another Breachdesk process, {a},")) },
+            Error::Busy { waited_s, holder: None } => Error::Busy {
+                waited_s,
+                holder: crate::datadir::activity(dir)
+                    .map(|a| format!("another Breachdesk process, {a},")),
+            },
             e => e,
         }
     }
@@ -141,9 +148,13 @@ impl Error {
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Error::Busy { waited_s: crate::store::busy_timeout_ms() / 1000, holder: None },
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                Error::Busy { waited_s: crate::store::busy_timeout_ms() / 1000, holder: None }
+            }
             Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
-            Some(rusqlite::ErrorCode::ReadOnly) => Error::ReadOnly { detail: "the database file or its folder cannot be written".into() },
+            Some(rusqlite::ErrorCode::ReadOnly) => Error::ReadOnly {
+                detail: "the database file or its folder cannot be written".into(),
+            },
             // SQL text and bound values can carry personal data; keep only the engine's message.
             _ => Error::Internal(format!("database: {e}")),
         }

@@ -10,7 +10,9 @@ pub(crate) fn hit(name: &str) {
     if let Some(v) = std::env::var_os("BREACHDESK_FAILPOINT") {
         let v = v.to_string_lossy();
         match v.split_once(":pause=") {
-            Some((point, ms)) if point == name => std::thread::sleep(std::time::Duration::from_millis(ms.parse().unwrap_or(0))),
+            Some((point, ms)) if point == name => {
+                std::thread::sleep(std::time::Duration::from_millis(ms.parse().unwrap_or(0)))
+            }
             None if v == name => std::process::abort(),
             _ => {}
         }
@@ -23,7 +25,8 @@ pub(crate) fn hit(name: &str) {
 /// tests shorten it), else `default`.
 pub(crate) fn busy_timeout_ms(default: u64) -> u64 {
     #[cfg(debug_assertions)]
-    if let Some(ms) = std::env::var("BREACHDESK_BUSY_TIMEOUT_MS").ok().and_then(|v| v.parse().ok()) {
+    if let Some(ms) = std::env::var("BREACHDESK_BUSY_TIMEOUT_MS").ok().and_then(|v| v.parse().ok())
+    {
         return ms;
     }
     default

@@ -27,16 +27,27 @@ impl AtomicFile {
     /// [`Error::Validation`] on `output` when the target is a directory or its folder does not
     /// exist; [`Error::Io`] when the temporary file cannot be created.
     pub fn create(target: &Path) -> Result<AtomicFile> {
-        if target.as_os_str().is_empty() || target.is_dir() || target.as_os_str().to_string_lossy().ends_with('/') {
-            return Err(Error::validation("output", format!("{} is a folder: name the file to write", target.display())));
+        if target.as_os_str().is_empty()
+            || target.is_dir()
+            || target.as_os_str().to_string_lossy().ends_with('/')
+        {
+            return Err(Error::validation(
+                "output",
+                format!("{} is a folder: name the file to write", target.display()),
+            ));
         }
-        let name = target.file_name().ok_or_else(|| Error::validation("output", format!("{} names no file", target.display())))?;
+        let name = target.file_name().ok_or_else(|| {
+            Error::validation("output", format!("{} names no file", target.display()))
+        })?;
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
             _ => PathBuf::from("."),
         };
         if !dir.is_dir() {
-            return Err(Error::validation("output", format!("the folder {} does not exist", dir.display())));
+            return Err(Error::validation(
+                "output",
+                format!("the folder {} does not exist", dir.display()),
+            ));
         }
         let mut nonce = [0u8; 6];
         getrandom::fill(&mut nonce).map_err(|e| Error::Internal(format!("random: {e}")))?;
@@ -63,7 +74,8 @@ impl AtomicFile {
     /// # Errors
     /// [`Error::Io`] (the temporary file is removed), [`Error::DiskFull`] when the disk filled up.
     pub fn commit(mut self) -> Result<()> {
-        let file = self.file.take().ok_or_else(|| Error::Internal("file already committed".into()))?;
+        let file =
+            self.file.take().ok_or_else(|| Error::Internal("file already committed".into()))?;
         file.sync_all().map_err(|e| disk(&self.tmp, e))?;
         drop(file);
         std::fs::rename(&self.tmp, &self.target).map_err(io(&self.target))?;
@@ -93,13 +105,25 @@ pub const MAX_SMALL_INPUT: u64 = 1 << 20;
 pub fn read_small(path: &Path, field: &str) -> Result<String> {
     let meta = std::fs::metadata(path).map_err(io(path))?;
     if !meta.is_file() {
-        return Err(Error::validation(field, format!("{} is not a regular file (a folder, pipe or device)", path.display())));
+        return Err(Error::validation(
+            field,
+            format!("{} is not a regular file (a folder, pipe or device)", path.display()),
+        ));
     }
     if meta.len() > MAX_SMALL_INPUT {
-        return Err(Error::validation(field, format!("{} is {} KB; at most {} KB is read", path.display(), meta.len() >> 10, MAX_SMALL_INPUT >> 10)));
+        return Err(Error::validation(
+            field,
+            format!(
+                "{} is {} KB; at most {} KB is read",
+                path.display(),
+                meta.len() >> 10,
+                MAX_SMALL_INPUT >> 10
+            ),
+        ));
     }
     let bytes = std::fs::read(path).map_err(io(path))?;
-    String::from_utf8(bytes).map_err(|_| Error::validation(field, format!("{} is not UTF-8 text", path.display())))
+    String::from_utf8(bytes)
+        .map_err(|_| Error::validation(field, format!("{} is not UTF-8 text", path.display())))
 }
 
 /// An I/O error, with a full disk said plainly.
@@ -154,7 +178,10 @@ mod tests {
             f.write_all(b"half").expect("write");
             // dropped without commit: an error path
         }
-        let names: Vec<String> = std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("e").file_name().to_string_lossy().into_owned()).collect();
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("e").file_name().to_string_lossy().into_owned())
+            .collect();
         assert_eq!(names, ["notes.partial"], "nothing left behind, the user's file kept");
         assert_eq!(std::fs::read(dir.path().join("notes.partial")).expect("read"), b"mine");
         AtomicFile::write_all(&target, b"a,b\n").expect("write");
@@ -162,9 +189,19 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
-            assert_eq!(std::fs::metadata(&target).expect("meta").permissions().mode() & 0o777, 0o600, "owner only");
+            assert_eq!(
+                std::fs::metadata(&target).expect("meta").permissions().mode() & 0o777,
+                0o600,
+                "owner only"
+            );
         }
-        assert!(AtomicFile::create(dir.path()).expect_err("a folder").to_string().contains("folder"));
-        assert!(AtomicFile::create(&dir.path().join("nowhere/x.csv")).expect_err("no folder").to_string().contains("does not exist"));
+        assert!(AtomicFile::create(dir.path())
+            .expect_err("a folder")
+            .to_string()
+            .contains("folder"));
+        assert!(AtomicFile::create(&dir.path().join("nowhere/x.csv"))
+            .expect_err("no folder")
+            .to_string()
+            .contains("does not exist"));
     }
 }

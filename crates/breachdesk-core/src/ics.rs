@@ -43,7 +43,12 @@ fn stamp(t: DateTime<Utc>) -> String {
 
 /// The calendar for `obligations` of incident `human_id`: one VEVENT per open fixed deadline.
 #[must_use]
-pub fn calendar(human_id: &str, title: &str, obligations: &[Obligation], now: DateTime<Utc>) -> String {
+pub fn calendar(
+    human_id: &str,
+    title: &str,
+    obligations: &[Obligation],
+    now: DateTime<Utc>,
+) -> String {
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
@@ -53,8 +58,18 @@ pub fn calendar(human_id: &str, title: &str, obligations: &[Obligation], now: Da
         format!("X-WR-CALNAME:{}", escape(&format!("{human_id} notification deadlines"))),
     ];
     for o in obligations {
-        let open = matches!(o.status, ObligationStatus::Open | ObligationStatus::DueSoon | ObligationStatus::Overdue);
-        let Some(due) = o.due.as_deref().and_then(|d| DateTime::parse_from_rfc3339(d).ok()).map(|d| d.with_timezone(&Utc)) else { continue };
+        let open = matches!(
+            o.status,
+            ObligationStatus::Open | ObligationStatus::DueSoon | ObligationStatus::Overdue
+        );
+        let Some(due) = o
+            .due
+            .as_deref()
+            .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
+            .map(|d| d.with_timezone(&Utc))
+        else {
+            continue;
+        };
         if !open {
             continue;
         }
@@ -80,7 +95,9 @@ pub fn calendar(human_id: &str, title: &str, obligations: &[Obligation], now: Da
             format!("URL:{}", o.source_url),
             "TRANSP:TRANSPARENT".to_owned(),
         ]);
-        for (trigger, label) in [("-P7D", "7 days"), ("-PT24H", "24 hours"), ("-PT4H", "4 hours"), ("-PT1H", "1 hour")] {
+        for (trigger, label) in
+            [("-P7D", "7 days"), ("-PT24H", "24 hours"), ("-PT4H", "4 hours"), ("-PT1H", "1 hour")]
+        {
             lines.extend([
                 "BEGIN:VALARM".to_owned(),
                 "ACTION:DISPLAY".to_owned(),

@@ -50,7 +50,12 @@ impl Severity {
         Severity::ALL
             .into_iter()
             .find(|v| v.as_str() == t || v.as_str().replace('-', "") == t)
-            .ok_or_else(|| Error::validation("severity", format!("{s:?} is not a severity (SEV-0, SEV-1, SEV-2 or SEV-3)")))
+            .ok_or_else(|| {
+                Error::validation(
+                    "severity",
+                    format!("{s:?} is not a severity (SEV-0, SEV-1, SEV-2 or SEV-3)"),
+                )
+            })
     }
 }
 
@@ -66,7 +71,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::Detected, Status::Contained, Status::Assessed, Status::Notifying, Status::Closed];
+    pub const ALL: [Status; 5] =
+        [Status::Detected, Status::Contained, Status::Assessed, Status::Notifying, Status::Closed];
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -82,7 +88,10 @@ impl Status {
     pub fn parse(s: &str) -> Result<Status> {
         let t = s.trim().to_ascii_lowercase();
         Status::ALL.into_iter().find(|v| v.as_str() == t).ok_or_else(|| {
-            Error::validation("status", format!("{s:?} is not a status (detected, contained, assessed, notifying, closed)"))
+            Error::validation(
+                "status",
+                format!("{s:?} is not a status (detected, contained, assessed, notifying, closed)"),
+            )
         })
     }
 }
@@ -99,7 +108,13 @@ pub struct Roles {
 }
 
 impl Roles {
-    pub const NAMES: [&'static str; 5] = ["incident_commander", "compliance_liaison", "comms_lead", "engineering_responder", "executive_sponsor"];
+    pub const NAMES: [&'static str; 5] = [
+        "incident_commander",
+        "compliance_liaison",
+        "comms_lead",
+        "engineering_responder",
+        "executive_sponsor",
+    ];
 
     fn slots(&mut self) -> [(&'static str, &mut Option<String>); 5] {
         [
@@ -229,7 +244,8 @@ pub(crate) fn clean_optional(field: &str, v: Option<String>, max: usize) -> Resu
 }
 
 pub(crate) fn required(field: &str, v: &str, max: usize) -> Result<String> {
-    clean_optional(field, Some(v.to_owned()), max)?.ok_or_else(|| Error::validation(field, "is required"))
+    clean_optional(field, Some(v.to_owned()), max)?
+        .ok_or_else(|| Error::validation(field, "is required"))
 }
 
 fn optional_time(field: &str, v: Option<&str>, zone: Tz) -> Result<Option<DateTime<Utc>>> {
@@ -253,7 +269,8 @@ impl Fields {
         roles.normalise()?;
         let f = Fields {
             title: required("title", &n.title, 200)?,
-            summary: clean_optional("summary", Some(n.summary.clone()), 20_000)?.unwrap_or_default(),
+            summary: clean_optional("summary", Some(n.summary.clone()), 20_000)?
+                .unwrap_or_default(),
             severity: Severity::parse(&n.severity)?,
             status: Status::Detected,
             zone,
@@ -262,7 +279,11 @@ impl Fields {
             discovered_at: optional_time("discovered_at", n.discovered_at.as_deref(), zone)?,
             aware_at: optional_time("aware_at", n.aware_at.as_deref(), zone)?,
             determined_at: optional_time("determined_at", n.determined_at.as_deref(), zone)?,
-            discovery_gap_reason: clean_optional("discovery_gap_reason", n.discovery_gap_reason.clone(), 5_000)?,
+            discovery_gap_reason: clean_optional(
+                "discovery_gap_reason",
+                n.discovery_gap_reason.clone(),
+                5_000,
+            )?,
             roles,
         };
         f.check()?;
@@ -289,7 +310,11 @@ impl Fields {
             if to < f.status {
                 return Err(Error::validation(
                     "status",
-                    format!("cannot move back from {} to {} (status only moves forward)", f.status.as_str(), to.as_str()),
+                    format!(
+                        "cannot move back from {} to {} (status only moves forward)",
+                        f.status.as_str(),
+                        to.as_str()
+                    ),
                 ));
             }
             f.status = to;
@@ -313,7 +338,8 @@ impl Fields {
             f.determined_at = optional_time("determined_at", Some(v), f.zone)?;
         }
         if let Some(r) = &p.discovery_gap_reason {
-            f.discovery_gap_reason = clean_optional("discovery_gap_reason", Some(r.clone()), 5_000)?;
+            f.discovery_gap_reason =
+                clean_optional("discovery_gap_reason", Some(r.clone()), 5_000)?;
         }
         if let Some(r) = &p.roles {
             let mut r = r.clone();
@@ -331,7 +357,11 @@ impl Fields {
             if o > self.detected_at {
                 return Err(Error::validation(
                     "occurred_at",
-                    format!("the breach cannot occur ({}) after it was detected ({})", show(o), show(self.detected_at)),
+                    format!(
+                        "the breach cannot occur ({}) after it was detected ({})",
+                        show(o),
+                        show(self.detected_at)
+                    ),
                 ));
             }
         }
@@ -339,7 +369,11 @@ impl Fields {
             if d < self.detected_at {
                 return Err(Error::validation(
                     "discovered_at",
-                    format!("discovery ({}) cannot come before detection ({})", show(d), show(self.detected_at)),
+                    format!(
+                        "discovery ({}) cannot come before detection ({})",
+                        show(d),
+                        show(self.detected_at)
+                    ),
                 ));
             }
             if d > self.detected_at && self.discovery_gap_reason.is_none() {
@@ -353,12 +387,19 @@ impl Fields {
                 ));
             }
         }
-        for (field, what, t) in [("aware_at", "GDPR awareness", self.aware_at), ("determined_at", "the determination", self.determined_at)] {
+        for (field, what, t) in [
+            ("aware_at", "GDPR awareness", self.aware_at),
+            ("determined_at", "the determination", self.determined_at),
+        ] {
             if let Some(t) = t {
                 if t < self.detected_at {
                     return Err(Error::validation(
                         field,
-                        format!("{what} ({}) cannot come before detection ({})", show(t), show(self.detected_at)),
+                        format!(
+                            "{what} ({}) cannot come before detection ({})",
+                            show(t),
+                            show(self.detected_at)
+                        ),
                     ));
                 }
             }
@@ -415,12 +456,27 @@ pub struct Unreadable {
 
 impl Unreadable {
     pub(crate) fn error(self) -> Error {
-        Error::Unreadable { entity: "incident", id: self.human_id, field: self.field, problem: self.problem, repair: self.repair }
+        Error::Unreadable {
+            entity: "incident",
+            id: self.human_id,
+            field: self.field,
+            problem: self.problem,
+            repair: self.repair,
+        }
     }
 }
 
 /// The fields a user can set again (`incident update --FIELD`), which repairs a damaged value.
-const REPAIRABLE: [&str; 8] = ["severity", "status", "timezone", "occurred_at", "detected_at", "discovered_at", "aware_at", "determined_at"];
+const REPAIRABLE: [&str; 8] = [
+    "severity",
+    "status",
+    "timezone",
+    "occurred_at",
+    "detected_at",
+    "discovered_at",
+    "aware_at",
+    "determined_at",
+];
 
 /// The columns of a row as text, before they are read into types.
 struct Raw {
@@ -435,14 +491,24 @@ fn damage(raw: &Raw, field: &str, problem: String) -> Unreadable {
     } else {
         "This column is written by Breachdesk itself, so the store was changed outside it: run `breachdesk audit verify` and restore from a backup".to_owned()
     };
-    Unreadable { id: raw.id.clone(), human_id: raw.human_id.clone(), title: raw.title.clone(), field: field.to_owned(), problem, repair }
+    Unreadable {
+        id: raw.id.clone(),
+        human_id: raw.human_id.clone(),
+        title: raw.title.clone(),
+        field: field.to_owned(),
+        problem,
+        repair,
+    }
 }
 
 impl Row {
     /// Reads one `incidents` row. A stored value that cannot be read is an [`Unreadable`] naming the
     /// row and the column, never a failure of the whole query. Columns in `spare` (those a patch is
     /// about to replace) read as empty when damaged, so the patch can repair them.
-    pub(crate) fn read(r: &rusqlite::Row<'_>, spare: &[&str]) -> rusqlite::Result<std::result::Result<Row, Unreadable>> {
+    pub(crate) fn read(
+        r: &rusqlite::Row<'_>,
+        spare: &[&str],
+    ) -> rusqlite::Result<std::result::Result<Row, Unreadable>> {
         let raw = Raw { id: r.get(0)?, human_id: r.get(1)?, title: r.get(2)? };
         let text = |i: usize| r.get::<_, Option<String>>(i);
         macro_rules! try_field {
@@ -453,32 +519,62 @@ impl Row {
                 }
             };
         }
-        let time = |i: usize, field: &str| -> rusqlite::Result<std::result::Result<Option<DateTime<Utc>>, String>> {
-            Ok(match text(i)? {
-                None => Ok(None),
-                Some(s) => match breachdesk_rules::time::parse_stored(&s) {
-                    Ok(t) => Ok(Some(t)),
-                    Err(_) if spare.contains(&field) => Ok(None),
-                    Err(e) => Err(format!("the stored {field} {e}")),
-                },
-            })
+        let time =
+            |i: usize,
+             field: &str|
+             -> rusqlite::Result<std::result::Result<Option<DateTime<Utc>>, String>> {
+                Ok(match text(i)? {
+                    None => Ok(None),
+                    Some(s) => match breachdesk_rules::time::parse_stored(&s) {
+                        Ok(t) => Ok(Some(t)),
+                        Err(_) if spare.contains(&field) => Ok(None),
+                        Err(e) => Err(format!("the stored {field} {e}")),
+                    },
+                })
+            };
+        let required = |v: Option<DateTime<Utc>>, field: &str| {
+            v.ok_or_else(|| format!("the stored {field} is missing"))
         };
-        let required = |v: Option<DateTime<Utc>>, field: &str| v.ok_or_else(|| format!("the stored {field} is missing"));
         let sev: String = r.get(4)?;
         let status: String = r.get(5)?;
         let zone_name: String = r.get(6)?;
         // A damaged value the patch replaces reads as a placeholder the patch then overwrites.
         let spared = |field: &str| spare.contains(&field);
-        let severity = try_field!("severity", Severity::parse(&sev).or_else(|_| if spared("severity") { Ok(Severity::Sev3) } else { Err(format!("the stored severity {sev:?} is not a severity")) }));
-        let status = try_field!("status", Status::parse(&status).or_else(|_| if spared("status") { Ok(Status::Detected) } else { Err(format!("the stored status {status:?} is not a status")) }));
+        let severity = try_field!(
+            "severity",
+            Severity::parse(&sev).or_else(|_| if spared("severity") {
+                Ok(Severity::Sev3)
+            } else {
+                Err(format!("the stored severity {sev:?} is not a severity"))
+            })
+        );
+        let status = try_field!(
+            "status",
+            Status::parse(&status).or_else(|_| if spared("status") {
+                Ok(Status::Detected)
+            } else {
+                Err(format!("the stored status {status:?} is not a status"))
+            })
+        );
         let zone = try_field!(
             "timezone",
-            parse_zone("timezone", &zone_name).or_else(|_| if spared("timezone") { Ok(chrono_tz::UTC) } else { Err(format!("the stored time zone {zone_name:?} is unknown")) })
+            parse_zone("timezone", &zone_name).or_else(|_| if spared("timezone") {
+                Ok(chrono_tz::UTC)
+            } else {
+                Err(format!("the stored time zone {zone_name:?} is unknown"))
+            })
         );
-        let created_at = try_field!("created_at", time(18, "created_at")?.and_then(|v| required(v, "created_at")));
+        let created_at = try_field!(
+            "created_at",
+            time(18, "created_at")?.and_then(|v| required(v, "created_at"))
+        );
         let detected = try_field!("detected_at", time(8, "detected_at")?);
         // A damaged detection time the patch replaces stands in as the creation time until then.
-        let detected_at = if spare.contains(&"detected_at") { detected.unwrap_or(created_at) } else { try_field!("detected_at", required(detected, "detected_at")) };
+        let detected_at = if spare.contains(&"detected_at") {
+            detected.unwrap_or(created_at)
+        } else {
+            try_field!("detected_at", required(detected, "detected_at"))
+        };
         Ok(Ok(Row {
             id: raw.id.clone(),
             human_id: raw.human_id.clone(),
@@ -504,7 +600,10 @@ impl Row {
             },
             created_at,
             created_by: r.get(19)?,
-            updated_at: try_field!("updated_at", time(20, "updated_at")?.and_then(|v| required(v, "updated_at"))),
+            updated_at: try_field!(
+                "updated_at",
+                time(20, "updated_at")?.and_then(|v| required(v, "updated_at"))
+            ),
         }))
     }
 
@@ -585,8 +684,14 @@ mod tests {
     #[test]
     fn a_gap_needs_a_reason_and_a_reason_suffices() {
         let n = NewIncident { discovered_at: Some("2026-03-04T08:00".into()), ..base() };
-        assert_eq!(Fields::from_new(&n).expect_err("must fail").field(), Some("discovery_gap_reason"));
-        let n = NewIncident { discovery_gap_reason: Some("forensics confirmed exfiltration".into()), ..n };
+        assert_eq!(
+            Fields::from_new(&n).expect_err("must fail").field(),
+            Some("discovery_gap_reason")
+        );
+        let n = NewIncident {
+            discovery_gap_reason: Some("forensics confirmed exfiltration".into()),
+            ..n
+        };
         assert!(Fields::from_new(&n).is_ok());
         // same instant: no gap, no reason needed
         let n = NewIncident { discovered_at: Some("2026-03-02T10:00".into()), ..base() };
@@ -596,8 +701,12 @@ mod tests {
     #[test]
     fn status_only_moves_forward() {
         let f = Fields::from_new(&base()).expect("valid");
-        let f = f.patched(&IncidentPatch { status: Some("assessed".into()), ..Default::default() }).expect("forward");
-        let e = f.patched(&IncidentPatch { status: Some("contained".into()), ..Default::default() }).expect_err("must fail");
+        let f = f
+            .patched(&IncidentPatch { status: Some("assessed".into()), ..Default::default() })
+            .expect("forward");
+        let e = f
+            .patched(&IncidentPatch { status: Some("contained".into()), ..Default::default() })
+            .expect_err("must fail");
         assert_eq!(e.field(), Some("status"));
     }
 

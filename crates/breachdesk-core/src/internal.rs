@@ -34,10 +34,16 @@ pub struct InternalClockSettings {
 
 impl Default for InternalClockSettings {
     fn default() -> Self {
-        let sev = |v: [u32; 4]| Severity::ALL.iter().zip(v).map(|(s, m)| (s.as_str().to_owned(), m)).collect();
+        let sev = |v: [u32; 4]| {
+            Severity::ALL.iter().zip(v).map(|(s, m)| (s.as_str().to_owned(), m)).collect()
+        };
         InternalClockSettings {
             ack_minutes: sev([15, 60, 240, 1440]),
-            status_update_minutes: Severity::ALL.iter().zip([Some(30), Some(30), None, None]).map(|(s, m)| (s.as_str().to_owned(), m)).collect(),
+            status_update_minutes: Severity::ALL
+                .iter()
+                .zip([Some(30), Some(30), None, None])
+                .map(|(s, m)| (s.as_str().to_owned(), m))
+                .collect(),
             postmortem_business_days: 5,
         }
     }
@@ -49,18 +55,33 @@ impl InternalClockSettings {
             let key = s.as_str();
             match self.ack_minutes.get(key) {
                 Some(m) if (1..=10_080).contains(m) => {}
-                Some(_) => return Err(Error::validation(&format!("ack_minutes.{key}"), "must be between 1 and 10080 minutes (7 days)")),
-                None => return Err(Error::validation(&format!("ack_minutes.{key}"), "is required")),
+                Some(_) => {
+                    return Err(Error::validation(
+                        &format!("ack_minutes.{key}"),
+                        "must be between 1 and 10080 minutes (7 days)",
+                    ))
+                }
+                None => {
+                    return Err(Error::validation(&format!("ack_minutes.{key}"), "is required"))
+                }
             }
             match self.status_update_minutes.get(key) {
                 Some(None) | None => {}
                 Some(Some(m)) if (5..=1440).contains(m) => {}
-                Some(Some(_)) => return Err(Error::validation(&format!("status_update_minutes.{key}"), "must be between 5 and 1440 minutes, or empty for none")),
+                Some(Some(_)) => {
+                    return Err(Error::validation(
+                        &format!("status_update_minutes.{key}"),
+                        "must be between 5 and 1440 minutes, or empty for none",
+                    ))
+                }
             }
         }
         for k in self.ack_minutes.keys().chain(self.status_update_minutes.keys()) {
             if Severity::parse(k).is_err() {
-                return Err(Error::validation("severity", format!("{k:?} is not a severity (SEV-0 … SEV-3)")));
+                return Err(Error::validation(
+                    "severity",
+                    format!("{k:?} is not a severity (SEV-0 … SEV-3)"),
+                ));
             }
         }
         if !(1..=60).contains(&self.postmortem_business_days) {
@@ -107,12 +128,20 @@ fn minutes(m: u32) -> String {
 
 /// The internal clocks for `f` at `now` (pure).
 #[must_use]
-pub fn compute(settings: &InternalClockSettings, f: &InternalFacts, now: DateTime<Utc>) -> Vec<InternalClock> {
+pub fn compute(
+    settings: &InternalClockSettings,
+    f: &InternalFacts,
+    now: DateTime<Utc>,
+) -> Vec<InternalClock> {
     let show = |t: DateTime<Utc>| to_local_rfc3339(t, f.zone);
     let local = |t: DateTime<Utc>| t.with_timezone(&f.zone).format("%Y-%m-%d %H:%M %Z").to_string();
     let sev = f.severity.as_str();
     // Every internal clock is the incident commander's, with a fixed due time.
-    let clock_at = |id: &str, name: String, due: DateTime<Utc>, done_at: Option<DateTime<Utc>>, explanation: String| InternalClock {
+    let clock_at = |id: &str,
+                    name: String,
+                    due: DateTime<Utc>,
+                    done_at: Option<DateTime<Utc>>,
+                    explanation: String| InternalClock {
         id: id.into(),
         name,
         due: Some(show(due)),
@@ -125,33 +154,70 @@ pub fn compute(settings: &InternalClockSettings, f: &InternalFacts, now: DateTim
     let mut out = Vec::new();
     if let Some(&m) = settings.ack_minutes.get(sev) {
         let due = f.detected_at + TimeDelta::minutes(i64::from(m));
-        let why = format!("{sev}: the incident commander acknowledges within {} of detection ({}).", minutes(m), local(f.detected_at));
+        let why = format!(
+            "{sev}: the incident commander acknowledges within {} of detection ({}).",
+            minutes(m),
+            local(f.detected_at)
+        );
         let explanation = match f.acknowledged_at {
             Some(a) => {
-                let late = if a > due { format!(" Acknowledged {} late.", minutes(u32::try_from((a - due).num_minutes()).unwrap_or(u32::MAX))) } else { String::new() };
+                let late = if a > due {
+                    format!(
+                        " Acknowledged {} late.",
+                        minutes(u32::try_from((a - due).num_minutes()).unwrap_or(u32::MAX))
+                    )
+                } else {
+                    String::new()
+                };
                 format!("{why} Acknowledged {}.{late}", local(a))
             }
-            None => format!("{why} Record an \u{201c}acknowledged\u{201d} timeline entry when it happens."),
+            None => format!(
+                "{why} Record an \u{201c}acknowledged\u{201d} timeline entry when it happens."
+            ),
         };
-        out.push(clock_at("ack", "Incident commander acknowledges".into(), due, f.acknowledged_at, explanation));
+        out.push(clock_at(
+            "ack",
+            "Incident commander acknowledges".into(),
+            due,
+            f.acknowledged_at,
+            explanation,
+        ));
     }
-    if let (Some(Some(m)), false) = (settings.status_update_minutes.get(sev), f.status == Status::Closed) {
-        let (since, what) = [(Some(f.detected_at), "detection"), (f.acknowledged_at, "acknowledgement"), (f.last_update_at, "the last status update")]
-            .into_iter()
-            .filter_map(|(t, w)| t.map(|t| (t, w)))
-            .max_by_key(|(t, _)| *t)
-            .unwrap_or((f.detected_at, "detection"));
+    if let (Some(Some(m)), false) =
+        (settings.status_update_minutes.get(sev), f.status == Status::Closed)
+    {
+        let (since, what) = [
+            (Some(f.detected_at), "detection"),
+            (f.acknowledged_at, "acknowledgement"),
+            (f.last_update_at, "the last status update"),
+        ]
+        .into_iter()
+        .filter_map(|(t, w)| t.map(|t| (t, w)))
+        .max_by_key(|(t, _)| *t)
+        .unwrap_or((f.detected_at, "detection"));
         let due = since + TimeDelta::minutes(i64::from(*m));
         let explanation = format!(
             "{sev}: a status update every {} while the incident is open, counted from {what} ({}). Each \u{201c}note\u{201d} timeline entry is a status update and restarts the clock.",
             minutes(*m),
             local(since)
         );
-        out.push(clock_at("status_update", format!("Status update (every {})", minutes(*m)), due, None, explanation));
+        out.push(clock_at(
+            "status_update",
+            format!("Status update (every {})", minutes(*m)),
+            due,
+            None,
+            explanation,
+        ));
     }
     if let Some(closed) = f.closed_at.filter(|_| f.status == Status::Closed) {
         let n = settings.postmortem_business_days;
-        let due = clock::business_days(closed, f.zone, HolidayCalendar::UsFederal, n, clock::end_of_local_day());
+        let due = clock::business_days(
+            closed,
+            f.zone,
+            HolidayCalendar::UsFederal,
+            n,
+            clock::end_of_local_day(),
+        );
         let explanation = format!(
             "Post-mortem due {n} business days after close ({}): weekends and US federal holidays skipped, end of day {}.",
             local(closed),
@@ -168,13 +234,27 @@ impl Breachdesk {
     /// # Errors
     /// Database errors; [`Error::Internal`] when the stored settings are unreadable.
     pub fn internal_clock_settings(&self) -> Result<InternalClockSettings> {
-        let json: Option<String> = self.store.conn.query_row("SELECT value FROM settings WHERE key = 'internal_clocks'", [], |r| r.get(0)).optional()?;
-        json.map_or_else(|| Ok(InternalClockSettings::default()), |j| serde_json::from_str(&j).map_err(|e| Error::Internal(format!("internal clock settings: {e}"))))
+        let json: Option<String> = self
+            .store
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = 'internal_clocks'", [], |r| r.get(0))
+            .optional()?;
+        json.map_or_else(
+            || Ok(InternalClockSettings::default()),
+            |j| {
+                serde_json::from_str(&j)
+                    .map_err(|e| Error::Internal(format!("internal clock settings: {e}")))
+            },
+        )
     }
 
     /// # Errors
     /// [`Error::Validation`] naming the bad setting (e.g. `ack_minutes.SEV-0`).
-    pub fn set_internal_clock_settings(&mut self, ctx: &Ctx, settings: &InternalClockSettings) -> Result<InternalClockSettings> {
+    pub fn set_internal_clock_settings(
+        &mut self,
+        ctx: &Ctx,
+        settings: &InternalClockSettings,
+    ) -> Result<InternalClockSettings> {
         settings.check()?;
         let before = self.internal_clock_settings()?;
         let json = serde_json::to_string(settings).map_err(|e| Error::Internal(e.to_string()))?;
@@ -190,7 +270,11 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::NotFound`] for the incident.
-    pub fn internal_clocks(&self, incident_id: &str, now: DateTime<Utc>) -> Result<Vec<InternalClock>> {
+    pub fn internal_clocks(
+        &self,
+        incident_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<InternalClock>> {
         let inc = self.incident_row(incident_id)?;
         let when = |sql: &str| -> Result<Option<DateTime<Utc>>> {
             let s: Option<String> = self.store.conn.query_row(sql, [&inc.id], |r| r.get(0))?;
@@ -236,7 +320,11 @@ mod tests {
     fn acknowledgement_by_severity() {
         let s = InternalClockSettings::default();
         let now = at(2026, 11, 25, 14, 10);
-        for (sev, due) in [(Severity::Sev0, "2026-11-25T09:15:00-05:00"), (Severity::Sev1, "2026-11-25T10:00:00-05:00"), (Severity::Sev3, "2026-11-26T09:00:00-05:00")] {
+        for (sev, due) in [
+            (Severity::Sev0, "2026-11-25T09:15:00-05:00"),
+            (Severity::Sev1, "2026-11-25T10:00:00-05:00"),
+            (Severity::Sev3, "2026-11-26T09:00:00-05:00"),
+        ] {
             let c = compute(&s, &facts(sev, Status::Detected), now);
             assert_eq!(c[0].due.as_deref(), Some(due), "{sev:?}");
         }
@@ -255,8 +343,13 @@ mod tests {
         f.last_update_at = Some(at(2026, 11, 25, 15, 0));
         let c = compute(&s, &f, at(2026, 11, 25, 15, 10));
         let u = c.iter().find(|c| c.id == "status_update").expect("cadence");
-        assert_eq!((u.due.as_deref(), u.seconds_left), (Some("2026-11-25T10:30:00-05:00"), Some(20 * 60)));
-        assert!(compute(&s, &facts(Severity::Sev2, Status::Detected), at(2026, 11, 25, 15, 0)).iter().all(|c| c.id != "status_update"));
+        assert_eq!(
+            (u.due.as_deref(), u.seconds_left),
+            (Some("2026-11-25T10:30:00-05:00"), Some(20 * 60))
+        );
+        assert!(compute(&s, &facts(Severity::Sev2, Status::Detected), at(2026, 11, 25, 15, 0))
+            .iter()
+            .all(|c| c.id != "status_update"));
         f.status = Status::Closed;
         // Closed the day before Thanksgiving (26 Nov 2026): 5 business days skip it and the weekend.
         f.closed_at = Some(at(2026, 11, 25, 20, 0));

@@ -87,7 +87,9 @@ impl Vocabulary {
             timeline_kinds: TimelineKind::ALL.iter().map(|k| k.as_str().to_owned()).collect(),
             role_names: Roles::NAMES.iter().map(|s| (*s).to_owned()).collect(),
             data_types: strings(breachdesk_rules::schema::RECOGNISED_DATA_TYPES.iter().copied()),
-            us_jurisdictions: strings(breachdesk_rules::jurisdiction::US_JURISDICTIONS.iter().copied()),
+            us_jurisdictions: strings(
+                breachdesk_rules::jurisdiction::US_JURISDICTIONS.iter().copied(),
+            ),
             countries: strings(breachdesk_rules::jurisdiction::countries()),
             custom_recipients: strings(crate::custom::RECIPIENTS.iter().copied()),
             custom_triggers: strings(crate::custom::TRIGGERS.iter().copied()),
@@ -184,10 +186,20 @@ mod tests {
     /// The UI depends on these exact shapes.
     #[test]
     fn errors_cross_ipc_as_code_message_field() {
-        let v = serde_json::to_value(ErrorBody::from(&Error::Validation { field: "title".into(), message: "is required".into() })).expect("json");
-        assert_eq!(v, serde_json::json!({ "code": "validation", "message": "is required", "field": "title" }));
+        let v = serde_json::to_value(ErrorBody::from(&Error::Validation {
+            field: "title".into(),
+            message: "is required".into(),
+        }))
+        .expect("json");
+        assert_eq!(
+            v,
+            serde_json::json!({ "code": "validation", "message": "is required", "field": "title" })
+        );
         let v = serde_json::to_value(ErrorBody::from(&Error::WrongPassphrase)).expect("json");
-        assert_eq!(v, serde_json::json!({ "code": "wrong_passphrase", "message": "wrong passphrase", "field": null }));
+        assert_eq!(
+            v,
+            serde_json::json!({ "code": "wrong_passphrase", "message": "wrong passphrase", "field": null })
+        );
         let e = Error::SchemaTooNew { db_version: 9, app_version: 1 };
         assert_eq!(ErrorBody::from(&e).code, "schema_too_new");
         assert!(ErrorBody::from(&e).message.contains("schema version 9"));
@@ -196,7 +208,8 @@ mod tests {
     /// The committed bindings must be what the Rust types generate today.
     #[test]
     fn bindings_are_up_to_date() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/ipc/bindings.ts");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../ui/src/lib/ipc/bindings.ts");
         let fresh = super::typescript_bindings();
         if std::env::var_os("UPDATE_BINDINGS").is_some() {
             std::fs::write(&path, &fresh).expect("write bindings");

@@ -12,11 +12,11 @@ pub mod datadir;
 mod error;
 mod failpoint;
 pub mod files;
+pub mod ics;
 pub mod incident;
 pub mod individuals;
 pub mod internal;
 pub mod ipc;
-pub mod ics;
 pub mod migrate;
 pub mod obligations;
 pub mod reminders;
@@ -25,10 +25,10 @@ pub mod store;
 pub mod text;
 pub mod timeline;
 
+pub use audit::{AuditReport, Checkpoint};
 pub use custody::{KeyMode, KeySetup, MemoryKeyring, OsKeyring, SecretStore};
 pub use error::{Error, Result};
 pub use secret::{DbKey, Passphrase};
-pub use audit::{AuditReport, Checkpoint};
 
 use audit::Change;
 use breachdesk_rules::time::{parse_timestamp, to_local_rfc3339, to_storage};
@@ -95,12 +95,18 @@ pub struct Breachdesk {
 
 pub(crate) fn uuid7(now: DateTime<Utc>) -> String {
     let secs = u64::try_from(now.timestamp()).unwrap_or(0);
-    uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, secs, now.timestamp_subsec_nanos())).to_string()
+    uuid::Uuid::new_v7(uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        secs,
+        now.timestamp_subsec_nanos(),
+    ))
+    .to_string()
 }
 
 /// A stored UTC instant (RFC 3339) shown in `zone`; text that does not parse is shown as it is.
 pub(crate) fn stored_to_local(s: String, zone: chrono_tz::Tz) -> String {
-    DateTime::parse_from_rfc3339(&s).map_or(s.clone(), |t| to_local_rfc3339(t.with_timezone(&Utc), zone))
+    DateTime::parse_from_rfc3339(&s)
+        .map_or(s.clone(), |t| to_local_rfc3339(t.with_timezone(&Utc), zone))
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
@@ -127,7 +133,13 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::AlreadyInitialized`], [`Error::KeyringUnavailable`], validation of the passphrase
     /// and user name, and I/O errors naming the path.
-    pub fn init(dir: &Path, setup: &KeySetup, keyring: &dyn SecretStore, user_name: Option<&str>, now: DateTime<Utc>) -> Result<Breachdesk> {
+    pub fn init(
+        dir: &Path,
+        setup: &KeySetup,
+        keyring: &dyn SecretStore,
+        user_name: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Breachdesk> {
         let user_name = incident::clean_optional("user_name", user_name.map(str::to_owned), 200)?;
         let db_path = dir.join(DB_FILE);
         if db_path.exists() || Custody::path(dir).exists() {
@@ -149,7 +161,12 @@ impl Breachdesk {
             let store = Store::create(&db_path, &key, now)?;
             c.save(dir)?;
             datadir::tighten(dir);
-            let mut bd = Breachdesk::assemble(store, dir, c.clone(), Some(secret::InstallSecret::from_bytes(secret.dangerous_raw_bytes())));
+            let mut bd = Breachdesk::assemble(
+                store,
+                dir,
+                c.clone(),
+                Some(secret::InstallSecret::from_bytes(secret.dangerous_raw_bytes())),
+            );
             bd.dir_locked = true;
             bd.seal_baseline(now)?;
             if let Some(name) = &user_name {
@@ -182,7 +199,12 @@ impl Breachdesk {
     /// [`Error::NotInitialized`], [`Error::KeyringUnavailable`], [`Error::KeyMissing`],
     /// [`Error::PassphraseRequired`], [`Error::WrongPassphrase`], [`Error::WrongKey`],
     /// [`Error::NotBreachdeskDatabase`], [`Error::DatabaseCorrupt`], and the migration errors.
-    pub fn open(dir: &Path, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore, now: DateTime<Utc>) -> Result<Breachdesk> {
+    pub fn open(
+        dir: &Path,
+        passphrase: Option<&Passphrase>,
+        keyring: &dyn SecretStore,
+        now: DateTime<Utc>,
+    ) -> Result<Breachdesk> {
         Self::open_with_migrations(dir, passphrase, keyring, migrate::MIGRATIONS, now)
     }
 
@@ -234,7 +256,9 @@ impl Breachdesk {
                 }
             }
         }
-        let Some((mut store, key, pending)) = opened else { return Err(last.unwrap_or(Error::WrongKey { path: db_path })) };
+        let Some((mut store, key, pending)) = opened else {
+            return Err(last.unwrap_or(Error::WrongKey { path: db_path }));
+        };
         let writable = !store.read_only();
         if writable {
             individuals::search::backfill(&mut store.conn)?;
@@ -249,18 +273,36 @@ impl Breachdesk {
         Ok(bd)
     }
 
-    fn assemble(store: Store, dir: &Path, custody: Custody, secret: Option<secret::InstallSecret>) -> Breachdesk {
-        Breachdesk { store, dir: dir.to_owned(), custody, secret, dir_locked: false, page_order: std::sync::Mutex::default(), list_generation: std::sync::atomic::AtomicU64::new(0) }
+    fn assemble(
+        store: Store,
+        dir: &Path,
+        custody: Custody,
+        secret: Option<secret::InstallSecret>,
+    ) -> Breachdesk {
+        Breachdesk {
+            store,
+            dir: dir.to_owned(),
+            custody,
+            secret,
+            dir_locked: false,
+            page_order: std::sync::Mutex::default(),
+            list_generation: std::sync::atomic::AtomicU64::new(0),
+        }
     }
 
     /// The first open after the audit began to cover the data writes the row that commits to
     /// every row as found (a new store writes it at once).
     fn seal_baseline(&mut self, now: DateTime<Utc>) -> Result<()> {
-        let done: bool = self.store.conn.query_row("SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = 'audit.baseline')", [], |r| r.get(0))?;
+        let done: bool = self.store.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = 'audit.baseline')",
+            [],
+            |r| r.get(0),
+        )?;
         if done {
             return Ok(());
         }
-        let tx = self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx =
+            self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let head = audit::baseline(&tx, "Breachdesk (audit baseline)", now, self.secret.as_ref())?;
         tx.commit()?;
         self.store.captured.clear();
@@ -281,11 +323,17 @@ impl Breachdesk {
     /// A database that went back in time (a lost WAL, an older copy put back) says so: the audit
     /// head recorded outside it must still be in its chain.
     fn check_head(&self) -> Result<()> {
-        let (Some(head), Some(secret)) = (&self.custody.audit_head, &self.secret) else { return Ok(()) };
+        let (Some(head), Some(secret)) = (&self.custody.audit_head, &self.secret) else {
+            return Ok(());
+        };
         if !head.authentic(secret) {
             return Err(Error::CustodyInvalid { detail: "the recorded audit head does not match its authentication code (custody.json was edited)".into() });
         }
-        let stored: Option<String> = self.store.conn.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [head.seq], |r| r.get(0)).optional()?;
+        let stored: Option<String> = self
+            .store
+            .conn
+            .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [head.seq], |r| r.get(0))
+            .optional()?;
         match stored {
             Some(h) if h == head.hash => Ok(()),
             Some(_) => Err(Error::StoreWentBack { detail: format!("audit row {} is not the one this data directory recorded: the log was rewritten or replaced", head.seq) }),
@@ -300,12 +348,21 @@ impl Breachdesk {
     /// reached the database gets its new custody; one that did not is dropped (no extra Argon2 run
     /// on every open after it); a change whose clean-up did not run gets it (the old keyring entry
     /// removed).
-    fn finish_key_changes(&mut self, key: &DbKey, pending: bool, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore, now: DateTime<Utc>) -> Result<()> {
+    fn finish_key_changes(
+        &mut self,
+        key: &DbKey,
+        pending: bool,
+        passphrase: Option<&Passphrase>,
+        keyring: &dyn SecretStore,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let ctx = Ctx::new("Breachdesk (completing an interrupted key change)", now)?;
         let dir = self.dir.clone();
         if pending {
             // A re-key was interrupted after the database took the new key.
-            let secret = self.secret.as_ref().ok_or_else(|| Error::Internal("no installation secret to finish the re-key with".into()))?;
+            let secret = self.secret.as_ref().ok_or_else(|| {
+                Error::Internal("no installation secret to finish the re-key with".into())
+            })?;
             self.custody.finish_rekey(&dir, key, passphrase, keyring, secret)?;
         } else if self.custody.abandon_rekey(&dir, keyring)? {
             self.write(&ctx, |_| {
@@ -315,7 +372,18 @@ impl Breachdesk {
         if let Some(u) = self.custody.finish_unfinished(keyring)? {
             let action = if u.action == "key.rekey" { "key.rekey" } else { "key.mode" };
             self.write(&ctx, |_| {
-                Ok(((), vec![Change { action, entity_type: "database", entity_id: DB_FILE.into(), before: None, after: Some(serde_json::json!({ "completed_at_open": true, "detail": u.detail })) }]))
+                Ok((
+                    (),
+                    vec![Change {
+                        action,
+                        entity_type: "database",
+                        entity_id: DB_FILE.into(),
+                        before: None,
+                        after: Some(
+                            serde_json::json!({ "completed_at_open": true, "detail": u.detail }),
+                        ),
+                    }],
+                ))
             })?;
             self.custody.finished(&dir)?;
         }
@@ -342,17 +410,32 @@ impl Breachdesk {
     /// Runs `f` in one transaction with its audit rows; commits only if all of it succeeds.
     /// One user action: one transaction, taken with the write lock first (`BEGIN IMMEDIATE`), so
     /// what `f` reads is what it writes over; the audit rows commit with it.
-    fn write<T>(&mut self, ctx: &Ctx, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, Vec<Change>)>) -> Result<T> {
+    fn write<T>(
+        &mut self,
+        ctx: &Ctx,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, Vec<Change>)>,
+    ) -> Result<T> {
         self.write_sealing(ctx, |tx| f(tx).map(|(out, changes)| (out, changes, Vec::new())))
     }
 
     /// [`Breachdesk::write`] whose audit row also seals imports' records.
-    fn write_sealing<T>(&mut self, ctx: &Ctx, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, Vec<Change>, Vec<audit::BatchSeal>)>) -> Result<T> {
+    fn write_sealing<T>(
+        &mut self,
+        ctx: &Ctx,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, Vec<Change>, Vec<audit::BatchSeal>)>,
+    ) -> Result<T> {
         let captured = self.store.captured.clone();
         captured.clear();
-        let tx = self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx =
+            self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let result = f(&tx).and_then(|(out, changes, batches)| {
-            let head = audit::append_all(&tx, &ctx.actor, ctx.now, &changes, audit::Sealer { secret: self.secret.as_ref(), captured: &captured, batches })?;
+            let head = audit::append_all(
+                &tx,
+                &ctx.actor,
+                ctx.now,
+                &changes,
+                audit::Sealer { secret: self.secret.as_ref(), captured: &captured, batches },
+            )?;
             Ok((out, head))
         });
         let (out, head) = match result {
@@ -377,7 +460,11 @@ impl Breachdesk {
     /// # Errors
     /// On database failure.
     pub fn user_name(&self) -> Result<Option<String>> {
-        Ok(self.store.conn.query_row("SELECT value FROM settings WHERE key = 'user_name'", [], |r| r.get(0)).optional()?)
+        Ok(self
+            .store
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = 'user_name'", [], |r| r.get(0))
+            .optional()?)
     }
 
     /// # Errors
@@ -448,7 +535,10 @@ impl Breachdesk {
     /// # Errors
     /// On database failure.
     pub fn incident_list(&self) -> Result<incident::IncidentList> {
-        let sql = format!("SELECT {} FROM incidents ORDER BY detected_at DESC, human_id DESC", incident::COLUMNS);
+        let sql = format!(
+            "SELECT {} FROM incidents ORDER BY detected_at DESC, human_id DESC",
+            incident::COLUMNS
+        );
         let mut stmt = self.store.conn.prepare(&sql)?;
         let mut out = incident::IncidentList::default();
         for row in stmt.query_map([], |r| Row::read(r, &[]))? {
@@ -473,7 +563,12 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`], and [`Error::Validation`] as for [`Breachdesk::create_incident`] plus a
     /// backwards status move.
-    pub fn update_incident(&mut self, ctx: &Ctx, id: &str, patch: &IncidentPatch) -> Result<Incident> {
+    pub fn update_incident(
+        &mut self,
+        ctx: &Ctx,
+        id: &str,
+        patch: &IncidentPatch,
+    ) -> Result<Incident> {
         let uuid = self.incident_row_sparing(id, &patch.fields_set())?.id;
         self.write(ctx, |tx| {
             let (inc, mut audit) = apply_patch(tx, ctx, &uuid, patch)?;
@@ -491,7 +586,12 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`] for the incident or the corrected entry, [`Error::Validation`] naming
     /// `occurred_at`, `kind`, `description` or `corrects`.
-    pub fn add_timeline_entry(&mut self, ctx: &Ctx, incident_id: &str, input: &NewTimelineEntry) -> Result<TimelineEntry> {
+    pub fn add_timeline_entry(
+        &mut self,
+        ctx: &Ctx,
+        incident_id: &str,
+        input: &NewTimelineEntry,
+    ) -> Result<TimelineEntry> {
         let inc = self.incident_row(incident_id)?;
         let zone = inc.fields.zone;
         if input.occurred_at.trim().is_empty() {
@@ -500,16 +600,34 @@ impl Breachdesk {
         let occurred = parse_timestamp("occurred_at", &input.occurred_at, zone)?;
         let kind = TimelineKind::parse(&input.kind)?;
         let description = incident::required("description", &input.description, 20_000)?;
-        let who = incident::clean_optional("who", input.who.clone(), 200)?.unwrap_or_else(|| ctx.actor.clone());
+        let who = incident::clean_optional("who", input.who.clone(), 200)?
+            .unwrap_or_else(|| ctx.actor.clone());
         let corrects = match incident::clean_optional("corrects", input.corrects.clone(), 100)? {
             None => None,
             Some(c) => {
-                let owner: Option<String> =
-                    self.store.conn.query_row("SELECT incident_id FROM timeline_entries WHERE id = ?1", [&c], |r| r.get(0)).optional()?;
+                let owner: Option<String> = self
+                    .store
+                    .conn
+                    .query_row(
+                        "SELECT incident_id FROM timeline_entries WHERE id = ?1",
+                        [&c],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
                 match owner {
                     Some(o) if o == inc.id => Some(c),
-                    Some(_) => return Err(Error::validation("corrects", format!("entry {c} belongs to another incident"))),
-                    None => return Err(Error::validation("corrects", format!("no timeline entry {c} in {}", inc.human_id))),
+                    Some(_) => {
+                        return Err(Error::validation(
+                            "corrects",
+                            format!("entry {c} belongs to another incident"),
+                        ))
+                    }
+                    None => {
+                        return Err(Error::validation(
+                            "corrects",
+                            format!("no timeline entry {c} in {}", inc.human_id),
+                        ))
+                    }
                 }
             }
         };
@@ -541,7 +659,16 @@ impl Breachdesk {
                 },
             )?;
             let action = if entry.corrects.is_some() { "timeline.correct" } else { "timeline.add" };
-            Ok(((), vec![Change { action, entity_type: "timeline_entry", entity_id: entry.id.clone(), before: None, after: Some(after) }]))
+            Ok((
+                (),
+                vec![Change {
+                    action,
+                    entity_type: "timeline_entry",
+                    entity_id: entry.id.clone(),
+                    before: None,
+                    after: Some(after),
+                }],
+            ))
         })?;
         Ok(entry)
     }
@@ -561,7 +688,13 @@ impl Breachdesk {
         let show = |s: String| -> rusqlite::Result<String> {
             DateTime::parse_from_rfc3339(&s)
                 .map(|t| to_local_rfc3339(t.with_timezone(&Utc), zone))
-                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e)))
+                .map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        1,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })
         };
         let rows = stmt
             .query_map([&inc.id], |r| {
@@ -570,7 +703,13 @@ impl Breachdesk {
                     id: r.get(0)?,
                     incident_id: inc.id.clone(),
                     occurred_at: show(r.get(1)?)?,
-                    kind: TimelineKind::parse(&kind).map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e)))?,
+                    kind: TimelineKind::parse(&kind).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            2,
+                            rusqlite::types::Type::Text,
+                            Box::new(e),
+                        )
+                    })?,
                     description: r.get(3)?,
                     who: r.get(4)?,
                     corrects: r.get(5)?,
@@ -600,9 +739,18 @@ impl Breachdesk {
 
     /// What the engine says for `inc` with `facts`, the notices already sent and the incident's
     /// user-defined obligations (reads only).
-    fn outcome(&self, inc: &Row, facts: &obligations::IncidentFacts) -> Result<breachdesk_rules::engine::Outcome> {
+    fn outcome(
+        &self,
+        inc: &Row,
+        facts: &obligations::IncidentFacts,
+    ) -> Result<breachdesk_rules::engine::Outcome> {
         let conn = &self.store.conn;
-        obligations::computed(inc, facts, &obligations::sent_times(conn, &inc.id)?, &custom::active(conn, &inc.id)?)
+        obligations::computed(
+            inc,
+            facts,
+            &obligations::sent_times(conn, &inc.id)?,
+            &custom::active(conn, &inc.id)?,
+        )
     }
 
     /// What the rule engine computes for a stored incident now (not the stored records): the
@@ -610,7 +758,10 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] when stored facts no longer validate.
-    pub fn computed_obligations(&self, incident_id: &str) -> Result<breachdesk_rules::engine::Outcome> {
+    pub fn computed_obligations(
+        &self,
+        incident_id: &str,
+    ) -> Result<breachdesk_rules::engine::Outcome> {
         let inc = self.incident_row(incident_id)?;
         self.outcome(&inc, &self.stored_facts(&inc.id)?)
     }
@@ -620,11 +771,19 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact.
-    pub fn preview_facts(&self, incident_id: &str, facts: &obligations::IncidentFacts) -> Result<Vec<obligations::ObligationChange>> {
+    pub fn preview_facts(
+        &self,
+        incident_id: &str,
+        facts: &obligations::IncidentFacts,
+    ) -> Result<Vec<obligations::ObligationChange>> {
         let inc = self.incident_row(incident_id)?;
         let facts = facts.normalised(&inc)?;
         let now = self.outcome(&inc, &facts)?;
-        Ok(obligations::diff(&obligations::stored_keys(&self.store.conn, &inc.id)?, &now, inc.fields.zone))
+        Ok(obligations::diff(
+            &obligations::stored_keys(&self.store.conn, &inc.id)?,
+            &now,
+            inc.fields.zone,
+        ))
     }
 
     /// What a draft of facts and incident timestamps would do, without saving anything: the facts
@@ -632,10 +791,18 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact or field.
-    pub fn preview_draft(&self, incident_id: &str, draft: &obligations::FactsDraft) -> Result<obligations::FactsPreview> {
+    pub fn preview_draft(
+        &self,
+        incident_id: &str,
+        draft: &obligations::FactsDraft,
+    ) -> Result<obligations::FactsPreview> {
         let (inc, facts) = self.drafted(incident_id, draft)?;
         let now = self.outcome(&inc, &facts)?;
-        let changes = obligations::diff(&obligations::stored_keys(&self.store.conn, &inc.id)?, &now, inc.fields.zone);
+        let changes = obligations::diff(
+            &obligations::stored_keys(&self.store.conn, &inc.id)?,
+            &now,
+            inc.fields.zone,
+        );
         Ok(obligations::FactsPreview::new(changes, &now))
     }
 
@@ -644,7 +811,12 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact or field.
-    pub fn save_draft(&mut self, ctx: &Ctx, incident_id: &str, draft: &obligations::FactsDraft) -> Result<Vec<obligations::ObligationChange>> {
+    pub fn save_draft(
+        &mut self,
+        ctx: &Ctx,
+        incident_id: &str,
+        draft: &obligations::FactsDraft,
+    ) -> Result<Vec<obligations::ObligationChange>> {
         let (inc, _) = self.drafted(incident_id, draft)?;
         self.write(ctx, |tx| {
             let (inc, mut audit) = match &draft.patch {
@@ -658,7 +830,11 @@ impl Breachdesk {
     }
 
     /// The incident as the draft would make it, and the draft's facts normalised against it.
-    fn drafted(&self, incident_id: &str, draft: &obligations::FactsDraft) -> Result<(Row, obligations::IncidentFacts)> {
+    fn drafted(
+        &self,
+        incident_id: &str,
+        draft: &obligations::FactsDraft,
+    ) -> Result<(Row, obligations::IncidentFacts)> {
         let spare = draft.patch.as_ref().map(IncidentPatch::fields_set).unwrap_or_default();
         let mut inc = self.incident_row_sparing(incident_id, &spare)?;
         if let Some(p) = &draft.patch {
@@ -673,10 +849,17 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact.
-    pub fn set_facts(&mut self, ctx: &Ctx, incident_id: &str, facts: &obligations::IncidentFacts) -> Result<Vec<obligations::ObligationChange>> {
+    pub fn set_facts(
+        &mut self,
+        ctx: &Ctx,
+        incident_id: &str,
+        facts: &obligations::IncidentFacts,
+    ) -> Result<Vec<obligations::ObligationChange>> {
         let inc = self.incident_row(incident_id)?;
         facts.normalised(&inc)?;
-        self.write(ctx, |tx| obligations::refresh(tx, ctx, &incident::load(tx, &inc.id, &[])?, Some(facts)))
+        self.write(ctx, |tx| {
+            obligations::refresh(tx, ctx, &incident::load(tx, &inc.id, &[])?, Some(facts))
+        })
     }
 
     /// Brings the stored obligations in line with the facts. Rows are never deleted; a frozen due
@@ -684,16 +867,26 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::NotFound`]; database errors.
-    pub fn recompute_obligations(&mut self, ctx: &Ctx, incident_id: &str) -> Result<Vec<obligations::ObligationChange>> {
+    pub fn recompute_obligations(
+        &mut self,
+        ctx: &Ctx,
+        incident_id: &str,
+    ) -> Result<Vec<obligations::ObligationChange>> {
         let inc = self.incident_row(incident_id)?;
-        self.write(ctx, |tx| obligations::refresh(tx, ctx, &incident::load(tx, &inc.id, &[])?, None))
+        self.write(ctx, |tx| {
+            obligations::refresh(tx, ctx, &incident::load(tx, &inc.id, &[])?, None)
+        })
     }
 
     /// An incident's obligations with their status at `now`, most urgent first.
     ///
     /// # Errors
     /// [`Error::NotFound`] for the incident.
-    pub fn obligations(&self, incident_id: &str, now: DateTime<Utc>) -> Result<Vec<obligations::Obligation>> {
+    pub fn obligations(
+        &self,
+        incident_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<obligations::Obligation>> {
         let inc = self.incident_row(incident_id)?;
         obligations::list(&self.store.conn, &inc, now)
     }
@@ -720,12 +913,23 @@ impl Breachdesk {
                 |r| r.get(0),
             )
             .optional()?;
-        let id = id.ok_or_else(|| Error::NotFound { entity: "obligation", id: format!("{obligation_id} in {}", inc.human_id) })?;
+        let id = id.ok_or_else(|| Error::NotFound {
+            entity: "obligation",
+            id: format!("{obligation_id} in {}", inc.human_id),
+        })?;
         Ok((inc, id))
     }
 
-    fn one_obligation(&self, inc: &Row, id: &str, now: DateTime<Utc>) -> Result<obligations::Obligation> {
-        obligations::list(&self.store.conn, inc, now)?.into_iter().find(|o| o.id == id).ok_or_else(|| Error::NotFound { entity: "obligation", id: id.to_owned() })
+    fn one_obligation(
+        &self,
+        inc: &Row,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<obligations::Obligation> {
+        obligations::list(&self.store.conn, inc, now)?
+            .into_iter()
+            .find(|o| o.id == id)
+            .ok_or_else(|| Error::NotFound { entity: "obligation", id: id.to_owned() })
     }
 
     /// Records that an obligation is not required (or is required after all), with the rationale
@@ -736,24 +940,54 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] naming `decision`, `rationale`, `approved_by` or
     /// `exemption_id` (an exit that does not apply to this obligation now).
-    pub fn decide_obligation(&mut self, ctx: &Ctx, incident_id: &str, obligation_id: &str, input: &obligations::DecisionInput) -> Result<obligations::Obligation> {
+    pub fn decide_obligation(
+        &mut self,
+        ctx: &Ctx,
+        incident_id: &str,
+        obligation_id: &str,
+        input: &obligations::DecisionInput,
+    ) -> Result<obligations::Obligation> {
         let (decision, rationale, approved_by) = obligations::check_decision(input)?;
         let (inc, id) = self.obligation_of(incident_id, obligation_id)?;
         let current = self.one_obligation(&inc, &id, ctx.now)?;
-        let exemption_id = match incident::clean_optional("exemption_id", input.exemption_id.clone(), 200)? {
-            None => None,
-            Some(x) => {
-                if decision != "not_required" {
-                    return Err(Error::validation("exemption_id", "an exit is confirmed with the decision not_required"));
+        let exemption_id =
+            match incident::clean_optional("exemption_id", input.exemption_id.clone(), 200)? {
+                None => None,
+                Some(x) => {
+                    if decision != "not_required" {
+                        return Err(Error::validation(
+                            "exemption_id",
+                            "an exit is confirmed with the decision not_required",
+                        ));
+                    }
+                    match &current.exemption {
+                        Some(e) if e.id == x => Some(x),
+                        Some(e) => {
+                            return Err(Error::validation(
+                                "exemption_id",
+                                format!(
+                                    "{x:?} is not the exit that applies to this notice now ({})",
+                                    e.id
+                                ),
+                            ))
+                        }
+                        None => {
+                            return Err(Error::validation(
+                                "exemption_id",
+                                format!(
+                                "no exit applies to this notice now, so {x:?} cannot be confirmed"
+                            ),
+                            ))
+                        }
+                    }
                 }
-                match &current.exemption {
-                    Some(e) if e.id == x => Some(x),
-                    Some(e) => return Err(Error::validation("exemption_id", format!("{x:?} is not the exit that applies to this notice now ({})", e.id))),
-                    None => return Err(Error::validation("exemption_id", format!("no exit applies to this notice now, so {x:?} cannot be confirmed"))),
-                }
-            }
-        };
-        let label = format!("{} {} ({})", current.jurisdiction, current.recipient.replace('_', " "), current.rule_id);
+            };
+        let label = format!(
+            "{} {} ({})",
+            current.jurisdiction,
+            current.recipient.replace('_', " "),
+            current.rule_id
+        );
         let text = match (&exemption_id, current.exemption.as_ref()) {
             (Some(_), Some(e)) => format!("Exemption confirmed for {label}: not required under {} ({}). Rationale: {rationale}. Approved by {approved_by}.", e.citation, e.kind.replace('_', " ")),
             _ if decision == "not_required" => format!("Decided not required: {label}. Rationale: {rationale}. Approved by {approved_by}."),
@@ -782,7 +1016,13 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] naming `sent_at`, `channel`, `reference` or `note`.
-    pub fn record_filing(&mut self, ctx: &Ctx, incident_id: &str, obligation_id: &str, input: &obligations::FilingInput) -> Result<obligations::Obligation> {
+    pub fn record_filing(
+        &mut self,
+        ctx: &Ctx,
+        incident_id: &str,
+        obligation_id: &str,
+        input: &obligations::FilingInput,
+    ) -> Result<obligations::Obligation> {
         let (inc, id) = self.obligation_of(incident_id, obligation_id)?;
         if input.sent_at.trim().is_empty() {
             return Err(Error::validation("sent_at", "is required"));
@@ -825,14 +1065,32 @@ impl Breachdesk {
     /// On database failure only; problems found are in the report.
     pub fn check(&self) -> Result<CheckReport> {
         // Each step's own failure (a page that cannot be read at all) is a finding, not the end.
-        let damaged = |step: &str, e: Error| format!("{step}: {}", e.to_string().trim_start_matches("internal error: database: "));
-        let mut problems = self.store.integrity().unwrap_or_else(|e| vec![damaged("the file could not be read through", e)]);
+        let damaged = |step: &str, e: Error| {
+            format!("{step}: {}", e.to_string().trim_start_matches("internal error: database: "))
+        };
+        let mut problems = self
+            .store
+            .integrity()
+            .unwrap_or_else(|e| vec![damaged("the file could not be read through", e)]);
         let audit = audit::verify(&self.store.conn, self.secret.as_ref()).unwrap_or_else(|e| {
             problems.push(damaged("the audit log could not be read", e));
-            audit::AuditReport { rows_checked: 0, head_hash: None, broken: None, data_covered_from: None, data_mismatches: Vec::new() }
+            audit::AuditReport {
+                rows_checked: 0,
+                head_hash: None,
+                broken: None,
+                data_covered_from: None,
+                data_mismatches: Vec::new(),
+            }
         });
-        let pages: i64 = self.store.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap_or(0);
-        Ok(CheckReport { intact: problems.is_empty() && audit.intact(), pages, read_only: self.store.read_only(), problems, audit })
+        let pages: i64 =
+            self.store.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap_or(0);
+        Ok(CheckReport {
+            intact: problems.is_empty() && audit.intact(),
+            pages,
+            read_only: self.store.read_only(),
+            problems,
+            audit,
+        })
     }
 
     /// Walks the whole audit chain.
@@ -850,7 +1108,9 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::Validation`] when the log is empty; [`Error::ReadOnly`] for an old read-only copy.
     pub fn checkpoint(&self, now: DateTime<Utc>) -> Result<audit::Checkpoint> {
-        let secret = self.secret.as_ref().ok_or_else(|| Error::ReadOnly { detail: "this copy predates signed checkpoints; open it writable once".into() })?;
+        let secret = self.secret.as_ref().ok_or_else(|| Error::ReadOnly {
+            detail: "this copy predates signed checkpoints; open it writable once".into(),
+        })?;
         audit::checkpoint(&self.store.conn, secret, now)
     }
 
@@ -859,8 +1119,11 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::Validation`] on `checkpoint` naming what fails.
     pub fn verify_checkpoint(&self, cp: &audit::Checkpoint) -> Result<()> {
-        let secret = self.secret.as_ref().ok_or_else(|| Error::ReadOnly { detail: "this copy predates signed checkpoints".into() })?;
-        audit::check_checkpoint(&self.store.conn, secret, cp).map_err(|m| Error::validation("checkpoint", m))
+        let secret = self.secret.as_ref().ok_or_else(|| Error::ReadOnly {
+            detail: "this copy predates signed checkpoints".into(),
+        })?;
+        audit::check_checkpoint(&self.store.conn, secret, cp)
+            .map_err(|m| Error::validation("checkpoint", m))
     }
 
     /// Re-encrypts the database under a fresh random key and puts that key into custody. In
@@ -868,7 +1131,12 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::PassphraseRequired`], [`Error::KeyringUnavailable`], database and I/O errors.
-    pub fn rekey(&mut self, ctx: &Ctx, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore) -> Result<()> {
+    pub fn rekey(
+        &mut self,
+        ctx: &Ctx,
+        passphrase: Option<&Passphrase>,
+        keyring: &dyn SecretStore,
+    ) -> Result<()> {
         let _lock = datadir::lock(&self.dir)?;
         self.dir_locked = true;
         let done = self.rekey_locked(ctx, passphrase, keyring);
@@ -876,7 +1144,12 @@ impl Breachdesk {
         done
     }
 
-    fn rekey_locked(&mut self, ctx: &Ctx, passphrase: Option<&Passphrase>, keyring: &dyn SecretStore) -> Result<()> {
+    fn rekey_locked(
+        &mut self,
+        ctx: &Ctx,
+        passphrase: Option<&Passphrase>,
+        keyring: &dyn SecretStore,
+    ) -> Result<()> {
         if self.custody.mode == KeyMode::Passphrase {
             // Prove the passphrase before anything changes.
             let p = passphrase.ok_or(Error::PassphraseRequired)?;
@@ -887,10 +1160,20 @@ impl Breachdesk {
         crate::failpoint::hit("rekey.pending_saved");
         self.store.rekey(&new)?;
         crate::failpoint::hit("rekey.database_rekeyed");
-        let secret = self.secret.as_ref().ok_or_else(|| Error::Internal("no installation secret".into()))?;
+        let secret =
+            self.secret.as_ref().ok_or_else(|| Error::Internal("no installation secret".into()))?;
         self.custody.finish_rekey(&self.dir, &new, passphrase, keyring, secret)?;
         self.write(ctx, |_| {
-            Ok(((), vec![Change { action: "key.rekey", entity_type: "database", entity_id: DB_FILE.into(), before: None, after: None }]))
+            Ok((
+                (),
+                vec![Change {
+                    action: "key.rekey",
+                    entity_type: "database",
+                    entity_id: DB_FILE.into(),
+                    before: None,
+                    after: None,
+                }],
+            ))
         })?;
         let dir = self.dir.clone();
         self.custody.finished(&dir)
@@ -902,7 +1185,13 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::Validation`] when already in that mode or the passphrase is too short,
     /// [`Error::KeyringUnavailable`], I/O errors.
-    pub fn switch_key_mode(&mut self, ctx: &Ctx, current_passphrase: Option<&Passphrase>, to: &KeySetup, keyring: &dyn SecretStore) -> Result<()> {
+    pub fn switch_key_mode(
+        &mut self,
+        ctx: &Ctx,
+        current_passphrase: Option<&Passphrase>,
+        to: &KeySetup,
+        keyring: &dyn SecretStore,
+    ) -> Result<()> {
         let _lock = datadir::lock(&self.dir)?;
         self.dir_locked = true;
         let done = self.switch_locked(ctx, current_passphrase, to, keyring);
@@ -910,27 +1199,40 @@ impl Breachdesk {
         done
     }
 
-    fn switch_locked(&mut self, ctx: &Ctx, current_passphrase: Option<&Passphrase>, to: &KeySetup, keyring: &dyn SecretStore) -> Result<()> {
+    fn switch_locked(
+        &mut self,
+        ctx: &Ctx,
+        current_passphrase: Option<&Passphrase>,
+        to: &KeySetup,
+        keyring: &dyn SecretStore,
+    ) -> Result<()> {
         let target = match to {
             KeySetup::Keyring => KeyMode::Keyring,
             KeySetup::Passphrase(_) => KeyMode::Passphrase,
         };
         if target == self.custody.mode {
-            return Err(Error::validation("mode", format!("the key is already kept in {} mode", mode_name(target))));
+            return Err(Error::validation(
+                "mode",
+                format!("the key is already kept in {} mode", mode_name(target)),
+            ));
         }
         let from = self.custody.mode;
         let mut keys = self.custody.unlock(&self.dir, current_passphrase, keyring)?;
         let (key, _) = keys.swap_remove(0);
-        let secret = self.secret.as_ref().ok_or_else(|| Error::Internal("no installation secret".into()))?;
+        let secret =
+            self.secret.as_ref().ok_or_else(|| Error::Internal("no installation secret".into()))?;
         self.custody.switch(&self.dir, &key, to, keyring, secret)?;
         self.write(ctx, |_| {
-            Ok(((), vec![Change {
-                action: "key.mode",
-                entity_type: "database",
-                entity_id: DB_FILE.into(),
-                before: Some(serde_json::json!({ "mode": mode_name(from) })),
-                after: Some(serde_json::json!({ "mode": mode_name(target) })),
-            }]))
+            Ok((
+                (),
+                vec![Change {
+                    action: "key.mode",
+                    entity_type: "database",
+                    entity_id: DB_FILE.into(),
+                    before: Some(serde_json::json!({ "mode": mode_name(from) })),
+                    after: Some(serde_json::json!({ "mode": mode_name(target) })),
+                }],
+            ))
         })?;
         let dir = self.dir.clone();
         self.custody.finished(&dir)
@@ -947,23 +1249,57 @@ fn mode_name(m: KeyMode) -> &'static str {
 /// Inside the caller's transaction: re-reads the incident (so a concurrent update of other fields
 /// is kept, not overwritten), applies the patch and writes it with its audit change and, when it
 /// closes the incident, the timeline entry. Returns the incident as it now stands.
-fn apply_patch(tx: &rusqlite::Transaction<'_>, ctx: &Ctx, uuid: &str, patch: &IncidentPatch) -> Result<(Row, Vec<Change>)> {
+fn apply_patch(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &Ctx,
+    uuid: &str,
+    patch: &IncidentPatch,
+) -> Result<(Row, Vec<Change>)> {
     let old = incident::load(tx, uuid, &patch.fields_set())?;
     let fields = old.fields.patched(patch)?;
     if fields == old.fields {
         return Ok((old, Vec::new()));
     }
-    let new = Row { fields, updated_at: ctx.now, id: old.id.clone(), human_id: old.human_id.clone(), created_at: old.created_at, created_by: old.created_by.clone() };
+    let new = Row {
+        fields,
+        updated_at: ctx.now,
+        id: old.id.clone(),
+        human_id: old.human_id.clone(),
+        created_at: old.created_at,
+        created_by: old.created_by.clone(),
+    };
     let (before, after) = (to_json(&old.view())?, to_json(&new.view())?);
     let values = new.to_sql();
-    let sets: Vec<String> = incident::COLUMNS.split(", ").enumerate().skip(1).map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect();
-    tx.execute(&format!("UPDATE incidents SET {} WHERE id = ?1", sets.join(", ")), rusqlite::params_from_iter(values.iter()))?;
+    let sets: Vec<String> = incident::COLUMNS
+        .split(", ")
+        .enumerate()
+        .skip(1)
+        .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
+        .collect();
+    tx.execute(
+        &format!("UPDATE incidents SET {} WHERE id = ?1", sets.join(", ")),
+        rusqlite::params_from_iter(values.iter()),
+    )?;
     crate::failpoint::hit("update.patched");
     // Closing is a fact of the timeline too: the post-mortem clock starts there.
-    if new.fields.status == incident::Status::Closed && old.fields.status != incident::Status::Closed {
-        timeline::append_event(tx, ctx, &new.id, TimelineKind::Closed, &format!("Incident closed (status {} → closed)", old.fields.status.as_str()))?;
+    if new.fields.status == incident::Status::Closed
+        && old.fields.status != incident::Status::Closed
+    {
+        timeline::append_event(
+            tx,
+            ctx,
+            &new.id,
+            TimelineKind::Closed,
+            &format!("Incident closed (status {} → closed)", old.fields.status.as_str()),
+        )?;
     }
-    let change = Change { action: "incident.update", entity_type: "incident", entity_id: new.id.clone(), before: Some(before), after: Some(after) };
+    let change = Change {
+        action: "incident.update",
+        entity_type: "incident",
+        entity_id: new.id.clone(),
+        before: Some(before),
+        after: Some(after),
+    };
     Ok((new, vec![change]))
 }
 
@@ -971,5 +1307,6 @@ fn apply_patch(tx: &rusqlite::Transaction<'_>, ctx: &Ctx, uuid: &str, patch: &In
 /// SQLite header) rather than some other file.
 fn looks_like_ours(path: &Path) -> bool {
     let mut head = [0u8; 16];
-    std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok() && &head != b"SQLite format 3\0"
+    std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok()
+        && &head != b"SQLite format 3\0"
 }

@@ -66,8 +66,9 @@ pub fn apply(conn: &mut Connection, migrations: &[Migration], now: DateTime<Utc>
     crate::failpoint::hit("migrate.before");
     let tx = conn.transaction()?;
     for m in &migrations[done..] {
-        tx.execute_batch(m.sql)
-            .map_err(|e| Error::Internal(format!("migration {} ({}) failed: {e}", m.version, m.name)))?;
+        tx.execute_batch(m.sql).map_err(|e| {
+            Error::Internal(format!("migration {} ({}) failed: {e}", m.version, m.name))
+        })?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)",
             rusqlite::params![m.version, m.name, checksum(m.sql), breachdesk_rules::time::to_storage(now)],
@@ -89,7 +90,10 @@ fn check_read_only(conn: &Connection, migrations: &[Migration]) -> Result<()> {
         if *version > app_version {
             return Err(Error::SchemaTooNew { db_version: *version, app_version });
         }
-        let m = migrations.iter().find(|m| m.version == *version).ok_or_else(|| Error::MigrationChanged { version: *version, name: name.clone() })?;
+        let m = migrations
+            .iter()
+            .find(|m| m.version == *version)
+            .ok_or_else(|| Error::MigrationChanged { version: *version, name: name.clone() })?;
         if checksum(m.sql) != *sum || m.name != *name {
             return Err(Error::MigrationChanged { version: *version, name: name.clone() });
         }

@@ -170,7 +170,16 @@ impl ExemptionView {
             source_url: x.source_url.clone(),
             confidence: name(&x.confidence),
             explanation: x.explanation.clone(),
-            requires: x.requires.iter().map(|r| RequiredView { rule_id: r.rule_id.clone(), recipient: name(&r.recipient), summary: r.summary.clone(), keep_years: r.keep_years }).collect(),
+            requires: x
+                .requires
+                .iter()
+                .map(|r| RequiredView {
+                    rule_id: r.rule_id.clone(),
+                    recipient: name(&r.recipient),
+                    summary: r.summary.clone(),
+                    keep_years: r.keep_years,
+                })
+                .collect(),
             needs_confirmation: x.needs_confirmation,
             confirmed: false,
         }
@@ -380,12 +389,16 @@ impl IncidentFacts {
                 Some(s) => Ok(Some(to_storage(parse_timestamp(field, s, zone)?))),
             }
         };
-        let required_time = |field: &str, v: &str| -> Result<String> { t(field, &Some(v.to_owned()))?.ok_or_else(|| Error::validation(field, "is required")) };
+        let required_time = |field: &str, v: &str| -> Result<String> {
+            t(field, &Some(v.to_owned()))?.ok_or_else(|| Error::validation(field, "is required"))
+        };
         let mut out = self.clone();
-        out.materiality_determined_at = t("materiality_determined_at", &self.materiality_determined_at)?;
+        out.materiality_determined_at =
+            t("materiality_determined_at", &self.materiality_determined_at)?;
         out.extortion_payment_at = t("extortion_payment_at", &self.extortion_payment_at)?;
         out.classified_major_at = t("classified_major_at", &self.classified_major_at)?;
-        out.nis2_intermediate_requested_at = t("nis2_intermediate_requested_at", &self.nis2_intermediate_requested_at)?;
+        out.nis2_intermediate_requested_at =
+            t("nis2_intermediate_requested_at", &self.nis2_intermediate_requested_at)?;
         out.hipaa_role = clean_optional("hipaa_role", self.hipaa_role.clone(), 40)?;
         out.gdpr_role = clean_optional("gdpr_role", self.gdpr_role.clone(), 40)?;
         out.bank_regulator = clean_optional("bank_regulator", self.bank_regulator.clone(), 10)?;
@@ -407,7 +420,9 @@ impl IncidentFacts {
             }),
         };
         out.affected.retain(|_, n| *n != 0);
-        out.raw(inc, &BTreeMap::new()).check().map_err(|e| Error::Validation { field: e.field, message: e.message })?;
+        out.raw(inc, &BTreeMap::new())
+            .check()
+            .map_err(|e| Error::Validation { field: e.field, message: e.message })?;
         Ok(out)
     }
 
@@ -434,7 +449,11 @@ impl IncidentFacts {
             undeliverable: self.undeliverable,
             data_types: self.data_types.clone(),
             exposure: self.exposure.clone(),
-            law_enforcement_hold: self.law_enforcement_hold.as_ref().map(|h| RawHold { start: h.start.clone(), end: h.end.clone(), form: h.form.clone() }),
+            law_enforcement_hold: self.law_enforcement_hold.as_ref().map(|h| RawHold {
+                start: h.start.clone(),
+                end: h.end.clone(),
+                form: h.form.clone(),
+            }),
             encrypted: self.encrypted,
             key_compromised: self.key_compromised,
             harm_determination: self.harm_determination.as_ref().map(|h| RawHarm {
@@ -451,7 +470,10 @@ impl IncidentFacts {
             dora_financial_entity: self.dora_financial_entity,
             dora_next_working_day: self.dora_next_working_day,
             classified_major_at: self.classified_major_at.clone(),
-            insurance_licensee: self.insurance_licensee.as_ref().map(|l| RawLicensee { home_state: l.home_state.clone() }),
+            insurance_licensee: self
+                .insurance_licensee
+                .as_ref()
+                .map(|l| RawLicensee { home_state: l.home_state.clone() }),
             nis2_intermediate_requested_at: self.nis2_intermediate_requested_at.clone(),
         }
     }
@@ -459,8 +481,16 @@ impl IncidentFacts {
 
 /// What the engine says for `inc` with `facts`, the notices already sent and the incident's
 /// user-defined obligations.
-pub(crate) fn computed(inc: &Row, facts: &IncidentFacts, sent: &BTreeMap<String, String>, customs: &[CustomObligation]) -> Result<Outcome> {
-    let f = facts.raw(inc, sent).check().map_err(|e| Error::Validation { field: e.field, message: e.message })?;
+pub(crate) fn computed(
+    inc: &Row,
+    facts: &IncidentFacts,
+    sent: &BTreeMap<String, String>,
+    customs: &[CustomObligation],
+) -> Result<Outcome> {
+    let f = facts
+        .raw(inc, sent)
+        .check()
+        .map_err(|e| Error::Validation { field: e.field, message: e.message })?;
     let rules = rules()?;
     let mut out = compute(rules, &f);
     out.obligations.extend(customs.iter().map(|c| compute_custom(rules, c, &f)));
@@ -471,14 +501,31 @@ pub(crate) fn computed(inc: &Row, facts: &IncidentFacts, sent: &BTreeMap<String,
 
 /// The facts stored for an incident (defaults when none were recorded).
 pub(crate) fn stored_facts(conn: &Connection, incident_uuid: &str) -> Result<IncidentFacts> {
-    let json: Option<String> = conn.query_row("SELECT facts_json FROM incident_facts WHERE incident_id = ?1", [incident_uuid], |r| r.get(0)).optional()?;
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT facts_json FROM incident_facts WHERE incident_id = ?1",
+            [incident_uuid],
+            |r| r.get(0),
+        )
+        .optional()?;
     json.map_or_else(
         || Ok(IncidentFacts::default()),
-        |j| serde_json::from_str(&j).map_err(|e| Error::Internal(format!("stored facts of incident {incident_uuid} cannot be read: {e}"))),
+        |j| {
+            serde_json::from_str(&j).map_err(|e| {
+                Error::Internal(format!(
+                    "stored facts of incident {incident_uuid} cannot be read: {e}"
+                ))
+            })
+        },
     )
 }
 
-pub(crate) fn write_facts(tx: &Transaction<'_>, incident_uuid: &str, facts: &IncidentFacts, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn write_facts(
+    tx: &Transaction<'_>,
+    incident_uuid: &str,
+    facts: &IncidentFacts,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let json = serde_json::to_string(facts).map_err(|e| Error::Internal(e.to_string()))?;
     tx.execute(
         "INSERT INTO incident_facts (incident_id, facts_json, updated_at) VALUES (?1, ?2, ?3)
@@ -489,12 +536,17 @@ pub(crate) fn write_facts(tx: &Transaction<'_>, incident_uuid: &str, facts: &Inc
 }
 
 /// When each rule's notice was first recorded as sent (storage form), by rule id.
-pub(crate) fn sent_times(conn: &Connection, incident_uuid: &str) -> Result<BTreeMap<String, String>> {
+pub(crate) fn sent_times(
+    conn: &Connection,
+    incident_uuid: &str,
+) -> Result<BTreeMap<String, String>> {
     let mut stmt = conn.prepare(
         "SELECT o.rule_id, MIN(f.sent_at) FROM obligation_filings f JOIN obligations o ON o.id = f.obligation_id
          WHERE o.incident_id = ?1 GROUP BY o.rule_id",
     )?;
-    let rows = stmt.query_map([incident_uuid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?.collect::<rusqlite::Result<BTreeMap<_, _>>>()?;
+    let rows = stmt
+        .query_map([incident_uuid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<BTreeMap<_, _>>>()?;
     Ok(rows)
 }
 
@@ -523,7 +575,12 @@ pub(crate) fn stored_keys(conn: &Connection, incident_uuid: &str) -> Result<Vec<
 /// in line with the facts, the notices sent and the user-defined obligations as `tx` sees them.
 /// Returns the diff and the audit changes to append — so a user action, the facts it changes and
 /// the obligations they call for commit together or not at all.
-pub(crate) fn refresh(tx: &Transaction<'_>, ctx: &Ctx, inc: &Row, facts: Option<&IncidentFacts>) -> Result<(Vec<ObligationChange>, Vec<Change>)> {
+pub(crate) fn refresh(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    inc: &Row,
+    facts: Option<&IncidentFacts>,
+) -> Result<(Vec<ObligationChange>, Vec<Change>)> {
     let mut audit = Vec::new();
     let facts = match facts {
         Some(new) => {
@@ -532,14 +589,23 @@ pub(crate) fn refresh(tx: &Transaction<'_>, ctx: &Ctx, inc: &Row, facts: Option<
             if before != new {
                 write_facts(tx, &inc.id, &new, ctx.now)?;
                 crate::failpoint::hit("refresh.facts_written");
-                let json = |f: &IncidentFacts| serde_json::to_value(f).map_err(|e| Error::Internal(e.to_string()));
-                audit.push(Change { action: "incident.facts", entity_type: "incident", entity_id: inc.id.clone(), before: Some(json(&before)?), after: Some(json(&new)?) });
+                let json = |f: &IncidentFacts| {
+                    serde_json::to_value(f).map_err(|e| Error::Internal(e.to_string()))
+                };
+                audit.push(Change {
+                    action: "incident.facts",
+                    entity_type: "incident",
+                    entity_id: inc.id.clone(),
+                    before: Some(json(&before)?),
+                    after: Some(json(&new)?),
+                });
             }
             new
         }
         None => stored_facts(tx, &inc.id)?,
     };
-    let out = computed(inc, &facts, &sent_times(tx, &inc.id)?, &crate::custom::active(tx, &inc.id)?)?;
+    let out =
+        computed(inc, &facts, &sent_times(tx, &inc.id)?, &crate::custom::active(tx, &inc.id)?)?;
     let (changes, recompute) = record(tx, ctx, inc, &out)?;
     audit.extend(recompute);
     Ok((changes, audit))
@@ -548,14 +614,26 @@ pub(crate) fn refresh(tx: &Transaction<'_>, ctx: &Ctx, inc: &Row, facts: Option<
 /// Brings the stored obligations of `inc` in line with `out` inside `tx`: rows are never
 /// deleted, a frozen due time never moves, exits are recorded on their rows. Returns the diff and
 /// the audit change (when anything changed); writes the diff to the timeline.
-pub(crate) fn record(tx: &Transaction<'_>, ctx: &Ctx, inc: &Row, out: &Outcome) -> Result<(Vec<ObligationChange>, Option<Change>)> {
+pub(crate) fn record(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    inc: &Row,
+    out: &Outcome,
+) -> Result<(Vec<ObligationChange>, Option<Change>)> {
     let stored = stored_keys(tx, &inc.id)?;
     let changes = diff(&stored, out, inc.fields.zone);
     let fingerprint = rules()?.fingerprint.clone();
     let now = to_storage(ctx.now);
-    let rows = out.obligations.iter().map(|c| (c, None)).chain(out.exemptions.iter().map(|x| (&x.as_obligation, Some(x))));
+    let rows = out
+        .obligations
+        .iter()
+        .map(|c| (c, None))
+        .chain(out.exemptions.iter().map(|x| (&x.as_obligation, Some(x))));
     for (c, exempt) in rows {
-        let exemption_json = exempt.map(|x| serde_json::to_string(&ExemptionView::from_engine(x))).transpose().map_err(|e| Error::Internal(e.to_string()))?;
+        let exemption_json = exempt
+            .map(|x| serde_json::to_string(&ExemptionView::from_engine(x)))
+            .transpose()
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let due = c.due_utc.map(to_storage);
         match stored.iter().find(|s| s.is(c)) {
             Some(s) if s.frozen => {
@@ -619,21 +697,36 @@ pub(crate) fn record(tx: &Transaction<'_>, ctx: &Ctx, inc: &Row, out: &Outcome) 
         }
     }
     for s in stored.iter().filter(|s| s.in_scope) {
-        if !out.obligations.iter().chain(out.exemptions.iter().map(|x| &x.as_obligation)).any(|c| s.is(c)) {
-            tx.execute("UPDATE obligations SET in_scope = 0, updated_at = ?2 WHERE id = ?1", params![s.id, now])?;
+        if !out
+            .obligations
+            .iter()
+            .chain(out.exemptions.iter().map(|x| &x.as_obligation))
+            .any(|c| s.is(c))
+        {
+            tx.execute(
+                "UPDATE obligations SET in_scope = 0, updated_at = ?2 WHERE id = ?1",
+                params![s.id, now],
+            )?;
         }
     }
     if changes.is_empty() {
         return Ok((changes, None));
     }
     let summary: Vec<String> = changes.iter().map(|c| c.message.clone()).collect();
-    crate::timeline::append_system(tx, ctx, &inc.id, &format!("Obligations recomputed: {}", summary.join("; ")))?;
+    crate::timeline::append_system(
+        tx,
+        ctx,
+        &inc.id,
+        &format!("Obligations recomputed: {}", summary.join("; ")),
+    )?;
     let audit = Change {
         action: "obligations.recompute",
         entity_type: "incident",
         entity_id: inc.id.clone(),
         before: None,
-        after: Some(serde_json::json!({ "changes": summary, "rules_fingerprint": fingerprint, "zone": inc.fields.zone.name() })),
+        after: Some(
+            serde_json::json!({ "changes": summary, "rules_fingerprint": fingerprint, "zone": inc.fields.zone.name() }),
+        ),
     };
     Ok((changes, Some(audit)))
 }
@@ -656,34 +749,41 @@ pub(crate) fn list(conn: &Connection, inc: &Row, now: DateTime<Utc>) -> Result<V
             let frozen: Option<String> = r.get(8)?;
             let role: String = r.get(16)?;
             let exemption_json: Option<String> = r.get(19)?;
-            Ok((id, due_text, frozen, role, exemption_json, Obligation {
-                id: String::new(),
-                rule_id: r.get(1)?,
-                regime: r.get(2)?,
-                jurisdiction: r.get(3)?,
-                recipient: r.get(4)?,
-                kind: r.get(5)?,
-                due: None,
-                seconds_left: None,
-                status: S::Open,
-                internal_target: None,
-                in_scope: r.get::<_, i64>(7)? == 1,
-                frozen_at: None,
-                rule_version: r.get(9)?,
-                citation: r.get(10)?,
-                source_url: r.get(11)?,
-                confidence: r.get(12)?,
-                explanation: r.get(13)?,
-                channel: r.get(14)?,
-                address: r.get(15)?,
-                owner_role: String::new(),
-                owner_name: None,
-                label: r.get(17)?,
-                decision: None,
-                filings: Vec::new(),
-                anchor: r.get(18)?,
-                exemption: None,
-            }))
+            Ok((
+                id,
+                due_text,
+                frozen,
+                role,
+                exemption_json,
+                Obligation {
+                    id: String::new(),
+                    rule_id: r.get(1)?,
+                    regime: r.get(2)?,
+                    jurisdiction: r.get(3)?,
+                    recipient: r.get(4)?,
+                    kind: r.get(5)?,
+                    due: None,
+                    seconds_left: None,
+                    status: S::Open,
+                    internal_target: None,
+                    in_scope: r.get::<_, i64>(7)? == 1,
+                    frozen_at: None,
+                    rule_version: r.get(9)?,
+                    citation: r.get(10)?,
+                    source_url: r.get(11)?,
+                    confidence: r.get(12)?,
+                    explanation: r.get(13)?,
+                    channel: r.get(14)?,
+                    address: r.get(15)?,
+                    owner_role: String::new(),
+                    owner_name: None,
+                    label: r.get(17)?,
+                    decision: None,
+                    filings: Vec::new(),
+                    anchor: r.get(18)?,
+                    exemption: None,
+                },
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?
         .into_iter()
@@ -691,15 +791,25 @@ pub(crate) fn list(conn: &Connection, inc: &Row, now: DateTime<Utc>) -> Result<V
             // A stored value that cannot be read is an error naming the row, never "no due time".
             let due_utc = match due_text.as_deref() {
                 None => None,
-                Some(t) => Some(
-                    DateTime::parse_from_rfc3339(t).map(|t| t.with_timezone(&Utc)).map_err(|e| Error::Internal(format!("obligation {id}: stored due time {t:?} cannot be read ({e})")))?,
-                ),
+                Some(t) => {
+                    Some(DateTime::parse_from_rfc3339(t).map(|t| t.with_timezone(&Utc)).map_err(
+                        |e| {
+                            Error::Internal(format!(
+                                "obligation {id}: stored due time {t:?} cannot be read ({e})"
+                            ))
+                        },
+                    )?)
+                }
             };
             o.exemption = exemption_json
                 .as_deref()
                 .map(serde_json::from_str::<ExemptionView>)
                 .transpose()
-                .map_err(|e| Error::Internal(format!("obligation {id}: stored exemption cannot be read ({e})")))?;
+                .map_err(|e| {
+                    Error::Internal(format!(
+                        "obligation {id}: stored exemption cannot be read ({e})"
+                    ))
+                })?;
             o.owner_name = match role.as_str() {
                 "comms_lead" => inc.fields.roles.comms_lead.clone(),
                 "executive_sponsor" => inc.fields.roles.executive_sponsor.clone(),
@@ -721,22 +831,51 @@ pub(crate) fn list(conn: &Connection, inc: &Row, now: DateTime<Utc>) -> Result<V
     for (o, due) in &mut rows {
         o.decision = dstmt
             .query_row([&o.id], |r| {
-                Ok(Decision { decision: r.get(0)?, rationale: r.get(1)?, approved_by: r.get(2)?, decided_at: show(r.get(3)?), decided_by: r.get(4)?, exemption_id: r.get(5)? })
+                Ok(Decision {
+                    decision: r.get(0)?,
+                    rationale: r.get(1)?,
+                    approved_by: r.get(2)?,
+                    decided_at: show(r.get(3)?),
+                    decided_by: r.get(4)?,
+                    exemption_id: r.get(5)?,
+                })
             })
             .optional()?;
         o.filings = fstmt
             .query_map([&o.id], |r| {
-                Ok(Filing { id: r.get(0)?, sent_at: show(r.get(1)?), channel: r.get(2)?, reference: r.get(3)?, note: r.get(4)?, recorded_at: show(r.get(5)?), recorded_by: r.get(6)? })
+                Ok(Filing {
+                    id: r.get(0)?,
+                    sent_at: show(r.get(1)?),
+                    channel: r.get(2)?,
+                    reference: r.get(3)?,
+                    note: r.get(4)?,
+                    recorded_at: show(r.get(5)?),
+                    recorded_by: r.get(6)?,
+                })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         if let (Some(x), Some(d)) = (o.exemption.as_mut(), o.decision.as_ref()) {
-            x.confirmed = d.decision == "not_required" && d.exemption_id.as_deref() == Some(x.id.as_str());
+            x.confirmed =
+                d.decision == "not_required" && d.exemption_id.as_deref() == Some(x.id.as_str());
         }
-        o.status = status(o.in_scope, o.decision.as_ref(), o.exemption.as_ref(), !o.filings.is_empty(), *due, now);
+        o.status = status(
+            o.in_scope,
+            o.decision.as_ref(),
+            o.exemption.as_ref(),
+            !o.filings.is_empty(),
+            *due,
+            now,
+        );
     }
     // "As soon as possible" is never turned into invented days; the earliest open fixed deadline
     // of the same incident is shown beside it as an internal target.
-    let earliest = rows.iter().filter(|(o, _)| o.kind == "deadline" && matches!(o.status, S::Open | S::DueSoon | S::Overdue)).filter_map(|(_, d)| *d).min();
+    let earliest = rows
+        .iter()
+        .filter(|(o, _)| {
+            o.kind == "deadline" && matches!(o.status, S::Open | S::DueSoon | S::Overdue)
+        })
+        .filter_map(|(_, d)| *d)
+        .min();
     for (o, _) in &mut rows {
         if o.kind == "asap" {
             o.internal_target = earliest.map(|t| to_local_rfc3339(t, zone));
@@ -751,7 +890,15 @@ pub(crate) fn list(conn: &Connection, inc: &Row, now: DateTime<Utc>) -> Result<V
         S::NotRequired => 5,
         S::OutOfScope => 6,
     };
-    rows.sort_by(|(a, da), (b, db)| (rank(a.status), da.is_none(), *da, &a.rule_id, &a.jurisdiction).cmp(&(rank(b.status), db.is_none(), *db, &b.rule_id, &b.jurisdiction)));
+    rows.sort_by(|(a, da), (b, db)| {
+        (rank(a.status), da.is_none(), *da, &a.rule_id, &a.jurisdiction).cmp(&(
+            rank(b.status),
+            db.is_none(),
+            *db,
+            &b.rule_id,
+            &b.jurisdiction,
+        ))
+    });
     Ok(rows.into_iter().map(|(o, _)| o).collect())
 }
 
@@ -770,15 +917,18 @@ pub(crate) struct StoredKey {
 }
 
 fn show_due(due_utc: Option<&str>, zone: chrono_tz::Tz) -> String {
-    due_utc
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map_or_else(|| "no fixed time".to_owned(), |t| to_local_rfc3339(t.with_timezone(&Utc), zone))
+    due_utc.and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map_or_else(
+        || "no fixed time".to_owned(),
+        |t| to_local_rfc3339(t.with_timezone(&Utc), zone),
+    )
 }
 
 impl StoredKey {
     /// Whether this row records the obligation `c` (same rule, jurisdiction and recipient).
     pub(crate) fn is(&self, c: &Computed) -> bool {
-        self.rule_id == c.rule_id && self.jurisdiction == c.jurisdiction && self.recipient == name(&c.recipient)
+        self.rule_id == c.rule_id
+            && self.jurisdiction == c.jurisdiction
+            && self.recipient == name(&c.recipient)
     }
 }
 
@@ -791,26 +941,42 @@ fn kind_words(kind: &str) -> &'static str {
 }
 
 /// Compares what is stored with what the engine says now.
-pub(crate) fn diff(stored: &[StoredKey], now: &Outcome, zone: chrono_tz::Tz) -> Vec<ObligationChange> {
+pub(crate) fn diff(
+    stored: &[StoredKey],
+    now: &Outcome,
+    zone: chrono_tz::Tz,
+) -> Vec<ObligationChange> {
     let mut out = Vec::new();
-    let change = |change: &str, c: &Computed, old_due: Option<String>, message: String| ObligationChange {
-        change: change.into(),
-        rule_id: c.rule_id.clone(),
-        jurisdiction: c.jurisdiction.clone(),
-        recipient: name(&c.recipient),
-        old_due,
-        new_due: c.due.clone(),
-        message,
-    };
+    let change =
+        |change: &str, c: &Computed, old_due: Option<String>, message: String| ObligationChange {
+            change: change.into(),
+            rule_id: c.rule_id.clone(),
+            jurisdiction: c.jurisdiction.clone(),
+            recipient: name(&c.recipient),
+            old_due,
+            new_due: c.due.clone(),
+            message,
+        };
     for c in &now.obligations {
         let new_due = c.due_utc.map(to_storage);
-        let label = format!("{} {} ({})", c.jurisdiction, name(&c.recipient).replace('_', " "), c.rule_id);
+        let label =
+            format!("{} {} ({})", c.jurisdiction, name(&c.recipient).replace('_', " "), c.rule_id);
         let due = show_due(new_due.as_deref(), zone);
         match stored.iter().find(|s| s.is(c)) {
             None => out.push(change("added", c, None, format!("{label}: now required, due {due}"))),
-            Some(s) if !s.in_scope => out.push(change("added", c, None, format!("{label}: required again, due {due}"))),
+            Some(s) if !s.in_scope => {
+                out.push(change("added", c, None, format!("{label}: required again, due {due}")))
+            }
             Some(s) if s.exemption.is_some() => {
-                out.push(change("added", c, None, format!("{label}: required again — the exit {} no longer applies, due {due}", s.exemption.as_deref().unwrap_or_default())));
+                out.push(change(
+                    "added",
+                    c,
+                    None,
+                    format!(
+                        "{label}: required again — the exit {} no longer applies, due {due}",
+                        s.exemption.as_deref().unwrap_or_default()
+                    ),
+                ));
             }
             Some(s) if !s.frozen && s.due_at != new_due => out.push(change(
                 "due_changed",
@@ -823,9 +989,12 @@ pub(crate) fn diff(stored: &[StoredKey], now: &Outcome, zone: chrono_tz::Tz) -> 
     }
     for x in &now.exemptions {
         let c = &x.as_obligation;
-        let label = format!("{} {} ({})", c.jurisdiction, name(&c.recipient).replace('_', " "), c.rule_id);
+        let label =
+            format!("{} {} ({})", c.jurisdiction, name(&c.recipient).replace('_', " "), c.rule_id);
         let stored_row = stored.iter().find(|s| s.is(c));
-        if let Some(s) = stored_row.filter(|s| s.in_scope && s.exemption.as_deref() == Some(x.exemption_id.as_str())) {
+        if let Some(s) = stored_row
+            .filter(|s| s.in_scope && s.exemption.as_deref() == Some(x.exemption_id.as_str()))
+        {
             // The same exit as before; a proposed one leaves the clock running, so its moves count.
             let new_due = c.due_utc.map(to_storage);
             if x.needs_confirmation && !s.frozen && s.due_at != new_due {
@@ -833,20 +1002,38 @@ pub(crate) fn diff(stored: &[StoredKey], now: &Outcome, zone: chrono_tz::Tz) -> 
                     "due_changed",
                     c,
                     s.due_at.as_deref().map(|d| show_due(Some(d), zone)),
-                    format!("{label}: due moves from {} to {} (exemption proposed, not yet confirmed)", show_due(s.due_at.as_deref(), zone), show_due(new_due.as_deref(), zone)),
+                    format!(
+                        "{label}: due moves from {} to {} (exemption proposed, not yet confirmed)",
+                        show_due(s.due_at.as_deref(), zone),
+                        show_due(new_due.as_deref(), zone)
+                    ),
                 ));
             }
             continue;
         }
         let what = if x.needs_confirmation {
-            format!("{label}: exemption proposed under {} ({}) — confirm it; the clock runs until then", x.citation, kind_words(&name(&x.kind)))
+            format!(
+                "{label}: exemption proposed under {} ({}) — confirm it; the clock runs until then",
+                x.citation,
+                kind_words(&name(&x.kind))
+            )
         } else {
             format!("{label}: not required under {} ({})", x.citation, kind_words(&name(&x.kind)))
         };
-        out.push(change("exempted", c, stored_row.and_then(|s| s.due_at.as_deref().map(|d| show_due(Some(d), zone))), what));
+        out.push(change(
+            "exempted",
+            c,
+            stored_row.and_then(|s| s.due_at.as_deref().map(|d| show_due(Some(d), zone))),
+            what,
+        ));
     }
     for s in stored.iter().filter(|s| s.in_scope) {
-        if !now.obligations.iter().chain(now.exemptions.iter().map(|x| &x.as_obligation)).any(|c| s.is(c)) {
+        if !now
+            .obligations
+            .iter()
+            .chain(now.exemptions.iter().map(|x| &x.as_obligation))
+            .any(|c| s.is(c))
+        {
             out.push(ObligationChange {
                 change: "removed".into(),
                 rule_id: s.rule_id.clone(),
@@ -854,7 +1041,12 @@ pub(crate) fn diff(stored: &[StoredKey], now: &Outcome, zone: chrono_tz::Tz) -> 
                 recipient: s.recipient.clone(),
                 old_due: s.due_at.as_deref().map(|d| show_due(Some(d), zone)),
                 new_due: None,
-                message: format!("{} {} ({}): no longer called for by the facts (kept on record)", s.jurisdiction, s.recipient.replace('_', " "), s.rule_id),
+                message: format!(
+                    "{} {} ({}): no longer called for by the facts (kept on record)",
+                    s.jurisdiction,
+                    s.recipient.replace('_', " "),
+                    s.rule_id
+                ),
             });
         }
     }
@@ -863,12 +1055,23 @@ pub(crate) fn diff(stored: &[StoredKey], now: &Outcome, zone: chrono_tz::Tz) -> 
 
 /// Where an obligation stands at `now`. An exit removes it when it needs no confirmation or a
 /// person confirmed that very exit; a "required" decision overrides any exit.
-pub(crate) fn status(in_scope: bool, decision: Option<&Decision>, exemption: Option<&ExemptionView>, filed: bool, due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> ObligationStatus {
+pub(crate) fn status(
+    in_scope: bool,
+    decision: Option<&Decision>,
+    exemption: Option<&ExemptionView>,
+    filed: bool,
+    due: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> ObligationStatus {
     if filed {
         return ObligationStatus::Done;
     }
     if !in_scope {
-        return if decision.is_some_and(|d| d.decision == "not_required") { ObligationStatus::NotRequired } else { ObligationStatus::OutOfScope };
+        return if decision.is_some_and(|d| d.decision == "not_required") {
+            ObligationStatus::NotRequired
+        } else {
+            ObligationStatus::OutOfScope
+        };
     }
     let required = decision.is_some_and(|d| d.decision == "required");
     if let Some(x) = exemption.filter(|_| !required) {
@@ -889,7 +1092,14 @@ pub(crate) fn status(in_scope: bool, decision: Option<&Decision>, exemption: Opt
 pub(crate) fn check_decision(d: &DecisionInput) -> Result<(String, String, String)> {
     let decision = d.decision.trim().to_ascii_lowercase().replace([' ', '-'], "_");
     if decision != "not_required" && decision != "required" {
-        return Err(Error::validation("decision", format!("{:?} is not not_required or required", d.decision)));
+        return Err(Error::validation(
+            "decision",
+            format!("{:?} is not not_required or required", d.decision),
+        ));
     }
-    Ok((decision, required("rationale", &d.rationale, 20_000)?, required("approved_by", &d.approved_by, 200)?))
+    Ok((
+        decision,
+        required("rationale", &d.rationale, 20_000)?,
+        required("approved_by", &d.approved_by, 200)?,
+    ))
 }

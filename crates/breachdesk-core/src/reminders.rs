@@ -13,7 +13,8 @@ use rusqlite::params;
 use serde::Serialize;
 
 /// The stages, most advanced first: (name, seconds before the due time).
-pub const STAGES: [(&str, i64); 5] = [("passed", 0), ("1h", 3600), ("4h", 4 * 3600), ("24h", 24 * 3600), ("7d", 7 * 24 * 3600)];
+pub const STAGES: [(&str, i64); 5] =
+    [("passed", 0), ("1h", 3600), ("4h", 4 * 3600), ("24h", 24 * 3600), ("7d", 7 * 24 * 3600)];
 
 /// The most advanced stage reached with `seconds_left` to go, if any.
 #[must_use]
@@ -61,27 +62,48 @@ impl Breachdesk {
     /// # Errors
     /// Database errors.
     pub fn due_reminders(&self, now: DateTime<Utc>) -> Result<Vec<Reminder>> {
-        let mut sent = self.store.conn.prepare("SELECT 1 FROM reminders_sent WHERE clock_key = ?1 AND stage = ?2 AND due_at = ?3")?;
+        let mut sent = self.store.conn.prepare(
+            "SELECT 1 FROM reminders_sent WHERE clock_key = ?1 AND stage = ?2 AND due_at = ?3",
+        )?;
         let mut out = Vec::new();
         for inc in self.list_incidents()? {
             let mut clocks: Vec<Clock> = Vec::new();
             for o in self.obligations(&inc.id, now)? {
                 let what = o.label.clone().unwrap_or_else(|| {
-                    let j = if o.jurisdiction.is_empty() { String::new() } else { format!("{} ", o.jurisdiction) };
+                    let j = if o.jurisdiction.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{} ", o.jurisdiction)
+                    };
                     format!("{} notice to {j}{}", o.regime, o.recipient.replace('_', " "))
                 });
-                clocks.push(Clock { key: o.id, what, due: o.due, left: o.seconds_left, status: o.status });
+                clocks.push(Clock {
+                    key: o.id,
+                    what,
+                    due: o.due,
+                    left: o.seconds_left,
+                    status: o.status,
+                });
             }
             for c in self.internal_clocks(&inc.id, now)? {
                 // A status-update cadence is its own reminder: only its passing is worth a notification.
                 if c.id == "status_update" && c.seconds_left.is_some_and(|s| s > 0) {
                     continue;
                 }
-                clocks.push(Clock { key: format!("internal:{}:{}", inc.id, c.id), what: c.name, due: c.due, left: c.seconds_left, status: c.status });
+                clocks.push(Clock {
+                    key: format!("internal:{}:{}", inc.id, c.id),
+                    what: c.name,
+                    due: c.due,
+                    left: c.seconds_left,
+                    status: c.status,
+                });
             }
             for Clock { key, what, due, left, status } in clocks {
                 let (Some(due), Some(left)) = (due, left) else { continue };
-                if !matches!(status, ObligationStatus::Open | ObligationStatus::DueSoon | ObligationStatus::Overdue) {
+                if !matches!(
+                    status,
+                    ObligationStatus::Open | ObligationStatus::DueSoon | ObligationStatus::Overdue
+                ) {
                     continue;
                 }
                 let Some(stage) = stage(left) else { continue };
@@ -91,7 +113,10 @@ impl Breachdesk {
                 let when = chrono::DateTime::parse_from_rfc3339(&due)
                     .ok()
                     .zip(inc.timezone.parse::<chrono_tz::Tz>().ok())
-                    .map_or_else(|| due.clone(), |(t, z)| t.with_timezone(&z).format("%a %-d %b %Y, %H:%M %Z").to_string());
+                    .map_or_else(
+                        || due.clone(),
+                        |(t, z)| t.with_timezone(&z).format("%a %-d %b %Y, %H:%M %Z").to_string(),
+                    );
                 out.push(Reminder {
                     key,
                     incident_id: inc.id.clone(),

@@ -14,7 +14,8 @@ impl DbKey {
     /// When the OS has no randomness to give (a broken system).
     pub fn generate() -> crate::Result<Self> {
         let mut k = Box::new([0u8; 32]);
-        getrandom::fill(&mut k[..]).map_err(|e| crate::Error::Internal(format!("no OS randomness: {e}")))?;
+        getrandom::fill(&mut k[..])
+            .map_err(|e| crate::Error::Internal(format!("no OS randomness: {e}")))?;
         Ok(DbKey(k))
     }
 
@@ -61,7 +62,8 @@ impl InstallSecret {
     /// When the OS has no randomness to give.
     pub(crate) fn generate() -> crate::Result<Self> {
         let mut k = Box::new([0u8; 32]);
-        getrandom::fill(&mut k[..]).map_err(|e| crate::Error::Internal(format!("no OS randomness: {e}")))?;
+        getrandom::fill(&mut k[..])
+            .map_err(|e| crate::Error::Internal(format!("no OS randomness: {e}")))?;
         Ok(InstallSecret(k))
     }
 

@@ -79,7 +79,8 @@ fn key_connection(conn: &Connection, key: &DbKey, verb: &str) -> Result<()> {
 
 fn looks_like_plain_sqlite(path: &Path) -> bool {
     let mut head = [0u8; 16];
-    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == b"SQLite format 3\0"
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok()
+        && &head == b"SQLite format 3\0"
 }
 
 impl Store {
@@ -87,13 +88,16 @@ impl Store {
     pub(crate) fn create(path: &Path, key: &DbKey, now: DateTime<Utc>) -> Result<Store> {
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| Error::Internal(format!("cannot create {}: {e}", path.display())))?;
         key_connection(&conn, key, "key")?;
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-        let mut store = Store { conn, path: path.to_owned(), captured: crate::audit::Captured::default() };
+        let mut store =
+            Store { conn, path: path.to_owned(), captured: crate::audit::Captured::default() };
         store.configure()?;
         migrate::apply(&mut store.conn, migrate::MIGRATIONS, now)?;
         store.captured.install(&mut store.conn)?;
@@ -106,7 +110,13 @@ impl Store {
     /// # Errors
     /// [`Error::WrongKey`], [`Error::DatabaseCorrupt`], [`Error::NotBreachdeskDatabase`], and the
     /// migration errors of [`migrate::apply`].
-    pub fn open(path: &Path, key: &DbKey, key_verified: bool, migrations: &[Migration], now: DateTime<Utc>) -> Result<Store> {
+    pub fn open(
+        path: &Path,
+        key: &DbKey,
+        key_verified: bool,
+        migrations: &[Migration],
+        now: DateTime<Utc>,
+    ) -> Result<Store> {
         if !path.exists() {
             return Err(Error::NotInitialized { dir: path.parent().unwrap_or(path).to_owned() });
         }
@@ -114,7 +124,8 @@ impl Store {
             return Err(Error::NotBreachdeskDatabase { path: path.to_owned() });
         }
         // A write-protected copy (an auditor's) opens read-only: every read works, no write is tried.
-        let writable = std::fs::OpenOptions::new().write(true).open(path).is_ok() && path.parent().is_some_and(dir_writable);
+        let writable = std::fs::OpenOptions::new().write(true).open(path).is_ok()
+            && path.parent().is_some_and(dir_writable);
         let conn = if writable {
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         } else {
@@ -131,14 +142,18 @@ impl Store {
         .map_err(|e| Error::Internal(format!("cannot open {}: {e}", path.display())))?;
         key_connection(&conn, key, "key")?;
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-        let probe: rusqlite::Result<i64> = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0));
+        let probe: rusqlite::Result<i64> =
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0));
         if let Err(e) = probe {
             return Err(match e.sqlite_error_code() {
-                Some(ErrorCode::NotADatabase) if key_verified => {
-                    Error::DatabaseCorrupt { path: path.to_owned(), detail: "pages fail their integrity check".into() }
-                }
+                Some(ErrorCode::NotADatabase) if key_verified => Error::DatabaseCorrupt {
+                    path: path.to_owned(),
+                    detail: "pages fail their integrity check".into(),
+                },
                 Some(ErrorCode::NotADatabase) => Error::WrongKey { path: path.to_owned() },
-                Some(ErrorCode::DatabaseCorrupt) => Error::DatabaseCorrupt { path: path.to_owned(), detail: e.to_string() },
+                Some(ErrorCode::DatabaseCorrupt) => {
+                    Error::DatabaseCorrupt { path: path.to_owned(), detail: e.to_string() }
+                }
                 _ => Error::from(e),
             });
         }
@@ -146,10 +161,13 @@ impl Store {
         if app_id != APPLICATION_ID {
             return Err(Error::NotBreachdeskDatabase { path: path.to_owned() });
         }
-        let mut store = Store { conn, path: path.to_owned(), captured: crate::audit::Captured::default() };
+        let mut store =
+            Store { conn, path: path.to_owned(), captured: crate::audit::Captured::default() };
         store.configure()?;
         migrate::apply(&mut store.conn, migrations, now).map_err(|e| match e {
-            Error::Internal(d) if d.contains("malformed") => Error::DatabaseCorrupt { path: path.to_owned(), detail: d },
+            Error::Internal(d) if d.contains("malformed") => {
+                Error::DatabaseCorrupt { path: path.to_owned(), detail: d }
+            }
             other => other,
         })?;
         store.captured.install(&mut store.conn)?;
@@ -182,7 +200,9 @@ impl Store {
         }
         // A 64 MiB page cache: every page read from disk is decrypted, so re-reading is costly.
         // Temporary tables and sorts stay in memory: SQLCipher does not encrypt temporary files.
-        self.conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;")?;
+        self.conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;",
+        )?;
         self.conn.busy_handler(Some(busy_handler))?;
         self.conn.execute_batch(&format!("PRAGMA cache_size = {CACHE_SIZE}"))?;
         Ok(())
@@ -213,9 +233,14 @@ impl Store {
             }
         }
         let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
-        for row in fk.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?)))? {
+        for row in fk.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?))
+        })? {
             let (table, rowid, parent) = row?;
-            problems.push(format!("table {table} row {} names a {parent} row that does not exist", rowid.map_or_else(|| "?".to_owned(), |r| r.to_string())));
+            problems.push(format!(
+                "table {table} row {} names a {parent} row that does not exist",
+                rowid.map_or_else(|| "?".to_owned(), |r| r.to_string())
+            ));
         }
         Ok(problems)
     }

@@ -6,7 +6,8 @@
 /// override, embedding, isolate or mark.
 #[must_use]
 pub fn is_hostile(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Whether `s` holds a hostile character: a byte scan, as fast as the import's other checks.
@@ -25,7 +26,8 @@ pub fn has_hostile(s: &str) -> bool {
         }
         match (x, b.get(i + 1).copied(), b.get(i + 2).copied()) {
             (0xc2, Some(0x80..=0x9f), _) | (0xd8, Some(0x9c), _) => return true, // C1; U+061C
-            (0xe2, Some(0x80), Some(0x8e | 0x8f | 0xaa..=0xae)) | (0xe2, Some(0x81), Some(0xa6..=0xa9)) => return true,
+            (0xe2, Some(0x80), Some(0x8e | 0x8f | 0xaa..=0xae))
+            | (0xe2, Some(0x81), Some(0xa6..=0xa9)) => return true,
             _ => i += 1,
         }
     }
@@ -55,7 +57,21 @@ mod tests {
 
     #[test]
     fn the_byte_scan_agrees_with_the_character_test() {
-        let samples = ["Zoë Łukasiewicz", "José Núñez", "Đặng Thị Mỹ", "a\tb\nc\r", "\u{1b}]0;pwned\u{7}", "\u{1b}[2J", "report\u{202e}txt.exe", "x\u{2066}y", "\u{85}", "\u{7f}", "\u{200f}", "\u{061c}", "plain"];
+        let samples = [
+            "Zoë Łukasiewicz",
+            "José Núñez",
+            "Đặng Thị Mỹ",
+            "a\tb\nc\r",
+            "\u{1b}]0;pwned\u{7}",
+            "\u{1b}[2J",
+            "report\u{202e}txt.exe",
+            "x\u{2066}y",
+            "\u{85}",
+            "\u{7f}",
+            "\u{200f}",
+            "\u{061c}",
+            "plain",
+        ];
         for s in samples {
             assert_eq!(has_hostile(s), s.chars().any(is_hostile), "{s:?}");
         }

@@ -113,12 +113,35 @@ pub(crate) fn append(tx: &rusqlite::Transaction<'_>, ctx: &Ctx, e: &Append<'_>) 
 }
 
 /// An entry the system writes on the user's behalf, now: what a recomputation changed, a decision.
-pub(crate) fn append_event(tx: &rusqlite::Transaction<'_>, ctx: &Ctx, incident_id: &str, kind: TimelineKind, description: &str) -> Result<()> {
+pub(crate) fn append_event(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &Ctx,
+    incident_id: &str,
+    kind: TimelineKind,
+    description: &str,
+) -> Result<()> {
     let id = crate::uuid7(ctx.now);
-    append(tx, ctx, &Append { id: &id, incident_id, occurred_at: ctx.now, kind, description, who: &ctx.actor, corrects: None })
+    append(
+        tx,
+        ctx,
+        &Append {
+            id: &id,
+            incident_id,
+            occurred_at: ctx.now,
+            kind,
+            description,
+            who: &ctx.actor,
+            corrects: None,
+        },
+    )
 }
 
 /// An assessment entry written by the system (a recomputation's diff).
-pub(crate) fn append_system(tx: &rusqlite::Transaction<'_>, ctx: &Ctx, incident_id: &str, description: &str) -> Result<()> {
+pub(crate) fn append_system(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &Ctx,
+    incident_id: &str,
+    description: &str,
+) -> Result<()> {
     append_event(tx, ctx, incident_id, TimelineKind::Assessment, description)
 }

@@ -41,7 +41,10 @@ impl HolidayCalendar {
     pub fn is_holiday(self, d: NaiveDate) -> bool {
         match self {
             // A 1 January that falls on Saturday is observed on 31 December of the year before.
-            HolidayCalendar::UsFederal => us_federal_observed(d.year()).contains(&d) || us_federal_observed(d.year() + 1).contains(&d),
+            HolidayCalendar::UsFederal => {
+                us_federal_observed(d.year()).contains(&d)
+                    || us_federal_observed(d.year() + 1).contains(&d)
+            }
         }
     }
 
@@ -77,7 +80,8 @@ fn nth_weekday(year: i32, month: u32, wd: Weekday, n: u8) -> NaiveDate {
 }
 
 fn last_weekday(year: i32, month: u32, wd: Weekday) -> NaiveDate {
-    NaiveDate::from_weekday_of_month_opt(year, month, wd, 5).unwrap_or_else(|| nth_weekday(year, month, wd, 4))
+    NaiveDate::from_weekday_of_month_opt(year, month, wd, 5)
+        .unwrap_or_else(|| nth_weekday(year, month, wd, 4))
 }
 
 fn observed(d: NaiveDate) -> NaiveDate {
@@ -97,15 +101,15 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 pub fn us_federal_observed(year: i32) -> Vec<NaiveDate> {
     let mut v = vec![
         observed(ymd(year, 1, 1)),
-        nth_weekday(year, 1, Weekday::Mon, 3),  // Birthday of Martin Luther King, Jr.
-        nth_weekday(year, 2, Weekday::Mon, 3),  // Washington's Birthday
-        last_weekday(year, 5, Weekday::Mon),    // Memorial Day
-        observed(ymd(year, 7, 4)),              // Independence Day
-        nth_weekday(year, 9, Weekday::Mon, 1),  // Labor Day
+        nth_weekday(year, 1, Weekday::Mon, 3), // Birthday of Martin Luther King, Jr.
+        nth_weekday(year, 2, Weekday::Mon, 3), // Washington's Birthday
+        last_weekday(year, 5, Weekday::Mon),   // Memorial Day
+        observed(ymd(year, 7, 4)),             // Independence Day
+        nth_weekday(year, 9, Weekday::Mon, 1), // Labor Day
         nth_weekday(year, 10, Weekday::Mon, 2), // Columbus Day
-        observed(ymd(year, 11, 11)),            // Veterans Day
+        observed(ymd(year, 11, 11)),           // Veterans Day
         nth_weekday(year, 11, Weekday::Thu, 4), // Thanksgiving Day
-        observed(ymd(year, 12, 25)),            // Christmas Day
+        observed(ymd(year, 12, 25)),           // Christmas Day
     ];
     if year >= 2021 {
         v.push(observed(ymd(year, 6, 19))); // Juneteenth National Independence Day
@@ -128,7 +132,11 @@ mod tests {
         // 2027: Juneteenth on Saturday → Friday June 18; Christmas on Saturday → Friday Dec 24.
         assert!(c.is_holiday(ymd(2027, 6, 18)) && c.is_holiday(ymd(2027, 12, 24)));
         // 2026 Thanksgiving is Nov 26; Memorial Day May 25; MLK Jan 19.
-        assert!(c.is_holiday(ymd(2026, 11, 26)) && c.is_holiday(ymd(2026, 5, 25)) && c.is_holiday(ymd(2026, 1, 19)));
+        assert!(
+            c.is_holiday(ymd(2026, 11, 26))
+                && c.is_holiday(ymd(2026, 5, 25))
+                && c.is_holiday(ymd(2026, 1, 19))
+        );
         // No Juneteenth before 2021.
         assert!(!c.is_holiday(ymd(2020, 6, 19)));
         assert_eq!(us_federal_observed(2026).len(), 11);

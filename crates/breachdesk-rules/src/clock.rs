@@ -13,7 +13,9 @@
 //! `chrono::TimeDelta::days` is 24 hours, not a calendar day: it is never used for day rules.
 
 use crate::calendar::HolidayCalendar;
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 /// The last second of a local day.
@@ -29,7 +31,9 @@ pub fn local_instant(date: NaiveDate, t: NaiveTime, zone: Tz) -> DateTime<Utc> {
     let mut naive = NaiveDateTime::new(date, t);
     for _ in 0..180 {
         match zone.from_local_datetime(&naive) {
-            chrono::LocalResult::Single(x) | chrono::LocalResult::Ambiguous(x, _) => return x.with_timezone(&Utc),
+            chrono::LocalResult::Single(x) | chrono::LocalResult::Ambiguous(x, _) => {
+                return x.with_timezone(&Utc)
+            }
             chrono::LocalResult::None => match naive.checked_add_signed(TimeDelta::minutes(1)) {
                 Some(next) => naive = next,
                 None => break,
@@ -64,7 +68,9 @@ fn local(t: DateTime<Utc>, zone: Tz) -> NaiveDateTime {
 /// Calendar-day clock: 23:59:59 local on (local date of `trigger` + `days`).
 #[must_use]
 pub fn calendar_days(trigger: DateTime<Utc>, zone: Tz, days: u32) -> DateTime<Utc> {
-    let d = local_date(trigger, zone).checked_add_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX);
+    let d = local_date(trigger, zone)
+        .checked_add_days(Days::new(u64::from(days)))
+        .unwrap_or(NaiveDate::MAX);
     local_instant(d, end_of_local_day(), zone)
 }
 
@@ -76,7 +82,13 @@ pub fn hours(trigger: DateTime<Utc>, hours: u32) -> DateTime<Utc> {
 
 /// Business-day clock counted in `count_zone` on `calendar`, due at `cutoff` local time there.
 #[must_use]
-pub fn business_days(trigger: DateTime<Utc>, count_zone: Tz, calendar: HolidayCalendar, days: u32, cutoff: NaiveTime) -> DateTime<Utc> {
+pub fn business_days(
+    trigger: DateTime<Utc>,
+    count_zone: Tz,
+    calendar: HolidayCalendar,
+    days: u32,
+    cutoff: NaiveTime,
+) -> DateTime<Utc> {
     let d = calendar.nth_business_day_after(local_date(trigger, count_zone), days);
     local_instant(d, cutoff, count_zone)
 }
@@ -84,8 +96,11 @@ pub fn business_days(trigger: DateTime<Utc>, count_zone: Tz, calendar: HolidayCa
 /// Annual clock: `days` after 31 December of the trigger's local year, 23:59:59 local.
 #[must_use]
 pub fn annual(trigger: DateTime<Utc>, zone: Tz, days_after_year_end: u32) -> DateTime<Utc> {
-    let year_end = NaiveDate::from_ymd_opt(local_date(trigger, zone).year(), 12, 31).unwrap_or_default();
-    let d = year_end.checked_add_days(Days::new(u64::from(days_after_year_end))).unwrap_or(NaiveDate::MAX);
+    let year_end =
+        NaiveDate::from_ymd_opt(local_date(trigger, zone).year(), 12, 31).unwrap_or_default();
+    let d = year_end
+        .checked_add_days(Days::new(u64::from(days_after_year_end)))
+        .unwrap_or(NaiveDate::MAX);
     local_instant(d, end_of_local_day(), zone)
 }
 
@@ -93,7 +108,9 @@ pub fn annual(trigger: DateTime<Utc>, zone: Tz, days_after_year_end: u32) -> Dat
 /// month when it is shorter (31 January + 1 month → 28 or 29 February: the earlier date).
 #[must_use]
 pub fn calendar_months(trigger: DateTime<Utc>, zone: Tz, months: u32) -> DateTime<Utc> {
-    let d = local_date(trigger, zone).checked_add_months(chrono::Months::new(months)).unwrap_or(NaiveDate::MAX);
+    let d = local_date(trigger, zone)
+        .checked_add_months(chrono::Months::new(months))
+        .unwrap_or(NaiveDate::MAX);
     local_instant(d, end_of_local_day(), zone)
 }
 
@@ -101,7 +118,11 @@ pub fn calendar_months(trigger: DateTime<Utc>, zone: Tz, months: u32) -> DateTim
 /// 164.408(c): the log of a year is due 60 days after that year ends).
 #[must_use]
 pub fn year_end(t: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
-    let next = local_date(t, zone).year().checked_add(1).and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1)).unwrap_or(NaiveDate::MAX);
+    let next = local_date(t, zone)
+        .year()
+        .checked_add(1)
+        .and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+        .unwrap_or(NaiveDate::MAX);
     local_instant(next, NaiveTime::MIN, zone)
 }
 
@@ -116,7 +137,9 @@ pub fn whole_local_days(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> u
 /// Moves a day-clock due date by `days` calendar days, keeping 23:59:59 local.
 #[must_use]
 pub fn extend_days(due: DateTime<Utc>, zone: Tz, days: u32) -> DateTime<Utc> {
-    let d = local_date(due, zone).checked_add_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX);
+    let d = local_date(due, zone)
+        .checked_add_days(Days::new(u64::from(days)))
+        .unwrap_or(NaiveDate::MAX);
     local_instant(d, local(due, zone).time(), zone)
 }
 
@@ -127,8 +150,17 @@ mod tests {
     /// Every clock is total: the extremes of chrono's range give an answer, never a panic.
     #[test]
     fn extreme_instants_never_panic() {
-        let zones: [Tz; 3] = ["America/New_York".parse().expect("z"), "Pacific/Kiritimati".parse().expect("z"), "UTC".parse().expect("z")];
-        for t in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MAX_UTC - TimeDelta::seconds(1), DateTime::<Utc>::MIN_UTC + TimeDelta::days(1)] {
+        let zones: [Tz; 3] = [
+            "America/New_York".parse().expect("z"),
+            "Pacific/Kiritimati".parse().expect("z"),
+            "UTC".parse().expect("z"),
+        ];
+        for t in [
+            DateTime::<Utc>::MIN_UTC,
+            DateTime::<Utc>::MAX_UTC,
+            DateTime::<Utc>::MAX_UTC - TimeDelta::seconds(1),
+            DateTime::<Utc>::MIN_UTC + TimeDelta::days(1),
+        ] {
             for zone in zones {
                 let _ = calendar_days(t, zone, u32::MAX);
                 let _ = hours(t, u32::MAX);
@@ -155,27 +187,46 @@ mod tests {
         let t = at("2026-03-07T10:00:00-05:00");
         assert_eq!(hours(t, 72).with_timezone(&ny()).to_rfc3339(), "2026-03-10T11:00:00-04:00");
         // ...while 3 calendar days is the end of 2026-03-10 local.
-        assert_eq!(calendar_days(t, ny(), 3).with_timezone(&ny()).to_rfc3339(), "2026-03-10T23:59:59-04:00");
+        assert_eq!(
+            calendar_days(t, ny(), 3).with_timezone(&ny()).to_rfc3339(),
+            "2026-03-10T23:59:59-04:00"
+        );
     }
 
     #[test]
     fn calendar_days_count_the_local_date_not_utc() {
         // 23:30 local on 2 March is already 3 March in UTC; the local date counts.
         let t = at("2026-03-03T04:30:00Z");
-        assert_eq!(calendar_days(t, ny(), 60).with_timezone(&ny()).to_rfc3339(), "2026-05-01T23:59:59-04:00");
+        assert_eq!(
+            calendar_days(t, ny(), 60).with_timezone(&ny()).to_rfc3339(),
+            "2026-05-01T23:59:59-04:00"
+        );
     }
 
     #[test]
     fn hipaa_annual_log_is_1_march_or_29_february() {
-        assert_eq!(annual(at("2026-06-01T12:00:00Z"), ny(), 60).with_timezone(&ny()).date_naive().to_string(), "2027-03-01");
-        assert_eq!(annual(at("2027-06-01T12:00:00Z"), ny(), 60).with_timezone(&ny()).date_naive().to_string(), "2028-02-29");
+        assert_eq!(
+            annual(at("2026-06-01T12:00:00Z"), ny(), 60)
+                .with_timezone(&ny())
+                .date_naive()
+                .to_string(),
+            "2027-03-01"
+        );
+        assert_eq!(
+            annual(at("2027-06-01T12:00:00Z"), ny(), 60)
+                .with_timezone(&ny())
+                .date_naive()
+                .to_string(),
+            "2028-02-29"
+        );
     }
 
     #[test]
     fn sec_four_business_days_at_1730_new_york() {
         let cutoff = NaiveTime::from_hms_opt(17, 30, 0).expect("time");
         // Determined Wednesday 2026-11-25 21:00 New York; Thanksgiving on the 26th.
-        let due = business_days(at("2026-11-26T02:00:00Z"), ny(), HolidayCalendar::UsFederal, 4, cutoff);
+        let due =
+            business_days(at("2026-11-26T02:00:00Z"), ny(), HolidayCalendar::UsFederal, 4, cutoff);
         assert_eq!(due.with_timezone(&ny()).to_rfc3339(), "2026-12-02T17:30:00-05:00");
     }
 }
@@ -188,9 +239,22 @@ mod properties {
     use crate::calendar::HolidayCalendar;
 
     pub(crate) const ZONES: [&str; 16] = [
-        "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles", "America/Anchorage",
-        "Pacific/Honolulu", "America/Puerto_Rico", "Pacific/Guam", "Europe/London", "Europe/Berlin", "Europe/Dublin",
-        "Australia/Sydney", "Asia/Kolkata", "America/Sao_Paulo", "UTC",
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Phoenix",
+        "America/Los_Angeles",
+        "America/Anchorage",
+        "Pacific/Honolulu",
+        "America/Puerto_Rico",
+        "Pacific/Guam",
+        "Europe/London",
+        "Europe/Berlin",
+        "Europe/Dublin",
+        "Australia/Sydney",
+        "Asia/Kolkata",
+        "America/Sao_Paulo",
+        "UTC",
     ];
 
     struct Rng(u64);
@@ -212,7 +276,9 @@ mod properties {
             .map(|_| {
                 // 2000-01-01 .. 2040-01-01
                 let secs = 946_684_800 + i64::try_from(r.below(1_262_304_000)).unwrap_or(0);
-                let zone: Tz = ZONES[usize::try_from(r.below(ZONES.len() as u64)).unwrap_or(0)].parse().expect("zone");
+                let zone: Tz = ZONES[usize::try_from(r.below(ZONES.len() as u64)).unwrap_or(0)]
+                    .parse()
+                    .expect("zone");
                 let n = u32::try_from(1 + r.below(400)).unwrap_or(1);
                 (DateTime::from_timestamp(secs, 0).expect("instant"), zone, n)
             })
@@ -245,7 +311,12 @@ mod properties {
             let due = business_days(t, zone, cal, n, cut).with_timezone(&zone);
             let start = local_date(t, zone);
             assert!(cal.is_business_day(due.date_naive()), "{t} {zone} +{n}");
-            let counted = start.iter_days().skip(1).take_while(|d| *d <= due.date_naive()).filter(|d| cal.is_business_day(*d)).count();
+            let counted = start
+                .iter_days()
+                .skip(1)
+                .take_while(|d| *d <= due.date_naive())
+                .filter(|d| cal.is_business_day(*d))
+                .count();
             assert_eq!(counted, n as usize, "{t} {zone} +{n}");
             assert_eq!(due.time(), cut);
         }

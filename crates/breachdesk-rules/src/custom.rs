@@ -42,7 +42,12 @@ pub struct CustomObligation {
 
 impl CustomClock {
     fn deadline(self) -> Deadline {
-        let business = |days| Deadline::BusinessDays { days, calendar: "US-federal".into(), cutoff: None, zone: None };
+        let business = |days| Deadline::BusinessDays {
+            days,
+            calendar: "US-federal".into(),
+            cutoff: None,
+            zone: None,
+        };
         match self {
             CustomClock::CalendarDays(days) => Deadline::CalendarDays { days },
             CustomClock::Hours(hours) => Deadline::Hours { hours },
@@ -70,7 +75,11 @@ impl CustomClock {
 pub fn compute_custom(rules: &RuleSet, c: &CustomObligation, f: &Facts) -> Computed {
     let due = due_for(&c.clock.deadline(), c.trigger, f, rules);
     let reference = c.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    let hold = if f.hold.is_some() { " A law-enforcement hold does not pause contractual clocks." } else { "" };
+    let hold = if f.hold.is_some() {
+        " A law-enforcement hold does not pause contractual clocks."
+    } else {
+        ""
+    };
     Computed {
         regime: Regime::Contract,
         jurisdiction: String::new(),
@@ -106,7 +115,11 @@ mod tests {
         RawFacts {
             timezone: "America/Chicago".into(),
             discovered_at: discovered.into(),
-            law_enforcement_hold: hold.then(|| crate::facts::RawHold { start: "2026-03-10T09:00".into(), end: "2026-04-09T09:00".into(), form: None }),
+            law_enforcement_hold: hold.then(|| crate::facts::RawHold {
+                start: "2026-03-10T09:00".into(),
+                end: "2026-04-09T09:00".into(),
+                form: None,
+            }),
             ..RawFacts::default()
         }
         .check()
@@ -131,13 +144,25 @@ mod tests {
     #[test]
     fn contract_clocks_use_the_rule_arithmetic() {
         let f = facts("2026-03-02T10:15:00", false);
-        assert_eq!(one(CustomClock::CalendarDays(30), &f).due.as_deref(), Some("2026-04-01T23:59:59-05:00"));
+        assert_eq!(
+            one(CustomClock::CalendarDays(30), &f).due.as_deref(),
+            Some("2026-04-01T23:59:59-05:00")
+        );
         // 48 h across the 8 March DST change: exact elapsed time, shown at the new offset.
         let g = facts("2026-03-07T10:15:00", false);
-        assert_eq!(one(CustomClock::Hours(48), &g).due.as_deref(), Some("2026-03-09T11:15:00-05:00"));
+        assert_eq!(
+            one(CustomClock::Hours(48), &g).due.as_deref(),
+            Some("2026-03-09T11:15:00-05:00")
+        );
         // Saturday 7 March → same business day is Monday 9 March, end of day.
-        assert_eq!(one(CustomClock::SameBusinessDay, &g).due.as_deref(), Some("2026-03-09T23:59:59-05:00"));
-        assert_eq!(one(CustomClock::SameBusinessDay, &f).due.as_deref(), Some("2026-03-02T23:59:59-06:00"));
+        assert_eq!(
+            one(CustomClock::SameBusinessDay, &g).due.as_deref(),
+            Some("2026-03-09T23:59:59-05:00")
+        );
+        assert_eq!(
+            one(CustomClock::SameBusinessDay, &f).due.as_deref(),
+            Some("2026-03-02T23:59:59-06:00")
+        );
         let asap = one(CustomClock::Asap, &f);
         assert_eq!((asap.kind, asap.due), (Kind::Asap, None));
         let c = one(CustomClock::BusinessDays(5), &f);

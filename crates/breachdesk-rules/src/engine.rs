@@ -12,8 +12,8 @@ use crate::clock;
 use crate::facts::{Facts, GdprRole, HipaaRole};
 use crate::jurisdiction::{GDPR_COUNTRIES, US_JURISDICTIONS};
 use crate::schema::{
-    citations_text, parse_cutoff, Confidence, Deadline, Exemption, ExemptionKind, Obligation, Recipient, Regime, Relation, Requirement, RuleFile, RuleSet, Scope, Trigger,
-    Version,
+    citations_text, parse_cutoff, Confidence, Deadline, Exemption, ExemptionKind, Obligation,
+    Recipient, Regime, Relation, Requirement, RuleFile, RuleSet, Scope, Trigger, Version,
 };
 use crate::time::to_local_rfc3339;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -112,7 +112,9 @@ pub struct Outcome {
 
 fn applies(file: &RuleFile, o: &Obligation, f: &Facts) -> bool {
     let a = &o.applies;
-    let role_ok = |want: &Option<Vec<String>>, have: Option<&str>| want.as_ref().is_none_or(|w| have.is_some_and(|h| w.iter().any(|x| x == h)));
+    let role_ok = |want: &Option<Vec<String>>, have: Option<&str>| {
+        want.as_ref().is_none_or(|w| have.is_some_and(|h| w.iter().any(|x| x == h)))
+    };
     let hipaa = f.hipaa_role.map(|r| match r {
         HipaaRole::CoveredEntity => "covered_entity",
         HipaaRole::BusinessAssociate => "business_associate",
@@ -128,11 +130,15 @@ fn applies(file: &RuleFile, o: &Obligation, f: &Facts) -> bool {
         Some("GB") => f.count("GB") > 0,
         Some(_) => false,
     };
-    let data = a.data_types_any.as_ref().is_none_or(|any| any.iter().any(|t| f.data_types.contains(t)));
+    let data =
+        a.data_types_any.as_ref().is_none_or(|any| any.iter().any(|t| f.data_types.contains(t)));
     // A state's law reaches a breach only when its residents are among the affected, and only those
     // whose exposed data its definition of personal information covers.
     let state_residents = file.regime != Regime::State || coverage(file, f).covered > 0;
-    let bank = a.bank_regulator.as_ref().is_none_or(|want| f.bank_regulator.as_ref().is_some_and(|r| want.contains(r)));
+    let bank = a
+        .bank_regulator
+        .as_ref()
+        .is_none_or(|want| f.bank_regulator.as_ref().is_some_and(|r| want.contains(r)));
     let recorded = a.recorded.is_none_or(|t| f.trigger(t).is_some());
     role_ok(&a.hipaa_role, hipaa)
         && flag(a.glba_financial_institution, f.glba_financial_institution)
@@ -199,7 +205,11 @@ pub fn coverage(file: &RuleFile, f: &Facts) -> Coverage {
     } else if f.data_types.is_empty() && listed == 0 {
         format!("No exposed data types are recorded, so all {residents} residents of {j} are taken as covered by {}{conf}. ", cd.citation_text())
     } else if covered == residents {
-        format!("All {residents} residents of {j} had data that {} covers ({}){conf}. ", cd.citation_text(), cd.elements_text())
+        format!(
+            "All {residents} residents of {j} had data that {} covers ({}){conf}. ",
+            cd.citation_text(),
+            cd.elements_text()
+        )
     } else {
         format!(
             "{covered} of {residents} residents of {j} had data that {} covers ({}); the other {} had none of it{conf}. ",
@@ -263,10 +273,25 @@ pub(crate) fn due_for(deadline: &Deadline, trigger: Trigger, f: &Facts, rules: &
             Deadline::Relative { .. } => Kind::Relative,
             _ => Kind::Deadline,
         };
-        return Due { kind, at: None, why: format!("The clock starts at {}, which has not been recorded yet.", trigger.field()), day_clock: false, window_start: None };
+        return Due {
+            kind,
+            at: None,
+            why: format!(
+                "The clock starts at {}, which has not been recorded yet.",
+                trigger.field()
+            ),
+            day_clock: false,
+            window_start: None,
+        };
     };
     let started = format!("Clock starts at {tname} = {}. ", show(t, zone));
-    let fixed = |at: DateTime<Utc>, why: String, day_clock: bool| Due { kind: Kind::Deadline, at: Some(at), why, day_clock, window_start: Some(t) };
+    let fixed = |at: DateTime<Utc>, why: String, day_clock: bool| Due {
+        kind: Kind::Deadline,
+        at: Some(at),
+        why,
+        day_clock,
+        window_start: Some(t),
+    };
     match deadline {
         Deadline::CalendarDays { days } => {
             let at = clock::calendar_days(t, zone, *days);
@@ -365,7 +390,11 @@ fn next_working_day_noon(at: &mut Option<DateTime<Utc>>, why: &mut String, zone:
         _ => return,
     };
     let monday = day.checked_add_days(chrono::Days::new(skip)).unwrap_or(day);
-    let noon = clock::local_instant(monday, chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default(), zone);
+    let noon = clock::local_instant(
+        monday,
+        chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default(),
+        zone,
+    );
     *at = Some(noon);
     why.push_str(&format!(
         " The deadline falls on a weekend; under Delegated Regulation (EU) 2025/301 Art. 5(4) this entity may report by 12:00 of the next working day → {} (public holidays are not modelled: a deadline on one does not move).",
@@ -399,8 +428,14 @@ fn apply_hold(file: &RuleFile, o: &Obligation, f: &Facts, due: &mut Due) {
     let (Some(hold), Some(at), Some(window)) = (f.hold, due.at, due.window_start) else { return };
     let zone = f.zone;
     let on = clock::local_date(f.discovered_at, zone);
-    let held = format!("Law-enforcement hold {} → {} ({}).", show(hold.start, zone), show(hold.end, zone), if hold.oral { "oral" } else { "written" });
-    let Some(d) = file.delays.iter().find(|d| d.obligations.contains(&o.id) && d.in_force_on(on)) else {
+    let held = format!(
+        "Law-enforcement hold {} → {} ({}).",
+        show(hold.start, zone),
+        show(hold.end, zone),
+        if hold.oral { "oral" } else { "written" }
+    );
+    let Some(d) = file.delays.iter().find(|d| d.obligations.contains(&o.id) && d.in_force_on(on))
+    else {
         due.why.push_str(&format!(
             " {held} No law-enforcement delay provision is encoded for this notice (none its law provides, or none Breachdesk could verify — rules/COVERAGE.md), so its deadline does not move; have counsel confirm before relying on the hold."
         ));
@@ -430,9 +465,14 @@ fn apply_hold(file: &RuleFile, o: &Obligation, f: &Facts, due: &mut Due) {
         let after = match r {
             Deadline::BusinessDays { days, calendar, .. } => {
                 let cal = HolidayCalendar::parse(calendar).unwrap_or(HolidayCalendar::UsFederal);
-                (clock::business_days(end, zone, cal, *days, clock::end_of_local_day()), format!("{days} business days"))
+                (
+                    clock::business_days(end, zone, cal, *days, clock::end_of_local_day()),
+                    format!("{days} business days"),
+                )
             }
-            Deadline::CalendarDays { days } => (clock::calendar_days(end, zone, *days), format!("{days} calendar days")),
+            Deadline::CalendarDays { days } => {
+                (clock::calendar_days(end, zone, *days), format!("{days} calendar days"))
+            }
             _ => (at, String::new()),
         };
         due.at = Some(after.0);
@@ -488,10 +528,20 @@ fn exit_met(x: &Exemption, f: &Facts) -> Result<String, String> {
                     x.citation_text()
                 ));
             }
-            Ok(format!("on {} {} determined that there is no reasonable likelihood of harm (\"{}\")", show_date(h.decided_at, zone), h.by, h.rationale))
+            Ok(format!(
+                "on {} {} determined that there is no reasonable likelihood of harm (\"{}\")",
+                show_date(h.decided_at, zone),
+                h.by,
+                h.rationale
+            ))
         }
         ExemptionKind::DeemedCompliance => {
-            let under: Vec<&str> = x.regimes.iter().filter(|r| f.notified_under.contains(r)).map(String::as_str).collect();
+            let under: Vec<&str> = x
+                .regimes
+                .iter()
+                .filter(|r| f.notified_under.contains(r))
+                .map(String::as_str)
+                .collect();
             if under.is_empty() {
                 return Err(String::new());
             }
@@ -502,9 +552,14 @@ fn exit_met(x: &Exemption, f: &Facts) -> Result<String, String> {
 
 /// The exit that removes `o`, if the facts meet one (exits that need no one's judgement first),
 /// and notes on the exits the facts come close to.
-fn exit_for<'a>(file: &'a RuleFile, o: &Obligation, f: &Facts) -> (Option<(&'a Exemption, String)>, Vec<String>) {
+fn exit_for<'a>(
+    file: &'a RuleFile,
+    o: &Obligation,
+    f: &Facts,
+) -> (Option<(&'a Exemption, String)>, Vec<String>) {
     let on = clock::local_date(f.discovered_at, f.zone);
-    let mut candidates: Vec<&Exemption> = file.exemptions.iter().filter(|x| x.exempts.contains(&o.id) && x.in_force_on(on)).collect();
+    let mut candidates: Vec<&Exemption> =
+        file.exemptions.iter().filter(|x| x.exempts.contains(&o.id) && x.in_force_on(on)).collect();
     let rank = |k: ExemptionKind| match k {
         ExemptionKind::Encryption => 0,
         ExemptionKind::DeemedCompliance => 1,
@@ -556,7 +611,11 @@ pub fn compute(rules: &RuleSet, f: &Facts) -> Outcome {
                 continue;
             }
             let Some(v) = version_for(o, f) else { continue };
-            let cov = if file.regime == Regime::State { coverage(file, f) } else { Coverage { residents: 0, covered: 0, why: String::new() } };
+            let cov = if file.regime == Regime::State {
+                coverage(file, f)
+            } else {
+                Coverage { residents: 0, covered: 0, why: String::new() }
+            };
             for (jurisdiction, thr) in targets(file, v, f, &cov) {
                 let mut due = due_for(&v.deadline, v.trigger, f, rules);
                 if !matches!(v.deadline, Deadline::Relative { .. }) || due.at.is_some() {
@@ -567,7 +626,8 @@ pub fn compute(rules: &RuleSet, f: &Facts) -> Outcome {
                     next_working_day_noon(&mut due.at, &mut due.why, f.zone);
                 }
                 let (exit, notes) = exit_for(file, o, f);
-                let notes = if notes.is_empty() { String::new() } else { format!(" {}", notes.join(" ")) };
+                let notes =
+                    if notes.is_empty() { String::new() } else { format!(" {}", notes.join(" ")) };
                 let c = Computed {
                     regime: file.regime,
                     jurisdiction: jurisdiction.clone(),
@@ -598,8 +658,15 @@ pub fn compute(rules: &RuleSet, f: &Facts) -> Outcome {
                     c,
                     lead: format!("{} {thr}", v.summary.trim()),
                     why: due.why,
-                    tail: format!("{notes} Rule {} {} ({}).{}", o.id, v.range_text(), v.citation_text(), confidence_note(v.confidence)),
-                    relative: matches!(v.deadline, Deadline::Relative { .. }).then(|| v.deadline.clone()),
+                    tail: format!(
+                        "{notes} Rule {} {} ({}).{}",
+                        o.id,
+                        v.range_text(),
+                        v.citation_text(),
+                        confidence_note(v.confidence)
+                    ),
+                    relative: matches!(v.deadline, Deadline::Relative { .. })
+                        .then(|| v.deadline.clone()),
                     or_with: v.or_with.clone(),
                     weekend,
                     exempt,
@@ -635,29 +702,63 @@ pub fn compute(rules: &RuleSet, f: &Facts) -> Outcome {
         }
     }
     out.obligations.sort_by(|a, b| {
-        (a.due_utc.is_none(), a.due_utc, a.regime, &a.jurisdiction, a.recipient, &a.rule_id).cmp(&(b.due_utc.is_none(), b.due_utc, b.regime, &b.jurisdiction, b.recipient, &b.rule_id))
+        (a.due_utc.is_none(), a.due_utc, a.regime, &a.jurisdiction, a.recipient, &a.rule_id).cmp(&(
+            b.due_utc.is_none(),
+            b.due_utc,
+            b.regime,
+            &b.jurisdiction,
+            b.recipient,
+            &b.rule_id,
+        ))
     });
-    out.exemptions.sort_by(|a, b| (a.regime, &a.jurisdiction, a.recipient, &a.rule_id).cmp(&(b.regime, &b.jurisdiction, b.recipient, &b.rule_id)));
+    out.exemptions.sort_by(|a, b| {
+        (a.regime, &a.jurisdiction, a.recipient, &a.rule_id).cmp(&(
+            b.regime,
+            &b.jurisdiction,
+            b.recipient,
+            &b.rule_id,
+        ))
+    });
     out
 }
 
 /// The jurisdictions a version calls for and the threshold text of each.
 fn targets(file: &RuleFile, v: &Version, f: &Facts, cov: &Coverage) -> Vec<(String, String)> {
     let Some(t) = &v.threshold else { return vec![(file.jurisdiction.clone(), cov.why.clone())] };
-    let one = |n: u64, whose: &str| if within(t, n) { vec![(file.jurisdiction.clone(), threshold_text(t, n, whose))] } else { vec![] };
+    let one = |n: u64, whose: &str| {
+        if within(t, n) {
+            vec![(file.jurisdiction.clone(), threshold_text(t, n, whose))]
+        } else {
+            vec![]
+        }
+    };
     match t.scope {
         Scope::StateResidents => {
-            let whose = if file.covered_data.is_some() { format!("residents of {} with covered data", file.jurisdiction) } else { format!("residents of {}", file.jurisdiction) };
-            one(cov.covered, &whose).into_iter().map(|(j, text)| (j, format!("{}{text}", cov.why))).collect()
+            let whose = if file.covered_data.is_some() {
+                format!("residents of {} with covered data", file.jurisdiction)
+            } else {
+                format!("residents of {}", file.jurisdiction)
+            };
+            one(cov.covered, &whose)
+                .into_iter()
+                .map(|(j, text)| (j, format!("{}{text}", cov.why)))
+                .collect()
         }
         Scope::IndividualsTotal => one(f.total(), "individuals in total"),
-        Scope::Undeliverable => one(f.undeliverable, "individuals without a usable postal address or e-mail"),
-        Scope::EachStateResidents => {
-            US_JURISDICTIONS.iter().filter(|s| within(t, f.count(s))).map(|s| ((*s).to_owned(), threshold_text(t, f.count(s), &format!("residents of {s}")))).collect()
+        Scope::Undeliverable => {
+            one(f.undeliverable, "individuals without a usable postal address or e-mail")
         }
+        Scope::EachStateResidents => US_JURISDICTIONS
+            .iter()
+            .filter(|s| within(t, f.count(s)))
+            .map(|s| ((*s).to_owned(), threshold_text(t, f.count(s), &format!("residents of {s}"))))
+            .collect(),
         Scope::HomeState => {
             if f.insurance_home_state.as_deref() == Some(file.jurisdiction.as_str()) {
-                vec![(file.jurisdiction.clone(), format!("{} is the licensee's home state. ", file.jurisdiction))]
+                vec![(
+                    file.jurisdiction.clone(),
+                    format!("{} is the licensee's home state. ", file.jurisdiction),
+                )]
             } else {
                 vec![]
             }
@@ -666,18 +767,37 @@ fn targets(file: &RuleFile, v: &Version, f: &Facts, cov: &Coverage) -> Vec<(Stri
             if f.insurance_home_state.as_deref() == Some(file.jurisdiction.as_str()) {
                 vec![(file.jurisdiction.clone(), format!("{} is the licensee's home state, so any number of affected consumers counts. ", file.jurisdiction))]
             } else {
-                one(f.count(&file.jurisdiction), &format!("residents of {} (not the licensee's home state)", file.jurisdiction))
+                one(
+                    f.count(&file.jurisdiction),
+                    &format!("residents of {} (not the licensee's home state)", file.jurisdiction),
+                )
             }
         }
     }
 }
 
 fn exempted(x: &Exemption, c: &Computed, reason: &str) -> Exempted {
-    let requires: Vec<Required> = x.requires.iter().map(|r| Required { rule_id: r.id.clone(), recipient: r.recipient, summary: r.summary.clone(), keep_years: r.keep_years }).collect();
+    let requires: Vec<Required> = x
+        .requires
+        .iter()
+        .map(|r| Required {
+            rule_id: r.id.clone(),
+            recipient: r.recipient,
+            summary: r.summary.clone(),
+            keep_years: r.keep_years,
+        })
+        .collect();
     let demands = if requires.is_empty() {
         String::new()
     } else {
-        format!(" In return it requires: {}.", requires.iter().map(|r| r.summary.trim_end_matches('.').to_owned()).collect::<Vec<_>>().join("; "))
+        format!(
+            " In return it requires: {}.",
+            requires
+                .iter()
+                .map(|r| r.summary.trim_end_matches('.').to_owned())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
     };
     let confirm = if x.kind == ExemptionKind::RiskOfHarm {
         " This rests on a person's judgement: confirm it, with a rationale, before relying on it; until then the notice's clock keeps running."
@@ -714,13 +834,22 @@ fn exempted(x: &Exemption, c: &Computed, reason: &str) -> Exempted {
 }
 
 /// A demand of an exit, as an obligation of its own.
-fn requirement(r: &Requirement, x: &Exemption, file: &RuleFile, jurisdiction: &str, f: &Facts, rules: &RuleSet) -> Item {
+fn requirement(
+    r: &Requirement,
+    x: &Exemption,
+    file: &RuleFile,
+    jurisdiction: &str,
+    f: &Facts,
+    rules: &RuleSet,
+) -> Item {
     let due = due_for(&r.deadline, r.trigger, f, rules);
     let citations = if r.citations.is_empty() { &x.citations } else { &r.citations };
     let citation = citations_text(citations);
     let keep = match (r.keep_years, f.trigger(r.trigger)) {
         (Some(n), Some((t, _))) => {
-            let until = clock::local_date(t, f.zone).checked_add_months(chrono::Months::new(n * 12)).unwrap_or(chrono::NaiveDate::MAX);
+            let until = clock::local_date(t, f.zone)
+                .checked_add_months(chrono::Months::new(n * 12))
+                .unwrap_or(chrono::NaiveDate::MAX);
             format!(" Keep it until at least {until} ({n} years).")
         }
         (Some(n), None) => format!(" Keep it for {n} years."),
@@ -747,7 +876,12 @@ fn requirement(r: &Requirement, x: &Exemption, file: &RuleFile, jurisdiction: &s
                 _ => None,
             },
         },
-        lead: format!("{} Required by the exit {} ({}).{keep} ", r.summary.trim(), x.id, x.citation_text()),
+        lead: format!(
+            "{} Required by the exit {} ({}).{keep} ",
+            r.summary.trim(),
+            x.id,
+            x.citation_text()
+        ),
         why: due.why,
         tail: format!(" Rule {} ({citation}).{}", r.id, confidence_note(x.confidence)),
         relative: matches!(r.deadline, Deadline::Relative { .. }).then(|| r.deadline.clone()),
@@ -762,7 +896,8 @@ fn requirement(r: &Requirement, x: &Exemption, file: &RuleFile, jurisdiction: &s
 /// Chains (an intermediate report after the initial one, a final report after that) are followed.
 fn resolve_relative(items: &mut [Item], f: &Facts) {
     let zone = f.zone;
-    let mut done: Vec<bool> = items.iter().map(|it| it.relative.is_none() && it.or_with.is_none()).collect();
+    let mut done: Vec<bool> =
+        items.iter().map(|it| it.relative.is_none() && it.or_with.is_none()).collect();
     for _ in 0..8 {
         let mut progress = false;
         for i in 0..items.len() {
@@ -779,14 +914,21 @@ fn resolve_relative(items: &mut [Item], f: &Facts) {
             };
             // The anchor in the same jurisdiction, else anywhere (a federal notice).
             let j = &items[i].c.jurisdiction;
-            let anchor = items.iter().enumerate().filter(|(_, it)| it.c.rule_id == to).min_by_key(|(_, it)| &it.c.jurisdiction != j).map(|(k, _)| k);
+            let anchor = items
+                .iter()
+                .enumerate()
+                .filter(|(_, it)| it.c.rule_id == to)
+                .min_by_key(|(_, it)| &it.c.jurisdiction != j)
+                .map(|(k, _)| k);
             if anchor.is_some_and(|k| !done[k]) {
                 continue;
             }
             let sent = f.sent.get(&to).copied();
             let base = anchor.map(|k| (items[k].c.due_utc, items[k].exempt.is_some()));
             let it = &mut items[i];
-            if let Some(Deadline::Relative { relation, days, hours, months, .. }) = it.relative.clone() {
+            if let Some(Deadline::Relative { relation, days, hours, months, .. }) =
+                it.relative.clone()
+            {
                 let shift = |t: DateTime<Utc>| match (relation, days, hours, months) {
                     (Relation::After, Some(d), _, _) => clock::calendar_days(t, zone, d),
                     (Relation::After, _, Some(h), _) => clock::hours(t, h),
@@ -811,7 +953,10 @@ fn resolve_relative(items: &mut [Item], f: &Facts) {
                 it.c.due_utc = match (from_anchor, outer) {
                     (Some(a), Some(o)) if o < a => {
                         it.why.push_str(&how);
-                        it.why.push_str(&format!(" The outer limit ({}) comes first.", show(o, zone)));
+                        it.why.push_str(&format!(
+                            " The outer limit ({}) comes first.",
+                            show(o, zone)
+                        ));
                         Some(o)
                     }
                     (Some(a), _) => {
@@ -827,13 +972,18 @@ fn resolve_relative(items: &mut [Item], f: &Facts) {
                     next_working_day_noon(&mut it.c.due_utc, &mut it.why, zone);
                 }
             } else if let Some(w) = it.or_with.clone() {
-                let other = sent.map(|s| (s, "was sent")).or_else(|| base.and_then(|(d, _)| d).map(|d| (d, "is due")));
+                let other = sent
+                    .map(|s| (s, "was sent"))
+                    .or_else(|| base.and_then(|(d, _)| d).map(|d| (d, "is due")));
                 if let (Some((t, verb)), Some(own)) = (other, it.c.due_utc) {
                     if t < own {
                         it.c.due_utc = Some(t);
                         it.why.push_str(&format!(" {w} {verb} {}, sooner, and this notice is due no later than that → {}.", show(t, zone), show(t, zone)));
                     } else {
-                        it.why.push_str(&format!(" Or at the notice of {w}, if sooner ({verb} {}).", show(t, zone)));
+                        it.why.push_str(&format!(
+                            " Or at the notice of {w}, if sooner ({verb} {}).",
+                            show(t, zone)
+                        ));
                     }
                 }
             }
@@ -846,7 +996,13 @@ fn resolve_relative(items: &mut [Item], f: &Facts) {
     }
 }
 
-fn shift_words(relation: Relation, days: Option<u32>, hours: Option<u32>, months: Option<u32>, at: &str) -> String {
+fn shift_words(
+    relation: Relation,
+    days: Option<u32>,
+    hours: Option<u32>,
+    months: Option<u32>,
+    at: &str,
+) -> String {
     match relation {
         Relation::After => format!("{} later, {at}", period_words(days, hours, months)),
         Relation::With | Relation::Before => format!("by then, {at}"),
@@ -859,7 +1015,6 @@ pub fn utc_text(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::coverage;
@@ -871,7 +1026,11 @@ mod tests {
     #[test]
     fn a_breach_before_the_encoded_definition_is_told_so() {
         let rules = RuleSet::embedded().expect("rules");
-        let ok = rules.files.iter().find(|f| f.jurisdiction == "US-OK" && f.regime == crate::schema::Regime::State).expect("Oklahoma");
+        let ok = rules
+            .files
+            .iter()
+            .find(|f| f.jurisdiction == "US-OK" && f.regime == crate::schema::Regime::State)
+            .expect("Oklahoma");
         let from = ok.covered_data.as_ref().expect("covered data").from;
         let facts = |at: &str| {
             let raw = RawFacts {
@@ -883,7 +1042,8 @@ mod tests {
             };
             raw.check().expect("facts")
         };
-        let before = coverage(ok, &facts(&format!("{}T12:00", from.pred_opt().expect("day before"))));
+        let before =
+            coverage(ok, &facts(&format!("{}T12:00", from.pred_opt().expect("day before"))));
         assert_eq!(before.covered, 10);
         assert!(before.why.contains(&format!("in force from {from}")), "{}", before.why);
         let after = coverage(ok, &facts(&format!("{from}T12:00")));
@@ -942,12 +1102,22 @@ url = "https://example.org/code"
         let raw = RawFacts {
             timezone: "America/Chicago".into(),
             discovered_at: "2026-03-02T10:00".into(),
-            law_enforcement_hold: Some(crate::facts::RawHold { start: start.into(), end: end.into(), form: Some(form.into()) }),
+            law_enforcement_hold: Some(crate::facts::RawHold {
+                start: start.into(),
+                end: end.into(),
+                form: Some(form.into()),
+            }),
             affected: [("US-TX".to_owned(), 5)].into(),
             ..RawFacts::default()
         };
         let out = super::compute(rules, &raw.check().expect("facts"));
-        let get = |id: &str| out.obligations.iter().find(|c| c.rule_id == id).and_then(|c| c.due.clone()).expect("due");
+        let get = |id: &str| {
+            out.obligations
+                .iter()
+                .find(|c| c.rule_id == id)
+                .and_then(|c| c.due.clone())
+                .expect("due")
+        };
         (get("X-hours"), get("X-days"))
     }
 
@@ -956,7 +1126,10 @@ url = "https://example.org/code"
         let rules = synthetic("");
         // No hold inside: 72 h after 2 March 10:00 CST is 5 March 10:00 CST.
         let (h, d) = due_with_hold(&rules, "2026-03-20T00:00", "2026-03-25T00:00", "written");
-        assert_eq!((h.as_str(), d.as_str()), ("2026-03-05T10:00:00-06:00", "2026-03-12T23:59:59-05:00"));
+        assert_eq!(
+            (h.as_str(), d.as_str()),
+            ("2026-03-05T10:00:00-06:00", "2026-03-12T23:59:59-05:00")
+        );
         // A 24 h 30 min hold inside both clocks.
         let (h, d) = due_with_hold(&rules, "2026-03-03T10:00", "2026-03-04T10:30", "written");
         assert_eq!(h, "2026-03-06T10:30:00-06:00", "exact duration");
@@ -970,17 +1143,25 @@ url = "https://example.org/code"
     fn an_oral_request_counts_only_where_the_law_accepts_it() {
         let written_only = synthetic("written_only = true");
         let (h, _) = due_with_hold(&written_only, "2026-03-03T10:00", "2026-03-04T10:00", "oral");
-        assert_eq!(h, "2026-03-05T10:00:00-06:00", "an oral request does not delay where only a written one does");
-        let (h, _) = due_with_hold(&written_only, "2026-03-03T10:00", "2026-03-04T10:00", "written");
+        assert_eq!(
+            h, "2026-03-05T10:00:00-06:00",
+            "an oral request does not delay where only a written one does"
+        );
+        let (h, _) =
+            due_with_hold(&written_only, "2026-03-03T10:00", "2026-03-04T10:00", "written");
         assert_eq!(h, "2026-03-06T10:00:00-06:00");
     }
 
     #[test]
     fn some_laws_give_a_fixed_time_after_the_hold_ends() {
-        let rules = synthetic(r#"resume = { kind = "business_days", days = 7, calendar = "US-federal" }"#);
+        let rules =
+            synthetic(r#"resume = { kind = "business_days", days = 7, calendar = "US-federal" }"#);
         // Hold ends Friday 13 March: 7 business days later is Tuesday 24 March, end of day.
         let (h, d) = due_with_hold(&rules, "2026-03-03T10:00", "2026-03-13T10:00", "written");
-        assert_eq!((h.as_str(), d.as_str()), ("2026-03-24T23:59:59-05:00", "2026-03-24T23:59:59-05:00"));
+        assert_eq!(
+            (h.as_str(), d.as_str()),
+            ("2026-03-24T23:59:59-05:00", "2026-03-24T23:59:59-05:00")
+        );
     }
 
     #[test]
@@ -993,7 +1174,10 @@ url = "https://example.org/code"
         };
         let cite = "confidence = \"high\"\nreviewed_on = 2026-12-02\nsummary = \"S\"\n";
         let url = "instrument = \"C\"\nsection = \"2\"\nurl = \"https://example.org\"\n";
-        assert!(err(&format!("[[delays]]\nobligations = [\"B\"]\n{cite}[[delays.citations]]\n{url}")).contains("not an obligation of this file"));
+        assert!(err(&format!(
+            "[[delays]]\nobligations = [\"B\"]\n{cite}[[delays.citations]]\n{url}"
+        ))
+        .contains("not an obligation of this file"));
         assert!(err(&format!("[[delays]]\nobligations = [\"A\"]\n{cite}")).contains("citation"));
         assert!(err(&format!("[[exemptions]]\nid = \"X\"\nkind = \"deemed_compliance\"\nexempts = [\"A\"]\nregimes = [\"SOX\"]\n{cite}[[exemptions.citations]]\n{url}")).contains("unknown regime"));
         assert!(err(&format!("[[exemptions]]\nid = \"X\"\nkind = \"encryption\"\nexempts = [\"A\"]\nlaw_enforcement_consultation = true\n{cite}[[exemptions.citations]]\n{url}")).contains("risk_of_harm only"));

@@ -205,7 +205,9 @@ pub struct FactError {
 impl From<TimeError> for FactError {
     fn from(e: TimeError) -> Self {
         let full = e.to_string();
-        let (field, message) = full.split_once(": ").map_or((String::new(), full.clone()), |(f, m)| (f.to_owned(), m.to_owned()));
+        let (field, message) = full
+            .split_once(": ")
+            .map_or((String::new(), full.clone()), |(f, m)| (f.to_owned(), m.to_owned()));
         FactError { field, message }
     }
 }
@@ -238,43 +240,84 @@ impl RawFacts {
         for (k, v) in &self.affected {
             let field = format!("affected.{k}");
             if !jurisdiction::is_affected_key(k) {
-                return Err(fe(&field, format!("{k:?} is not an ISO 3166-2 US code (US-TX) or an ISO 3166-1 country (DE)")));
+                return Err(fe(
+                    &field,
+                    format!(
+                        "{k:?} is not an ISO 3166-2 US code (US-TX) or an ISO 3166-1 country (DE)"
+                    ),
+                ));
             }
-            let n = u64::try_from(*v).map_err(|_| fe(&field, format!("a count cannot be negative ({v})")))?;
+            let n = u64::try_from(*v)
+                .map_err(|_| fe(&field, format!("a count cannot be negative ({v})")))?;
             affected.insert(k.clone(), n);
         }
         let mut exposure = BTreeMap::new();
         for (k, groups) in &self.exposure {
             if !jurisdiction::is_affected_key(k) {
-                return Err(fe(&format!("exposure.{k}"), format!("{k:?} is not an ISO 3166-2 US code (US-TX) or an ISO 3166-1 country (DE)")));
+                return Err(fe(
+                    &format!("exposure.{k}"),
+                    format!(
+                        "{k:?} is not an ISO 3166-2 US code (US-TX) or an ISO 3166-1 country (DE)"
+                    ),
+                ));
             }
             let mut out = Vec::new();
             for (set, n) in groups {
                 let field = format!("exposure.{k}.{set}");
-                let elements: Vec<String> = set.split('+').map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned).collect();
-                if let Some(bad) = elements.iter().find(|e| !RECOGNISED_DATA_TYPES.contains(&e.as_str())) {
-                    return Err(fe(&field, format!("unknown data type {bad:?} (known: {})", RECOGNISED_DATA_TYPES.join(", "))));
+                let elements: Vec<String> = set
+                    .split('+')
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if let Some(bad) =
+                    elements.iter().find(|e| !RECOGNISED_DATA_TYPES.contains(&e.as_str()))
+                {
+                    return Err(fe(
+                        &field,
+                        format!(
+                            "unknown data type {bad:?} (known: {})",
+                            RECOGNISED_DATA_TYPES.join(", ")
+                        ),
+                    ));
                 }
-                out.push((elements, u64::try_from(*n).map_err(|_| fe(&field, format!("a count cannot be negative ({n})")))?));
+                out.push((
+                    elements,
+                    u64::try_from(*n)
+                        .map_err(|_| fe(&field, format!("a count cannot be negative ({n})")))?,
+                ));
             }
             exposure.insert(k.clone(), out);
         }
         for (i, t) in self.data_types.iter().enumerate() {
             if !RECOGNISED_DATA_TYPES.contains(&t.as_str()) {
-                return Err(fe(&format!("data_types[{i}]"), format!("unknown data type {t:?} (known: {})", RECOGNISED_DATA_TYPES.join(", "))));
+                return Err(fe(
+                    &format!("data_types[{i}]"),
+                    format!(
+                        "unknown data type {t:?} (known: {})",
+                        RECOGNISED_DATA_TYPES.join(", ")
+                    ),
+                ));
             }
         }
         let hipaa_role = match self.hipaa_role.as_deref() {
             None => None,
             Some("covered_entity") => Some(HipaaRole::CoveredEntity),
             Some("business_associate") => Some(HipaaRole::BusinessAssociate),
-            Some(o) => return Err(fe("hipaa_role", format!("{o:?} is not covered_entity, business_associate or null"))),
+            Some(o) => {
+                return Err(fe(
+                    "hipaa_role",
+                    format!("{o:?} is not covered_entity, business_associate or null"),
+                ))
+            }
         };
         let gdpr_role = match self.gdpr_role.as_deref() {
             None => None,
             Some("controller") => Some(GdprRole::Controller),
             Some("processor") => Some(GdprRole::Processor),
-            Some(o) => return Err(fe("gdpr_role", format!("{o:?} is not controller, processor or null"))),
+            Some(o) => {
+                return Err(fe("gdpr_role", format!("{o:?} is not controller, processor or null")))
+            }
         };
         let hold = match &self.law_enforcement_hold {
             None => None,
@@ -287,7 +330,12 @@ impl RawFacts {
                 let oral = match h.form.as_deref().map(str::trim) {
                     None | Some("" | "written") => false,
                     Some("oral") => true,
-                    Some(o) => return Err(fe("law_enforcement_hold.form", format!("{o:?} is not written or oral"))),
+                    Some(o) => {
+                        return Err(fe(
+                            "law_enforcement_hold.form",
+                            format!("{o:?} is not written or oral"),
+                        ))
+                    }
                 };
                 Some(Hold { start: s, end: e, oral })
             }
@@ -301,7 +349,10 @@ impl RawFacts {
                 let text = |field: &str, v: &str| -> Result<String, FactError> {
                     let v = v.trim();
                     if v.is_empty() {
-                        return Err(fe(field, "is required: who decided, and why, is what a regulator asks for"));
+                        return Err(fe(
+                            field,
+                            "is required: who decided, and why, is what a regulator asks for",
+                        ));
                     }
                     if v.chars().count() > 20_000 {
                         return Err(fe(field, "is longer than 20,000 characters"));
@@ -309,7 +360,11 @@ impl RawFacts {
                     Ok(v.to_owned())
                 };
                 Some(Harm {
-                    decided_at: parse_timestamp("harm_determination.decided_at", &h.decided_at, zone)?,
+                    decided_at: parse_timestamp(
+                        "harm_determination.decided_at",
+                        &h.decided_at,
+                        zone,
+                    )?,
                     by: text("harm_determination.by", &h.by)?,
                     rationale: text("harm_determination.rationale", &h.rationale)?,
                     law_enforcement_consulted: h.law_enforcement_consulted,
@@ -318,10 +373,16 @@ impl RawFacts {
         };
         for (i, r) in self.notified_under.iter().enumerate() {
             if !crate::schema::NOTIFIED_UNDER.contains(&r.as_str()) {
-                return Err(fe(&format!("notified_under[{i}]"), format!("{r:?} is not one of {}", crate::schema::NOTIFIED_UNDER.join(", "))));
+                return Err(fe(
+                    &format!("notified_under[{i}]"),
+                    format!("{r:?} is not one of {}", crate::schema::NOTIFIED_UNDER.join(", ")),
+                ));
             }
             if r == "HIPAA" && self.hipaa_role.is_none() {
-                return Err(fe(&format!("notified_under[{i}]"), "notice under HIPAA needs a HIPAA role (hipaa_role)"));
+                return Err(fe(
+                    &format!("notified_under[{i}]"),
+                    "notice under HIPAA needs a HIPAA role (hipaa_role)",
+                ));
             }
         }
         let mut sent = BTreeMap::new();
@@ -329,7 +390,10 @@ impl RawFacts {
             sent.insert(id.clone(), parse_timestamp(&format!("sent.{id}"), at, zone)?);
         }
         if self.key_compromised && !self.encrypted {
-            return Err(fe("key_compromised", "only means something when the data was encrypted (encrypted: true)"));
+            return Err(fe(
+                "key_compromised",
+                "only means something when the data was encrypted (encrypted: true)",
+            ));
         }
         let bank_regulator = match self.bank_regulator.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -341,13 +405,19 @@ impl RawFacts {
             Some(l) => {
                 let s = l.home_state.trim();
                 if !jurisdiction::US_JURISDICTIONS.contains(&s) {
-                    return Err(fe("insurance_licensee.home_state", format!("{s:?} is not a US state code (US-OH)")));
+                    return Err(fe(
+                        "insurance_licensee.home_state",
+                        format!("{s:?} is not a US state code (US-OH)"),
+                    ));
                 }
                 Some(s.to_owned())
             }
         };
         if self.dora_next_working_day && !self.dora_financial_entity {
-            return Err(fe("dora_next_working_day", "only applies to a DORA financial entity (dora_financial_entity: true)"));
+            return Err(fe(
+                "dora_next_working_day",
+                "only applies to a DORA financial entity (dora_financial_entity: true)",
+            ));
         }
         let discovered_at = parse_timestamp("discovered_at", &self.discovered_at, zone)?;
         Ok(Facts {
@@ -356,7 +426,10 @@ impl RawFacts {
             discovered_at,
             aware_at: opt("aware_at", &self.aware_at)?,
             determined_at: opt("determined_at", &self.determined_at)?,
-            materiality_determined_at: opt("materiality_determined_at", &self.materiality_determined_at)?,
+            materiality_determined_at: opt(
+                "materiality_determined_at",
+                &self.materiality_determined_at,
+            )?,
             hipaa_role,
             gdpr_role,
             high_risk: self.high_risk,
@@ -365,7 +438,8 @@ impl RawFacts {
             nis2_entity: self.nis2_entity,
             phr_vendor: self.phr_vendor,
             affected,
-            undeliverable: u64::try_from(self.undeliverable).map_err(|_| fe("undeliverable", "cannot be negative"))?,
+            undeliverable: u64::try_from(self.undeliverable)
+                .map_err(|_| fe("undeliverable", "cannot be negative"))?,
             data_types: self.data_types.clone(),
             exposure,
             hold,
@@ -381,7 +455,10 @@ impl RawFacts {
             dora_next_working_day: self.dora_next_working_day,
             classified_major_at: opt("classified_major_at", &self.classified_major_at)?,
             insurance_home_state,
-            nis2_intermediate_requested_at: opt("nis2_intermediate_requested_at", &self.nis2_intermediate_requested_at)?,
+            nis2_intermediate_requested_at: opt(
+                "nis2_intermediate_requested_at",
+                &self.nis2_intermediate_requested_at,
+            )?,
         })
     }
 }
@@ -395,14 +472,35 @@ impl Facts {
         use crate::schema::Trigger as T;
         match t {
             T::DiscoveredAt => Some((self.discovered_at, "discovered_at")),
-            T::DetectedAt => Some(self.detected_at.map_or((self.discovered_at, "discovered_at (no detected_at given)"), |x| (x, "detected_at"))),
-            T::AwareAt => Some(self.aware_at.map_or((self.discovered_at, "discovered_at (no aware_at given)"), |x| (x, "aware_at"))),
-            T::DeterminedAt => Some(self.determined_at.map_or((self.discovered_at, "discovered_at (no determined_at given)"), |x| (x, "determined_at"))),
-            T::MaterialityDeterminedAt => self.materiality_determined_at.map(|x| (x, "materiality_determined_at")),
-            T::HarmDeterminedAt => self.harm.as_ref().map(|h| (h.decided_at, "harm_determination.decided_at")),
+            T::DetectedAt => Some(
+                self.detected_at
+                    .map_or((self.discovered_at, "discovered_at (no detected_at given)"), |x| {
+                        (x, "detected_at")
+                    }),
+            ),
+            T::AwareAt => Some(
+                self.aware_at
+                    .map_or((self.discovered_at, "discovered_at (no aware_at given)"), |x| {
+                        (x, "aware_at")
+                    }),
+            ),
+            T::DeterminedAt => Some(
+                self.determined_at
+                    .map_or((self.discovered_at, "discovered_at (no determined_at given)"), |x| {
+                        (x, "determined_at")
+                    }),
+            ),
+            T::MaterialityDeterminedAt => {
+                self.materiality_determined_at.map(|x| (x, "materiality_determined_at"))
+            }
+            T::HarmDeterminedAt => {
+                self.harm.as_ref().map(|h| (h.decided_at, "harm_determination.decided_at"))
+            }
             T::ExtortionPaymentAt => self.extortion_payment_at.map(|x| (x, "extortion_payment_at")),
             T::ClassifiedMajorAt => self.classified_major_at.map(|x| (x, "classified_major_at")),
-            T::IntermediateRequestedAt => self.nis2_intermediate_requested_at.map(|x| (x, "nis2_intermediate_requested_at")),
+            T::IntermediateRequestedAt => {
+                self.nis2_intermediate_requested_at.map(|x| (x, "nis2_intermediate_requested_at"))
+            }
         }
     }
 

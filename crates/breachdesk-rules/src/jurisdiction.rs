@@ -3,17 +3,18 @@
 
 /// The 50 states, DC, Puerto Rico, the US Virgin Islands and Guam (54 jurisdictions).
 pub const US_JURISDICTIONS: [&str; 54] = [
-    "US-AL", "US-AK", "US-AZ", "US-AR", "US-CA", "US-CO", "US-CT", "US-DE", "US-FL", "US-GA", "US-HI", "US-ID", "US-IL",
-    "US-IN", "US-IA", "US-KS", "US-KY", "US-LA", "US-ME", "US-MD", "US-MA", "US-MI", "US-MN", "US-MS", "US-MO", "US-MT",
-    "US-NE", "US-NV", "US-NH", "US-NJ", "US-NM", "US-NY", "US-NC", "US-ND", "US-OH", "US-OK", "US-OR", "US-PA", "US-RI",
-    "US-SC", "US-SD", "US-TN", "US-TX", "US-UT", "US-VT", "US-VA", "US-WA", "US-WV", "US-WI", "US-WY", "US-DC", "US-PR",
-    "US-VI", "US-GU",
+    "US-AL", "US-AK", "US-AZ", "US-AR", "US-CA", "US-CO", "US-CT", "US-DE", "US-FL", "US-GA",
+    "US-HI", "US-ID", "US-IL", "US-IN", "US-IA", "US-KS", "US-KY", "US-LA", "US-ME", "US-MD",
+    "US-MA", "US-MI", "US-MN", "US-MS", "US-MO", "US-MT", "US-NE", "US-NV", "US-NH", "US-NJ",
+    "US-NM", "US-NY", "US-NC", "US-ND", "US-OH", "US-OK", "US-OR", "US-PA", "US-RI", "US-SC",
+    "US-SD", "US-TN", "US-TX", "US-UT", "US-VT", "US-VA", "US-WA", "US-WV", "US-WI", "US-WY",
+    "US-DC", "US-PR", "US-VI", "US-GU",
 ];
 
 /// Where GDPR applies: the 27 EU member states and the EEA states Iceland, Liechtenstein, Norway.
 pub const GDPR_COUNTRIES: [&str; 30] = [
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL",
-    "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
 ];
 
 /// ISO 3166-1 alpha-2 (officially assigned codes).
@@ -71,7 +72,15 @@ mod tests {
         assert_eq!(super::ISO_3166_1.split_whitespace().count(), 249);
         let codes: Vec<&str> = super::countries().collect();
         assert!(codes.windows(2).all(|w| w[0] < w[1]), "sorted, so the binary search is right");
-        assert!(codes.iter().all(|c| super::is_country(c)) && !super::is_country("ZZ") && !super::is_country("A"));
-        assert!(super::is_affected_key("US-GU") && super::is_affected_key("DE") && !super::is_affected_key("US-XX"));
+        assert!(
+            codes.iter().all(|c| super::is_country(c))
+                && !super::is_country("ZZ")
+                && !super::is_country("A")
+        );
+        assert!(
+            super::is_affected_key("US-GU")
+                && super::is_affected_key("DE")
+                && !super::is_affected_key("US-XX")
+        );
     }
 }

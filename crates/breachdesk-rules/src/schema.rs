@@ -12,7 +12,9 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A regime as it appears in obligations (`regime` in the CLI output).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
 pub enum Regime {
     #[serde(rename = "HIPAA")]
     Hipaa,
@@ -47,7 +49,9 @@ pub enum Regime {
 }
 
 /// Who is to be told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Recipient {
     Individuals,
@@ -160,8 +164,12 @@ pub enum Relation {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Deadline {
-    CalendarDays { days: u32 },
-    Hours { hours: u32 },
+    CalendarDays {
+        days: u32,
+    },
+    Hours {
+        hours: u32,
+    },
     BusinessDays {
         days: u32,
         calendar: String,
@@ -171,7 +179,9 @@ pub enum Deadline {
         zone: Option<String>,
     },
     Asap,
-    Annual { days_after_year_end: u32 },
+    Annual {
+        days_after_year_end: u32,
+    },
     Relative {
         to: String,
         relation: Relation,
@@ -188,7 +198,11 @@ pub enum Deadline {
     /// `hours` after the trigger, but no later than `within_hours` after `of` — unless the trigger
     /// itself comes after that limit, when `hours` after the trigger stands (DORA initial
     /// notification: 4 hours from classification, at the latest 24 hours from awareness).
-    HoursWithin { hours: u32, within_hours: u32, of: Trigger },
+    HoursWithin {
+        hours: u32,
+        within_hours: u32,
+        of: Trigger,
+    },
 }
 
 /// Scope of a threshold count.
@@ -346,7 +360,12 @@ impl CoveredData {
     /// The covered elements as one line: "Social Security number, driver's license or state ID, …".
     #[must_use]
     pub fn elements_text(&self) -> String {
-        self.with_name.iter().chain(&self.alone).map(|t| data_type_label(t)).collect::<Vec<_>>().join(", ")
+        self.with_name
+            .iter()
+            .chain(&self.alone)
+            .map(|t| data_type_label(t))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The citations as one line.
@@ -446,7 +465,8 @@ pub struct Exemption {
 }
 
 /// Regimes an entity can say it notified under (facts `notified_under`, exemption `regimes`).
-pub const NOTIFIED_UNDER: [&str; 5] = ["HIPAA", "GLBA", "NYDFS", "FTC-HBNR", "primary_federal_regulator"];
+pub const NOTIFIED_UNDER: [&str; 5] =
+    ["HIPAA", "GLBA", "NYDFS", "FTC-HBNR", "primary_federal_regulator"];
 
 /// `[from, until)` as text, `…` for an open end.
 fn range_text(from: Option<NaiveDate>, until: Option<NaiveDate>) -> String {
@@ -462,7 +482,11 @@ fn in_force(from: Option<NaiveDate>, until: Option<NaiveDate>, d: NaiveDate) -> 
 /// The citations as one line: "45 CFR 164.404(b); …".
 #[must_use]
 pub fn citations_text(citations: &[Citation]) -> String {
-    citations.iter().map(|c| format!("{} {}", c.instrument, c.section)).collect::<Vec<_>>().join("; ")
+    citations
+        .iter()
+        .map(|c| format!("{} {}", c.instrument, c.section))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl Delay {
@@ -516,9 +540,15 @@ pub struct RuleFile {
 fn de_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
     let v = toml::value::Datetime::deserialize(d)?;
     match (v.date, v.time, v.offset) {
-        (Some(date), None, None) => NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
-            .ok_or_else(|| serde::de::Error::custom(format!("{v} is not a calendar date"))),
-        _ => Err(serde::de::Error::custom(format!("{v}: expected a date like 2026-01-01, without a time"))),
+        (Some(date), None, None) => NaiveDate::from_ymd_opt(
+            i32::from(date.year),
+            u32::from(date.month),
+            u32::from(date.day),
+        )
+        .ok_or_else(|| serde::de::Error::custom(format!("{v} is not a calendar date"))),
+        _ => Err(serde::de::Error::custom(format!(
+            "{v}: expected a date like 2026-01-01, without a time"
+        ))),
     }
 }
 
@@ -535,8 +565,23 @@ pub struct LoadError {
 }
 
 pub const RECOGNISED_DATA_TYPES: [&str; 17] = [
-    "name", "address", "email", "phone", "dob", "ssn", "tax_id", "drivers_license", "passport", "financial_account",
-    "payment_card", "username_password", "medical", "health_insurance", "biometric", "genetic", "precise_location",
+    "name",
+    "address",
+    "email",
+    "phone",
+    "dob",
+    "ssn",
+    "tax_id",
+    "drivers_license",
+    "passport",
+    "financial_account",
+    "payment_card",
+    "username_password",
+    "medical",
+    "health_insurance",
+    "biometric",
+    "genetic",
+    "precise_location",
 ];
 
 fn check_citations(citations: &[Citation]) -> Result<(), String> {
@@ -588,7 +633,10 @@ pub fn parse_file(file: &str, text: &str) -> Result<RuleFile, LoadError> {
     let mut rf: RuleFile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
     rf.source = file.to_owned();
     if !crate::jurisdiction::is_rule_jurisdiction(&rf.jurisdiction) {
-        return Err(err(format!("jurisdiction {:?} is not US, EU, GB or a US-XX code", rf.jurisdiction)));
+        return Err(err(format!(
+            "jurisdiction {:?} is not US, EU, GB or a US-XX code",
+            rf.jurisdiction
+        )));
     }
     if rf.obligations.is_empty() {
         return Err(err("no obligations".into()));
@@ -645,7 +693,9 @@ pub fn parse_file(file: &str, text: &str) -> Result<RuleFile, LoadError> {
             let ve = |m: String| e(format!("version {}: {m}", v.range_text()));
             if let (Some(f), Some(u)) = (v.from, v.until) {
                 if u <= f {
-                    return Err(ve("`until` must come after `from` (ranges are [from, until))".into()));
+                    return Err(ve(
+                        "`until` must come after `from` (ranges are [from, until))".into()
+                    ));
                 }
             }
             check_citations(&v.citations).map_err(ve)?;
@@ -663,16 +713,25 @@ pub fn parse_file(file: &str, text: &str) -> Result<RuleFile, LoadError> {
                     }
                 }
                 if (t.scope == Scope::EachStateResidents) != o.per_state {
-                    return Err(ve("scope each_state_residents goes with per_state = true, and only with it".into()));
+                    return Err(ve(
+                        "scope each_state_residents goes with per_state = true, and only with it"
+                            .into(),
+                    ));
                 }
             } else if o.per_state {
-                return Err(ve("per_state obligations need an each_state_residents threshold".into()));
+                return Err(ve(
+                    "per_state obligations need an each_state_residents threshold".into()
+                ));
             }
             if i > 0 {
                 let prev = versions[i - 1];
                 match (prev.until, v.from) {
                     (Some(u), Some(f)) if u == f => {}
-                    (Some(u), Some(f)) if u < f => return Err(ve(format!("gap: the previous version ends {u}, this one starts {f}"))),
+                    (Some(u), Some(f)) if u < f => {
+                        return Err(ve(format!(
+                            "gap: the previous version ends {u}, this one starts {f}"
+                        )))
+                    }
                     _ => return Err(ve(format!("overlaps the version {}", prev.range_text()))),
                 }
             }
@@ -682,7 +741,11 @@ pub fn parse_file(file: &str, text: &str) -> Result<RuleFile, LoadError> {
                 return Err(e(format!("unknown bank_regulator {r:?} (occ, frb or fdic)")));
             }
         }
-        let home_scope = o.versions.iter().any(|v| v.threshold.as_ref().is_some_and(|t| matches!(t.scope, Scope::HomeStateOrResidents | Scope::HomeState)));
+        let home_scope = o.versions.iter().any(|v| {
+            v.threshold
+                .as_ref()
+                .is_some_and(|t| matches!(t.scope, Scope::HomeStateOrResidents | Scope::HomeState))
+        });
         if home_scope && o.applies.insurance_licensee != Some(true) {
             return Err(e("scopes home_state and home_state_or_residents need applies.insurance_licensee = true".into()));
         }
@@ -730,14 +793,24 @@ pub fn parse_file(file: &str, text: &str) -> Result<RuleFile, LoadError> {
                     return Err(e("deemed_compliance names the regimes it accepts".into()));
                 }
                 if let Some(r) = x.regimes.iter().find(|r| !NOTIFIED_UNDER.contains(&r.as_str())) {
-                    return Err(e(format!("unknown regime {r:?} (known: {})", NOTIFIED_UNDER.join(", "))));
+                    return Err(e(format!(
+                        "unknown regime {r:?} (known: {})",
+                        NOTIFIED_UNDER.join(", ")
+                    )));
                 }
             }
-            _ if !x.regimes.is_empty() => return Err(e("regimes go with deemed_compliance only".into())),
+            _ if !x.regimes.is_empty() => {
+                return Err(e("regimes go with deemed_compliance only".into()))
+            }
             _ => {}
         }
-        if x.kind != ExemptionKind::RiskOfHarm && (x.law_enforcement_consultation || x.written_determination) {
-            return Err(e("law_enforcement_consultation and written_determination go with risk_of_harm only".into()));
+        if x.kind != ExemptionKind::RiskOfHarm
+            && (x.law_enforcement_consultation || x.written_determination)
+        {
+            return Err(e(
+                "law_enforcement_consultation and written_determination go with risk_of_harm only"
+                    .into(),
+            ));
         }
         for r in &x.requires {
             let e = |m: String| err(format!("{what}: requirement {}: {m}", r.id));
@@ -757,7 +830,12 @@ pub fn parse_file(file: &str, text: &str) -> Result<RuleFile, LoadError> {
 }
 
 /// The checks every dated, cited entry gets: a range that runs forward, citations, a summary.
-fn check_dated(from: Option<NaiveDate>, until: Option<NaiveDate>, citations: &[Citation], summary: &str) -> Result<(), String> {
+fn check_dated(
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    citations: &[Citation],
+    summary: &str,
+) -> Result<(), String> {
     if let (Some(f), Some(u)) = (from, until) {
         if u <= f {
             return Err("`until` must come after `from` (ranges are [from, until))".into());
@@ -772,7 +850,9 @@ fn check_dated(from: Option<NaiveDate>, until: Option<NaiveDate>, citations: &[C
 
 fn check_deadline(d: &Deadline) -> Result<(), String> {
     match d {
-        Deadline::CalendarDays { days } | Deadline::BusinessDays { days, .. } if *days == 0 => Err("a day count of 0".into()),
+        Deadline::CalendarDays { days } | Deadline::BusinessDays { days, .. } if *days == 0 => {
+            Err("a day count of 0".into())
+        }
         Deadline::Hours { hours: 0 } => Err("an hour count of 0".into()),
         Deadline::BusinessDays { calendar, cutoff, zone, .. } => {
             HolidayCalendar::parse(calendar)?;
@@ -785,15 +865,22 @@ fn check_deadline(d: &Deadline) -> Result<(), String> {
             Ok(())
         }
         Deadline::Relative { relation, days, hours, months, .. } => {
-            let given = [days.is_some(), hours.is_some(), months.is_some()].iter().filter(|b| **b).count();
+            let given =
+                [days.is_some(), hours.is_some(), months.is_some()].iter().filter(|b| **b).count();
             match relation {
-                Relation::After if given != 1 => Err("relation \"after\" needs exactly one of days, hours or months".into()),
-                Relation::Before | Relation::With if given != 0 => Err("days, hours and months only go with relation \"after\"".into()),
+                Relation::After if given != 1 => {
+                    Err("relation \"after\" needs exactly one of days, hours or months".into())
+                }
+                Relation::Before | Relation::With if given != 0 => {
+                    Err("days, hours and months only go with relation \"after\"".into())
+                }
                 _ if [*days, *hours, *months].contains(&Some(0)) => Err("a count of 0".into()),
                 _ => Ok(()),
             }
         }
-        Deadline::HoursWithin { hours, within_hours, .. } if *hours == 0 || *within_hours == 0 => Err("an hour count of 0".into()),
+        Deadline::HoursWithin { hours, within_hours, .. } if *hours == 0 || *within_hours == 0 => {
+            Err("an hour count of 0".into())
+        }
         _ => Ok(()),
     }
 }
@@ -815,7 +902,9 @@ impl RuleSet {
     ///
     /// # Errors
     /// The first [`LoadError`]: per-file problems, duplicate ids across files, dangling references.
-    pub fn from_texts<'a>(texts: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<RuleSet, LoadError> {
+    pub fn from_texts<'a>(
+        texts: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<RuleSet, LoadError> {
         let mut files = Vec::new();
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         for (name, text) in texts {
@@ -827,15 +916,26 @@ impl RuleSet {
         }
         let mut ids: BTreeMap<&str, &str> = BTreeMap::new();
         for f in &files {
-            let requirement_ids = f.exemptions.iter().flat_map(|x| x.requires.iter().map(|r| r.id.as_str()));
+            let requirement_ids =
+                f.exemptions.iter().flat_map(|x| x.requires.iter().map(|r| r.id.as_str()));
             let exemption_ids = f.exemptions.iter().map(|x| x.id.as_str());
-            for id in f.obligations.iter().map(|o| o.id.as_str()).chain(requirement_ids).chain(exemption_ids) {
+            for id in f
+                .obligations
+                .iter()
+                .map(|o| o.id.as_str())
+                .chain(requirement_ids)
+                .chain(exemption_ids)
+            {
                 if let Some(other) = ids.insert(id, &f.source) {
-                    return Err(LoadError { file: f.source.clone(), message: format!("id {id} is also used in {other}") });
+                    return Err(LoadError {
+                        file: f.source.clone(),
+                        message: format!("id {id} is also used in {other}"),
+                    });
                 }
             }
         }
-        let anchors: BTreeSet<&str> = files.iter().flat_map(|f| f.obligations.iter().map(|o| o.id.as_str())).collect();
+        let anchors: BTreeSet<&str> =
+            files.iter().flat_map(|f| f.obligations.iter().map(|o| o.id.as_str())).collect();
         for f in &files {
             for o in &f.obligations {
                 for v in &o.versions {
@@ -845,7 +945,13 @@ impl RuleSet {
                     };
                     for to in refs.into_iter().chain(v.or_with.as_ref()) {
                         if !anchors.contains(to.as_str()) || *to == o.id {
-                            return Err(LoadError { file: f.source.clone(), message: format!("obligation {}: timed against unknown obligation {to:?}", o.id) });
+                            return Err(LoadError {
+                                file: f.source.clone(),
+                                message: format!(
+                                    "obligation {}: timed against unknown obligation {to:?}",
+                                    o.id
+                                ),
+                            });
                         }
                     }
                 }
@@ -865,7 +971,13 @@ impl RuleSet {
     /// Whether `id` names an obligation, or what an exit demands, in any file.
     #[must_use]
     pub fn knows(&self, id: &str) -> bool {
-        self.obligation(id).is_some() || self.files.iter().flat_map(|f| &f.exemptions).flat_map(|x| &x.requires).any(|r| r.id == id)
+        self.obligation(id).is_some()
+            || self
+                .files
+                .iter()
+                .flat_map(|f| &f.exemptions)
+                .flat_map(|x| &x.requires)
+                .any(|r| r.id == id)
     }
 
     /// The obligation with `id`, and the file it is in.
@@ -922,12 +1034,19 @@ url = "https://example.org/code"
 
     #[test]
     fn the_loader_refuses_what_it_cannot_vouch_for() {
-        assert!(refused(&GOOD.replace("title = \"Texas\"", "title = \"Texas\"\ncolour = \"red\"")).contains("unknown field"));
-        assert!(refused(&GOOD.replace("title = \"Texas\"", "title = \"Texas\"\ntitle = \"Again\"")).contains("duplicate key"));
+        assert!(refused(&GOOD.replace("title = \"Texas\"", "title = \"Texas\"\ncolour = \"red\""))
+            .contains("unknown field"));
+        assert!(refused(
+            &GOOD.replace("title = \"Texas\"", "title = \"Texas\"\ntitle = \"Again\"")
+        )
+        .contains("duplicate key"));
         assert!(refused(&GOOD.replace("from = 2026-01-01", "from = 2026-02-30")).contains("t.toml"));
         assert!(refused(&GOOD.replace("from = 2026-01-01", "from = 2026-02-01")).contains("gap"));
-        assert!(refused(&GOOD.replace("from = 2026-01-01", "from = 2025-12-01")).contains("overlaps"));
-        assert!(refused(&GOOD.replace("until = 2026-01-01", "until = 2026-01-01T10:00:00")).contains("without a time"));
+        assert!(
+            refused(&GOOD.replace("from = 2026-01-01", "from = 2025-12-01")).contains("overlaps")
+        );
+        assert!(refused(&GOOD.replace("until = 2026-01-01", "until = 2026-01-01T10:00:00"))
+            .contains("without a time"));
         let no_cite = GOOD.replacen("[[obligations.versions.citations]]\ninstrument = \"Code\"\nsection = \"1\"\nurl = \"https://example.org/code\"\n", "", 1);
         assert!(refused(&no_cite).contains("citations"), "{}", refused(&no_cite));
         assert!(refused(&GOOD.replace("\"asap\"", "\"fortnight\"")).contains("unknown variant"));

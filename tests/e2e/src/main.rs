@@ -19,7 +19,10 @@ use std::time::Duration;
 type R<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(4444)
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(4444)
 }
 
 struct Ui {
@@ -55,7 +58,12 @@ impl Ui {
     async fn wait(&self, id: &str) -> R<Element> {
         let sel = css(id);
         again_if_stale(&format!("waiting for {id}"), || async {
-            Ok(self.c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(&sel)).await?)
+            Ok(self
+                .c
+                .wait()
+                .at_most(Duration::from_secs(20))
+                .for_element(Locator::Css(&sel))
+                .await?)
         })
         .await
     }
@@ -63,10 +71,18 @@ impl Ui {
     /// cover it, after the toast has gone (they leave by themselves after 10 s). A node React
     /// replaced in the meantime is found again.
     async fn click(&self, id: &str) -> R<()> {
-        again_if_stale(&format!("clicking {id}"), || async move { self.click_once(&self.wait(id).await?).await }).await
+        again_if_stale(&format!("clicking {id}"), || async move {
+            self.click_once(&self.wait(id).await?).await
+        })
+        .await
     }
     async fn click_once(&self, el: &Element) -> R<()> {
-        self.c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(el)?]).await?;
+        self.c
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(el)?],
+            )
+            .await?;
         if el.click().await.is_ok() {
             return Ok(());
         }
@@ -128,11 +144,17 @@ impl Ui {
     }
 
     async fn text(&self, id: &str) -> R<String> {
-        again_if_stale(&format!("reading {id}"), || async move { Ok(self.wait(id).await?.text().await?) }).await
+        again_if_stale(&format!("reading {id}"), || async move {
+            Ok(self.wait(id).await?.text().await?)
+        })
+        .await
     }
     /// An attribute of an element, found again if React replaced it meanwhile.
     async fn attr(&self, id: &str, name: &str) -> R<Option<String>> {
-        again_if_stale(&format!("reading {id} {name}"), || async move { Ok(self.wait(id).await?.attr(name).await?) }).await
+        again_if_stale(&format!("reading {id} {name}"), || async move {
+            Ok(self.wait(id).await?.attr(name).await?)
+        })
+        .await
     }
     async fn all(&self, id: &str) -> R<Vec<Element>> {
         Ok(self.c.find_all(Locator::Css(&css(id))).await?)
@@ -171,12 +193,20 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
     ui.click("setup-submit").await?;
     ui.wait("incident-list").await?;
     assert_eq!(ui.all("incident-row").await?.len(), 0, "a new database has no incidents");
-    assert!(data.join("breachdesk.db").exists() && data.join("custody.json").exists(), "set-up created the encrypted store");
+    assert!(
+        data.join("breachdesk.db").exists() && data.join("custody.json").exists(),
+        "set-up created the encrypted store"
+    );
     passed.push("first-run set-up creates the key and the store");
     ui.shot("empty-list").await?;
 
     // WebKit's own storage and the encrypted store coexist in one process (see SETUP-NOTES).
-    let v = ui.c.execute("localStorage.setItem('bd-e2e', 'ok'); return localStorage.getItem('bd-e2e');", vec![]).await?;
+    let v =
+        ui.c.execute(
+            "localStorage.setItem('bd-e2e', 'ok'); return localStorage.getItem('bd-e2e');",
+            vec![],
+        )
+        .await?;
     assert_eq!(v.as_str(), Some("ok"), "localStorage works beside SQLCipher");
     passed.push("localStorage works beside the encrypted store");
 
@@ -195,10 +225,17 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
     assert!(!err.trim().is_empty(), "the missing gap reason is shown next to its field");
     ui.shot("validation-error").await?;
     passed.push("a validation error is shown inline");
-    ui.type_into("field-discovery_gap_reason", "Forensics confirmed payroll records were read on day 2").await?;
+    ui.type_into(
+        "field-discovery_gap_reason",
+        "Forensics confirmed payroll records were read on day 2",
+    )
+    .await?;
     ui.click("incident-submit").await?;
     ui.wait("incident-detail").await?;
-    ui.until("the detail shows the new id", || async { Ok(ui.text("detail-human-id").await? == "INC-20260302-001") }).await?;
+    ui.until("the detail shows the new id", || async {
+        Ok(ui.text("detail-human-id").await? == "INC-20260302-001")
+    })
+    .await?;
     assert!(ui.text("detail-title").await?.contains("payroll mailbox"));
     passed.push("the fixed form creates the incident");
     ui.shot("detail-new").await?;
@@ -206,10 +243,14 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
     // 3. It is in the list; open it from there.
     ui.click("back-to-list").await?;
     ui.wait("incident-list").await?;
-    ui.until("the incident is listed", || async { Ok(ui.all("incident-row").await?.len() == 1) }).await?;
+    ui.until("the incident is listed", || async { Ok(ui.all("incident-row").await?.len() == 1) })
+        .await?;
     let rows = ui.all("incident-row").await?;
     let row = rows[0].text().await?;
-    assert!(row.contains("INC-20260302-001") && row.contains("SEV-1") && row.contains("Phishing"), "row shows id, severity, title: {row}");
+    assert!(
+        row.contains("INC-20260302-001") && row.contains("SEV-1") && row.contains("Phishing"),
+        "row shows id, severity, title: {row}"
+    );
     ui.shot("list").await?;
     // A user clicks somewhere on the row; WebDriver cannot click a <tr> itself, so click its title cell.
     rows[0].find(Locator::Css("td:nth-child(2)")).await?.click().await?;
@@ -222,11 +263,16 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
     ui.set("tl-kind", "containment").await?;
     ui.type_into("tl-description", "Blocked attacker IP 203.0.113.7 at the mail gateway").await?;
     ui.click("tl-submit").await?;
-    ui.until("one timeline entry", || async { Ok(ui.all("timeline-entry").await?.len() == 1) }).await?;
+    ui.until("one timeline entry", || async { Ok(ui.all("timeline-entry").await?.len() == 1) })
+        .await?;
     passed.push("a timeline entry is added");
     ui.click("tl-correct").await?;
     ui.wait("tl-cancel-correction").await?;
-    ui.type_into("tl-description", "Blocked attacker IP 203.0.113.8 at the mail gateway (typo in .7)").await?;
+    ui.type_into(
+        "tl-description",
+        "Blocked attacker IP 203.0.113.8 at the mail gateway (typo in .7)",
+    )
+    .await?;
     ui.click("tl-submit").await?;
     ui.until("two entries, one corrected", || async {
         let entries = ui.all("timeline-entry").await?;
@@ -240,7 +286,10 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
     })
     .await?;
     let timeline = ui.text("timeline").await?;
-    assert!(timeline.contains("203.0.113.7") && timeline.contains("203.0.113.8"), "both the original and the correction are shown: {timeline}");
+    assert!(
+        timeline.contains("203.0.113.7") && timeline.contains("203.0.113.8"),
+        "both the original and the correction are shown: {timeline}"
+    );
     passed.push("a correction is added and the original stays, marked corrected");
     ui.shot("timeline-corrected").await?;
 
@@ -309,16 +358,26 @@ async fn exits(ui: &mut Ui, export: &Path) -> R<()> {
     })
     .await?;
     let diff = ui.text("facts-diff").await?;
-    assert!(diff.contains("Fla. Stat.") && diff.contains("Tex. Bus. & Com. Code"), "each exit names its law: {diff}");
+    assert!(
+        diff.contains("Fla. Stat.") && diff.contains("Tex. Bus. & Com. Code"),
+        "each exit names its law: {diff}"
+    );
     ui.shot("exits-diff").await?;
     ui.click("facts-save").await?;
     ui.wait("obligations").await?;
     ui.until("the Florida notice shows its proposed exit", || async {
-        let row = ui.c.find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"US-FL-individuals\"]")).await?;
+        let row =
+            ui.c.find(Locator::Css(
+                "[data-testid=\"obligation-row\"][data-rule-id=\"US-FL-individuals\"]",
+            ))
+            .await?;
         Ok(row.text().await?.contains("Exemption proposed"))
     })
     .await?;
-    let row = ui.c.find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"US-FL-individuals\"]")).await?;
+    let row = ui
+        .c
+        .find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"US-FL-individuals\"]"))
+        .await?;
     row.find(Locator::Css("[data-testid=\"obligation-toggle\"]")).await?.click().await?;
     let citation = ui.text("exemption-citation").await?;
     assert!(citation.contains("501.171"), "the exit's citation: {citation}");
@@ -328,7 +387,10 @@ async fn exits(ui: &mut Ui, export: &Path) -> R<()> {
     ui.type_into("decision-approved-by", "Ines Counsel").await?;
     ui.click("decision-submit").await?;
     ui.until("Florida is exempt", || async {
-        Ok(rows_by_rule(ui).await?.iter().any(|(r, _, s, _)| r == "US-FL-individuals" && s == "exempt"))
+        Ok(rows_by_rule(ui)
+            .await?
+            .iter()
+            .any(|(r, _, s, _)| r == "US-FL-individuals" && s == "exempt"))
     })
     .await?;
     ui.shot("exit-confirmed").await?;
@@ -346,14 +408,23 @@ async fn exits(ui: &mut Ui, export: &Path) -> R<()> {
     ui.click("facts-save").await?;
     ui.wait("obligations").await?;
     ui.until("Florida is required again", || async {
-        Ok(rows_by_rule(ui).await?.iter().any(|(r, _, s, _)| r == "US-FL-individuals" && (s == "open" || s == "due_soon")))
+        Ok(rows_by_rule(ui)
+            .await?
+            .iter()
+            .any(|(r, _, s, _)| r == "US-FL-individuals" && (s == "open" || s == "due_soon")))
     })
     .await?;
-    assert!(ui.all("exemption-tag").await?.is_empty(), "no exit is shown once the key is compromised");
+    assert!(
+        ui.all("exemption-tag").await?.is_empty(),
+        "no exit is shown once the key is compromised"
+    );
     ui.shot("exits-lost").await?;
 
     // The Florida notice is sent: recorded, then a signed checkpoint of the audit log is offered.
-    let row = ui.c.find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"US-FL-individuals\"]")).await?;
+    let row = ui
+        .c
+        .find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"US-FL-individuals\"]"))
+        .await?;
     if row.find(Locator::Css("[data-testid=\"obligation-detail\"]")).await.is_err() {
         row.find(Locator::Css("[data-testid=\"obligation-toggle\"]")).await?.click().await?;
     }
@@ -366,13 +437,22 @@ async fn exits(ui: &mut Ui, export: &Path) -> R<()> {
     let cp = std::fs::read_dir(export)?
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("breachdesk-checkpoint-")))
+        .find(|p| {
+            p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("breachdesk-checkpoint-"))
+        })
         .ok_or_else(|| format!("no checkpoint in {} (UI said {saved})", export.display()))?;
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cp)?)?;
-    assert!(json["signature"].as_str().is_some_and(|s| s.len() == 128) && json["seq"].as_i64().is_some_and(|s| s > 1), "{json}");
+    assert!(
+        json["signature"].as_str().is_some_and(|s| s.len() == 128)
+            && json["seq"].as_i64().is_some_and(|s| s > 1),
+        "{json}"
+    );
     ui.shot("checkpoint-saved").await?;
     ui.click("audit-verify").await?;
-    ui.until("the audit log verifies", || async { Ok(ui.attr("audit-result", "data-intact").await?.as_deref() == Some("true")) }).await?;
+    ui.until("the audit log verifies", || async {
+        Ok(ui.attr("audit-result", "data-intact").await?.as_deref() == Some("true"))
+    })
+    .await?;
     assert!(ui.text("audit-result").await?.contains("every stored row matches it"));
     Ok(())
 }
@@ -382,7 +462,17 @@ async fn exits(ui: &mut Ui, export: &Path) -> R<()> {
 async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
     let file = work.join("people.csv");
     let out = std::process::Command::new(cli_path())
-        .args(["individuals", "generate", "--rows", "3000", "--bad-rate", "0.01", "--seed", "5", "-o"])
+        .args([
+            "individuals",
+            "generate",
+            "--rows",
+            "3000",
+            "--bad-rate",
+            "0.01",
+            "--seed",
+            "5",
+            "-o",
+        ])
         .arg(&file)
         .output()?;
     if !out.status.success() {
@@ -396,7 +486,10 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
     ui.click("import-preview").await?;
     ui.wait("import-preview-table").await?;
     let mapping = ui.text("import-mapping").await?;
-    assert!(mapping.contains("First Name") && mapping.contains("utf-8"), "the preview shows the columns and the encoding: {mapping}");
+    assert!(
+        mapping.contains("First Name") && mapping.contains("utf-8"),
+        "the preview shows the columns and the encoding: {mapping}"
+    );
     ui.type_into("mapping-save-name", "Generator export").await?;
     ui.click("mapping-save").await?;
     ui.wait("mapping-save-done").await?;
@@ -415,16 +508,30 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
         .ok_or_else(|| format!("no error report in {} (UI: {saved})", export.display()))?;
     let text = std::fs::read_to_string(&report)?;
     assert!(text.starts_with("row,column,reason") && text.lines().count() > errors / 2, "{text}");
-    assert!(!text.contains("@example.org") && !text.contains("not-an-email"), "the report holds reasons, not values");
+    assert!(
+        !text.contains("@example.org") && !text.contains("not-an-email"),
+        "the report holds reasons, not values"
+    );
     ui.shot("import-check").await?;
     ui.click("import-run").await?;
     ui.wait("import-result").await?;
     ui.click("import-done").await?;
     ui.until("the counts show the list", || async {
-        Ok(ui.wait("ind-total").await?.attr("data-count").await?.and_then(|c| c.parse::<i64>().ok()).unwrap_or(0) > 2900)
+        Ok(ui
+            .wait("ind-total")
+            .await?
+            .attr("data-count")
+            .await?
+            .and_then(|c| c.parse::<i64>().ok())
+            .unwrap_or(0)
+            > 2900)
     })
     .await?;
-    let total: i64 = ui.attr("ind-total", "data-count").await?.and_then(|c| c.parse().ok()).ok_or("ind-total data-count")?;
+    let total: i64 = ui
+        .attr("ind-total", "data-count")
+        .await?
+        .and_then(|c| c.parse().ok())
+        .ok_or("ind-total data-count")?;
     ui.shot("individuals").await?;
     // The table pages through the core; a search narrows it.
     ui.until("table rows", || async { Ok(!ui.all("ind-row").await?.is_empty()) }).await?;
@@ -436,7 +543,11 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
         Ok(!texts.is_empty() && texts.iter().all(|t| t.contains("garc")))
     })
     .await?;
-    ui.c.execute("document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'start'});", vec![]).await?;
+    ui.c.execute(
+        "document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'start'});",
+        vec![],
+    )
+    .await?;
     ui.shot("individuals-search").await?;
 
     // A second file from the same source, with the saved mapping: Ana Ruiz twice (moved house).
@@ -460,7 +571,13 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
     ui.wait("import-result").await?;
     ui.click("import-done").await?;
     ui.until("three more people", || async {
-        Ok(ui.wait("ind-total").await?.attr("data-count").await?.and_then(|c| c.parse::<i64>().ok()) == Some(total + 3))
+        Ok(ui
+            .wait("ind-total")
+            .await?
+            .attr("data-count")
+            .await?
+            .and_then(|c| c.parse::<i64>().ok())
+            == Some(total + 3))
     })
     .await?;
     // The review queue: scan, then merge the pair; the count drops back by one.
@@ -486,29 +603,52 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
     pair.find(Locator::Css("[data-testid=\"dup-merge\"]")).await?.click().await?;
     ui.wait("dup-merge-result").await?;
     ui.until("the merge counts once", || async {
-        Ok(ui.wait("ind-total").await?.attr("data-count").await?.and_then(|c| c.parse::<i64>().ok()) == Some(total + 2))
+        Ok(ui
+            .wait("ind-total")
+            .await?
+            .attr("data-count")
+            .await?
+            .and_then(|c| c.parse::<i64>().ok())
+            == Some(total + 2))
     })
     .await?;
     // Noa's state column says Texas, her ZIP is Seattle's: flagged. She is a child: the notice
     // goes to a parent or guardian.
-    ui.until("one residence conflict", || async { Ok(ui.wait("ind-conflicts").await?.attr("data-count").await?.as_deref() == Some("1")) }).await?;
+    ui.until("one residence conflict", || async {
+        Ok(ui.wait("ind-conflicts").await?.attr("data-count").await?.as_deref() == Some("1"))
+    })
+    .await?;
     ui.click("ind-conflicts").await?;
     ui.until("the table shows the conflict", || async {
         let rows = ui.all("ind-row").await?;
-        Ok(rows.len() == 1 && rows[0].prop("textContent").await?.unwrap_or_default().contains("Noa Levi"))
+        Ok(rows.len() == 1
+            && rows[0].prop("textContent").await?.unwrap_or_default().contains("Noa Levi"))
     })
     .await?;
     let row = ui.wait("ind-row").await?;
     row.find(Locator::Css("[data-testid=\"ind-conflict\"]")).await?;
-    let to = row.find(Locator::Css(".ind-addressee")).await?.prop("textContent").await?.unwrap_or_default();
+    let to = row
+        .find(Locator::Css(".ind-addressee"))
+        .await?
+        .prop("textContent")
+        .await?
+        .unwrap_or_default();
     assert!(to.contains("Parent or guardian of Noa Levi"), "{to}");
     // Texas's coverage: residents whose exposed data its definition covers, with its confidence.
     let cov = ui.c.find(Locator::Css("[data-jurisdiction=\"US-TX\"] .ind-coverage")).await?;
-    let covered: i64 = cov.attr("data-covered").await?.and_then(|c| c.parse().ok()).ok_or("data-covered")?;
-    let residents: i64 = cov.attr("data-residents").await?.and_then(|c| c.parse().ok()).ok_or("data-residents")?;
-    assert!(covered > 0 && covered < residents, "generated people have mixed elements: {covered} of {residents}");
+    let covered: i64 =
+        cov.attr("data-covered").await?.and_then(|c| c.parse().ok()).ok_or("data-covered")?;
+    let residents: i64 =
+        cov.attr("data-residents").await?.and_then(|c| c.parse().ok()).ok_or("data-residents")?;
+    assert!(
+        covered > 0 && covered < residents,
+        "generated people have mixed elements: {covered} of {residents}"
+    );
     std::fs::write(work.join("tx-coverage.txt"), format!("{covered} {residents}"))?;
-    ui.c.find(Locator::Css("[data-jurisdiction=\"US-TX\"] [data-testid=\"ind-coverage-toggle\"]")).await?.click().await?;
+    ui.c.find(Locator::Css("[data-jurisdiction=\"US-TX\"] [data-testid=\"ind-coverage-toggle\"]"))
+        .await?
+        .click()
+        .await?;
     let why = ui.text("ind-coverage-detail").await?;
     assert!(why.contains("521.002") && why.contains(&format!("{covered} of {residents}")), "{why}");
     ui.c.execute("document.querySelector('[data-testid=\"ind-coverage-detail\"]').scrollIntoView({block: 'center'});", vec![]).await?;
@@ -526,21 +666,40 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
 /// with a screenshot. Figures are printed, not asserted.
 async fn big_list(ui: &mut Ui, rows: u64) -> R<Vec<&'static str>> {
     ui.wait("incident-list").await?;
-    ui.c.find(Locator::Css("[data-testid=\"incident-row\"] td:nth-child(2)")).await?.click().await?;
+    ui.c.find(Locator::Css("[data-testid=\"incident-row\"] td:nth-child(2)"))
+        .await?
+        .click()
+        .await?;
     ui.click("tab-individuals").await?;
     let t = std::time::Instant::now();
-    ui.until("the table has its rows", || async { Ok(!ui.all("ind-row").await?.is_empty()) }).await?;
+    ui.until("the table has its rows", || async { Ok(!ui.all("ind-row").await?.is_empty()) })
+        .await?;
     let total = ui.attr("ind-table", "data-total").await?.unwrap_or_default();
-    println!("big list: table of {total} people (of {rows} rows) drawn in {} ms", t.elapsed().as_millis());
-    ui.c.execute("document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});", vec![]).await?;
+    println!(
+        "big list: table of {total} people (of {rows} rows) drawn in {} ms",
+        t.elapsed().as_millis()
+    );
+    ui.c.execute(
+        "document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});",
+        vec![],
+    )
+    .await?;
     ui.shot("big-top").await?;
     let (ms, at) = drawn_at(ui, 0.5).await?;
     println!("big list: jump to the middle drawn in {ms} ms (row {at})");
-    ui.c.execute("document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});", vec![]).await?;
+    ui.c.execute(
+        "document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});",
+        vec![],
+    )
+    .await?;
     ui.shot("big-middle").await?;
     let (ms, at) = drawn_at(ui, 1.0).await?;
     println!("big list: jump to the end drawn in {ms} ms (row {at})");
-    ui.c.execute("document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});", vec![]).await?;
+    ui.c.execute(
+        "document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});",
+        vec![],
+    )
+    .await?;
     ui.shot("big-end").await?;
     let t = std::time::Instant::now();
     ui.set("ind-sort", "residence").await?;
@@ -554,7 +713,11 @@ async fn big_list(ui: &mut Ui, rows: u64) -> R<Vec<&'static str>> {
     println!("big list: sorted by residence, first rows drawn in {} ms", t.elapsed().as_millis());
     let (ms, at) = drawn_at(ui, 0.5).await?;
     println!("big list: sorted by residence, middle drawn in {ms} ms (row {at})");
-    ui.c.execute("document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});", vec![]).await?;
+    ui.c.execute(
+        "document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});",
+        vec![],
+    )
+    .await?;
     ui.shot("big-residence-middle").await?;
     Ok(vec!["a large list scrolls in the real app (figures above)"])
 }
@@ -588,13 +751,21 @@ async fn drawn_at(ui: &Ui, fraction: f64) -> R<(u128, i64)> {
 }
 
 fn cli_path() -> String {
-    std::env::var("BREACHDESK_CLI").unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/breachdesk").display().to_string())
+    std::env::var("BREACHDESK_CLI").unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/debug/breachdesk")
+            .display()
+            .to_string()
+    })
 }
 
 /// Local `YYYY-MM-DDTHH:MM` in New York, `hours` before now: this incident's clocks run in real time.
 fn ny_hours_ago(hours: i64) -> String {
     let tz: chrono_tz::Tz = "America/New_York".parse().expect("zone");
-    (chrono::Utc::now() - chrono::TimeDelta::hours(hours)).with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
+    (chrono::Utc::now() - chrono::TimeDelta::hours(hours))
+        .with_timezone(&tz)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
 }
 
 /// The obligation rows' attributes, read again if React replaced a row while they were read.
@@ -609,7 +780,12 @@ async fn rows_by_rule_once(ui: &Ui) -> R<Vec<(String, String, String, String)>> 
             let r = r.clone();
             async move { r.attr(n).await.map(Option::unwrap_or_default) }
         };
-        out.push((a("data-rule-id").await?, a("data-jurisdiction").await?, a("data-status").await?, a("data-urgency").await?));
+        out.push((
+            a("data-rule-id").await?,
+            a("data-jurisdiction").await?,
+            a("data-status").await?,
+            a("data-urgency").await?,
+        ));
     }
     Ok(out)
 }
@@ -646,7 +822,9 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     drop((codes, counts));
     ui.until("the diff lists the new obligations before saving", || async {
         let diff = ui.text("facts-diff").await?;
-        Ok(diff.contains("US-TX") && diff.contains("GDPR") && ui.all("facts-change").await?.len() >= 5)
+        Ok(diff.contains("US-TX")
+            && diff.contains("GDPR")
+            && ui.all("facts-change").await?.len() >= 5)
     })
     .await?;
     let diff = ui.text("facts-diff").await?;
@@ -659,12 +837,23 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
 
     // The cockpit: the expected obligations, sorted by urgency, with live countdowns.
     ui.wait("obligations").await?;
-    ui.until("obligations listed", || async { Ok(ui.all("obligation-row").await?.len() >= 5) }).await?;
+    ui.until("obligations listed", || async { Ok(ui.all("obligation-row").await?.len() >= 5) })
+        .await?;
     let rows = rows_by_rule(ui).await?;
-    for (rule, j) in [("HIPAA-individuals", "US"), ("HIPAA-hhs", "US"), ("HIPAA-media", "US-TX"), ("US-TX-attorney_general", "US-TX"), ("GDPR-supervisory_authority", "EU")] {
-        assert!(rows.iter().any(|(r, jj, _, _)| r == rule && jj == j), "{rule}@{j} is listed: {rows:?}");
+    for (rule, j) in [
+        ("HIPAA-individuals", "US"),
+        ("HIPAA-hhs", "US"),
+        ("HIPAA-media", "US-TX"),
+        ("US-TX-attorney_general", "US-TX"),
+        ("GDPR-supervisory_authority", "EU"),
+    ] {
+        assert!(
+            rows.iter().any(|(r, jj, _, _)| r == rule && jj == j),
+            "{rule}@{j} is listed: {rows:?}"
+        );
     }
-    let gdpr = rows.iter().position(|(r, ..)| r == "GDPR-supervisory_authority").ok_or("GDPR row")?;
+    let gdpr =
+        rows.iter().position(|(r, ..)| r == "GDPR-supervisory_authority").ok_or("GDPR row")?;
     let hipaa = rows.iter().position(|(r, ..)| r == "HIPAA-individuals").ok_or("HIPAA row")?;
     assert!(gdpr < hipaa, "the 72-hour GDPR clock sorts above the 60-day HIPAA clock");
     assert_eq!(rows[gdpr].3, "lt7d", "GDPR is due within 7 days (69 h left)");
@@ -680,10 +869,17 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     ui.shot("cockpit").await?;
 
     // Expand the GDPR row: why, citation and confidence.
-    let row = ui.c.find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"GDPR-supervisory_authority\"]")).await?;
+    let row =
+        ui.c.find(Locator::Css(
+            "[data-testid=\"obligation-row\"][data-rule-id=\"GDPR-supervisory_authority\"]",
+        ))
+        .await?;
     row.find(Locator::Css("[data-testid=\"obligation-toggle\"]")).await?.click().await?;
     let detail = ui.text("obligation-detail").await?;
-    assert!(detail.contains("72 hours") && detail.contains("Art. 33"), "the explanation and citation show: {detail}");
+    assert!(
+        detail.contains("72 hours") && detail.contains("Art. 33"),
+        "the explanation and citation show: {detail}"
+    );
     ui.shot("obligation-expanded").await?;
 
     // What-if: 300 more Texans is nothing new; moving awareness a day later moves GDPR. Nothing saved.
@@ -692,7 +888,9 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     ui.set("whatif-aware_at", &ny_hours_ago(1)).await?;
     ui.until("the sandbox shows GDPR moving", || async {
         for c in ui.all("whatif-change").await? {
-            if c.attr("data-change").await?.as_deref() == Some("due_changed") && c.text().await?.contains("GDPR") {
+            if c.attr("data-change").await?.as_deref() == Some("due_changed")
+                && c.text().await?.contains("GDPR")
+            {
                 return Ok(true);
             }
         }
@@ -704,7 +902,9 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     // Mark the Texas media notice not required, with a rationale and an approver.
     ui.click("tab-obligations").await?;
     ui.wait("obligations").await?;
-    let media = ui.c.find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"HIPAA-media\"]")).await?;
+    let media =
+        ui.c.find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"HIPAA-media\"]"))
+            .await?;
     media.find(Locator::Css("[data-testid=\"obligation-toggle\"]")).await?.click().await?;
     ui.click("mark-not-required").await?;
     ui.click("decision-submit").await?;
@@ -713,7 +913,10 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     ui.type_into("decision-approved-by", "Ines Counsel").await?;
     ui.click("decision-submit").await?;
     ui.until("the media row is not required", || async {
-        Ok(rows_by_rule(ui).await?.iter().any(|(r, _, s, _)| r == "HIPAA-media" && s == "not_required"))
+        Ok(rows_by_rule(ui)
+            .await?
+            .iter()
+            .any(|(r, _, s, _)| r == "HIPAA-media" && s == "not_required"))
     })
     .await?;
     let rows = rows_by_rule(ui).await?;
@@ -722,10 +925,16 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
 
     // A contractual clock: the investors' same-business-day notice, from a preset.
     ui.click("add-custom").await?;
-    ui.c.find(Locator::Css("[data-testid=\"custom-preset\"][data-preset=\"investors\"]")).await?.click().await?;
+    ui.c.find(Locator::Css("[data-testid=\"custom-preset\"][data-preset=\"investors\"]"))
+        .await?
+        .click()
+        .await?;
     ui.type_into("custom-reference", "Series B side letter §3").await?;
     ui.click("custom-submit").await?;
-    ui.until("the investors row", || async { Ok(rows_by_rule(ui).await?.iter().any(|(r, ..)| r.starts_with("CONTRACT-"))) }).await?;
+    ui.until("the investors row", || async {
+        Ok(rows_by_rule(ui).await?.iter().any(|(r, ..)| r.starts_with("CONTRACT-")))
+    })
+    .await?;
 
     // .ics export of the open deadlines.
     ui.click("export-ics").await?;
@@ -736,20 +945,32 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
         .find(|p| p.extension().is_some_and(|x| x == "ics"))
         .ok_or_else(|| format!("no .ics in {} (UI said {saved})", export.display()))?;
     assert!(saved.contains(&file.display().to_string()), "the UI names the file it wrote: {saved}");
-    let ics = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e} (UI said {saved})", file.display()))?;
-    assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains("GDPR") && !ics.contains("HIPAA-media"), "open deadlines only");
+    let ics = std::fs::read_to_string(&file)
+        .map_err(|e| format!("{}: {e} (UI said {saved})", file.display()))?;
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR") && ics.contains("GDPR") && !ics.contains("HIPAA-media"),
+        "open deadlines only"
+    );
     if Path::new("/usr/bin/python3").exists() {
         let check = std::process::Command::new("/usr/bin/python3")
             .args(["-c", "import sys, icalendar; c = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read()); print(len(c.walk('VEVENT')))"])
             .arg(&file)
             .output()?;
-        let n: usize = String::from_utf8_lossy(&check.stdout).trim().parse().map_err(|_| format!("icalendar could not parse the export: {}", String::from_utf8_lossy(&check.stderr)))?;
+        let n: usize = String::from_utf8_lossy(&check.stdout).trim().parse().map_err(|_| {
+            format!(
+                "icalendar could not parse the export: {}",
+                String::from_utf8_lossy(&check.stderr)
+            )
+        })?;
         assert!(n >= 4, "{n} events");
     }
     ui.shot("exported").await?;
 
     // Reminders: the investors' deadline is within 24 h (or passed) and the GDPR one within 7 days.
-    ui.until("a reminder is listed", || async { Ok(ui.text("reminder-count").await?.trim().parse::<u32>().unwrap_or(0) > 0) }).await?;
+    ui.until("a reminder is listed", || async {
+        Ok(ui.text("reminder-count").await?.trim().parse::<u32>().unwrap_or(0) > 0)
+    })
+    .await?;
     ui.click("reminders-toggle").await?;
     let list = ui.text("reminder-list").await?;
     assert!(list.contains("GDPR"), "the GDPR deadline is reminded: {list}");
@@ -770,17 +991,22 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     // The cockpit once the toasts have gone: what a user sees at a glance.
     ui.c.find(Locator::Css(".nav__item")).await?.click().await?;
     ui.wait("incident-list").await?;
-    ui.until("both incidents are listed", || async { Ok(ui.all("incident-row").await?.len() == 2) }).await?;
+    ui.until("both incidents are listed", || async {
+        Ok(ui.all("incident-row").await?.len() == 2)
+    })
+    .await?;
     let rows = ui.all("incident-row").await?;
     rows[0].find(Locator::Css("td:nth-child(2)")).await?.click().await?;
     ui.wait("obligations").await?;
-    ui.until("the toasts leave", || async { Ok(ui.all("reminder-toast").await?.is_empty()) }).await?;
+    ui.until("the toasts leave", || async { Ok(ui.all("reminder-toast").await?.is_empty()) })
+        .await?;
     ui.shot("cockpit-overview").await?;
     Ok(())
 }
 
 async fn run() -> R<Vec<&'static str>> {
-    let app = std::env::var("BREACHDESK_APP").map_err(|_| "set BREACHDESK_APP to the built desktop app (make e2e does)")?;
+    let app = std::env::var("BREACHDESK_APP")
+        .map_err(|_| "set BREACHDESK_APP to the built desktop app (make e2e does)")?;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let shots = root.join("screenshots");
     std::fs::create_dir_all(&shots)?;
@@ -794,7 +1020,9 @@ async fn run() -> R<Vec<&'static str>> {
         .stderr(Stdio::null())
         .kill_on_drop(true)
         .spawn()
-        .map_err(|e| format!("cannot start notification-daemon (apt install notification-daemon): {e}"))?;
+        .map_err(|e| {
+            format!("cannot start notification-daemon (apt install notification-daemon): {e}")
+        })?;
     let notes = tmp.path().join("notifications.log");
     let _monitor = tokio::process::Command::new("dbus-monitor")
         .args(["--session", "interface='org.freedesktop.Notifications',member='Notify'"])
@@ -810,7 +1038,11 @@ async fn run() -> R<Vec<&'static str>> {
         let file = tmp.path().join("big.csv");
         let cli = cli_path();
         let run = |args: &[&str]| -> R<String> {
-            let out = std::process::Command::new(&cli).arg("--data-dir").arg(&data).args(args).output()?;
+            let out = std::process::Command::new(&cli)
+                .arg("--data-dir")
+                .arg(&data)
+                .args(args)
+                .output()?;
             if !out.status.success() {
                 return Err(format!("{args:?}: {}", String::from_utf8_lossy(&out.stderr)).into());
             }
@@ -818,10 +1050,35 @@ async fn run() -> R<Vec<&'static str>> {
         };
         run(&["init", "--user-name", "Dana Liaison"])?;
         let inc: serde_json::Value = serde_json::from_str(&run(&[
-            "--json", "incident", "new", "--title", "Member portal: database exfiltration", "--severity", "SEV-1", "--timezone", "America/New_York", "--detected-at", &ny_hours_ago(30),
+            "--json",
+            "incident",
+            "new",
+            "--title",
+            "Member portal: database exfiltration",
+            "--severity",
+            "SEV-1",
+            "--timezone",
+            "America/New_York",
+            "--detected-at",
+            &ny_hours_ago(30),
         ])?)?;
-        let id = inc["human_id"].as_str().or_else(|| inc["incident"]["human_id"].as_str()).ok_or("the new incident's id")?.to_owned();
-        run(&["individuals", "generate", "--rows", &rows.to_string(), "--bad-rate", "0", "--seed", "11", "-o", &file.display().to_string()])?;
+        let id = inc["human_id"]
+            .as_str()
+            .or_else(|| inc["incident"]["human_id"].as_str())
+            .ok_or("the new incident's id")?
+            .to_owned();
+        run(&[
+            "individuals",
+            "generate",
+            "--rows",
+            &rows.to_string(),
+            "--bad-rate",
+            "0",
+            "--seed",
+            "11",
+            "-o",
+            &file.display().to_string(),
+        ])?;
         let t = std::time::Instant::now();
         run(&["individuals", "import", &id, &file.display().to_string()])?;
         println!("big list: {rows} rows imported by the CLI in {:.1} s", t.elapsed().as_secs_f64());
@@ -839,7 +1096,10 @@ async fn run() -> R<Vec<&'static str>> {
         .map_err(|e| format!("cannot start tauri-driver (cargo install tauri-driver --version '^2' --locked): {e}"))?;
     let mut caps = Capabilities::new();
     caps.insert("browserName".into(), "wry".into());
-    caps.insert("tauri:options".into(), serde_json::json!({ "application": app, "args": ["--data-dir", data] }));
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app, "args": ["--data-dir", data] }),
+    );
     let url = format!("http://127.0.0.1:{port}");
     let mut client = None;
     for _ in 0..50 {
@@ -872,33 +1132,66 @@ async fn run() -> R<Vec<&'static str>> {
 
     let sent = std::fs::read_to_string(&notes)?;
     assert!(
-        sent.contains("member=Notify") && sent.contains("GDPR notice to EU supervisory authority is due in"),
+        sent.contains("member=Notify")
+            && sent.contains("GDPR notice to EU supervisory authority is due in"),
         "the GDPR reminder went out as a desktop notification: {sent}"
     );
     passed.push("reminders reach the desktop notification server");
 
     // The CLI reads what the GUI wrote, from the same keyring.
     let cli = cli_path();
-    let out = std::process::Command::new(&cli).args(["--data-dir"]).arg(&data).args(["incident", "show", "INC-20260302-001", "--json"]).output()?;
+    let out = std::process::Command::new(&cli)
+        .args(["--data-dir"])
+        .arg(&data)
+        .args(["incident", "show", "INC-20260302-001", "--json"])
+        .output()?;
     if !out.status.success() {
-        return Err(format!("CLI could not read the GUI's data: {}", String::from_utf8_lossy(&out.stderr)).into());
+        return Err(format!(
+            "CLI could not read the GUI's data: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
     }
     let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     assert_eq!(v["incident"]["roles"]["incident_commander"], "Ana Ortiz");
     assert_eq!(v["incident"]["created_by"], "Dana Liaison", "the set-up name is the actor");
     assert_eq!(v["timeline"].as_array().map(Vec::len), Some(2));
-    let list = std::process::Command::new(&cli).args(["--data-dir"]).arg(&data).args(["--json", "incident", "list"]).output()?;
+    let list = std::process::Command::new(&cli)
+        .args(["--data-dir"])
+        .arg(&data)
+        .args(["--json", "incident", "list"])
+        .output()?;
     let incidents: serde_json::Value = serde_json::from_slice(&list.stdout)?;
-    let live = incidents.as_array().and_then(|a| a.first()).and_then(|i| i["human_id"].as_str()).ok_or("the live incident")?.to_owned();
-    let out = std::process::Command::new(&cli).args(["--data-dir"]).arg(&data).args(["--json", "individuals", "counts", &live]).output()?;
+    let live = incidents
+        .as_array()
+        .and_then(|a| a.first())
+        .and_then(|i| i["human_id"].as_str())
+        .ok_or("the live incident")?
+        .to_owned();
+    let out = std::process::Command::new(&cli)
+        .args(["--data-dir"])
+        .arg(&data)
+        .args(["--json", "individuals", "counts", &live])
+        .output()?;
     let counts: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     let shown: i64 = std::fs::read_to_string(tmp.path().join("imported.txt"))?.trim().parse()?;
     assert_eq!(counts["total"].as_i64(), Some(shown), "the CLI counts what the wizard imported");
-    let out = std::process::Command::new(&cli).args(["--data-dir"]).arg(&data).args(["--json", "individuals", "coverage", &live]).output()?;
+    let out = std::process::Command::new(&cli)
+        .args(["--data-dir"])
+        .arg(&data)
+        .args(["--json", "individuals", "coverage", &live])
+        .output()?;
     let coverage: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    let tx = coverage.as_array().and_then(|a| a.iter().find(|c| c["jurisdiction"] == "US-TX")).ok_or("Texas in the CLI's coverage")?;
+    let tx = coverage
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["jurisdiction"] == "US-TX"))
+        .ok_or("Texas in the CLI's coverage")?;
     let shown = std::fs::read_to_string(tmp.path().join("tx-coverage.txt"))?;
-    assert_eq!(format!("{} {}", tx["covered"], tx["residents"]), shown.trim(), "the CLI and the app agree on Texas's coverage");
+    assert_eq!(
+        format!("{} {}", tx["covered"], tx["residents"]),
+        shown.trim(),
+        "the CLI and the app agree on Texas's coverage"
+    );
     passed.push("the CLI reads what the desktop app wrote");
     Ok(passed)
 }

@@ -50,7 +50,13 @@ pub struct BenchReport {
 
 fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
     Some(kb / 1024.0)
 }
 
@@ -77,7 +83,12 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// One import of `file` into a fresh data directory `data`: the seconds it took.
-fn import_once(data: &Path, file: &Path, now: DateTime<Utc>, say: &mut dyn FnMut(&str)) -> Result<(Breachdesk, String, f64)> {
+fn import_once(
+    data: &Path,
+    file: &Path,
+    now: DateTime<Utc>,
+    say: &mut dyn FnMut(&str),
+) -> Result<(Breachdesk, String, f64)> {
     let ring = MemoryKeyring::default();
     let mut bd = Breachdesk::init(data, &KeySetup::Keyring, &ring, Some("Bench"), now)?;
     let ctx = Ctx::new("Bench", now)?;
@@ -93,13 +104,19 @@ fn import_once(data: &Path, file: &Path, now: DateTime<Utc>, say: &mut dyn FnMut
     )?;
     let t = Instant::now();
     let mut last = Instant::now();
-    let report = bd.import_individuals(&ctx, &inc.id, file, &ImportOptions { skip_invalid: true, ..ImportOptions::default() }, &mut |p| {
-        if last.elapsed() > Duration::from_secs(5) {
-            last = Instant::now();
-            say(&format!("  … {} rows", p.rows));
-        }
-        true
-    })?;
+    let report = bd.import_individuals(
+        &ctx,
+        &inc.id,
+        file,
+        &ImportOptions { skip_invalid: true, ..ImportOptions::default() },
+        &mut |p| {
+            if last.elapsed() > Duration::from_secs(5) {
+                last = Instant::now();
+                say(&format!("  … {} rows", p.rows));
+            }
+            true
+        },
+    )?;
     let took = t.elapsed().as_secs_f64();
     if report.imported == 0 {
         return Err(Error::Internal("the benchmark imported nothing".into()));
@@ -113,10 +130,17 @@ fn baseline_once(db: &Path, file: &Path, now: DateTime<Utc>) -> Result<(Store, f
     let mut store = Store::create(db, &DbKey::generate()?, now)?;
     let t = Instant::now();
     let tx = store.conn.transaction()?;
-    tx.execute_batch("CREATE TABLE people (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12)")?;
+    tx.execute_batch(
+        "CREATE TABLE people (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12)",
+    )?;
     {
-        let mut insert = tx.prepare("INSERT INTO people VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")?;
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(file).map_err(|e| Error::Internal(e.to_string()))?;
+        let mut insert = tx.prepare(
+            "INSERT INTO people VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?;
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(file)
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let mut rec = csv::StringRecord::new();
         while reader.read_record(&mut rec).map_err(|e| Error::Internal(e.to_string()))? {
             insert.execute(rusqlite::params_from_iter(rec.iter()))?;
@@ -131,12 +155,19 @@ fn baseline_once(db: &Path, file: &Path, now: DateTime<Utc>) -> Result<(Store, f
 ///
 /// # Errors
 /// I/O and database errors.
-pub fn run(dir: &Path, rows: u64, turns: u32, now: DateTime<Utc>, say: &mut dyn FnMut(&str)) -> Result<BenchReport> {
+pub fn run(
+    dir: &Path,
+    rows: u64,
+    turns: u32,
+    now: DateTime<Utc>,
+    say: &mut dyn FnMut(&str),
+) -> Result<BenchReport> {
     let io = |source| Error::Io { path: dir.to_owned(), source };
     let file = dir.join("people.csv");
     say(&format!("generating {rows} rows …"));
     {
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&file).map_err(io)?);
+        let mut out =
+            std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&file).map_err(io)?);
         write_csv(Spec { rows, bad_rate: 0.0, seed: 42 }, &mut out).map_err(io)?;
         std::io::Write::flush(&mut out).map_err(io)?;
     }
@@ -155,7 +186,10 @@ pub fn run(dir: &Path, rows: u64, turns: u32, now: DateTime<Utc>, say: &mut dyn 
     let xlsx_peak_rss_mb = peak_rss_mb();
     drop(bd);
     let _ = std::fs::remove_dir_all(dir.join("data-xlsx"));
-    say(&format!("XLSX import {xlsx_import_s:.2} s, peak {:.0} MB", xlsx_peak_rss_mb.unwrap_or(0.0)));
+    say(&format!(
+        "XLSX import {xlsx_import_s:.2} s, peak {:.0} MB",
+        xlsx_peak_rss_mb.unwrap_or(0.0)
+    ));
 
     let mut times = Vec::new();
     let mut peak = None;
@@ -177,12 +211,17 @@ pub fn run(dir: &Path, rows: u64, turns: u32, now: DateTime<Utc>, say: &mut dyn 
         peak = peak.or_else(peak_rss_mb);
         say(&format!("turn {turn}: baseline (prepared INSERTs into a bare SQLCipher table, one transaction) …"));
         let (store, baseline) = baseline_once(&dir.join("baseline.db"), &file, now)?;
-        say(&format!("turn {turn}: import {import:.2} s, baseline {baseline:.2} s ({:.2}x)", import / baseline));
+        say(&format!(
+            "turn {turn}: import {import:.2} s, baseline {baseline:.2} s ({:.2}x)",
+            import / baseline
+        ));
         times.push((import, baseline));
         kept = Some((bd, incident, store));
     }
     let (bd, inc_id, store) = kept.ok_or_else(|| Error::Internal("no turn ran".into()))?;
-    say("the last baseline + the same four indexes (first and last name, last name, e-mail, ZIP) …");
+    say(
+        "the last baseline + the same four indexes (first and last name, last name, e-mail, ZIP) …",
+    );
     let indexes = {
         let t = Instant::now();
         store.conn.execute_batch(
@@ -202,8 +241,15 @@ pub fn run(dir: &Path, rows: u64, turns: u32, now: DateTime<Utc>, say: &mut dyn 
     let mut pages = Vec::new();
     let total = u64::try_from(bd.individual_counts(&inc_id)?.total).unwrap_or(0);
     for sort in ["name", "residence", "source"] {
-        for (label, at) in [("first page", 0), ("middle", total / 2), ("last page", total.saturating_sub(200))] {
-            let q = super::PageQuery { offset: at, limit: 200, sort: sort.into(), ..Default::default() };
+        for (label, at) in
+            [("first page", 0), ("middle", total / 2), ("last page", total.saturating_sub(200))]
+        {
+            let q = super::PageQuery {
+                offset: at,
+                limit: 200,
+                sort: sort.into(),
+                ..Default::default()
+            };
             let t = Instant::now();
             bd.individuals_page(&inc_id, &q)?;
             pages.push((format!("{sort}, {label}"), t.elapsed().as_secs_f64() * 1000.0));

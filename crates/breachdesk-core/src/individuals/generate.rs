@@ -40,18 +40,52 @@ impl Rng {
 }
 
 const FIRST: [&str; 24] = [
-    "José", "Zoë", "Ana", "Renée", "Jürgen", "Chloé", "Łukasz", "Søren", "Björk", "Ngọc", "Siobhán", "Mateo", "Olivia", "Liam",
-    "Emma", "Noah", "Aaliyah", "Darnell", "Priya", "Wei", "Fatima", "Hannah", "Élodie", "Andrés",
+    "José", "Zoë", "Ana", "Renée", "Jürgen", "Chloé", "Łukasz", "Søren", "Björk", "Ngọc",
+    "Siobhán", "Mateo", "Olivia", "Liam", "Emma", "Noah", "Aaliyah", "Darnell", "Priya", "Wei",
+    "Fatima", "Hannah", "Élodie", "Andrés",
 ];
 const LAST: [&str; 24] = [
-    "García", "Müller", "O'Brien", "Nguyễn", "Smith", "Johnson", "Williams", "Brown", "Jones", "Kowalski", "Dubois", "Ørsted",
-    "Hernández", "Martínez", "Lee", "Patel", "Kim", "Rossi", "Cohen", "Ivanova", "Okafor", "Yamamoto", "Fernández", "Şahin",
+    "García",
+    "Müller",
+    "O'Brien",
+    "Nguyễn",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Kowalski",
+    "Dubois",
+    "Ørsted",
+    "Hernández",
+    "Martínez",
+    "Lee",
+    "Patel",
+    "Kim",
+    "Rossi",
+    "Cohen",
+    "Ivanova",
+    "Okafor",
+    "Yamamoto",
+    "Fernández",
+    "Şahin",
 ];
 const STREETS: [&str; 12] = [
-    "Main Street", "Oak Avenue", "North Elm Road", "Maple Drive", "Cedar Lane", "Pine Court", "Lakeview Boulevard", "Hillcrest Place",
-    "Sunset Parkway", "Washington Street", "Mill Road", "River Trail",
+    "Main Street",
+    "Oak Avenue",
+    "North Elm Road",
+    "Maple Drive",
+    "Cedar Lane",
+    "Pine Court",
+    "Lakeview Boulevard",
+    "Hillcrest Place",
+    "Sunset Parkway",
+    "Washington Street",
+    "Mill Road",
+    "River Trail",
 ];
-const ELEMENTS: [&str; 8] = ["name", "address", "dob", "ssn", "medical", "health_insurance", "email", "financial_account"];
+const ELEMENTS: [&str; 8] =
+    ["name", "address", "dob", "ssn", "medical", "health_insurance", "email", "financial_account"];
 const ABROAD: [&str; 6] = ["DE", "FR", "GB", "IE", "CA", "ES"];
 
 /// One ZIP code of each US jurisdiction that has some in the shipped table (VI and GU have none:
@@ -76,12 +110,26 @@ pub fn write_csv(spec: Spec, out: &mut dyn Write) -> std::io::Result<()> {
         let first = r.pick(&FIRST);
         let last = r.pick(&LAST);
         let (state, zips) = &states[r.below(states.len())];
-        let zip = if zips.is_empty() { String::new() } else { zips[r.below(zips.len())].to_owned() };
+        let zip =
+            if zips.is_empty() { String::new() } else { zips[r.below(zips.len())].to_owned() };
         let abroad = r.chance(0.02);
-        let (state, zip, country) = if abroad { ("", format!("{}", 10_000 + r.below(89_999)), r.pick(&ABROAD)) } else { (*state, zip, "US") };
-        let email = if r.chance(0.85) { format!("{}.{}{}@example.org", ascii(first), ascii(last), i) } else { String::new() };
-        let address = if r.chance(0.97) { format!("{} {}", 1 + r.below(9_999), r.pick(&STREETS)) } else { String::new() };
-        let dob = format!("{:04}-{:02}-{:02}", 1930 + r.below(90), 1 + r.below(12), 1 + r.below(28));
+        let (state, zip, country) = if abroad {
+            ("", format!("{}", 10_000 + r.below(89_999)), r.pick(&ABROAD))
+        } else {
+            (*state, zip, "US")
+        };
+        let email = if r.chance(0.85) {
+            format!("{}.{}{}@example.org", ascii(first), ascii(last), i)
+        } else {
+            String::new()
+        };
+        let address = if r.chance(0.97) {
+            format!("{} {}", 1 + r.below(9_999), r.pick(&STREETS))
+        } else {
+            String::new()
+        };
+        let dob =
+            format!("{:04}-{:02}-{:02}", 1930 + r.below(90), 1 + r.below(12), 1 + r.below(28));
         let deceased = if r.chance(0.005) { "yes" } else { "" };
         let n = 1 + r.below(3);
         let elements: Vec<&str> = (0..n).map(|_| r.pick(&ELEMENTS)).collect();
@@ -124,7 +172,11 @@ fn ascii(s: &str) -> String {
 }
 
 fn csv_quote(s: &str) -> String {
-    if s.contains([',', '"']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+    if s.contains([',', '"']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
 }
 
 /// Writes the CSV at `csv` as an XLSX workbook at `xlsx` the way spreadsheet programs do: text in
@@ -136,13 +188,29 @@ fn csv_quote(s: &str) -> String {
 /// I/O errors, and a CSV that cannot be read.
 pub fn csv_to_xlsx(csv: &Path, xlsx: &Path) -> std::io::Result<()> {
     use zip::write::SimpleFileOptions;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(csv).map_err(std::io::Error::other)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(csv)
+        .map_err(std::io::Error::other)?;
     let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(std::fs::File::create(xlsx)?));
-    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).compression_level(Some(1)).large_file(true);
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .large_file(true);
     let parts: [(&str, &str); 3] = [
-        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#),
-        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
-        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#),
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#,
+        ),
     ];
     for (name, text) in parts {
         zip.start_file(name, opts).map_err(std::io::Error::other)?;
@@ -164,7 +232,8 @@ pub fn csv_to_xlsx(csv: &Path, xlsx: &Path) -> std::io::Result<()> {
                 if field.is_empty() {
                     continue;
                 }
-                let number = field.len() < 15 && field[0] != b'0' && field.iter().all(u8::is_ascii_digit);
+                let number =
+                    field.len() < 15 && field[0] != b'0' && field.iter().all(u8::is_ascii_digit);
                 if number {
                     zip.write_all(b"<c><v>")?;
                     zip.write_all(field)?;
@@ -183,7 +252,10 @@ pub fn csv_to_xlsx(csv: &Path, xlsx: &Path) -> std::io::Result<()> {
         strings.flush()?;
         drop(strings);
         zip.start_file("xl/sharedStrings.xml", opts).map_err(std::io::Error::other)?;
-        write!(zip, r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{count}" uniqueCount="{count}">"#)?;
+        write!(
+            zip,
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{count}" uniqueCount="{count}">"#
+        )?;
         std::io::copy(&mut std::io::BufReader::new(std::fs::File::open(&strings_path)?), &mut zip)?;
         zip.write_all(b"</sst>")?;
         zip.finish().map_err(std::io::Error::other)?.flush()
@@ -221,7 +293,12 @@ mod tests {
         assert_eq!(a, b, "same seed, same file");
         let text = String::from_utf8(a).expect("utf-8");
         assert!(text.contains("Zoë") || text.contains("José"), "diacritics");
-        let states: std::collections::BTreeSet<&str> = text.lines().skip(1).filter_map(|l| l.split(',').nth(5)).filter(|s| !s.is_empty()).collect();
+        let states: std::collections::BTreeSet<&str> = text
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').nth(5))
+            .filter(|s| !s.is_empty())
+            .collect();
         assert_eq!(states.len(), 54, "{states:?}");
     }
 }

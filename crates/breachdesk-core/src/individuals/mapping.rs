@@ -6,8 +6,23 @@ use std::collections::BTreeMap;
 
 /// The fields a person can have.
 pub const FIELDS: [&str; 17] = [
-    "external_id", "full_name", "first_name", "last_name", "address1", "address2", "city", "state", "postal_code", "country",
-    "email", "phone", "dob", "deceased", "minor", "guardian", "data_elements",
+    "external_id",
+    "full_name",
+    "first_name",
+    "last_name",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "email",
+    "phone",
+    "dob",
+    "deceased",
+    "minor",
+    "guardian",
+    "data_elements",
 ];
 
 /// Positions in [`FIELDS`], for the per-row lookups of an import.
@@ -46,23 +61,32 @@ fn squash(h: &str) -> String {
 fn field_for(header: &str) -> Option<&'static str> {
     let h = squash(header);
     let f = match h.as_str() {
-        "id" | "externalid" | "recordid" | "memberid" | "patientid" | "customerid" | "mrn" | "accountid" | "personid" => "external_id",
-        "name" | "fullname" | "patientname" | "customername" | "membername" | "individual" | "individualname" => "full_name",
+        "id" | "externalid" | "recordid" | "memberid" | "patientid" | "customerid" | "mrn"
+        | "accountid" | "personid" => "external_id",
+        "name" | "fullname" | "patientname" | "customername" | "membername" | "individual"
+        | "individualname" => "full_name",
         "first" | "firstname" | "givenname" | "forename" | "fname" => "first_name",
         "last" | "lastname" | "surname" | "familyname" | "lname" => "last_name",
-        "address" | "address1" | "addressline1" | "street" | "streetaddress" | "addr1" | "mailingaddress" | "homeaddress" => "address1",
+        "address" | "address1" | "addressline1" | "street" | "streetaddress" | "addr1"
+        | "mailingaddress" | "homeaddress" => "address1",
         "address2" | "addressline2" | "addr2" | "apt" | "suite" | "unit" | "aptsuite" => "address2",
         "city" | "town" | "locality" => "city",
-        "state" | "stateprovince" | "province" | "region" | "st" | "statecode" | "stateorprovince" => "state",
-        "zip" | "zipcode" | "postalcode" | "postcode" | "zip5" | "postal" | "ziporpostalcode" => "postal_code",
+        "state" | "stateprovince" | "province" | "region" | "st" | "statecode"
+        | "stateorprovince" => "state",
+        "zip" | "zipcode" | "postalcode" | "postcode" | "zip5" | "postal" | "ziporpostalcode" => {
+            "postal_code"
+        }
         "country" | "countrycode" | "nation" => "country",
         "email" | "emailaddress" | "mail" => "email",
         "phone" | "phonenumber" | "telephone" | "mobile" | "tel" | "cell" => "phone",
         "dob" | "dateofbirth" | "birthdate" | "birthday" => "dob",
         "deceased" | "isdeceased" | "dateofdeath" | "dod" => "deceased",
         "minor" | "isminor" | "under18" => "minor",
-        "guardian" | "parentguardian" | "guardianname" | "parent" | "parentorguardian" => "guardian",
-        "dataelements" | "dataexposed" | "elementsexposed" | "exposeddata" | "datatypes" | "compromiseddata" | "elements" => "data_elements",
+        "guardian" | "parentguardian" | "guardianname" | "parent" | "parentorguardian" => {
+            "guardian"
+        }
+        "dataelements" | "dataexposed" | "elementsexposed" | "exposeddata" | "datatypes"
+        | "compromiseddata" | "elements" => "data_elements",
         _ => return None,
     };
     Some(f)
@@ -90,14 +114,22 @@ impl Mapping {
         let mut idx = [None; FIELDS.len()];
         for (field, col) in &self.columns {
             let Some(slot) = FIELDS.iter().position(|f| f == field) else {
-                return Err((format!("mapping.{field}"), format!("is not a field (known: {})", FIELDS.join(", "))));
+                return Err((
+                    format!("mapping.{field}"),
+                    format!("is not a field (known: {})", FIELDS.join(", ")),
+                ));
             };
-            let i = header.iter().position(|h| h == col).ok_or_else(|| (format!("mapping.{field}"), format!("the file has no column {col:?}")))?;
+            let i = header.iter().position(|h| h == col).ok_or_else(|| {
+                (format!("mapping.{field}"), format!("the file has no column {col:?}"))
+            })?;
             idx[slot] = Some(i);
         }
         let has = |f: &str| idx[slot(f)].is_some();
         if !(has("full_name") || has("first_name") || has("last_name")) {
-            return Err(("mapping.full_name".into(), "map a name column (full_name, or first_name and last_name)".into()));
+            return Err((
+                "mapping.full_name".into(),
+                "map a name column (full_name, or first_name and last_name)".into(),
+            ));
         }
         Ok(Resolved { idx })
     }
@@ -144,7 +176,13 @@ impl Resolved {
     /// The cell of the field at position `slot` of [`FIELDS`] (see [`field`]), as [`Resolved::get`].
     #[must_use]
     pub(crate) fn cell<'a>(&self, row: super::read::Fields<'a>, slot: usize) -> Option<&'a str> {
-        self.idx.get(slot).copied().flatten().and_then(|i| row.get(i)).map(str::trim).filter(|s| !s.is_empty())
+        self.idx
+            .get(slot)
+            .copied()
+            .flatten()
+            .and_then(|i| row.get(i))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     }
 
     /// The header of the column that holds `field` (for error reports).
@@ -160,10 +198,21 @@ mod tests {
 
     #[test]
     fn common_headers_are_recognised() {
-        let header: Vec<String> = ["Patient ID", "First Name", "Last Name", "Street Address", "City", "State", "ZIP Code", "E-mail", "Date of Birth", "Data Exposed"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
+        let header: Vec<String> = [
+            "Patient ID",
+            "First Name",
+            "Last Name",
+            "Street Address",
+            "City",
+            "State",
+            "ZIP Code",
+            "E-mail",
+            "Date of Birth",
+            "Data Exposed",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
         let m = Mapping::detect(&header);
         assert_eq!(m.columns.get("postal_code").map(String::as_str), Some("ZIP Code"));
         assert_eq!(m.columns.get("email").map(String::as_str), Some("E-mail"));
@@ -174,7 +223,10 @@ mod tests {
             assert_eq!(slot(f), i, "{f}");
         }
         let none = Mapping::detect(&["Colour".to_owned()]);
-        assert_eq!(none.resolve(&["Colour".to_owned()]).expect_err("no name").0, "mapping.full_name");
+        assert_eq!(
+            none.resolve(&["Colour".to_owned()]).expect_err("no name").0,
+            "mapping.full_name"
+        );
         let typo = Mapping { columns: [("email".to_owned(), "Mail".to_owned())].into() };
         assert_eq!(typo.resolve(&header).expect_err("missing column").0, "mapping.email");
     }
@@ -194,12 +246,21 @@ impl crate::Breachdesk {
     ///
     /// # Errors
     /// [`crate::Error::Validation`] on `name` when blank, or `mapping.<field>` for an unknown field.
-    pub fn save_mapping(&mut self, ctx: &crate::Ctx, name: &str, mapping: &Mapping) -> crate::Result<SavedMapping> {
+    pub fn save_mapping(
+        &mut self,
+        ctx: &crate::Ctx,
+        name: &str,
+        mapping: &Mapping,
+    ) -> crate::Result<SavedMapping> {
         let name = crate::incident::required("name", name, 100)?;
         if let Some(f) = mapping.columns.keys().find(|f| !FIELDS.contains(&f.as_str())) {
-            return Err(crate::Error::validation(&format!("mapping.{f}"), format!("is not a field (known: {})", FIELDS.join(", "))));
+            return Err(crate::Error::validation(
+                &format!("mapping.{f}"),
+                format!("is not a field (known: {})", FIELDS.join(", ")),
+            ));
         }
-        let json = serde_json::to_string(mapping).map_err(|e| crate::Error::Internal(e.to_string()))?;
+        let json =
+            serde_json::to_string(mapping).map_err(|e| crate::Error::Internal(e.to_string()))?;
         let at = breachdesk_rules::time::to_storage(ctx.now);
         self.write(ctx, |tx| {
             tx.execute(
@@ -215,7 +276,12 @@ impl crate::Breachdesk {
                 after: Some(serde_json::json!({ "columns": mapping.columns })),
             }]))
         })?;
-        Ok(SavedMapping { name, mapping: mapping.clone(), saved_at: at, saved_by: ctx.actor.clone() })
+        Ok(SavedMapping {
+            name,
+            mapping: mapping.clone(),
+            saved_at: at,
+            saved_by: ctx.actor.clone(),
+        })
     }
 
     /// The saved mappings, by name.
@@ -223,11 +289,18 @@ impl crate::Breachdesk {
     /// # Errors
     /// Database errors.
     pub fn mappings(&self) -> crate::Result<Vec<SavedMapping>> {
-        let mut stmt = self.store.conn.prepare("SELECT name, mapping_json, saved_at, saved_by FROM import_mappings ORDER BY name")?;
+        let mut stmt = self.store.conn.prepare(
+            "SELECT name, mapping_json, saved_at, saved_by FROM import_mappings ORDER BY name",
+        )?;
         let rows = stmt
             .query_map([], |r| {
                 let json: String = r.get(1)?;
-                Ok(SavedMapping { name: r.get(0)?, mapping: serde_json::from_str(&json).unwrap_or_default(), saved_at: r.get(2)?, saved_by: r.get(3)? })
+                Ok(SavedMapping {
+                    name: r.get(0)?,
+                    mapping: serde_json::from_str(&json).unwrap_or_default(),
+                    saved_at: r.get(2)?,
+                    saved_by: r.get(3)?,
+                })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
@@ -238,6 +311,10 @@ impl crate::Breachdesk {
     /// # Errors
     /// [`crate::Error::NotFound`].
     pub fn mapping(&self, name: &str) -> crate::Result<Mapping> {
-        self.mappings()?.into_iter().find(|m| m.name == name.trim()).map(|m| m.mapping).ok_or_else(|| crate::Error::NotFound { entity: "saved mapping", id: name.to_owned() })
+        self.mappings()?
+            .into_iter()
+            .find(|m| m.name == name.trim())
+            .map(|m| m.mapping)
+            .ok_or_else(|| crate::Error::NotFound { entity: "saved mapping", id: name.to_owned() })
     }
 }

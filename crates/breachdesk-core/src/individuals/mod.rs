@@ -13,12 +13,12 @@ pub mod normalize;
 mod person;
 pub mod read;
 pub mod review;
-pub mod xlsx;
 pub(crate) mod search;
+pub mod xlsx;
 mod zip;
 
-use crate::bulk::{Bind, BulkInsert};
 use crate::audit::Change;
+use crate::bulk::{Bind, BulkInsert};
 use crate::obligations::ObligationChange;
 use crate::{uuid7, Breachdesk, Ctx, Error, Result};
 use breachdesk_rules::schema::RECOGNISED_DATA_TYPES;
@@ -277,7 +277,6 @@ impl Numbering {
     }
 }
 
-
 /// Builds a person from a row, or the row's errors (every bad cell, not just the first).
 /// The counts an import adds, kept as it goes so that counting never rescans the list.
 #[derive(Default)]
@@ -289,12 +288,25 @@ struct Tally {
     elements: [i64; 32],
 }
 
-const FLAG_BUCKETS: [&str; 8] = ["#total", "#minor", "#deceased", "#undeliverable", "#no_postal", "#no_email", "#merged", "#conflict"];
+const FLAG_BUCKETS: [&str; 8] = [
+    "#total",
+    "#minor",
+    "#deceased",
+    "#undeliverable",
+    "#no_postal",
+    "#no_email",
+    "#merged",
+    "#conflict",
+];
 
 impl Tally {
     fn add(&mut self, p: &Person) {
         self.count(&p.residence, p.elements);
-        for (i, on) in [true, p.minor, p.deceased, p.no_postal && p.no_email, p.no_postal, p.no_email].into_iter().enumerate() {
+        for (i, on) in
+            [true, p.minor, p.deceased, p.no_postal && p.no_email, p.no_postal, p.no_email]
+                .into_iter()
+                .enumerate()
+        {
             self.flags[i] += i64::from(on);
         }
         self.flags[7] += i64::from(p.conflict);
@@ -317,9 +329,17 @@ impl Tally {
     /// One stored individual's share of the counts.
     fn of_individual(p: &Individual) -> Tally {
         let mut t = Tally::default();
-        let bits = p.data_elements.iter().filter_map(|e| RECOGNISED_DATA_TYPES.iter().position(|t| t == e)).fold(0u32, |b, i| b | (1 << i));
+        let bits = p
+            .data_elements
+            .iter()
+            .filter_map(|e| RECOGNISED_DATA_TYPES.iter().position(|t| t == e))
+            .fold(0u32, |b, i| b | (1 << i));
         t.count(p.residence.as_deref().unwrap_or(""), bits);
-        for (i, on) in [true, p.minor, p.deceased, p.no_postal && p.no_email, p.no_postal, p.no_email].into_iter().enumerate() {
+        for (i, on) in
+            [true, p.minor, p.deceased, p.no_postal && p.no_email, p.no_postal, p.no_email]
+                .into_iter()
+                .enumerate()
+        {
             t.flags[i] += i64::from(on);
         }
         t.flags[7] += i64::from(p.residence_conflict);
@@ -391,7 +411,13 @@ const INSERT: &str = "INSERT INTO individuals (id, source_row, external_id, full
 
 /// One record's values, in [`INSERT`]'s order (the table's column order): the writer binds them,
 /// and the import's seal hashes them as `SELECT *` reads them back (STRICT: stored as bound).
-fn record_binds(ids: ListIds, p: &Person, source_row: u64, number: u32, dup: Option<u32>) -> [Bind<'_>; 26] {
+fn record_binds(
+    ids: ListIds,
+    p: &Person,
+    source_row: u64,
+    number: u32,
+    dup: Option<u32>,
+) -> [Bind<'_>; 26] {
     [
         Bind::Int(ids.id(number)),
         Bind::Int(to_i64(source_row)),
@@ -472,10 +498,25 @@ fn rebuild_counts(tx: &rusqlite::Transaction<'_>, incident: &str, ids: ListIds) 
     for i in 0..RECOGNISED_DATA_TYPES.len() {
         sums.push_str(&format!(", sum((elements >> {i}) & 1)"));
     }
-    let sql = format!("SELECT {sums} FROM individuals WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL");
-    let values: Vec<i64> = tx.query_row(&sql, [ids.lo(), ids.hi()], |r| (0..7 + RECOGNISED_DATA_TYPES.len()).map(|i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default)).collect())?;
-    let merged: i64 = tx.query_row("SELECT count(*) FROM individuals WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NOT NULL", [ids.lo(), ids.hi()], |r| r.get(0))?;
-    let put = |bucket: &str, n: i64| tx.execute("INSERT INTO individual_counts (incident_id, bucket, n) VALUES (?1, ?2, ?3)", params![incident, bucket, n]);
+    let sql = format!(
+        "SELECT {sums} FROM individuals WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL"
+    );
+    let values: Vec<i64> = tx.query_row(&sql, [ids.lo(), ids.hi()], |r| {
+        (0..7 + RECOGNISED_DATA_TYPES.len())
+            .map(|i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default))
+            .collect()
+    })?;
+    let merged: i64 = tx.query_row(
+        "SELECT count(*) FROM individuals WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NOT NULL",
+        [ids.lo(), ids.hi()],
+        |r| r.get(0),
+    )?;
+    let put = |bucket: &str, n: i64| {
+        tx.execute(
+            "INSERT INTO individual_counts (incident_id, bucket, n) VALUES (?1, ?2, ?3)",
+            params![incident, bucket, n],
+        )
+    };
     for (bucket, n) in FLAG_BUCKETS[..6].iter().zip(&values) {
         put(bucket, *n)?;
     }
@@ -527,7 +568,9 @@ impl Breachdesk {
         // appended, so a smaller cache costs no speed, and the peak at 1M rows drops by ~30 MB.
         self.store.conn.execute_batch("PRAGMA cache_size = -16384")?;
         let result = self.import_rows(ctx, incident_id, path, options, progress);
-        self.store.conn.execute_batch(&format!("PRAGMA cache_size = {}", crate::store::CACHE_SIZE))?;
+        self.store
+            .conn
+            .execute_batch(&format!("PRAGMA cache_size = {}", crate::store::CACHE_SIZE))?;
         result
     }
 
@@ -543,15 +586,25 @@ impl Breachdesk {
         let mut rows = read::Rows::open(path)?;
         let header = rows.header.clone();
         let mapping = options.mapping.clone().unwrap_or_else(|| Mapping::detect(&header));
-        let resolved = mapping.resolve(&header).map_err(|(field, message)| Error::Validation { field, message })?;
+        let resolved = mapping
+            .resolve(&header)
+            .map_err(|(field, message)| Error::Validation { field, message })?;
         let today = ctx.now.with_timezone(&inc.fields.zone).date_naive();
-        let file_name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let file_name = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         let mut report = ImportReport {
             batch_id: None,
             file_name: file_name.clone(),
             format: rows.format.kind.into(),
             encoding: rows.format.encoding.into(),
-            delimiter: rows.format.delimiter.map(|d| if d == '\t' { "tab".into() } else { d.to_string() }),
+            delimiter: rows.format.delimiter.map(|d| {
+                if d == '\t' {
+                    "tab".into()
+                } else {
+                    d.to_string()
+                }
+            }),
             header: header.clone(),
             mapping: mapping.clone(),
             rows_read: 0,
@@ -569,12 +622,29 @@ impl Breachdesk {
         let batch_id = uuid7(ctx.now);
         // The write lock first, then the batch number: two imports at once never take the same one.
         self.store.captured.clear();
-        let tx = self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx =
+            self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Another process that finds the store busy can say what holds it.
-        let _activity = crate::datadir::Activity::start(&self.dir, if options.dry_run { "a check of a file of individuals" } else { "an import of individuals" }, ctx.now);
-        let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
+        let _activity = crate::datadir::Activity::start(
+            &self.dir,
+            if options.dry_run {
+                "a check of a file of individuals"
+            } else {
+                "an import of individuals"
+            },
+            ctx.now,
+        );
+        let seq: i64 = tx.query_row(
+            "SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1",
+            [&inc.id],
+            |r| r.get(0),
+        )?;
         tx.execute("INSERT OR IGNORE INTO individual_lists (incident_id) VALUES (?1)", [&inc.id])?;
-        let list: i64 = tx.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [&inc.id], |r| r.get(0))?;
+        let list: i64 = tx.query_row(
+            "SELECT list FROM individual_lists WHERE incident_id = ?1",
+            [&inc.id],
+            |r| r.get(0),
+        )?;
         let ids = ListIds(list);
         // Dedupe key → the first record's number on the list (0 in a dry run, which writes none).
         let mut seen = SeenKeys::default();
@@ -598,8 +668,8 @@ impl Breachdesk {
             |r| r.get(0),
         )?;
         let first_n = ListIds::n(last).saturating_add(1); // 1 for a new list (last = 0)
-        // The list's search keys: those already stored plus each new record's, sorted and written
-        // at the end (same transaction: a failure or a cancel leaves the stored ones as they were).
+                                                          // The list's search keys: those already stored plus each new record's, sorted and written
+                                                          // at the end (same transaction: a failure or a cancel leaves the stored ones as they were).
         let mut keys = if options.dry_run { search::new_keys() } else { search::load(&tx, list)? };
         if !options.dry_run {
             // The batch row first; its file hash, counts and range are filled in at the end.
@@ -616,135 +686,181 @@ impl Breachdesk {
         // chunk back to the reader. The reader stops when this side hangs up (cancel, error).
         let mut numbering = Numbering { dry_run: options.dry_run, next: first_n, seen };
         let stop = std::sync::atomic::AtomicBool::new(false);
-        let (file_hash, next_n, tally, mut keys, seal) = std::thread::scope(|scope| -> Result<(String, u32, Tally, search::ListKeys, crate::audit::SealBuilder)> {
-            // The file's SHA-256 on a thread of its own (a second read of the file, from the page
-            // cache).
-            // It stops early when the import does (cancel, error).
-            let hasher = scope.spawn(|| if options.dry_run { Ok(String::new()) } else { sha256_file(path, &stop) });
-            let (send, receive) = std::sync::mpsc::sync_channel::<Chunk>(2);
-            let (give_back, given_back) = std::sync::mpsc::channel::<Chunk>();
-            let (to_keeper, keeper_in) = std::sync::mpsc::sync_channel::<Chunk>(1); // the cheapest stage
-            let dry_run = options.dry_run;
-            let keeper = scope.spawn(move || {
-                let mut tally = Tally::default();
-                // The audit row's digest of the records, from the values written (no re-read).
-                let mut seal = crate::audit::SealBuilder::default();
-                for chunk in keeper_in {
-                    for Numbered { person, number, dup, source_row } in chunk.items.iter().flatten() {
-                        let p = &chunk.people[*person];
-                        if dup.is_some() {
-                            tally.flags[6] += 1; // #merged
-                        } else {
-                            tally.add(p);
-                        }
-                        if !dry_run {
-                            search::add(&mut keys, *number, &p.name_key, &p.last_key, opt(&p.email), opt(&p.postal_code));
-                            let binds = record_binds(ids, p, *source_row, *number, *dup);
-                            seal.add(binds.iter().enumerate().filter(|(i, _)| *i != MERGED_INTO).map(|(_, b)| b.value_ref()));
-                        }
+        let (file_hash, next_n, tally, mut keys, seal) = std::thread::scope(
+            |scope| -> Result<(String, u32, Tally, search::ListKeys, crate::audit::SealBuilder)> {
+                // The file's SHA-256 on a thread of its own (a second read of the file, from the page
+                // cache).
+                // It stops early when the import does (cancel, error).
+                let hasher = scope.spawn(|| {
+                    if options.dry_run {
+                        Ok(String::new())
+                    } else {
+                        sha256_file(path, &stop)
                     }
-                    let _ = give_back.send(chunk); // the reader fills it again (it may have finished)
-                }
-                (tally, keys, seal)
-            });
-            let (resolved, header) = (&resolved, &header);
-            let reader = scope.spawn(move || -> Result<u32> {
-                let mut buffers = person::Buffers::default();
-                let mut chunk = Chunk::default();
-                let mut filled = 0;
-                while let Some(next) = rows.next_fields() {
-                    match next {
-                        Err(issue) => chunk.items.push(Err(vec![RowError { row: issue.row, column: String::new(), reason: issue.reason }])),
-                        Ok((n, row)) => {
-                            if filled == chunk.people.len() {
-                                chunk.people.push(Person::default());
+                });
+                let (send, receive) = std::sync::mpsc::sync_channel::<Chunk>(2);
+                let (give_back, given_back) = std::sync::mpsc::channel::<Chunk>();
+                let (to_keeper, keeper_in) = std::sync::mpsc::sync_channel::<Chunk>(1); // the cheapest stage
+                let dry_run = options.dry_run;
+                let keeper = scope.spawn(move || {
+                    let mut tally = Tally::default();
+                    // The audit row's digest of the records, from the values written (no re-read).
+                    let mut seal = crate::audit::SealBuilder::default();
+                    for chunk in keeper_in {
+                        for Numbered { person, number, dup, source_row } in
+                            chunk.items.iter().flatten()
+                        {
+                            let p = &chunk.people[*person];
+                            if dup.is_some() {
+                                tally.flags[6] += 1; // #merged
+                            } else {
+                                tally.add(p);
                             }
-                            let p = &mut chunk.people[filled];
-                            match person::fill(p, resolved, header, row, n, today, &mut buffers) {
-                                Ok(()) => {
-                                    let (number, dup) = numbering.number(p)?;
-                                    chunk.items.push(Ok(Numbered { source_row: n, person: filled, number, dup }));
-                                    filled += 1;
+                            if !dry_run {
+                                search::add(
+                                    &mut keys,
+                                    *number,
+                                    &p.name_key,
+                                    &p.last_key,
+                                    opt(&p.email),
+                                    opt(&p.postal_code),
+                                );
+                                let binds = record_binds(ids, p, *source_row, *number, *dup);
+                                seal.add(
+                                    binds
+                                        .iter()
+                                        .enumerate()
+                                        .filter(|(i, _)| *i != MERGED_INTO)
+                                        .map(|(_, b)| b.value_ref()),
+                                );
+                            }
+                        }
+                        let _ = give_back.send(chunk); // the reader fills it again (it may have finished)
+                    }
+                    (tally, keys, seal)
+                });
+                let (resolved, header) = (&resolved, &header);
+                let reader = scope.spawn(move || -> Result<u32> {
+                    let mut buffers = person::Buffers::default();
+                    let mut chunk = Chunk::default();
+                    let mut filled = 0;
+                    while let Some(next) = rows.next_fields() {
+                        match next {
+                            Err(issue) => chunk.items.push(Err(vec![RowError {
+                                row: issue.row,
+                                column: String::new(),
+                                reason: issue.reason,
+                            }])),
+                            Ok((n, row)) => {
+                                if filled == chunk.people.len() {
+                                    chunk.people.push(Person::default());
                                 }
-                                Err(errs) => chunk.items.push(Err(errs)),
-                            }
-                        }
-                    }
-                    if chunk.items.len() == CHUNK_ROWS {
-                        chunk.position = rows.position();
-                        let mut next = given_back.try_recv().unwrap_or_default();
-                        next.items.clear();
-                        if send.send(std::mem::replace(&mut chunk, next)).is_err() {
-                            return Err(Error::Cancelled); // the writer stopped: its error is the one reported
-                        }
-                        filled = 0;
-                    }
-                }
-                chunk.position = rows.position();
-                rows.finish()?; // a file that could not be read to its end imports nothing
-                let _ = send.send(chunk);
-                Ok(numbering.next) // the dedupe map is freed here, before the keys are sorted
-            });
-            let written = (|| -> Result<()> {
-                let mut insert = BulkInsert::prepare(&tx, INSERT)?;
-                for chunk in receive {
-                    for item in &chunk.items {
-                        report.rows_read += 1;
-                        let errs = match item {
-                            Err(errs) => errs,
-                            Ok(Numbered { source_row, person, number, dup }) => {
-                                let p = &chunk.people[*person];
-                                report.rows_valid += 1;
-                                if dup.is_some() {
-                                    report.merged += 1;
-                                } else {
-                                    report.imported += 1;
+                                let p = &mut chunk.people[filled];
+                                match person::fill(p, resolved, header, row, n, today, &mut buffers)
+                                {
+                                    Ok(()) => {
+                                        let (number, dup) = numbering.number(p)?;
+                                        chunk.items.push(Ok(Numbered {
+                                            source_row: n,
+                                            person: filled,
+                                            number,
+                                            dup,
+                                        }));
+                                        filled += 1;
+                                    }
+                                    Err(errs) => chunk.items.push(Err(errs)),
                                 }
-                                if !options.dry_run {
-                                    insert.insert(&record_binds(ids, p, *source_row, *number, *dup))?;
-                                }
-                                continue;
-                            }
-                        };
-                        report.rows_rejected += 1;
-                        for e in errs {
-                            report.error_count += 1;
-                            if report.errors.len() < MAX_REPORTED_ERRORS {
-                                report.errors.push(e.clone());
                             }
                         }
+                        if chunk.items.len() == CHUNK_ROWS {
+                            chunk.position = rows.position();
+                            let mut next = given_back.try_recv().unwrap_or_default();
+                            next.items.clear();
+                            if send.send(std::mem::replace(&mut chunk, next)).is_err() {
+                                return Err(Error::Cancelled); // the writer stopped: its error is the one reported
+                            }
+                            filled = 0;
+                        }
                     }
-                    if !progress(Progress { rows: report.rows_read, bytes: chunk.position, total_bytes }) {
-                        return Err(Error::Cancelled);
+                    chunk.position = rows.position();
+                    rows.finish()?; // a file that could not be read to its end imports nothing
+                    let _ = send.send(chunk);
+                    Ok(numbering.next) // the dedupe map is freed here, before the keys are sorted
+                });
+                let written = (|| -> Result<()> {
+                    let mut insert = BulkInsert::prepare(&tx, INSERT)?;
+                    for chunk in receive {
+                        for item in &chunk.items {
+                            report.rows_read += 1;
+                            let errs = match item {
+                                Err(errs) => errs,
+                                Ok(Numbered { source_row, person, number, dup }) => {
+                                    let p = &chunk.people[*person];
+                                    report.rows_valid += 1;
+                                    if dup.is_some() {
+                                        report.merged += 1;
+                                    } else {
+                                        report.imported += 1;
+                                    }
+                                    if !options.dry_run {
+                                        insert.insert(&record_binds(
+                                            ids,
+                                            p,
+                                            *source_row,
+                                            *number,
+                                            *dup,
+                                        ))?;
+                                    }
+                                    continue;
+                                }
+                            };
+                            report.rows_rejected += 1;
+                            for e in errs {
+                                report.error_count += 1;
+                                if report.errors.len() < MAX_REPORTED_ERRORS {
+                                    report.errors.push(e.clone());
+                                }
+                            }
+                        }
+                        if !progress(Progress {
+                            rows: report.rows_read,
+                            bytes: chunk.position,
+                            total_bytes,
+                        }) {
+                            return Err(Error::Cancelled);
+                        }
+                        if to_keeper.send(chunk).is_err() {
+                            break; // the keeper failed: joined and reported below
+                        }
                     }
-                    if to_keeper.send(chunk).is_err() {
-                        break; // the keeper failed: joined and reported below
-                    }
+                    drop(to_keeper);
+                    Ok(())
+                })();
+                // Every stage is joined here, so that a failed one is reported as an error (this
+                // stage's first: the reader's is then only that it was cut off) and the hashing stops
+                // when any stage fails.
+                let fail = |e| Error::Internal(format!("the import's {e} thread failed"));
+                if written.is_err() {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
-                drop(to_keeper);
-                Ok(())
-            })();
-            // Every stage is joined here, so that a failed one is reported as an error (this
-            // stage's first: the reader's is then only that it was cut off) and the hashing stops
-            // when any stage fails.
-            let fail = |e| Error::Internal(format!("the import's {e} thread failed"));
-            if written.is_err() {
-                stop.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-            let read = reader.join().map_err(|_| fail("reader")).and_then(|r| r);
-            if read.is_err() {
-                stop.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-            let hash = hasher.join().map_err(|_| fail("hashing")).and_then(|r| r);
-            let kept = keeper.join().map_err(|_| fail("counting"));
-            written?;
-            let (tally, keys, seal) = kept?; // before the reader's: a failed keeper cuts the reader off
-            let (next_n, hash) = (read?, hash?);
-            Ok((hash, next_n, tally, keys, seal))
-        })?;
+                let read = reader.join().map_err(|_| fail("reader")).and_then(|r| r);
+                if read.is_err() {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                let hash = hasher.join().map_err(|_| fail("hashing")).and_then(|r| r);
+                let kept = keeper.join().map_err(|_| fail("counting"));
+                written?;
+                let (tally, keys, seal) = kept?; // before the reader's: a failed keeper cuts the reader off
+                let (next_n, hash) = (read?, hash?);
+                Ok((hash, next_n, tally, keys, seal))
+            },
+        )?;
         progress(Progress { rows: report.rows_read, bytes: Some(total_bytes), total_bytes });
         if report.rows_read == 0 {
-            return Err(Error::validation(&path.display().to_string(), "the file has a header but no rows"));
+            return Err(Error::validation(
+                &path.display().to_string(),
+                "the file has a header but no rows",
+            ));
         }
         if options.dry_run || (report.rows_rejected > 0 && !options.skip_invalid) {
             report.refused = !options.dry_run;
@@ -785,13 +901,22 @@ impl Breachdesk {
         let (changes, refresh) = counts_into_facts(&tx, ctx, &inc)?;
         audit.extend(refresh);
         // The audit row commits to the imported records (their digest) and every row written.
-        let batches: Vec<_> = range.map(|(first, last)| seal.finish(&batch_id, first, last)).into_iter().collect();
+        let batches: Vec<_> =
+            range.map(|(first, last)| seal.finish(&batch_id, first, last)).into_iter().collect();
         // What verify will recompute from the stored rows (checked in the test builds).
         #[cfg(debug_assertions)]
         for b in &batches {
-            debug_assert_eq!(*b, crate::audit::batch_seal(&tx, &b.batch, b.first, b.last)?, "the import's seal is what the stored rows give");
+            debug_assert_eq!(
+                *b,
+                crate::audit::batch_seal(&tx, &b.batch, b.first, b.last)?,
+                "the import's seal is what the stored rows give"
+            );
         }
-        let sealer = crate::audit::Sealer { secret: self.secret.as_ref(), captured: &self.store.captured, batches };
+        let sealer = crate::audit::Sealer {
+            secret: self.secret.as_ref(),
+            captured: &self.store.captured,
+            batches,
+        };
         let head = crate::audit::append_all(&tx, &ctx.actor, ctx.now, &audit, sealer)?;
         tx.commit()?;
         self.store.checkpoint();
@@ -817,11 +942,19 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] on `query` when blank.
-    pub fn search_individuals(&self, incident_id: &str, query: &str, limit: u32) -> Result<Vec<Individual>> {
+    pub fn search_individuals(
+        &self,
+        incident_id: &str,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<Individual>> {
         let inc = self.incident_row(incident_id)?;
         let q = normalize::name_key(query);
         if q.is_empty() {
-            return Err(Error::validation("query", "type part of a name, an e-mail address or a ZIP code"));
+            return Err(Error::validation(
+                "query",
+                "type part of a name, an e-mail address or a ZIP code",
+            ));
         }
         let list = self.list_ids(&inc.id)?;
         let limit = usize::try_from(limit.min(1000)).unwrap_or(1000);
@@ -856,7 +989,8 @@ impl Breachdesk {
                 Ok(n < limit)
             })?;
         }
-        let mut rows: Vec<Individual> = order.into_iter().filter_map(|id| found.remove(&id).flatten()).collect();
+        let mut rows: Vec<Individual> =
+            order.into_iter().filter_map(|id| found.remove(&id).flatten()).collect();
         if by_name {
             rows.sort_by(|a, b| a.full_name.cmp(&b.full_name).then(a.id.cmp(&b.id)));
         }
@@ -868,10 +1002,16 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::NotFound`]; whatever `each` returns.
-    pub fn for_each_individual(&self, incident_id: &str, each: &mut dyn FnMut(&Individual) -> Result<()>) -> Result<()> {
+    pub fn for_each_individual(
+        &self,
+        incident_id: &str,
+        each: &mut dyn FnMut(&Individual) -> Result<()>,
+    ) -> Result<()> {
         let inc = self.incident_row(incident_id)?;
         let ids = self.list_ids(&inc.id)?;
-        let mut stmt = self.store.conn.prepare(&format!("{SELECT_PERSON} WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL ORDER BY id"))?;
+        let mut stmt = self.store.conn.prepare(&format!(
+            "{SELECT_PERSON} WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL ORDER BY id"
+        ))?;
         let mut q = stmt.query([ids.lo(), ids.hi()])?;
         while let Some(r) = q.next()? {
             each(&person_row(r)?)?;
@@ -921,7 +1061,12 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] on `batch` when it is already rolled back or not
     /// the newest live import.
-    pub fn rollback_import(&mut self, ctx: &Ctx, incident_id: &str, batch: &str) -> Result<Vec<ObligationChange>> {
+    pub fn rollback_import(
+        &mut self,
+        ctx: &Ctx,
+        incident_id: &str,
+        batch: &str,
+    ) -> Result<Vec<ObligationChange>> {
         let inc = self.incident_row(incident_id)?;
         // (id, seq, rolled back at, first record id, last record id)
         type Found = (String, i64, Option<String>, Option<i64>, Option<i64>);
@@ -934,13 +1079,23 @@ impl Breachdesk {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
-        let (id, seq, rolled, first, last) = found.ok_or_else(|| Error::NotFound { entity: "import batch", id: format!("{batch} in {}", inc.human_id) })?;
+        let (id, seq, rolled, first, last) = found.ok_or_else(|| Error::NotFound {
+            entity: "import batch",
+            id: format!("{batch} in {}", inc.human_id),
+        })?;
         if rolled.is_some() {
             return Err(Error::validation("batch", format!("import {seq} is already rolled back")));
         }
-        let newest: i64 = self.store.conn.query_row("SELECT max(seq) FROM import_batches WHERE incident_id = ?1 AND rolled_back_at IS NULL", [&inc.id], |r| r.get(0))?;
+        let newest: i64 = self.store.conn.query_row(
+            "SELECT max(seq) FROM import_batches WHERE incident_id = ?1 AND rolled_back_at IS NULL",
+            [&inc.id],
+            |r| r.get(0),
+        )?;
         if newest != seq {
-            return Err(Error::validation("batch", format!("roll back import {newest} first: imports roll back newest first")));
+            return Err(Error::validation(
+                "batch",
+                format!("roll back import {newest} first: imports roll back newest first"),
+            ));
         }
         let ids = self.list_ids(&inc.id)?;
         // The batch's records: one range of ids (none when every row was refused).
@@ -978,7 +1133,11 @@ impl Breachdesk {
 /// Puts the list's counts into the incident's facts (residence counts replace `affected`; exposed
 /// data elements are added to `data_types`) and recomputes the obligations, inside the caller's
 /// transaction. Returns the diff and the audit changes.
-pub(crate) fn counts_into_facts(tx: &rusqlite::Transaction<'_>, ctx: &Ctx, inc: &crate::incident::Row) -> Result<(Vec<ObligationChange>, Vec<Change>)> {
+pub(crate) fn counts_into_facts(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &Ctx,
+    inc: &crate::incident::Row,
+) -> Result<(Vec<ObligationChange>, Vec<Change>)> {
     let counts = read_counts(tx, &inc.id)?;
     let mut facts = crate::obligations::stored_facts(tx, &inc.id)?;
     facts.affected = counts.by_residence.clone();
@@ -996,7 +1155,8 @@ pub(crate) fn counts_into_facts(tx: &rusqlite::Transaction<'_>, ctx: &Ctx, inc: 
 /// The stored counts of an incident's list.
 fn read_counts(conn: &rusqlite::Connection, incident_uuid: &str) -> Result<Counts> {
     let mut c = Counts::default();
-    let mut stmt = conn.prepare_cached("SELECT bucket, n FROM individual_counts WHERE incident_id = ?1")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT bucket, n FROM individual_counts WHERE incident_id = ?1")?;
     let mut q = stmt.query([incident_uuid])?;
 
     while let Some(r) = q.next()? {
@@ -1018,9 +1178,15 @@ fn read_counts(conn: &rusqlite::Connection, incident_uuid: &str) -> Result<Count
                 c.by_element.insert(b[1..].to_owned(), n);
             }
             b if b.starts_with('~') => {
-                if let Some((bits, residence)) = b[1..].split_once(':').and_then(|(bits, r)| Some((bits.parse::<u32>().ok()?, r))) {
+                if let Some((bits, residence)) = b[1..]
+                    .split_once(':')
+                    .and_then(|(bits, r)| Some((bits.parse::<u32>().ok()?, r)))
+                {
                     if n > 0 {
-                        c.exposure.entry(residence.to_owned()).or_default().insert(normalize::element_names(bits).join("+"), n);
+                        c.exposure
+                            .entry(residence.to_owned())
+                            .or_default()
+                            .insert(normalize::element_names(bits).join("+"), n);
                     }
                 }
             }
@@ -1063,7 +1229,10 @@ fn person_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Individual> {
         guardian: r.get(16)?,
         no_postal: r.get(17)?,
         no_email: r.get(18)?,
-        data_elements: normalize::element_names(r.get(19)?).into_iter().map(str::to_owned).collect(),
+        data_elements: normalize::element_names(r.get(19)?)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         batch_id: r.get(20)?,
         source_row: r.get(21)?,
         residence_conflict: r.get(22)?,
@@ -1082,7 +1251,10 @@ pub fn addressee(p: &Individual) -> String {
     if p.deceased {
         format!("Next of kin of {}", p.full_name)
     } else if p.minor {
-        p.guardian.as_ref().map_or_else(|| format!("Parent or guardian of {}", p.full_name), |g| format!("{g} (parent or guardian of {})", p.full_name))
+        p.guardian.as_ref().map_or_else(
+            || format!("Parent or guardian of {}", p.full_name),
+            |g| format!("{g} (parent or guardian of {})", p.full_name),
+        )
     } else {
         p.full_name.clone()
     }
@@ -1125,7 +1297,9 @@ pub fn preview_file(path: &Path, n: usize) -> Result<FilePreview> {
     }
     r.finish()?;
     Ok(FilePreview {
-        file_name: path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
+        file_name: path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
         format: r.format.kind.into(),
         encoding: r.format.encoding.into(),
         delimiter: r.format.delimiter.map(|d| if d == '\t' { "tab".into() } else { d.to_string() }),
@@ -1180,7 +1354,15 @@ pub(crate) struct PageOrder {
 impl Breachdesk {
     /// The ids of an incident's list (list 0 when nothing was ever imported: no record has them).
     pub(crate) fn list_ids(&self, incident_uuid: &str) -> Result<ListIds> {
-        let list = self.store.conn.query_row("SELECT list FROM individual_lists WHERE incident_id = ?1", [incident_uuid], |r| r.get(0)).optional()?;
+        let list = self
+            .store
+            .conn
+            .query_row(
+                "SELECT list FROM individual_lists WHERE incident_id = ?1",
+                [incident_uuid],
+                |r| r.get(0),
+            )
+            .optional()?;
         Ok(ListIds(list.unwrap_or(0)))
     }
 
@@ -1190,7 +1372,16 @@ impl Breachdesk {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn page_from_order(&self, incident: &str, ids: ListIds, q: &PageQuery, filter: &str, residence: &str, offset: i64, limit: i64) -> Result<Page> {
+    fn page_from_order(
+        &self,
+        incident: &str,
+        ids: ListIds,
+        q: &PageQuery,
+        filter: &str,
+        residence: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page> {
         let version: i64 = self.store.conn.query_row("PRAGMA data_version", [], |x| x.get(0))?;
         let key = (
             incident.to_owned(),
@@ -1200,11 +1391,14 @@ impl Breachdesk {
             self.list_generation.load(std::sync::atomic::Ordering::SeqCst),
             version,
         );
-        let mut cache = self.page_order.lock().map_err(|_| Error::Internal("page order lock poisoned".into()))?;
+        let mut cache = self
+            .page_order
+            .lock()
+            .map_err(|_| Error::Internal("page order lock poisoned".into()))?;
         if cache.as_ref().is_none_or(|c| c.key != key) {
             *cache = None; // free the old order before building the new one
-            // One sequential pass over the list's range of the table, then the sort in memory.
-            // Only the sort key is read: NULL sorts first as in SQL (no stored key is empty).
+                           // One sequential pass over the list's range of the table, then the sort in memory.
+                           // Only the sort key is read: NULL sorts first as in SQL (no stored key is empty).
             let sort_key = match q.sort.as_str() {
                 "residence" => "coalesce(residence, '') || char(0) || name_key",
                 "postal_code" => "coalesce(postal_code, '')",
@@ -1215,9 +1409,11 @@ impl Breachdesk {
             let mut stmt = self.store.conn.prepare(&sql)?;
             let row = |x: &rusqlite::Row<'_>| Ok((x.get::<_, String>(0)?, x.get::<_, i64>(1)?));
             let mut all: Vec<(String, i64)> = if q.residence.is_some() {
-                stmt.query_map(params![ids.lo(), ids.hi(), residence], row)?.collect::<rusqlite::Result<_>>()?
+                stmt.query_map(params![ids.lo(), ids.hi(), residence], row)?
+                    .collect::<rusqlite::Result<_>>()?
             } else {
-                stmt.query_map(params![ids.lo(), ids.hi()], row)?.collect::<rusqlite::Result<_>>()?
+                stmt.query_map(params![ids.lo(), ids.hi()], row)?
+                    .collect::<rusqlite::Result<_>>()?
             };
             all.sort_unstable();
             *cache = Some(PageOrder { key, ids: all.into_iter().map(|a| a.1).collect() });
@@ -1231,13 +1427,26 @@ impl Breachdesk {
         }
         let list = page.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         let mut stmt = self.store.conn.prepare(&format!("{SELECT_PERSON} WHERE id IN ({list})"))?;
-        let mut found: HashMap<i64, Individual> = stmt.query_map([], person_row)?.map(|p| p.map(|p| (p.id, p))).collect::<rusqlite::Result<_>>()?;
-        Ok(Page { total, rows: page.iter().filter_map(|&id| found.remove(&i64::from(ListIds::n(id)))).collect() })
+        let mut found: HashMap<i64, Individual> = stmt
+            .query_map([], person_row)?
+            .map(|p| p.map(|p| (p.id, p)))
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Page {
+            total,
+            rows: page.iter().filter_map(|&id| found.remove(&i64::from(ListIds::n(id)))).collect(),
+        })
     }
 
     /// A page near the top of the list in the order of one of its search-index fields: the index's
     /// entries from the start, each record fetched by id, merged duplicates skipped.
-    fn page_from_index(&self, list: ListIds, field: usize, total: i64, offset: i64, limit: i64) -> Result<Page> {
+    fn page_from_index(
+        &self,
+        list: ListIds,
+        field: usize,
+        total: i64,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page> {
         let mut fetch = self.store.conn.prepare_cached(&live_person_by_id())?;
         let (mut skip, mut rows) = (offset, Vec::new());
         search::scan(&self.store.conn, list, field, "", &mut |id| {
@@ -1264,7 +1473,12 @@ impl Breachdesk {
             "residence" => "residence, name_key, id",
             "postal_code" => "postal_code, id",
             "source" => "id",
-            other => return Err(Error::validation("sort", format!("{other:?} is not a sort (name, residence, postal_code, source)"))),
+            other => {
+                return Err(Error::validation(
+                    "sort",
+                    format!("{other:?} is not a sort (name, residence, postal_code, source)"),
+                ))
+            }
         };
         let mut filter = String::from("id BETWEEN ?1 AND ?2 AND merged_into IS NULL");
         let ids = self.list_ids(&inc.id)?;
@@ -1274,7 +1488,12 @@ impl Breachdesk {
             Some("deceased") => filter.push_str(" AND deceased = 1"),
             Some("undeliverable") => filter.push_str(" AND no_postal = 1 AND no_email = 1"),
             Some("conflict") => filter.push_str(" AND residence_conflict = 1"),
-            Some(other) => return Err(Error::validation("flag", format!("{other:?} is not a flag (minor, deceased, undeliverable, conflict)"))),
+            Some(other) => {
+                return Err(Error::validation(
+                    "flag",
+                    format!("{other:?} is not a flag (minor, deceased, undeliverable, conflict)"),
+                ))
+            }
         }
         let residence = q.residence.clone();
         match residence.as_deref() {
@@ -1290,7 +1509,10 @@ impl Breachdesk {
         // Near the top of an unfiltered sort that the search index keeps (name, ZIP code), the
         // index is already in order and needs no order in memory: a large list opens at once, and
         // the order is built on the first deep jump.
-        let near_top = offset + limit <= NEAR_TOP && q.residence.is_none() && q.flag.as_deref().unwrap_or("").is_empty() && matches!(q.sort.as_str(), "" | "name" | "postal_code");
+        let near_top = offset + limit <= NEAR_TOP
+            && q.residence.is_none()
+            && q.flag.as_deref().unwrap_or("").is_empty()
+            && matches!(q.sort.as_str(), "" | "name" | "postal_code");
         if list_size >= ORDER_IN_MEMORY_FROM {
             if near_top {
                 let field = if q.sort == "postal_code" { search::POSTAL } else { search::NAME };
@@ -1309,12 +1531,16 @@ impl Breachdesk {
                 self.store.conn.query_row(&sql, params![ids.lo(), ids.hi()], |x| x.get(0))?
             }
         };
-        let sql = format!("{SELECT_PERSON} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+        let sql = format!(
+            "{SELECT_PERSON} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+        );
         let mut stmt = self.store.conn.prepare_cached(&sql)?;
         let rows = if q.residence.is_some() {
-            stmt.query_map(params![ids.lo(), ids.hi(), r], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
+            stmt.query_map(params![ids.lo(), ids.hi(), r], person_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
         } else {
-            stmt.query_map(params![ids.lo(), ids.hi()], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?
+            stmt.query_map(params![ids.lo(), ids.hi()], person_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
         };
         Ok(Page { total, rows })
     }
@@ -1346,24 +1572,40 @@ impl Breachdesk {
     pub fn state_coverage(&self, incident_id: &str) -> Result<Vec<StateCoverage>> {
         let inc = self.incident_row(incident_id)?;
         let facts = self.stored_facts(&inc.id)?;
-        let f = facts.raw(&inc, &std::collections::BTreeMap::new()).check().map_err(|e| Error::Validation { field: e.field, message: e.message })?;
+        let f = facts
+            .raw(&inc, &std::collections::BTreeMap::new())
+            .check()
+            .map_err(|e| Error::Validation { field: e.field, message: e.message })?;
         let rules = crate::obligations::rules()?;
         let mut out = Vec::new();
-        for file in rules.files.iter().filter(|r| r.regime == breachdesk_rules::schema::Regime::State && f.count(&r.jurisdiction) > 0) {
+        for file in rules.files.iter().filter(|r| {
+            r.regime == breachdesk_rules::schema::Regime::State && f.count(&r.jurisdiction) > 0
+        }) {
             let c = breachdesk_rules::engine::coverage(file, &f);
             let cd = file.covered_data.as_ref();
             out.push(StateCoverage {
                 jurisdiction: file.jurisdiction.clone(),
                 residents: c.residents,
                 covered: c.covered,
-                citation: cd.map(breachdesk_rules::schema::CoveredData::citation_text).unwrap_or_default(),
-                source_url: cd.and_then(|d| d.citations.first()).map(|c| c.url.clone()).unwrap_or_default(),
-                confidence: cd.map(|d| format!("{:?}", d.confidence).to_lowercase()).unwrap_or_default(),
-                covered_elements: cd.map(|d| d.with_name.iter().chain(&d.alone).cloned().collect()).unwrap_or_default(),
+                citation: cd
+                    .map(breachdesk_rules::schema::CoveredData::citation_text)
+                    .unwrap_or_default(),
+                source_url: cd
+                    .and_then(|d| d.citations.first())
+                    .map(|c| c.url.clone())
+                    .unwrap_or_default(),
+                confidence: cd
+                    .map(|d| format!("{:?}", d.confidence).to_lowercase())
+                    .unwrap_or_default(),
+                covered_elements: cd
+                    .map(|d| d.with_name.iter().chain(&d.alone).cloned().collect())
+                    .unwrap_or_default(),
                 why: c.why.trim().to_owned(),
             });
         }
-        out.sort_by(|a, b| b.residents.cmp(&a.residents).then_with(|| a.jurisdiction.cmp(&b.jurisdiction)));
+        out.sort_by(|a, b| {
+            b.residents.cmp(&a.residents).then_with(|| a.jurisdiction.cmp(&b.jurisdiction))
+        });
         Ok(out)
     }
 }
@@ -1375,8 +1617,16 @@ mod tests {
     #[test]
     fn the_error_report_is_csv_that_runs_no_formula() {
         let errors = [
-            RowError { row: 3, column: "E-mail".into(), reason: "not an e-mail address (no @)".into() },
-            RowError { row: 9, column: "=HYPERLINK(\"x\")".into(), reason: "no name, \"really\"".into() },
+            RowError {
+                row: 3,
+                column: "E-mail".into(),
+                reason: "not an e-mail address (no @)".into(),
+            },
+            RowError {
+                row: 9,
+                column: "=HYPERLINK(\"x\")".into(),
+                reason: "no name, \"really\"".into(),
+            },
         ];
         assert_eq!(
             error_report_csv(&errors),

@@ -117,7 +117,13 @@ pub fn email_into(s: &str, out: &mut String) -> Result<(), &'static str> {
     let e = &out[start..];
     let check = || {
         let (local, domain) = e.split_once('@').ok_or("not an e-mail address (no @)")?;
-        if local.is_empty() || domain.len() < 3 || !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') || domain.contains('@') {
+        if local.is_empty()
+            || domain.len() < 3
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || domain.contains('@')
+        {
             return Err("not an e-mail address");
         }
         if e.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -216,7 +222,10 @@ pub fn address_key_into(parts: &[&str], out: &mut String, scratch: &mut Scratch)
             out.push(' ');
         }
         // "P O BOX" and "POST OFFICE BOX" are both "PO BOX".
-        if matches!((word(i), word(i + 1), word(i + 2)), ("P", "O", "BOX") | ("POST", "OFFICE", "BOX")) {
+        if matches!(
+            (word(i), word(i + 1), word(i + 2)),
+            ("P", "O", "BOX") | ("POST", "OFFICE", "BOX")
+        ) {
             out.push_str("PO BOX");
             i += 3;
             continue;
@@ -231,7 +240,9 @@ pub fn address_key_into(parts: &[&str], out: &mut String, scratch: &mut Scratch)
 fn ymd(b: &[u8], y: usize, m: usize, d: usize, widths: (usize, usize)) -> Option<NaiveDate> {
     let num = |at: usize, len: usize| -> Option<u32> {
         let part = b.get(at..at + len)?;
-        part.iter().all(u8::is_ascii_digit).then(|| part.iter().fold(0, |n, c| n * 10 + u32::from(c - b'0')))
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0, |n, c| n * 10 + u32::from(c - b'0')))
     };
     NaiveDate::from_ymd_opt(i32::try_from(num(y, 4)?).ok()?, num(m, widths.0)?, num(d, widths.1)?)
 }
@@ -248,7 +259,11 @@ fn quick_date(t: &str) -> Option<NaiveDate> {
             if m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 || y.len() != 4 {
                 return None;
             }
-            let num = |p: &str| p.bytes().all(|c| c.is_ascii_digit()).then(|| p.bytes().fold(0, |n, c| n * 10 + u32::from(c - b'0')));
+            let num = |p: &str| {
+                p.bytes()
+                    .all(|c| c.is_ascii_digit())
+                    .then(|| p.bytes().fold(0, |n, c| n * 10 + u32::from(c - b'0')))
+            };
             NaiveDate::from_ymd_opt(i32::try_from(num(y)?).ok()?, num(m)?, num(d)?)
         }
         _ => None,
@@ -276,17 +291,60 @@ pub fn date(s: &str) -> Result<NaiveDate, &'static str> {
 }
 
 const STATE_NAMES: [(&str, &str); 54] = [
-    ("ALABAMA", "AL"), ("ALASKA", "AK"), ("ARIZONA", "AZ"), ("ARKANSAS", "AR"), ("CALIFORNIA", "CA"), ("COLORADO", "CO"),
-    ("CONNECTICUT", "CT"), ("DELAWARE", "DE"), ("FLORIDA", "FL"), ("GEORGIA", "GA"), ("HAWAII", "HI"), ("IDAHO", "ID"),
-    ("ILLINOIS", "IL"), ("INDIANA", "IN"), ("IOWA", "IA"), ("KANSAS", "KS"), ("KENTUCKY", "KY"), ("LOUISIANA", "LA"),
-    ("MAINE", "ME"), ("MARYLAND", "MD"), ("MASSACHUSETTS", "MA"), ("MICHIGAN", "MI"), ("MINNESOTA", "MN"),
-    ("MISSISSIPPI", "MS"), ("MISSOURI", "MO"), ("MONTANA", "MT"), ("NEBRASKA", "NE"), ("NEVADA", "NV"),
-    ("NEW HAMPSHIRE", "NH"), ("NEW JERSEY", "NJ"), ("NEW MEXICO", "NM"), ("NEW YORK", "NY"), ("NORTH CAROLINA", "NC"),
-    ("NORTH DAKOTA", "ND"), ("OHIO", "OH"), ("OKLAHOMA", "OK"), ("OREGON", "OR"), ("PENNSYLVANIA", "PA"),
-    ("RHODE ISLAND", "RI"), ("SOUTH CAROLINA", "SC"), ("SOUTH DAKOTA", "SD"), ("TENNESSEE", "TN"), ("TEXAS", "TX"),
-    ("UTAH", "UT"), ("VERMONT", "VT"), ("VIRGINIA", "VA"), ("WASHINGTON", "WA"), ("WEST VIRGINIA", "WV"),
-    ("WISCONSIN", "WI"), ("WYOMING", "WY"), ("DISTRICT OF COLUMBIA", "DC"), ("PUERTO RICO", "PR"),
-    ("US VIRGIN ISLANDS", "VI"), ("GUAM", "GU"),
+    ("ALABAMA", "AL"),
+    ("ALASKA", "AK"),
+    ("ARIZONA", "AZ"),
+    ("ARKANSAS", "AR"),
+    ("CALIFORNIA", "CA"),
+    ("COLORADO", "CO"),
+    ("CONNECTICUT", "CT"),
+    ("DELAWARE", "DE"),
+    ("FLORIDA", "FL"),
+    ("GEORGIA", "GA"),
+    ("HAWAII", "HI"),
+    ("IDAHO", "ID"),
+    ("ILLINOIS", "IL"),
+    ("INDIANA", "IN"),
+    ("IOWA", "IA"),
+    ("KANSAS", "KS"),
+    ("KENTUCKY", "KY"),
+    ("LOUISIANA", "LA"),
+    ("MAINE", "ME"),
+    ("MARYLAND", "MD"),
+    ("MASSACHUSETTS", "MA"),
+    ("MICHIGAN", "MI"),
+    ("MINNESOTA", "MN"),
+    ("MISSISSIPPI", "MS"),
+    ("MISSOURI", "MO"),
+    ("MONTANA", "MT"),
+    ("NEBRASKA", "NE"),
+    ("NEVADA", "NV"),
+    ("NEW HAMPSHIRE", "NH"),
+    ("NEW JERSEY", "NJ"),
+    ("NEW MEXICO", "NM"),
+    ("NEW YORK", "NY"),
+    ("NORTH CAROLINA", "NC"),
+    ("NORTH DAKOTA", "ND"),
+    ("OHIO", "OH"),
+    ("OKLAHOMA", "OK"),
+    ("OREGON", "OR"),
+    ("PENNSYLVANIA", "PA"),
+    ("RHODE ISLAND", "RI"),
+    ("SOUTH CAROLINA", "SC"),
+    ("SOUTH DAKOTA", "SD"),
+    ("TENNESSEE", "TN"),
+    ("TEXAS", "TX"),
+    ("UTAH", "UT"),
+    ("VERMONT", "VT"),
+    ("VIRGINIA", "VA"),
+    ("WASHINGTON", "WA"),
+    ("WEST VIRGINIA", "WV"),
+    ("WISCONSIN", "WI"),
+    ("WYOMING", "WY"),
+    ("DISTRICT OF COLUMBIA", "DC"),
+    ("PUERTO RICO", "PR"),
+    ("US VIRGIN ISLANDS", "VI"),
+    ("GUAM", "GU"),
 ];
 
 /// Appends a date as `YYYY-MM-DD` (years 1000–9999, as [`date`] gives them).
@@ -392,7 +450,8 @@ pub fn country(s: &str) -> Result<String, &'static str> {
     let u = clean(s).to_uppercase().replace('.', "");
     let code = match u.as_str() {
         "USA" | "UNITED STATES" | "UNITED STATES OF AMERICA" | "US" | "U S" | "U S A" => "US",
-        "UK" | "UNITED KINGDOM" | "GREAT BRITAIN" | "ENGLAND" | "SCOTLAND" | "WALES" | "NORTHERN IRELAND" => "GB",
+        "UK" | "UNITED KINGDOM" | "GREAT BRITAIN" | "ENGLAND" | "SCOTLAND" | "WALES"
+        | "NORTHERN IRELAND" => "GB",
         "GERMANY" | "DEUTSCHLAND" => "DE",
         "FRANCE" => "FR",
         "CANADA" => "CA",
@@ -427,8 +486,13 @@ pub fn us_zip(s: &str) -> Result<String, &'static str> {
 pub fn us_zip_into(s: &str, out: &mut String) -> Result<(), &'static str> {
     let t = s.trim();
     let five = t.split('-').next().unwrap_or(t).trim();
-    let five = if five.len() == 9 && five.bytes().all(|c| c.is_ascii_digit()) { &five[..5] } else { five };
-    if five.is_empty() || five.len() > 5 || !five.bytes().all(|c| c.is_ascii_digit()) || five.len() < 3 {
+    let five =
+        if five.len() == 9 && five.bytes().all(|c| c.is_ascii_digit()) { &five[..5] } else { five };
+    if five.is_empty()
+        || five.len() > 5
+        || !five.bytes().all(|c| c.is_ascii_digit())
+        || five.len() < 3
+    {
         return Err("not a US ZIP code");
     }
     for _ in five.len()..5 {
@@ -447,7 +511,8 @@ pub fn truthy(s: &str) -> bool {
         return !t.is_empty();
     }
     let t = t.to_lowercase();
-    matches!(t.as_str(), "y" | "yes" | "true" | "1" | "x" | "deceased" | "minor" | "t") || (t.len() >= 8 && date(&t).is_ok())
+    matches!(t.as_str(), "y" | "yes" | "true" | "1" | "x" | "deceased" | "minor" | "t")
+        || (t.len() >= 8 && date(&t).is_ok())
 }
 
 /// Data elements named in one cell (separated by `;`, `,` or `|`) as a bit set over
@@ -479,19 +544,25 @@ pub fn elements(s: &str) -> Result<u32, &'static str> {
             "dob" | "dateofbirth" | "birthdate" => "dob",
             "ssn" | "socialsecuritynumber" | "socialsecurity" => "ssn",
             "taxid" | "tin" | "itin" => "tax_id",
-            "driverslicense" | "driverslicence" | "dl" | "driverslicensenumber" | "stateid" => "drivers_license",
+            "driverslicense" | "driverslicence" | "dl" | "driverslicensenumber" | "stateid" => {
+                "drivers_license"
+            }
             "passport" | "passportnumber" => "passport",
             "financialaccount" | "bankaccount" | "accountnumber" => "financial_account",
             "paymentcard" | "creditcard" | "debitcard" | "cardnumber" => "payment_card",
             "usernamepassword" | "credentials" | "password" | "login" => "username_password",
-            "medical" | "medicalinformation" | "phi" | "diagnosis" | "treatment" | "medicalrecord" => "medical",
+            "medical" | "medicalinformation" | "phi" | "diagnosis" | "treatment"
+            | "medicalrecord" => "medical",
             "healthinsurance" | "insurance" | "memberid" => "health_insurance",
             "biometric" | "biometrics" | "fingerprint" => "biometric",
             "genetic" | "dna" => "genetic",
             "precisegeolocation" | "geolocation" | "location" => "precise_location",
             _ => return Err("names a data element outside the vocabulary"),
         };
-        let i = RECOGNISED_DATA_TYPES.iter().position(|t| *t == name).ok_or("names a data element outside the vocabulary")?;
+        let i = RECOGNISED_DATA_TYPES
+            .iter()
+            .position(|t| *t == name)
+            .ok_or("names a data element outside the vocabulary")?;
         bits |= 1 << i;
     }
     Ok(bits)
@@ -500,7 +571,12 @@ pub fn elements(s: &str) -> Result<u32, &'static str> {
 /// The names of the data elements in a bit set.
 #[must_use]
 pub fn element_names(bits: u32) -> Vec<&'static str> {
-    RECOGNISED_DATA_TYPES.iter().enumerate().filter(|(i, _)| bits & (1 << i) != 0).map(|(_, t)| *t).collect()
+    RECOGNISED_DATA_TYPES
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| bits & (1 << i) != 0)
+        .map(|(_, t)| *t)
+        .collect()
 }
 
 #[cfg(test)]
@@ -520,14 +596,26 @@ mod tests {
     #[test]
     fn fields_are_checked_with_reasons_not_values() {
         assert_eq!(email(" Ana@Example.COM "), Ok("ana@example.com".into()));
-        assert!(email("ana.example.com").is_err() && email("ana@com").is_err() && email("a b@x.org").is_err());
+        assert!(
+            email("ana.example.com").is_err()
+                && email("ana@com").is_err()
+                && email("a b@x.org").is_err()
+        );
         assert_eq!(date("4/9/1980").map(|d| d.to_string()), Ok("1980-04-09".into()));
         assert_eq!(date("1980-04-09T00:00:00").map(|d| d.to_string()), Ok("1980-04-09".into()));
         assert!(date("31/12/1980").is_err());
-        for (text, iso) in [("1980/04/09", "1980-04-09"), ("04/09/1980", "1980-04-09"), ("12/31/1999", "1999-12-31"), ("4-9-1980", "1980-04-09"), ("2024-02-29", "2024-02-29")] {
+        for (text, iso) in [
+            ("1980/04/09", "1980-04-09"),
+            ("04/09/1980", "1980-04-09"),
+            ("12/31/1999", "1999-12-31"),
+            ("4-9-1980", "1980-04-09"),
+            ("2024-02-29", "2024-02-29"),
+        ] {
             assert_eq!(date(text).map(|d| d.to_string()), Ok(iso.into()), "{text}");
         }
-        for bad in ["2023-02-29", "1980-13-01", "13/01/1980", "1980-4-9x", "1700-01-01", "1980-04-0a"] {
+        for bad in
+            ["2023-02-29", "1980-13-01", "13/01/1980", "1980-4-9x", "1700-01-01", "1980-04-0a"]
+        {
             assert!(date(bad).is_err(), "{bad}");
         }
         assert!(us_state("tx").is_ok() && us_state("ZZ").is_err());
@@ -559,13 +647,24 @@ mod tests {
         out.clear();
         clean_into(&["  Zoe\u{308} ", " de  la Cruz "], &mut out, &mut scratch);
         assert_eq!(out, "Zoë de la Cruz");
-        for (text, clean_text) in [("Ana Ruiz", "Ana Ruiz"), ("Ana  Ruiz", "Ana Ruiz"), (" Ana", "Ana"), ("Ana ", "Ana"), ("A\tB", "A B"), ("", ""), (" ", "")] {
+        for (text, clean_text) in [
+            ("Ana Ruiz", "Ana Ruiz"),
+            ("Ana  Ruiz", "Ana Ruiz"),
+            (" Ana", "Ana"),
+            ("Ana ", "Ana"),
+            ("A\tB", "A B"),
+            ("", ""),
+            (" ", ""),
+        ] {
             assert_eq!(clean(text), clean_text, "{text:?}");
         }
         out.clear();
         name_key_into("ΟΔΥΣΣΕΥΣ", &mut out, &mut scratch);
         assert_eq!(out, "ΟΔΥΣΣΕΥΣ".to_lowercase(), "a final sigma as str lower-cases it");
-        assert_eq!((country("uk"), country(" us "), country("Deutschland")), (Ok("GB".into()), Ok("US".into()), Ok("DE".into())));
+        assert_eq!(
+            (country("uk"), country(" us "), country("Deutschland")),
+            (Ok("GB".into()), Ok("US".into()), Ok("DE".into()))
+        );
         let mut e = String::from("x");
         assert!(email_into("not an address", &mut e).is_err());
         assert_eq!(e, "x", "nothing appended on error");

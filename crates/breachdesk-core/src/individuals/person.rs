@@ -89,17 +89,31 @@ pub(super) fn fill(
     let mut errs = Vec::new();
     match get(f::FULL_NAME) {
         Some(full) => nz::clean_into(&[full], &mut p.full_name, scratch),
-        None => nz::clean_into(&[get(f::FIRST_NAME).unwrap_or(""), get(f::LAST_NAME).unwrap_or("")], &mut p.full_name, scratch),
+        None => nz::clean_into(
+            &[get(f::FIRST_NAME).unwrap_or(""), get(f::LAST_NAME).unwrap_or("")],
+            &mut p.full_name,
+            scratch,
+        ),
     }
     if p.full_name.is_empty() {
         let column = if m.column(header, "full_name").is_empty() {
-            [m.column(header, "first_name"), m.column(header, "last_name")].into_iter().filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" + ")
+            [m.column(header, "first_name"), m.column(header, "last_name")]
+                .into_iter()
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" + ")
         } else {
             m.column(header, "full_name").to_owned()
         };
         errs.push(RowError { row: n, column, reason: "no name".into() });
     }
-    let mut fail = |field: &str, reason: &str| errs.push(RowError { row: n, column: m.column(header, field).to_owned(), reason: reason.to_owned() });
+    let mut fail = |field: &str, reason: &str| {
+        errs.push(RowError {
+            row: n,
+            column: m.column(header, field).to_owned(),
+            reason: reason.to_owned(),
+        })
+    };
     if p.full_name.chars().count() > 300 {
         fail("full_name", "longer than 300 characters");
     }
@@ -135,7 +149,12 @@ pub(super) fn fill(
         }
     }
     match get(f::POSTAL_CODE) {
-        Some(z) if us && (state || !p.country.is_empty() || z.bytes().filter(u8::is_ascii_digit).count() >= 3) => {
+        Some(z)
+            if us
+                && (state
+                    || !p.country.is_empty()
+                    || z.bytes().filter(u8::is_ascii_digit).count() >= 3) =>
+        {
             if let Err(r) = nz::us_zip_into(z, &mut p.postal_code) {
                 fail("postal_code", r);
             }
@@ -144,7 +163,9 @@ pub(super) fn fill(
         None => {}
     }
     // The ZIP's own state, when it names one exactly and the state column says another.
-    p.conflict = state && zip::state_code(&p.postal_code).is_some_and(|(zs, exact)| exact && p.residence.strip_prefix("US-") != Some(zs));
+    p.conflict = state
+        && zip::state_code(&p.postal_code)
+            .is_some_and(|(zs, exact)| exact && p.residence.strip_prefix("US-") != Some(zs));
     p.residence_src = if !us {
         p.residence.push_str(&p.country);
         Some("country")
@@ -167,7 +188,9 @@ pub(super) fn fill(
             0
         }
     });
-    let minor_by_age = dob.is_some_and(|d| d.checked_add_months(chrono::Months::new(18 * 12)).is_some_and(|adult| adult > today));
+    let minor_by_age = dob.is_some_and(|d| {
+        d.checked_add_months(chrono::Months::new(18 * 12)).is_some_and(|adult| adult > today)
+    });
     let mut text = |slot: usize, out: &mut String| {
         if let Some(v) = get(slot) {
             nz::clean_into(&[v], out, scratch);
@@ -186,7 +209,11 @@ pub(super) fn fill(
     p.no_postal = p.address1.is_empty() || (p.postal_code.is_empty() && p.city.is_empty());
     p.no_email = p.email.is_empty();
     buf.address_key.clear();
-    nz::address_key_into(&[&p.address1, get(f::ADDRESS2).unwrap_or("")], &mut buf.address_key, &mut buf.scratch);
+    nz::address_key_into(
+        &[&p.address1, get(f::ADDRESS2).unwrap_or("")],
+        &mut buf.address_key,
+        &mut buf.scratch,
+    );
     nz::lower_into(&p.full_name, &mut p.name_key); // full_name is already cleaned
     if let Some(d) = dob {
         nz::date_into(d, &mut p.dob);

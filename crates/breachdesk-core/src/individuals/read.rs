@@ -123,13 +123,14 @@ fn sniff_delimiter(head: &str) -> char {
     let line = head.lines().next().unwrap_or("");
     let count = |d: char| {
         let mut quoted = false;
-        line.chars().filter(|c| {
-            if *c == '"' {
-                quoted = !quoted;
-            }
-            !quoted && *c == d
-        })
-        .count()
+        line.chars()
+            .filter(|c| {
+                if *c == '"' {
+                    quoted = !quoted;
+                }
+                !quoted && *c == d
+            })
+            .count()
     };
     [',', ';', '\t', '|'].into_iter().max_by_key(|d| (count(*d), *d == ',')).unwrap_or(',')
 }
@@ -152,7 +153,14 @@ impl Rows {
             return Err(bad(path, "the file is empty"));
         }
         if bytes > MAX_FILE_BYTES {
-            return Err(bad(path, format!("the file is {} MB; files over {} MB are refused (split it)", bytes >> 20, MAX_FILE_BYTES >> 20)));
+            return Err(bad(
+                path,
+                format!(
+                    "the file is {} MB; files over {} MB are refused (split it)",
+                    bytes >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
+            ));
         }
         let mut head = vec![0u8; 65_536.min(usize::try_from(bytes).unwrap_or(65_536))];
         file.read_exact(&mut head).map_err(io(path))?;
@@ -160,57 +168,100 @@ impl Rows {
         if head.starts_with(b"PK\x03\x04") {
             return Self::xlsx(path, bytes);
         }
-        let (encoding, reader): (&'static str, Box<dyn Read + Send>) = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            ("utf-8-bom", Box::new(encoding_rs_io::DecodeReaderBytesBuilder::new().bom_sniffing(true).build(BufReader::new(file))))
-        } else if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-            let name = if head[0] == 0xFF { "utf-16le" } else { "utf-16be" };
-            (name, Box::new(encoding_rs_io::DecodeReaderBytesBuilder::new().bom_sniffing(true).build(BufReader::new(file))))
-        } else if head.contains(&0) || looks_binary(&head) {
-            return Err(bad(path, "this is not a text spreadsheet (binary content; export it as CSV or XLSX)"));
-        } else if valid_utf8_prefix(&head) {
-            ("utf-8", Box::new(BufReader::with_capacity(1 << 20, file)))
-        } else {
-            (
-                "windows-1252",
-                Box::new(
-                    encoding_rs_io::DecodeReaderBytesBuilder::new()
-                        .encoding(Some(encoding_rs::WINDOWS_1252))
-                        .build(BufReader::with_capacity(1 << 20, file)),
-                ),
-            )
-        };
+        let (encoding, reader): (&'static str, Box<dyn Read + Send>) =
+            if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                (
+                    "utf-8-bom",
+                    Box::new(
+                        encoding_rs_io::DecodeReaderBytesBuilder::new()
+                            .bom_sniffing(true)
+                            .build(BufReader::new(file)),
+                    ),
+                )
+            } else if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+                let name = if head[0] == 0xFF { "utf-16le" } else { "utf-16be" };
+                (
+                    name,
+                    Box::new(
+                        encoding_rs_io::DecodeReaderBytesBuilder::new()
+                            .bom_sniffing(true)
+                            .build(BufReader::new(file)),
+                    ),
+                )
+            } else if head.contains(&0) || looks_binary(&head) {
+                return Err(bad(
+                    path,
+                    "this is not a text spreadsheet (binary content; export it as CSV or XLSX)",
+                ));
+            } else if valid_utf8_prefix(&head) {
+                ("utf-8", Box::new(BufReader::with_capacity(1 << 20, file)))
+            } else {
+                (
+                    "windows-1252",
+                    Box::new(
+                        encoding_rs_io::DecodeReaderBytesBuilder::new()
+                            .encoding(Some(encoding_rs::WINDOWS_1252))
+                            .build(BufReader::with_capacity(1 << 20, file)),
+                    ),
+                )
+            };
         let head_text = match encoding {
             "utf-8" | "utf-8-bom" => String::from_utf8_lossy(&head).into_owned(),
             "windows-1252" => encoding_rs::WINDOWS_1252.decode(&head).0.into_owned(),
-            _ => encoding_rs::Encoding::for_bom(&head).map(|(e, n)| e.decode_without_bom_handling(&head[n..]).0.into_owned()).unwrap_or_default(),
+            _ => encoding_rs::Encoding::for_bom(&head)
+                .map(|(e, n)| e.decode_without_bom_handling(&head[n..]).0.into_owned())
+                .unwrap_or_default(),
         };
         let delimiter = sniff_delimiter(head_text.trim_start_matches('\u{feff}'));
         let d = u8::try_from(u32::from(delimiter)).unwrap_or(b',');
-        let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(d).from_reader(reader);
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(d)
+            .from_reader(reader);
         let mut record = csv::StringRecord::new();
-        let got = csv.read_record(&mut record).map_err(|e| bad(path, format!("row 1 (the header): {}", csv_reason(&e))))?;
+        let got = csv
+            .read_record(&mut record)
+            .map_err(|e| bad(path, format!("row 1 (the header): {}", csv_reason(&e))))?;
         if !got {
             return Err(bad(path, "the file is empty"));
         }
-        let header: Vec<String> = record.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_owned()).collect();
+        let header: Vec<String> =
+            record.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_owned()).collect();
         check_header(path, &header)?;
         let format = Format { kind: "csv", encoding, delimiter: Some(delimiter), bytes };
-        Ok(Rows { inner: Inner::Csv(csv), header, format, row: 1, record, cells: Vec::new(), path: path.to_owned(), fatal: None })
+        Ok(Rows {
+            inner: Inner::Csv(csv),
+            header,
+            format,
+            row: 1,
+            record,
+            cells: Vec::new(),
+            path: path.to_owned(),
+            fatal: None,
+        })
     }
 
     fn xlsx(path: &Path, bytes: u64) -> Result<Rows> {
         // The reader is bounded and returns errors; a panic in it (or in the ZIP library under it)
         // would still be a bug, so it is caught here as a last guard and named as the file's.
-        let opened = std::panic::catch_unwind(|| -> std::result::Result<(xlsx::Sheet, Vec<String>), String> {
-            let mut sheet = xlsx::Sheet::open(path, xlsx::Limits::default())?;
-            let mut header = Vec::new();
-            match sheet.next_row(&mut header, None, MAX_COLUMNS)? {
-                None => Err("the first worksheet is empty".into()),
-                Some(xlsx::RowRead { issue: Some(issue), row }) => Err(format!("row {row} (the header): {issue}")),
-                Some(_) => Ok((sheet, header)),
-            }
-        })
-        .unwrap_or_else(|_| Err("could not be read (the workbook's structure is not one this reader understands)".into()));
+        let opened = std::panic::catch_unwind(
+            || -> std::result::Result<(xlsx::Sheet, Vec<String>), String> {
+                let mut sheet = xlsx::Sheet::open(path, xlsx::Limits::default())?;
+                let mut header = Vec::new();
+                match sheet.next_row(&mut header, None, MAX_COLUMNS)? {
+                    None => Err("the first worksheet is empty".into()),
+                    Some(xlsx::RowRead { issue: Some(issue), row }) => {
+                        Err(format!("row {row} (the header): {issue}"))
+                    }
+                    Some(_) => Ok((sheet, header)),
+                }
+            },
+        )
+        .unwrap_or_else(|_| {
+            Err("could not be read (the workbook's structure is not one this reader understands)"
+                .into())
+        });
         let (sheet, header) = opened.map_err(|m| bad(path, m))?;
         let header: Vec<String> = header.into_iter().map(|h| h.trim().to_owned()).collect();
         check_header(path, &header)?;
@@ -263,7 +314,8 @@ impl Rows {
                     match read {
                         Ok(None) => return None,
                         Err(m) => {
-                            self.fatal = Some(bad(&self.path, format!("after row {}: {m}", self.row - 1)));
+                            self.fatal =
+                                Some(bad(&self.path, format!("after row {}: {m}", self.row - 1)));
                             return None;
                         }
                         Ok(Some(r)) => {
@@ -293,17 +345,33 @@ impl Rows {
                 continue;
             }
             if fields.contains('\u{0}') {
-                return Some(Err(RowIssue { row: self.row, reason: "contains a NUL byte or a spreadsheet error value".into() }));
+                return Some(Err(RowIssue {
+                    row: self.row,
+                    reason: "contains a NUL byte or a spreadsheet error value".into(),
+                }));
             }
             if fields.hostile() {
-                return Some(Err(RowIssue { row: self.row, reason: "contains control or text-direction characters (escape sequences, U+202E…)".into() }));
+                return Some(Err(RowIssue {
+                    row: self.row,
+                    reason:
+                        "contains control or text-direction characters (escape sequences, U+202E…)"
+                            .into(),
+                }));
             }
             if fields.len() != self.header.len() {
                 let unclosed = fields.contains('\n');
                 let reason = if unclosed {
-                    format!("has {} fields where the header has {}: probably an unclosed quote", fields.len(), self.header.len())
+                    format!(
+                        "has {} fields where the header has {}: probably an unclosed quote",
+                        fields.len(),
+                        self.header.len()
+                    )
                 } else {
-                    format!("has {} fields where the header has {}", fields.len(), self.header.len())
+                    format!(
+                        "has {} fields where the header has {}",
+                        fields.len(),
+                        self.header.len()
+                    )
                 };
                 return Some(Err(RowIssue { row: self.row, reason }));
             }
@@ -326,14 +394,22 @@ pub const MAX_COLUMNS: usize = 1000;
 
 fn check_header(path: &Path, header: &[String]) -> Result<()> {
     if header.len() > MAX_COLUMNS {
-        return Err(bad(path, format!("row 1 has {} columns; a list of people has at most {MAX_COLUMNS}", header.len())));
+        return Err(bad(
+            path,
+            format!(
+                "row 1 has {} columns; a list of people has at most {MAX_COLUMNS}",
+                header.len()
+            ),
+        ));
     }
     if header.iter().all(String::is_empty) {
         return Err(bad(path, "row 1 should be a header naming the columns, and it is blank"));
     }
     // One pass with a set (the old search of every earlier header was quadratic).
     let mut seen = std::collections::HashSet::with_capacity(header.len());
-    if let Some(dup) = header.iter().enumerate().find(|(_, h)| !h.is_empty() && !seen.insert(h.as_str())) {
+    if let Some(dup) =
+        header.iter().enumerate().find(|(_, h)| !h.is_empty() && !seen.insert(h.as_str()))
+    {
         return Err(bad(path, format!("column {} repeats the header {:?}", dup.0 + 1, dup.1)));
     }
     Ok(())
@@ -341,7 +417,9 @@ fn check_header(path: &Path, header: &[String]) -> Result<()> {
 
 fn csv_reason(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => format!("is not valid text in the file's encoding (field {})", err.field() + 1),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!("is not valid text in the file's encoding (field {})", err.field() + 1)
+        }
         csv::ErrorKind::Io(io) => format!("cannot be read: {io}"),
         _ => "cannot be read as CSV".into(),
     }
@@ -357,7 +435,8 @@ fn valid_utf8_prefix(b: &[u8]) -> bool {
 
 /// Control characters other than tab, CR, LF and form feed in the first block: not a text file.
 fn looks_binary(b: &[u8]) -> bool {
-    let controls = b.iter().filter(|&&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0c)).count();
+    let controls =
+        b.iter().filter(|&&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0c)).count();
     controls * 100 > b.len().max(1)
 }
 
@@ -392,7 +471,8 @@ mod tests {
         let (r, rows) = rows_of(&le).expect("utf-16le");
         assert_eq!(r.format.encoding, "utf-16le");
         assert_eq!(rows[0].as_ref().expect("row"), &["José", "Köln"]);
-        let (r, rows) = rows_of("\u{feff}name|city\n\"Smith, Ana\"|Austin\n".as_bytes()).expect("bom");
+        let (r, rows) =
+            rows_of("\u{feff}name|city\n\"Smith, Ana\"|Austin\n".as_bytes()).expect("bom");
         assert_eq!((r.format.encoding, r.header[0].as_str()), ("utf-8-bom", "name"));
         assert_eq!(rows[0].as_ref().expect("row")[0], "Smith, Ana");
     }
@@ -410,7 +490,10 @@ mod tests {
         }
         let (_, rows) = rows_of(b"a,b,c\n1,2,3\n1,2\n\n4,5,6\n7,\"8,9\n").expect("opens");
         assert!(rows[0].is_ok());
-        assert_eq!(rows[1].as_ref().expect_err("ragged"), &RowIssue { row: 3, reason: "has 2 fields where the header has 3".into() });
+        assert_eq!(
+            rows[1].as_ref().expect_err("ragged"),
+            &RowIssue { row: 3, reason: "has 2 fields where the header has 3".into() }
+        );
         assert!(rows[2].is_ok(), "a blank line is skipped");
         assert!(rows[3].as_ref().expect_err("unclosed").reason.contains("has 2 fields"));
     }

@@ -89,7 +89,12 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::NotFound`].
-    pub fn duplicate_queue(&self, incident_id: &str, decided: bool, limit: u32) -> Result<Vec<DuplicatePair>> {
+    pub fn duplicate_queue(
+        &self,
+        incident_id: &str,
+        decided: bool,
+        limit: u32,
+    ) -> Result<Vec<DuplicatePair>> {
         let inc = self.incident_row(incident_id)?;
         let filter = if decided { "" } else { "AND decision IS NULL" };
         let mut stmt = self.store.conn.prepare(&format!(
@@ -102,7 +107,12 @@ impl Breachdesk {
         let mut one = self.store.conn.prepare_cached(&format!("{SELECT_PERSON} WHERE id = ?1"))?;
         let mut out = Vec::new();
         for (id, reason, a, b, decision, decided_by) in raw {
-            let (Some(first), Some(later)) = (one.query_row([a], person_row).optional()?, one.query_row([b], person_row).optional()?) else { continue };
+            let (Some(first), Some(later)) = (
+                one.query_row([a], person_row).optional()?,
+                one.query_row([b], person_row).optional()?,
+            ) else {
+                continue;
+            };
             out.push(DuplicatePair { id, reason, first, later, decision, decided_by });
         }
         Ok(out)
@@ -113,20 +123,36 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] on `pair` when it was decided already or one
     /// of its records is no longer on the list.
-    pub fn decide_duplicate(&mut self, ctx: &Ctx, incident_id: &str, pair: i64, merge: bool) -> Result<Vec<ObligationChange>> {
+    pub fn decide_duplicate(
+        &mut self,
+        ctx: &Ctx,
+        incident_id: &str,
+        pair: i64,
+        merge: bool,
+    ) -> Result<Vec<ObligationChange>> {
         let inc = self.incident_row(incident_id)?;
         let found: Option<(i64, i64, Option<String>)> = self
             .store
             .conn
             .query_row("SELECT a_id, b_id, decision FROM duplicate_candidates WHERE id = ?1 AND incident_id = ?2", params![pair, inc.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        let (a, b, decision) = found.ok_or_else(|| Error::NotFound { entity: "duplicate pair", id: format!("{pair} in {}", inc.human_id) })?;
+        let (a, b, decision) = found.ok_or_else(|| Error::NotFound {
+            entity: "duplicate pair",
+            id: format!("{pair} in {}", inc.human_id),
+        })?;
         if decision.is_some() {
             return Err(Error::validation("pair", "this pair was decided already"));
         }
-        let active: i64 = self.store.conn.query_row("SELECT count(*) FROM individuals WHERE id IN (?1, ?2) AND merged_into IS NULL", params![a, b], |r| r.get(0))?;
+        let active: i64 = self.store.conn.query_row(
+            "SELECT count(*) FROM individuals WHERE id IN (?1, ?2) AND merged_into IS NULL",
+            params![a, b],
+            |r| r.get(0),
+        )?;
         if merge && active != 2 {
-            return Err(Error::validation("pair", "one of the two records was merged or removed since the scan"));
+            return Err(Error::validation(
+                "pair",
+                "one of the two records was merged or removed since the scan",
+            ));
         }
         let word = if merge { "merged" } else { "distinct" };
         let changes = self.write(ctx, |tx| {

@@ -163,13 +163,17 @@ fn encode<'a>(out: &mut Vec<u8>, entries: impl Iterator<Item = (&'a [u8], u32)>)
 /// Calls `each` with the entries of one stored chunk, in order: (key, the record's number on the
 /// list), until it returns false. False when `each` stopped; an error when the chunk is damaged.
 fn decode(data: &[u8], each: &mut dyn FnMut(&[u8], u32) -> Result<bool>) -> Result<bool> {
-    let damaged = || crate::Error::Internal("the list's search index is damaged (the next import or rollback rebuilds it from the records)".into());
+    let damaged = || {
+        crate::Error::Internal("the list's search index is damaged (the next import or rollback rebuilds it from the records)".into())
+    };
     // The first entry shares nothing (the key before it is empty), and a first empty key counts
     // as a repeat of it with the number as the gap from 0: the number itself.
     let (mut key, mut prev_n, mut at) = (Vec::with_capacity(64), 0u32, 0);
     while at < data.len() {
-        let shared = usize::try_from(get_varint(data, &mut at).ok_or_else(damaged)?).map_err(|_| damaged())?;
-        let len = usize::try_from(get_varint(data, &mut at).ok_or_else(damaged)?).map_err(|_| damaged())?;
+        let shared = usize::try_from(get_varint(data, &mut at).ok_or_else(damaged)?)
+            .map_err(|_| damaged())?;
+        let len = usize::try_from(get_varint(data, &mut at).ok_or_else(damaged)?)
+            .map_err(|_| damaged())?;
         let rest = data.get(at..at.saturating_add(len)).ok_or_else(damaged)?;
         if shared > key.len() {
             return Err(damaged());
@@ -178,7 +182,8 @@ fn decode(data: &[u8], each: &mut dyn FnMut(&[u8], u32) -> Result<bool>) -> Resu
         key.truncate(shared);
         key.extend_from_slice(rest);
         at += len;
-        let v = u32::try_from(get_varint(data, &mut at).ok_or_else(damaged)?).map_err(|_| damaged())?;
+        let v =
+            u32::try_from(get_varint(data, &mut at).ok_or_else(damaged)?).map_err(|_| damaged())?;
         let n = if repeat { prev_n.wrapping_add(v) } else { v };
         prev_n = n;
         if !each(&key, n)? {
@@ -190,7 +195,11 @@ fn decode(data: &[u8], each: &mut dyn FnMut(&[u8], u32) -> Result<bool>) -> Resu
 
 /// Sorts one field's keys and hands them over as encoded chunks: (field, seq, first key, data).
 /// False when the receiver hung up.
-fn sort_and_encode(field: usize, k: &mut Keys, send: &std::sync::mpsc::SyncSender<(usize, usize, Vec<u8>, Vec<u8>)>) -> bool {
+fn sort_and_encode(
+    field: usize,
+    k: &mut Keys,
+    send: &std::sync::mpsc::SyncSender<(usize, usize, Vec<u8>, Vec<u8>)>,
+) -> bool {
     k.sort();
     for (seq, chunk) in k.entries.chunks(CHUNK).enumerate() {
         let mut data = Vec::with_capacity(CHUNK * 16);
@@ -210,21 +219,32 @@ fn sort_and_encode(field: usize, k: &mut Keys, send: &std::sync::mpsc::SyncSende
 /// four: each merge holds a buffer as large as its keys' entries.)
 pub(crate) fn write(tx: &rusqlite::Transaction<'_>, list: i64, keys: &mut ListKeys) -> Result<()> {
     if keys.iter().any(|k| k.overflow) {
-        return Err(crate::Error::Internal("the list is too large for its search index (over 4 GB of keys)".into()));
+        return Err(crate::Error::Internal(
+            "the list is too large for its search index (over 4 GB of keys)".into(),
+        ));
     }
     tx.execute("DELETE FROM individual_search WHERE list = ?1", [list])?;
     let mut insert = tx.prepare("INSERT INTO individual_search (list, field, seq, first_key, data) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-    let (email, others): (Vec<_>, Vec<_>) = keys.iter_mut().enumerate().partition(|(field, _)| *field == EMAIL);
+    let (email, others): (Vec<_>, Vec<_>) =
+        keys.iter_mut().enumerate().partition(|(field, _)| *field == EMAIL);
     std::thread::scope(|scope| -> Result<()> {
         let (send, chunks) = std::sync::mpsc::sync_channel(16);
         // A sender that stops early does so because the writer failed: its error is reported.
         for fields in [email, others] {
             let send = send.clone();
-            scope.spawn(move || fields.into_iter().all(|(field, k)| sort_and_encode(field, k, &send)));
+            scope.spawn(move || {
+                fields.into_iter().all(|(field, k)| sort_and_encode(field, k, &send))
+            });
         }
         drop(send);
         for (field, seq, first, data) in chunks {
-            insert.execute(params![list, i64::try_from(field).unwrap_or(0), i64::try_from(seq).unwrap_or(0), first, data])?;
+            insert.execute(params![
+                list,
+                i64::try_from(field).unwrap_or(0),
+                i64::try_from(seq).unwrap_or(0),
+                first,
+                data
+            ])?;
         }
         Ok(())
     })?;
@@ -236,7 +256,8 @@ pub(crate) fn write(tx: &rusqlite::Transaction<'_>, list: i64, keys: &mut ListKe
 /// is damaged (the import then writes the index whole again).
 pub(crate) fn load(tx: &rusqlite::Transaction<'_>, list: i64) -> Result<ListKeys> {
     let mut keys = new_keys();
-    let mut stmt = tx.prepare("SELECT field, data FROM individual_search WHERE list = ?1 ORDER BY field, seq")?;
+    let mut stmt = tx
+        .prepare("SELECT field, data FROM individual_search WHERE list = ?1 ORDER BY field, seq")?;
     let mut rows = stmt.query([list])?;
     while let Some(r) = rows.next()? {
         let field = usize::try_from(r.get::<_, i64>(0)?).unwrap_or(usize::MAX);
@@ -256,7 +277,14 @@ pub(crate) fn load(tx: &rusqlite::Transaction<'_>, list: i64) -> Result<ListKeys
 
 /// A record's keys as the index holds them (no e-mail: no entry; no ZIP code: the empty key, so
 /// that the ZIP order puts them first, as SQL orders NULL).
-pub(crate) fn add(keys: &mut ListKeys, n: u32, name_key: &str, last_key: &str, email: Option<&str>, postal_code: Option<&str>) {
+pub(crate) fn add(
+    keys: &mut ListKeys,
+    n: u32,
+    name_key: &str,
+    last_key: &str,
+    email: Option<&str>,
+    postal_code: Option<&str>,
+) {
     keys[NAME].push(name_key, n);
     keys[LAST].push(last_key, n);
     if let Some(e) = email {
@@ -272,7 +300,8 @@ fn from_records(tx: &rusqlite::Transaction<'_>, list: i64) -> Result<ListKeys> {
     let mut stmt = tx.prepare("SELECT id, name_key, last_key, email, postal_code FROM individuals WHERE id BETWEEN ?1 AND ?2")?;
     let mut rows = stmt.query([ids.lo(), ids.hi()])?;
     while let Some(r) = rows.next()? {
-        let (name, last, email, postal): (String, String, Option<String>, Option<String>) = (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        let (name, last, email, postal): (String, String, Option<String>, Option<String>) =
+            (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
         add(&mut keys, ListIds::n(r.get(0)?), &name, &last, email.as_deref(), postal.as_deref());
     }
     Ok(keys)
@@ -289,12 +318,18 @@ pub(crate) fn rebuild(tx: &rusqlite::Transaction<'_>, list: i64) -> Result<()> {
 /// renumbered by schema 9) and recounts the list from its records (counts kept by schema 8 and
 /// earlier still counted the data elements of records merged on review).
 pub(crate) fn backfill(conn: &mut rusqlite::Connection) -> Result<()> {
-    let schema8: bool = conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'individual_search'", [], |r| r.get(0))?;
+    let schema8: bool = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'individual_search'",
+        [],
+        |r| r.get(0),
+    )?;
     if !schema8 {
         return Ok(()); // an older migration set (tests of the migration checks)
     }
-    let lists: Vec<(i64, String)> =
-        conn.prepare("SELECT list, incident_id FROM individual_lists WHERE search_built = 0")?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let lists: Vec<(i64, String)> = conn
+        .prepare("SELECT list, incident_id FROM individual_lists WHERE search_built = 0")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     if lists.is_empty() {
         return Ok(());
     }
@@ -309,7 +344,13 @@ pub(crate) fn backfill(conn: &mut rusqlite::Connection) -> Result<()> {
 
 /// Calls `take` with the id of every entry of `field` whose key starts with `prefix` (every entry,
 /// for ""), in key order, until it returns false.
-pub(crate) fn scan(conn: &rusqlite::Connection, ids: ListIds, field: usize, prefix: &str, take: &mut dyn FnMut(i64) -> Result<bool>) -> Result<()> {
+pub(crate) fn scan(
+    conn: &rusqlite::Connection,
+    ids: ListIds,
+    field: usize,
+    prefix: &str,
+    take: &mut dyn FnMut(i64) -> Result<bool>,
+) -> Result<()> {
     let list = ids.0;
     let field = i64::try_from(field).unwrap_or(0);
     let p = prefix.as_bytes();
@@ -407,7 +448,8 @@ mod tests {
         assert_eq!(k.run, 3 * RUN, "three runs were sorted as they filled");
         k.sort();
         all.sort();
-        let got: Vec<(Vec<u8>, u32)> = k.entries.iter().map(|e| (Keys::key(&k.arena, e.0).to_vec(), e.1)).collect();
+        let got: Vec<(Vec<u8>, u32)> =
+            k.entries.iter().map(|e| (Keys::key(&k.arena, e.0).to_vec(), e.1)).collect();
         assert!(got == all, "the merged runs are in full order");
     }
 
@@ -419,7 +461,8 @@ mod tests {
         k.push("garcia", 2);
         k.push(&"é".repeat(200), 1);
         k.sort();
-        let order: Vec<(Vec<u8>, u32)> = k.entries.iter().map(|e| (Keys::key(&k.arena, e.0).to_vec(), e.1)).collect();
+        let order: Vec<(Vec<u8>, u32)> =
+            k.entries.iter().map(|e| (Keys::key(&k.arena, e.0).to_vec(), e.1)).collect();
         assert_eq!(order[0], (b"garcia".to_vec(), 2));
         assert_eq!(order[1], (b"garcia".to_vec(), 9));
         assert_eq!(order[2], ("garcía".as_bytes().to_vec(), 3));

@@ -45,7 +45,13 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { sheet_bytes: 4 << 30, strings_xml_bytes: 1 << 30, strings_text: 384 << 20, strings: 24_000_000, cells: 100_000_000 }
+        Limits {
+            sheet_bytes: 4 << 30,
+            strings_xml_bytes: 1 << 30,
+            strings_text: 384 << 20,
+            strings: 24_000_000,
+            cells: 100_000_000,
+        }
     }
 }
 
@@ -68,7 +74,11 @@ impl<R: Read> Read for Bounded<R> {
         if self.read > self.limit {
             self.tripped = Some(format!("{} inflates to more than {} MB (a ZIP bomb, or a list too large for XLSX: save it as CSV)", self.part, self.limit >> 20));
         } else if self.since_mark > MAX_ELEMENT_BYTES + 65_536 {
-            self.tripped = Some(format!("{} has an XML element longer than {} MB; no cell is that long", self.part, MAX_ELEMENT_BYTES >> 20));
+            self.tripped = Some(format!(
+                "{} has an XML element longer than {} MB; no cell is that long",
+                self.part,
+                MAX_ELEMENT_BYTES >> 20
+            ));
         }
         if self.tripped.is_some() {
             return Err(io::Error::other("limit"));
@@ -120,7 +130,8 @@ impl Read for Entry {
 type Xml<R> = quick_xml::Reader<BufReader<Bounded<R>>>;
 
 fn xml<R: Read>(inner: R, limit: u64, part: &str) -> Xml<R> {
-    let bounded = Bounded { inner, read: 0, since_mark: 0, limit, part: part.to_owned(), tripped: None };
+    let bounded =
+        Bounded { inner, read: 0, since_mark: 0, limit, part: part.to_owned(), tripped: None };
     let mut r = quick_xml::Reader::from_reader(BufReader::with_capacity(65_536, bounded));
     let c = r.config_mut();
     c.trim_text(false);
@@ -139,10 +150,15 @@ fn next<'b, R: Read>(x: &mut Xml<R>, buf: &'b mut Vec<u8>) -> Result<Event<'b>, 
             let inner = x.get_ref().get_ref();
             Err(match &inner.tripped {
                 Some(t) => t.clone(),
-                None if matches!(&e, quick_xml::Error::Io(io) if io.kind() == io::ErrorKind::InvalidData && io.to_string() == "checksum") => {
+                None if matches!(&e, quick_xml::Error::Io(io) if io.kind() == io::ErrorKind::InvalidData && io.to_string() == "checksum") =>
+                {
                     format!("{} is damaged (its checksum does not match)", inner.part)
                 }
-                None => format!("{} is not well-formed XML at byte {}: {e}", inner.part, x.error_position()),
+                None => format!(
+                    "{} is not well-formed XML at byte {}: {e}",
+                    inner.part,
+                    x.error_position()
+                ),
             })
         }
     }
@@ -152,9 +168,13 @@ fn next<'b, R: Read>(x: &mut Xml<R>, buf: &'b mut Vec<u8>) -> Result<Event<'b>, 
 fn push_text(e: &Event<'_>, out: &mut String) -> Result<(), String> {
     match e {
         Event::Text(t) => out.push_str(&t.decode().map_err(|e| format!("text is not UTF-8: {e}"))?),
-        Event::CData(t) => out.push_str(&t.decode().map_err(|e| format!("text is not UTF-8: {e}"))?),
+        Event::CData(t) => {
+            out.push_str(&t.decode().map_err(|e| format!("text is not UTF-8: {e}"))?)
+        }
         Event::GeneralRef(r) => {
-            if let Some(c) = r.resolve_char_ref().map_err(|e| format!("bad character reference: {e}"))? {
+            if let Some(c) =
+                r.resolve_char_ref().map_err(|e| format!("bad character reference: {e}"))?
+            {
                 out.push(c);
             } else {
                 let name: &[u8] = r;
@@ -164,7 +184,12 @@ fn push_text(e: &Event<'_>, out: &mut String) -> Result<(), String> {
                     b"gt" => '>',
                     b"quot" => '"',
                     b"apos" => '\'',
-                    other => return Err(format!("uses the XML entity &{};, which no workbook needs", String::from_utf8_lossy(other))),
+                    other => {
+                        return Err(format!(
+                            "uses the XML entity &{};, which no workbook needs",
+                            String::from_utf8_lossy(other)
+                        ))
+                    }
                 });
             }
         }
@@ -174,7 +199,10 @@ fn push_text(e: &Event<'_>, out: &mut String) -> Result<(), String> {
 }
 
 fn attr(e: &BytesStart<'_>, name: &[u8]) -> Option<Vec<u8>> {
-    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == name).map(|a| a.value.into_owned())
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .map(|a| a.value.into_owned())
 }
 
 /// The text of every shared string, in one buffer.
@@ -198,7 +226,11 @@ impl Strings {
 
 /// The zip entry names a workbook's relationships point to, resolved against `xl/`.
 fn resolve(base: &str, target: &str) -> String {
-    let joined = if let Some(abs) = target.strip_prefix('/') { abs.to_owned() } else { format!("{base}{target}") };
+    let joined = if let Some(abs) = target.strip_prefix('/') {
+        abs.to_owned()
+    } else {
+        format!("{base}{target}")
+    };
     let mut parts: Vec<&str> = Vec::new();
     for p in joined.split('/') {
         match p {
@@ -216,8 +248,13 @@ fn resolve(base: &str, target: &str) -> String {
 fn check_directory(file: &mut File, len: u64) -> Result<(), String> {
     let tail = len.min(65_557);
     let mut buf = vec![0u8; usize::try_from(tail).unwrap_or(65_557)];
-    file.seek(SeekFrom::Start(len - tail)).and_then(|_| file.read_exact(&mut buf)).map_err(|e| format!("cannot be read: {e}"))?;
-    let at = buf.windows(4).rposition(|w| w == b"PK\x05\x06").ok_or("is not a ZIP archive (no end record); an XLSX workbook is one")?;
+    file.seek(SeekFrom::Start(len - tail))
+        .and_then(|_| file.read_exact(&mut buf))
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    let at = buf
+        .windows(4)
+        .rposition(|w| w == b"PK\x05\x06")
+        .ok_or("is not a ZIP archive (no end record); an XLSX workbook is one")?;
     let end = &buf[at..];
     if end.len() < 22 {
         return Err("is a truncated ZIP archive".into());
@@ -225,7 +262,10 @@ fn check_directory(file: &mut File, len: u64) -> Result<(), String> {
     let entries = u64::from(u16::from_le_bytes([end[10], end[11]]));
     let size = u64::from(u32::from_le_bytes([end[12], end[13], end[14], end[15]]));
     if entries > MAX_PARTS || size > MAX_PARTS * 512 {
-        return Err(format!("has a ZIP directory of {entries} parts ({} KB); a workbook has tens", size >> 10));
+        return Err(format!(
+            "has a ZIP directory of {entries} parts ({} KB); a workbook has tens",
+            size >> 10
+        ));
     }
     Ok(())
 }
@@ -283,7 +323,11 @@ fn reference_column(r: &[u8]) -> Option<u32> {
     if letters == 0 || letters > 3 || !r[letters..].iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(r[..letters].iter().fold(0u32, |n, b| n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)))
+    Some(
+        r[..letters]
+            .iter()
+            .fold(0u32, |n, b| n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)),
+    )
 }
 
 fn parse_u32(v: &[u8]) -> Option<u32> {
@@ -346,7 +390,8 @@ impl Sheet {
         let len = file.metadata().map_err(|e| format!("cannot be read: {e}"))?.len();
         check_directory(&mut file, len)?;
         file.seek(SeekFrom::Start(0)).map_err(|e| format!("cannot be read: {e}"))?;
-        let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| format!("is not a readable XLSX workbook: {e}"))?;
+        let mut zip = zip::ZipArchive::new(BufReader::new(file))
+            .map_err(|e| format!("is not a readable XLSX workbook: {e}"))?;
 
         // The workbook: its first sheet's relationship id, and the date system.
         let (rid, date1904) = {
@@ -356,7 +401,10 @@ impl Sheet {
             loop {
                 match next(&mut x, &mut buf)? {
                     Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
-                        b"workbookPr" => date1904 = matches!(attr(&e, b"date1904").as_deref(), Some(b"1" | b"true")),
+                        b"workbookPr" => {
+                            date1904 =
+                                matches!(attr(&e, b"date1904").as_deref(), Some(b"1" | b"true"))
+                        }
                         b"sheet" if rid.is_none() => rid = attr(&e, b"id"),
                         _ => {}
                     },
@@ -369,12 +417,19 @@ impl Sheet {
         // Its relationships: where that sheet, the shared strings and the styles are.
         let (mut sheet, mut strings, mut styles) = (None, None, None);
         {
-            let mut x = xml(part(&mut zip, "xl/_rels/workbook.xml.rels")?, MAX_SMALL_PART, "xl/_rels/workbook.xml.rels");
+            let mut x = xml(
+                part(&mut zip, "xl/_rels/workbook.xml.rels")?,
+                MAX_SMALL_PART,
+                "xl/_rels/workbook.xml.rels",
+            );
             let mut buf = Vec::new();
             loop {
                 match next(&mut x, &mut buf)? {
-                    Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
-                        let target = attr(&e, b"Target").map(|t| resolve("xl/", &String::from_utf8_lossy(&t)));
+                    Event::Start(e) | Event::Empty(e)
+                        if e.local_name().as_ref() == b"Relationship" =>
+                    {
+                        let target = attr(&e, b"Target")
+                            .map(|t| resolve("xl/", &String::from_utf8_lossy(&t)));
                         let kind = attr(&e, b"Type").unwrap_or_default();
                         if attr(&e, b"Id").as_deref() == Some(&rid) {
                             sheet = target;
@@ -406,8 +461,13 @@ impl Sheet {
         let mut file = zip.into_inner().into_inner();
         file.seek(SeekFrom::Start(at.data_start)).map_err(|e| format!("cannot be read: {e}"))?;
         let raw = BufReader::with_capacity(65_536, file).take(at.compressed);
-        let body = if at.deflated { Body::Deflated(flate2::bufread::DeflateDecoder::new(raw)) } else { Body::Stored(raw) };
-        let entry = Entry { body, crc: crc32fast::Hasher::new(), expected_crc: at.crc, done: false };
+        let body = if at.deflated {
+            Body::Deflated(flate2::bufread::DeflateDecoder::new(raw))
+        } else {
+            Body::Stored(raw)
+        };
+        let entry =
+            Entry { body, crc: crc32fast::Hasher::new(), expected_crc: at.crc, done: false };
         Ok(Sheet {
             xml: xml(entry, limits.sheet_bytes, &at.name),
             buf: Vec::with_capacity(4096),
@@ -436,7 +496,12 @@ impl Sheet {
     ///
     /// # Errors
     /// What makes the rest of the file unreadable (a limit, broken XML), in words.
-    pub fn next_row(&mut self, cells: &mut Vec<String>, width: Option<usize>, max_width: usize) -> Result<Option<RowRead>, String> {
+    pub fn next_row(
+        &mut self,
+        cells: &mut Vec<String>,
+        width: Option<usize>,
+        max_width: usize,
+    ) -> Result<Option<RowRead>, String> {
         let mut in_row = false;
         let mut col: u32 = 0;
         let mut any = false;
@@ -469,14 +534,19 @@ impl Sheet {
             match e.local_name().as_ref() {
                 b"row" => {
                     let n = match attr(&e, b"r") {
-                        Some(v) => parse_u32(&v).ok_or_else(|| format!("has a row numbered {:?}", String::from_utf8_lossy(&v)))?,
+                        Some(v) => parse_u32(&v).ok_or_else(|| {
+                            format!("has a row numbered {:?}", String::from_utf8_lossy(&v))
+                        })?,
                         None => self.row.saturating_add(1),
                     };
                     if n > MAX_ROWS {
                         return Err(format!("has a row {n}, beyond Excel's {MAX_ROWS} rows"));
                     }
                     if n <= self.row {
-                        return Err(format!("has row {n} after row {} (rows out of order: the file is damaged)", self.row));
+                        return Err(format!(
+                            "has row {n} after row {} (rows out of order: the file is damaged)",
+                            self.row
+                        ));
                     }
                     self.row = n;
                     col = 0;
@@ -485,10 +555,19 @@ impl Sheet {
                 b"c" if in_row => {
                     self.cells += 1;
                     if self.cells > self.limits.cells {
-                        return Err(format!("has more than {} cells; a list that large should come as CSV", self.limits.cells));
+                        return Err(format!(
+                            "has more than {} cells; a list that large should come as CSV",
+                            self.limits.cells
+                        ));
                     }
                     col = match attr(&e, b"r") {
-                        Some(r) => reference_column(&r).ok_or_else(|| format!("has a cell named {:?} in row {}", String::from_utf8_lossy(&r), self.row))?,
+                        Some(r) => reference_column(&r).ok_or_else(|| {
+                            format!(
+                                "has a cell named {:?} in row {}",
+                                String::from_utf8_lossy(&r),
+                                self.row
+                            )
+                        })?,
                         None => col.saturating_add(1),
                     };
                     if col > MAX_COLS {
@@ -500,7 +579,8 @@ impl Sheet {
                         continue; // a formatted cell with no value
                     }
                     let row = self.row;
-                    let has_value = self.cell_value(kind.as_deref(), style, row, col, &mut issue)?;
+                    let has_value =
+                        self.cell_value(kind.as_deref(), style, row, col, &mut issue)?;
                     any |= has_value || issue.is_some();
                     if !has_value {
                         continue;
@@ -515,7 +595,10 @@ impl Sheet {
                         let c = column_name(col);
                         return Err(format!("has a value in column {c} (cell {c}{row}); a list of people has at most {max_width} columns"));
                     } else if issue.is_none() {
-                        issue = Some(format!("has a value in cell {}{row}, right of the header's {wide} columns", column_name(col)));
+                        issue = Some(format!(
+                            "has a value in cell {}{row}, right of the header's {wide} columns",
+                            column_name(col)
+                        ));
                     }
                 }
                 _ => {}
@@ -526,7 +609,14 @@ impl Sheet {
     /// Reads a cell's content up to its end tag into `self.value`, converted by its type and
     /// style; a problem with the value becomes the row's `issue` (the first one).
     /// Whether the cell has a value.
-    fn cell_value(&mut self, kind: Option<&[u8]>, style: Option<u32>, row: u32, col: u32, issue: &mut Option<String>) -> Result<bool, String> {
+    fn cell_value(
+        &mut self,
+        kind: Option<&[u8]>,
+        style: Option<u32>,
+        row: u32,
+        col: u32,
+        issue: &mut Option<String>,
+    ) -> Result<bool, String> {
         self.value.clear();
         // <v>…</v> or <is>…<t>…</t>…</is>; formulas (<f>) and phonetic runs (<rPh>) are skipped.
         let (mut in_v, mut in_t, mut skip, mut chars) = (false, false, 0u32, 0usize);
@@ -544,12 +634,17 @@ impl Sheet {
                     b"t" => in_t = false,
                     b"f" | b"rPh" => skip = skip.saturating_sub(1),
                     b"c" => break,
-                    b"row" | b"sheetData" => return Err(format!("has an unclosed cell in row {row}")),
+                    b"row" | b"sheetData" => {
+                        return Err(format!("has an unclosed cell in row {row}"))
+                    }
                     _ => {}
                 },
-                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) if (in_v || in_t) && skip == 0 => {
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)
+                    if (in_v || in_t) && skip == 0 =>
+                {
                     let before = self.value.len();
-                    push_text(&event, &mut self.value).map_err(|m| format!("cell {}{row}: {m}", column_name(col)))?;
+                    push_text(&event, &mut self.value)
+                        .map_err(|m| format!("cell {}{row}: {m}", column_name(col)))?;
                     chars += self.value[before..].chars().count();
                     if chars > MAX_STRING_CHARS {
                         return Err(format!("cell {}{row} holds more than {MAX_STRING_CHARS} characters, Excel's own limit", column_name(col)));
@@ -587,7 +682,11 @@ impl Sheet {
             }
             Some(b"e") => {
                 if issue.is_none() {
-                    *issue = Some(format!("cell {} holds a spreadsheet error ({})", name(), self.value.trim()));
+                    *issue = Some(format!(
+                        "cell {} holds a spreadsheet error ({})",
+                        name(),
+                        self.value.trim()
+                    ));
                 }
                 self.value.clear();
             }
@@ -595,7 +694,10 @@ impl Sheet {
             _ => {
                 let t = self.value.trim();
                 if let Ok(f) = t.parse::<f64>() {
-                    let date = style.and_then(|s| self.date_styles.get(s as usize)).copied().unwrap_or(false);
+                    let date = style
+                        .and_then(|s| self.date_styles.get(s as usize))
+                        .copied()
+                        .unwrap_or(false);
                     if let Some(d) = date.then(|| serial_date(f, self.date1904)).flatten() {
                         self.value = d;
                     } else if f.fract() == 0.0 && f.abs() < 1e15 {
@@ -614,9 +716,14 @@ impl Sheet {
 }
 
 /// A small part's inflated bytes (workbook, relationships, styles), at most [`MAX_SMALL_PART`].
-fn part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Result<io::Cursor<Vec<u8>>, String> {
+fn part<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+) -> Result<io::Cursor<Vec<u8>>, String> {
     let limit = MAX_SMALL_PART;
-    let index = zip.index_for_name(name).ok_or_else(|| format!("has no {name} (not an XLSX workbook, or a damaged one)"))?;
+    let index = zip
+        .index_for_name(name)
+        .ok_or_else(|| format!("has no {name} (not an XLSX workbook, or a damaged one)"))?;
     let entry = zip.by_index(index).map_err(|e| format!("cannot read {name}: {e}"))?;
     if entry.encrypted() {
         return Err("is password-protected; save an unprotected copy".into());
@@ -630,7 +737,8 @@ fn part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Result<io::
 }
 
 fn locate<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Result<Located, String> {
-    let index = zip.index_for_name(name).ok_or_else(|| format!("has no {name}, its first worksheet"))?;
+    let index =
+        zip.index_for_name(name).ok_or_else(|| format!("has no {name}, its first worksheet"))?;
     let e = zip.by_index_raw(index).map_err(|e| format!("cannot read {name}: {e}"))?;
     if e.encrypted() {
         return Err("is password-protected; save an unprotected copy".into());
@@ -640,7 +748,13 @@ fn locate<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Result<Lo
         zip::CompressionMethod::Deflated => true,
         other => return Err(format!("compresses its worksheet with {other}, which Excel does not use; save it again from Excel")),
     };
-    Ok(Located { name: name.to_owned(), data_start: e.data_start(), compressed: e.compressed_size(), deflated, crc: e.crc32() })
+    Ok(Located {
+        name: name.to_owned(),
+        data_start: e.data_start(),
+        compressed: e.compressed_size(),
+        deflated,
+        crc: e.crc32(),
+    })
 }
 
 /// Which cell styles format a number as a date: `cellXfs`' number formats, built-in or custom.
@@ -654,13 +768,19 @@ fn read_styles<R: Read>(inner: R, name: &str) -> Result<Vec<bool>, String> {
         match next(&mut x, &mut buf)? {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 b"numFmt" => {
-                    if let (Some(id), Some(code)) = (attr(&e, b"numFmtId").and_then(|v| parse_u32(&v)), attr(&e, b"formatCode")) {
-                        let code = quick_xml::escape::unescape(&String::from_utf8_lossy(&code)).map(std::borrow::Cow::into_owned).unwrap_or_default();
+                    if let (Some(id), Some(code)) =
+                        (attr(&e, b"numFmtId").and_then(|v| parse_u32(&v)), attr(&e, b"formatCode"))
+                    {
+                        let code = quick_xml::escape::unescape(&String::from_utf8_lossy(&code))
+                            .map(std::borrow::Cow::into_owned)
+                            .unwrap_or_default();
                         custom.push((id, code));
                     }
                 }
                 b"cellXfs" => in_cell_xfs = true,
-                b"xf" if in_cell_xfs => xf_ids.push(attr(&e, b"numFmtId").and_then(|v| parse_u32(&v)).unwrap_or(0)),
+                b"xf" if in_cell_xfs => {
+                    xf_ids.push(attr(&e, b"numFmtId").and_then(|v| parse_u32(&v)).unwrap_or(0))
+                }
                 _ => {}
             },
             Event::End(e) if e.local_name().as_ref() == b"cellXfs" => in_cell_xfs = false,
@@ -668,7 +788,12 @@ fn read_styles<R: Read>(inner: R, name: &str) -> Result<Vec<bool>, String> {
             _ => {}
         }
     }
-    Ok(xf_ids.iter().map(|id| is_date_format(*id, custom.iter().find(|(c, _)| c == id).map(|(_, s)| s.as_str()))).collect())
+    Ok(xf_ids
+        .iter()
+        .map(|id| {
+            is_date_format(*id, custom.iter().find(|(c, _)| c == id).map(|(_, s)| s.as_str()))
+        })
+        .collect())
 }
 
 /// The shared strings, bounded in count, characters per string and bytes in all.
@@ -679,9 +804,13 @@ fn read_strings<R: Read>(inner: R, name: &str, limits: &Limits) -> Result<String
     let (mut in_si, mut in_t, mut skip, mut chars) = (false, false, 0u32, 0usize);
     let end = |out: &mut Strings| -> Result<(), String> {
         if out.ends.len() >= limits.strings {
-            return Err(format!("{name} has more than {} shared strings; a list that large should come as CSV", limits.strings));
+            return Err(format!(
+                "{name} has more than {} shared strings; a list that large should come as CSV",
+                limits.strings
+            ));
         }
-        out.ends.push(u32::try_from(out.text.len()).map_err(|_| format!("{name} has too much text"))?);
+        out.ends
+            .push(u32::try_from(out.text.len()).map_err(|_| format!("{name} has too much text"))?);
         Ok(())
     };
     loop {
@@ -703,9 +832,12 @@ fn read_strings<R: Read>(inner: R, name: &str, limits: &Limits) -> Result<String
                 b"rPh" => skip = skip.saturating_sub(1),
                 _ => {}
             },
-            Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) if in_si && in_t && skip == 0 => {
+            Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)
+                if in_si && in_t && skip == 0 =>
+            {
                 let before = out.text.len();
-                push_text(&event, &mut out.text).map_err(|m| format!("{name}, text #{}: {m}", out.len() + 1))?;
+                push_text(&event, &mut out.text)
+                    .map_err(|m| format!("{name}, text #{}: {m}", out.len() + 1))?;
                 chars += out.text[before..].chars().count();
                 if chars > MAX_STRING_CHARS {
                     return Err(format!("{name}: text #{} is longer than {MAX_STRING_CHARS} characters, Excel's own limit for a cell", out.len() + 1));

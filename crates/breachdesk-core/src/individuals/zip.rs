@@ -9,7 +9,10 @@ static TABLE: &str = include_str!("../../../../rules/reference/zip-state.csv");
 
 /// Every (ZIP, state code) row of the table, in ZIP order.
 pub(crate) fn rows() -> impl Iterator<Item = (&'static str, &'static str)> {
-    TABLE.lines().filter(|l| !l.starts_with('#') && *l != "zip,state").filter_map(|l| l.split_once(','))
+    TABLE
+        .lines()
+        .filter(|l| !l.starts_with('#') && *l != "zip,state")
+        .filter_map(|l| l.split_once(','))
 }
 
 /// ZIP → state as flat tables: index into `states` + 1 (0: none), by five-digit ZIP and by prefix.
