@@ -39,10 +39,9 @@ pub fn in_range(t: DateTime<Utc>) -> bool {
 /// # Errors
 /// [`TimeError::UnknownZone`] naming `field` when the name is not in the tz database.
 pub fn parse_zone(field: &str, name: &str) -> Result<Tz, TimeError> {
-    name.trim().parse::<Tz>().map_err(|_| TimeError::UnknownZone {
-        field: field.to_owned(),
-        value: name.to_owned(),
-    })
+    name.trim()
+        .parse::<Tz>()
+        .map_err(|_| TimeError::UnknownZone { field: field.to_owned(), value: name.to_owned() })
 }
 
 /// Reads `value` as an instant: RFC 3339 as given, or a local time in `zone`.
@@ -73,7 +72,15 @@ pub fn parse_timestamp(field: &str, value: &str, zone: Tz) -> Result<DateTime<Ut
     if !in_range(t) {
         return Err(TimeError::OutOfRange { field: field.to_owned(), value: clip(value) });
     }
-    Ok(t)
+    Ok(without_leap_second(t))
+}
+
+/// A leap second (`23:59:60`, which chrono keeps as a second 59 with more than a second of
+/// nanoseconds) is read as the second before it: stored times have whole seconds 0–59, so the
+/// value saved and the value read back are the same instant. No notification clock turns on it.
+fn without_leap_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::Timelike;
+    t.with_nanosecond(t.nanosecond() % 1_000_000_000).unwrap_or(t)
 }
 
 /// A value as an error shows it: at most 60 characters, so a hostile input cannot flood a message.
@@ -101,7 +108,11 @@ pub fn parse_stored(value: &str) -> Result<DateTime<Utc>, String> {
 ///
 /// # Errors
 /// [`TimeError::Nonexistent`] when `naive` falls in a spring-forward gap.
-pub fn local_to_utc(field: &str, naive: NaiveDateTime, zone: Tz) -> Result<DateTime<Utc>, TimeError> {
+pub fn local_to_utc(
+    field: &str,
+    naive: NaiveDateTime,
+    zone: Tz,
+) -> Result<DateTime<Utc>, TimeError> {
     match zone.from_local_datetime(&naive) {
         LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
         // Fall-back hour: the same wall time happens twice; the earlier one starts the clock first.
@@ -131,11 +142,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_leap_second_is_read_as_the_second_before_it() {
+        let utc: Tz = "UTC".parse().unwrap();
+        for v in ["2016-12-31T23:59:60Z", "2016-12-31T23:59:60", "2016-12-31T23:59:60.5Z"] {
+            let t = parse_timestamp("detected_at", v, utc).unwrap();
+            assert_eq!(to_storage(t), "2016-12-31T23:59:59Z", "{v}");
+            assert_eq!(to_storage(parse_stored(&to_storage(t)).unwrap()), to_storage(t), "{v} round-trips");
+            assert!(t.timestamp_subsec_nanos() < 1_000_000_000, "{v}");
+        }
+    }
+
+    #[test]
     fn timestamps_outside_1970_to_2199_are_refused_naming_the_field() {
         let ny = "America/New_York".parse().expect("zone");
-        for v in ["+10000-01-01T00:00", "-0001-06-01T00:00", "1969-12-31T23:59:59Z", "2200-01-01T00:00:00Z", "+262142-01-01T00:00:00Z"] {
+        for v in [
+            "+10000-01-01T00:00",
+            "-0001-06-01T00:00",
+            "1969-12-31T23:59:59Z",
+            "2200-01-01T00:00:00Z",
+            "+262142-01-01T00:00:00Z",
+        ] {
             let e = parse_timestamp("aware_at", v, ny).expect_err(v);
-            assert!(matches!(e, TimeError::OutOfRange { .. } | TimeError::Malformed { .. }), "{v}: {e}");
+            assert!(
+                matches!(e, TimeError::OutOfRange { .. } | TimeError::Malformed { .. }),
+                "{v}: {e}"
+            );
             assert!(e.to_string().starts_with("aware_at: "), "{e}");
         }
         assert!(parse_timestamp("aware_at", "1970-01-01T00:00:00Z", ny).is_ok());
@@ -143,7 +174,10 @@ mod tests {
         assert!(parse_stored("+10000-01-01T00:00:00Z").is_err());
         assert_eq!(parse_stored("2026-03-02T15:00:00Z").map(|t| t.timestamp()), Ok(1_772_463_600));
         let long = "9".repeat(10_000);
-        assert!(parse_timestamp("aware_at", &long, ny).expect_err("long").to_string().len() < 300, "a huge value is not echoed whole");
+        assert!(
+            parse_timestamp("aware_at", &long, ny).expect_err("long").to_string().len() < 300,
+            "a huge value is not echoed whole"
+        );
     }
 
     fn ny() -> Tz {
