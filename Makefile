@@ -15,7 +15,7 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 APP := target/debug/breachdesk-app
 
-.PHONY: run test deps deps-test toolchain ui app cli unit e2e e2e-big bindings bench fuzz redteam clean
+.PHONY: run test lint deps deps-test toolchain ui app cli unit e2e e2e-big bindings bench fuzz redteam clean
 
 toolchain:
 	@command -v cargo >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs), then re-run make." >&2; exit 1; }
@@ -49,9 +49,16 @@ run: app
 
 ## make test: install what is missing and run every test: unit, integration (real SQLCipher, a real
 ## Secret Service in a private D-Bus session) and the GUI end-to-end test under Xvfb.
-test: deps-test ui
+test: deps-test ui lint
 	./scripts/test-session.sh cargo test --workspace --exclude breachdesk-e2e --exclude breachdesk-app
 	$(MAKE) e2e
+
+## make lint: the house rules, run by make test: rustfmt (rustfmt.toml) and clippy with every warning an error.
+lint: deps ui
+	@cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
 
 e2e: deps-test app cli
 	xvfb-run -a -s "-screen 0 1280x800x24" ./scripts/test-session.sh \

@@ -661,6 +661,160 @@ impl Row {
     }
 }
 
+// ---- use cases ---------------------------------------------------------------------------
+
+use crate::audit::Change;
+use crate::timeline::{self, TimelineKind};
+use crate::{obligations, to_json, uuid7, Breachdesk, Ctx};
+
+/// Inside the caller's transaction: re-reads the incident (so a concurrent update of other fields
+/// is kept, not overwritten), applies the patch and writes it with its audit change and, when it
+/// closes the incident, the timeline entry. Returns the incident as it now stands.
+pub(crate) fn apply_patch(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &Ctx,
+    uuid: &str,
+    patch: &IncidentPatch,
+) -> Result<(Row, Vec<Change>)> {
+    let old = load(tx, uuid, &patch.fields_set())?;
+    let fields = old.fields.patched(patch)?;
+    if fields == old.fields {
+        return Ok((old, Vec::new()));
+    }
+    let new = Row {
+        fields,
+        updated_at: ctx.now,
+        id: old.id.clone(),
+        human_id: old.human_id.clone(),
+        created_at: old.created_at,
+        created_by: old.created_by.clone(),
+    };
+    let (before, after) = (to_json(&old.view())?, to_json(&new.view())?);
+    let values = new.to_sql();
+    let sets: Vec<String> = COLUMNS
+        .split(", ")
+        .enumerate()
+        .skip(1)
+        .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
+        .collect();
+    tx.execute(
+        &format!("UPDATE incidents SET {} WHERE id = ?1", sets.join(", ")),
+        rusqlite::params_from_iter(values.iter()),
+    )?;
+    crate::failpoint::hit("update.patched");
+    // Closing is a fact of the timeline too: the post-mortem clock starts there.
+    if new.fields.status == Status::Closed && old.fields.status != Status::Closed {
+        timeline::append_event(
+            tx,
+            ctx,
+            &new.id,
+            TimelineKind::Closed,
+            &format!("Incident closed (status {} → closed)", old.fields.status.as_str()),
+        )?;
+    }
+    let change = Change {
+        action: "incident.update",
+        entity_type: "incident",
+        entity_id: new.id.clone(),
+        before: Some(before),
+        after: Some(after),
+    };
+    Ok((new, vec![change]))
+}
+
+impl Breachdesk {
+    pub(crate) fn incident_row(&self, id: &str) -> Result<Row> {
+        self.incident_row_sparing(id, &[])
+    }
+
+    /// The incident row; the columns in `spare` (about to be replaced by a patch) may be damaged.
+    pub(crate) fn incident_row_sparing(&self, id: &str, spare: &[&str]) -> Result<Row> {
+        load(&self.store.conn, id, spare)
+    }
+
+    /// Opens a new incident in status `detected`.
+    ///
+    /// # Errors
+    /// [`Error::Validation`] naming the field: blank title, unknown severity or zone, malformed or
+    /// nonexistent local time, discovery before detection, a detection→discovery gap without a reason.
+    pub fn create_incident(&mut self, ctx: &Ctx, input: &NewIncident) -> Result<Incident> {
+        let fields = Fields::from_new(input)?;
+        let date = fields.detected_at.with_timezone(&fields.zone).format("%Y%m%d").to_string();
+        let prefix = format!("INC-{date}-");
+        self.write(ctx, |tx| {
+            // The number is taken under the write lock: two processes never give out the same id.
+            let n: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(CAST(substr(human_id, 14) AS INTEGER)), 0) FROM incidents WHERE human_id LIKE ?1 || '%'",
+                [&prefix],
+                |r| r.get(0),
+            )?;
+            let row = Row { id: uuid7(ctx.now), human_id: format!("{prefix}{:03}", n + 1), fields, created_at: ctx.now, created_by: ctx.actor.clone(), updated_at: ctx.now };
+            let view = row.view();
+            let values = row.to_sql();
+            let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+            tx.execute(&format!("INSERT INTO incidents ({}) VALUES ({})", COLUMNS, marks.join(", ")), rusqlite::params_from_iter(values.iter()))?;
+            let change = Change { action: "incident.create", entity_type: "incident", entity_id: row.id.clone(), before: None, after: Some(to_json(&view)?) };
+            Ok((view, vec![change]))
+        })
+    }
+
+    /// Every incident, newest detection first.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub fn list_incidents(&self) -> Result<Vec<Incident>> {
+        Ok(self.incident_list()?.incidents)
+    }
+
+    /// Every incident, newest detection first, and the ones with a stored value that cannot be
+    /// read (each named with its column and how to repair it): one damaged row never hides the others.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub fn incident_list(&self) -> Result<IncidentList> {
+        let sql =
+            format!("SELECT {} FROM incidents ORDER BY detected_at DESC, human_id DESC", COLUMNS);
+        let mut stmt = self.store.conn.prepare(&sql)?;
+        let mut out = IncidentList::default();
+        for row in stmt.query_map([], |r| Row::read(r, &[]))? {
+            match row? {
+                Ok(r) => out.incidents.push(r.view()),
+                Err(u) => out.unreadable.push(u),
+            }
+        }
+        Ok(out)
+    }
+
+    /// One incident by UUID or `INC-…` id.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`].
+    pub fn get_incident(&self, id: &str) -> Result<Incident> {
+        Ok(self.incident_row(id)?.view())
+    }
+
+    /// Applies a patch; the audit row keeps the before and after.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`], and [`Error::Validation`] as for [`Breachdesk::create_incident`] plus a
+    /// backwards status move.
+    pub fn update_incident(
+        &mut self,
+        ctx: &Ctx,
+        id: &str,
+        patch: &IncidentPatch,
+    ) -> Result<Incident> {
+        let uuid = self.incident_row_sparing(id, &patch.fields_set())?.id;
+        self.write(ctx, |tx| {
+            let (inc, mut audit) = apply_patch(tx, ctx, &uuid, patch)?;
+            // The legal timestamps and the zone drive the clocks: recomputed in the same transaction.
+            let (_, recompute) = obligations::refresh(tx, ctx, &inc, None)?;
+            audit.extend(recompute);
+            Ok((inc.view(), audit))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -268,3 +268,56 @@ fn uri_path(path: &Path) -> String {
     let abs = path.canonicalize().unwrap_or_else(|_| path.to_owned());
     abs.to_string_lossy().replace('%', "%25").replace('?', "%3f").replace('#', "%23")
 }
+
+// ---- use cases ---------------------------------------------------------------------------
+
+use crate::audit::{self, Change};
+use crate::{Breachdesk, Ctx};
+
+impl Breachdesk {
+    /// Runs `f` in one transaction with its audit rows; commits only if all of it succeeds.
+    /// One user action: one transaction, taken with the write lock first (`BEGIN IMMEDIATE`), so
+    /// what `f` reads is what it writes over; the audit rows commit with it.
+    pub(crate) fn write<T>(
+        &mut self,
+        ctx: &Ctx,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, Vec<Change>)>,
+    ) -> Result<T> {
+        self.write_sealing(ctx, |tx| f(tx).map(|(out, changes)| (out, changes, Vec::new())))
+    }
+
+    /// [`Breachdesk::write`] whose audit row also seals imports' records.
+    pub(crate) fn write_sealing<T>(
+        &mut self,
+        ctx: &Ctx,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, Vec<Change>, Vec<audit::BatchSeal>)>,
+    ) -> Result<T> {
+        let captured = self.store.captured.clone();
+        captured.clear();
+        let tx =
+            self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let result = f(&tx).and_then(|(out, changes, batches)| {
+            let head = audit::append_all(
+                &tx,
+                &ctx.actor,
+                ctx.now,
+                &changes,
+                audit::Sealer { secret: self.secret.as_ref(), captured: &captured, batches },
+            )?;
+            Ok((out, head))
+        });
+        let (out, head) = match result {
+            Ok(x) => x,
+            Err(e) => {
+                captured.clear();
+                return Err(e);
+            }
+        };
+        tx.commit()?;
+        self.store.checkpoint();
+        if let Some(head) = head {
+            self.record_head(head)?;
+        }
+        Ok(out)
+    }
+}

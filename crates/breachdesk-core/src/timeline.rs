@@ -145,3 +145,154 @@ pub(crate) fn append_system(
 ) -> Result<()> {
     append_event(tx, ctx, incident_id, TimelineKind::Assessment, description)
 }
+
+// ---- use cases ---------------------------------------------------------------------------
+
+use crate::audit::Change;
+use crate::incident;
+use crate::{to_json, uuid7, Breachdesk};
+use breachdesk_rules::time::{parse_timestamp, to_local_rfc3339};
+use rusqlite::OptionalExtension;
+
+impl Breachdesk {
+    /// Appends an entry (or a correction of an earlier one) to an incident's timeline.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for the incident or the corrected entry, [`Error::Validation`] naming
+    /// `occurred_at`, `kind`, `description` or `corrects`.
+    pub fn add_timeline_entry(
+        &mut self,
+        ctx: &Ctx,
+        incident_id: &str,
+        input: &NewTimelineEntry,
+    ) -> Result<TimelineEntry> {
+        let inc = self.incident_row(incident_id)?;
+        let zone = inc.fields.zone;
+        if input.occurred_at.trim().is_empty() {
+            return Err(Error::validation("occurred_at", "is required"));
+        }
+        let occurred = parse_timestamp("occurred_at", &input.occurred_at, zone)?;
+        let kind = TimelineKind::parse(&input.kind)?;
+        let description = incident::required("description", &input.description, 20_000)?;
+        let who = incident::clean_optional("who", input.who.clone(), 200)?
+            .unwrap_or_else(|| ctx.actor.clone());
+        let corrects = match incident::clean_optional("corrects", input.corrects.clone(), 100)? {
+            None => None,
+            Some(c) => {
+                let owner: Option<String> = self
+                    .store
+                    .conn
+                    .query_row(
+                        "SELECT incident_id FROM timeline_entries WHERE id = ?1",
+                        [&c],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match owner {
+                    Some(o) if o == inc.id => Some(c),
+                    Some(_) => {
+                        return Err(Error::validation(
+                            "corrects",
+                            format!("entry {c} belongs to another incident"),
+                        ))
+                    }
+                    None => {
+                        return Err(Error::validation(
+                            "corrects",
+                            format!("no timeline entry {c} in {}", inc.human_id),
+                        ))
+                    }
+                }
+            }
+        };
+        let entry = TimelineEntry {
+            id: uuid7(ctx.now),
+            incident_id: inc.id.clone(),
+            occurred_at: to_local_rfc3339(occurred, zone),
+            kind,
+            description,
+            who,
+            corrects,
+            corrected_by: None,
+            recorded_at: to_local_rfc3339(ctx.now, zone),
+            recorded_by: ctx.actor.clone(),
+        };
+        let after = to_json(&entry)?;
+        self.write(ctx, |tx| {
+            append(
+                tx,
+                ctx,
+                &Append {
+                    id: &entry.id,
+                    incident_id: &entry.incident_id,
+                    occurred_at: occurred,
+                    kind,
+                    description: &entry.description,
+                    who: &entry.who,
+                    corrects: entry.corrects.as_deref(),
+                },
+            )?;
+            let action = if entry.corrects.is_some() { "timeline.correct" } else { "timeline.add" };
+            Ok((
+                (),
+                vec![Change {
+                    action,
+                    entity_type: "timeline_entry",
+                    entity_id: entry.id.clone(),
+                    before: None,
+                    after: Some(after),
+                }],
+            ))
+        })?;
+        Ok(entry)
+    }
+
+    /// An incident's timeline in the order things happened (ties: the order they were recorded).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for the incident.
+    pub fn timeline(&self, incident_id: &str) -> Result<Vec<TimelineEntry>> {
+        let inc = self.incident_row(incident_id)?;
+        let zone = inc.fields.zone;
+        let mut stmt = self.store.conn.prepare(
+            "SELECT e.id, e.occurred_at, e.kind, e.description, e.who, e.corrects_id, e.recorded_at, e.recorded_by,
+                    (SELECT c.id FROM timeline_entries c WHERE c.corrects_id = e.id ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1)
+             FROM timeline_entries e WHERE e.incident_id = ?1 ORDER BY e.occurred_at, e.recorded_at, e.id",
+        )?;
+        let show = |s: String| -> rusqlite::Result<String> {
+            DateTime::parse_from_rfc3339(&s)
+                .map(|t| to_local_rfc3339(t.with_timezone(&Utc), zone))
+                .map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        1,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })
+        };
+        let rows = stmt
+            .query_map([&inc.id], |r| {
+                let kind: String = r.get(2)?;
+                Ok(TimelineEntry {
+                    id: r.get(0)?,
+                    incident_id: inc.id.clone(),
+                    occurred_at: show(r.get(1)?)?,
+                    kind: TimelineKind::parse(&kind).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            2,
+                            rusqlite::types::Type::Text,
+                            Box::new(e),
+                        )
+                    })?,
+                    description: r.get(3)?,
+                    who: r.get(4)?,
+                    corrects: r.get(5)?,
+                    recorded_at: show(r.get(6)?)?,
+                    recorded_by: r.get(7)?,
+                    corrected_by: r.get(8)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
