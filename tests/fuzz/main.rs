@@ -154,7 +154,7 @@ fn edits() -> impl Strategy<Value = Vec<Edit>> {
 fn store(dir: &Path) -> (Breachdesk, String) {
     let ring = Box::leak(Box::new(MemoryKeyring::default()));
     let now = Utc.with_ymd_and_hms(2026, 3, 2, 16, 0, 0).single().expect("instant");
-    let mut bd = Breachdesk::init(&dir.join("data"), &KeySetup::Keyring, ring, Some("Fuzz"), now)
+    let bd = Breachdesk::init(&dir.join("data"), &KeySetup::Keyring, ring, Some("Fuzz"), now)
         .expect("init");
     let ctx = Ctx::new("Fuzz", now).expect("ctx");
     let inc = bd

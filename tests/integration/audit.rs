@@ -6,7 +6,7 @@ use breachdesk_core::{Breachdesk, MemoryKeyring};
 
 fn populated() -> (tempfile::TempDir, MemoryKeyring) {
     let ring = MemoryKeyring::default();
-    let (tmp, mut bd) = init_memory(&ring);
+    let (tmp, bd) = init_memory(&ring);
     let inc = bd.create_incident(&ctx(), &new_incident("Audit subject")).expect("create");
     bd.update_incident(
         &ctx(),
@@ -136,7 +136,7 @@ fn cli_audit_verify_names_the_first_bad_row() {
 /// imported list. Returns the incident's id.
 fn full(ring: &MemoryKeyring) -> (tempfile::TempDir, String) {
     use breachdesk_core::obligations::{FilingInput, IncidentFacts};
-    let (tmp, mut bd) = init_memory(ring);
+    let (tmp, bd) = init_memory(ring);
     let inc = bd.create_incident(&ctx(), &new_incident("Covered")).expect("create");
     let facts = IncidentFacts {
         hipaa_role: Some("covered_entity".into()),

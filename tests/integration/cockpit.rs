@@ -16,7 +16,7 @@ fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
 
 fn setup(severity: &str) -> (tempfile::TempDir, Breachdesk, String) {
     let ring = MemoryKeyring::default();
-    let (tmp, mut bd) = init_memory(&ring);
+    let (tmp, bd) = init_memory(&ring);
     let mut n = new_incident("Portal breach");
     n.severity = severity.into();
     n.timezone = "America/Chicago".into();
@@ -44,7 +44,7 @@ fn count(bd: &Breachdesk, sql: &str) -> i64 {
 
 #[test]
 fn contract_and_investor_clocks_become_obligations_with_owners() {
-    let (_t, mut bd, id) = setup("SEV-0");
+    let (_t, bd, id) = setup("SEV-0");
     let baa = bd
         .add_custom_obligation(
             &ctx(),
@@ -107,7 +107,7 @@ fn contract_and_investor_clocks_become_obligations_with_owners() {
 
 #[test]
 fn bad_custom_obligations_name_the_field_and_write_nothing() {
-    let (_t, mut bd, id) = setup("SEV-2");
+    let (_t, bd, id) = setup("SEV-2");
     let before = count(&bd, "SELECT count(*) FROM audit_log");
     for (input, field) in [
         (custom(" ", "investors", "hours", Some(4)), "label"),
@@ -131,7 +131,7 @@ fn bad_custom_obligations_name_the_field_and_write_nothing() {
 
 #[test]
 fn a_draft_moves_timestamps_and_facts_together_and_a_preview_writes_nothing() {
-    let (_t, mut bd, id) = setup("SEV-1");
+    let (_t, bd, id) = setup("SEV-1");
     let facts = IncidentFacts {
         gdpr_role: Some("controller".into()),
         affected: [("DE".to_owned(), 20)].into(),
@@ -181,7 +181,7 @@ fn a_draft_moves_timestamps_and_facts_together_and_a_preview_writes_nothing() {
 
 #[test]
 fn internal_clocks_follow_the_timeline_and_the_settings() {
-    let (_t, mut bd, id) = setup("SEV-0");
+    let (_t, bd, id) = setup("SEV-0");
     let now = at(2026, 3, 2, 16, 40); // 10:40 Chicago, 25 min after detection
     let clocks = bd.internal_clocks(&id, now).expect("clocks");
     let ack = clocks.iter().find(|c| c.id == "ack").expect("ack");
@@ -243,7 +243,7 @@ fn internal_clocks_follow_the_timeline_and_the_settings() {
 
 #[test]
 fn reminders_fire_once_per_stage_and_again_when_the_due_time_moves() {
-    let (_t, mut bd, id) = setup("SEV-3");
+    let (_t, bd, id) = setup("SEV-3");
     bd.add_custom_obligation(&ctx(), &id, &custom("Customer DPA", "controller", "hours", Some(48)))
         .expect("add");
     let key = |bd: &Breachdesk, now| {

@@ -37,7 +37,7 @@ fn assert_nothing_readable(dir: &std::path::Path, stage: &str) {
 fn no_marker_or_sqlite_header_on_disk_in_either_mode() {
     // keyring mode (in-memory keyring) through the core API
     let ring = MemoryKeyring::default();
-    let (tmp, mut bd) = init_memory(&ring);
+    let (tmp, bd) = init_memory(&ring);
     let data = tmp.path().join("data");
     let mut n = new_incident(MARKERS[0]);
     n.summary = MARKERS[1].into();

@@ -10,7 +10,7 @@ use chrono::{TimeZone, Utc};
 
 fn setup(zone: &str, detected: &str) -> (tempfile::TempDir, Breachdesk, String) {
     let ring = MemoryKeyring::default();
-    let (tmp, mut bd) = init_memory(&ring);
+    let (tmp, bd) = init_memory(&ring);
     let mut n = new_incident("Laptop stolen from a car");
     n.timezone = zone.into();
     n.detected_at = detected.into();
@@ -36,7 +36,7 @@ fn later() -> Ctx {
 
 #[test]
 fn an_encrypted_laptop_is_exempt_until_the_key_turns_out_compromised() {
-    let (_t, mut bd, id) = setup("America/New_York", "2026-03-02T09:00");
+    let (_t, bd, id) = setup("America/New_York", "2026-03-02T09:00");
     let changes = bd.set_facts(&ctx(), &id, &laptop(true, false)).expect("facts");
     let fl =
         changes.iter().find(|c| c.rule_id == "US-FL-individuals").expect("Florida in the diff");
@@ -128,7 +128,7 @@ fn an_encrypted_laptop_is_exempt_until_the_key_turns_out_compromised() {
 
 #[test]
 fn a_required_decision_overrides_an_exit() {
-    let (_t, mut bd, id) = setup("America/New_York", "2026-03-02T09:00");
+    let (_t, bd, id) = setup("America/New_York", "2026-03-02T09:00");
     bd.set_facts(&ctx(), &id, &laptop(true, false)).expect("facts");
     let input = DecisionInput {
         decision: "required".into(),
@@ -142,7 +142,7 @@ fn a_required_decision_overrides_an_exit() {
 
 #[test]
 fn filing_the_anchor_notice_dates_the_notice_timed_against_it() {
-    let (_t, mut bd, id) = setup("America/Los_Angeles", "2026-03-02T10:00");
+    let (_t, bd, id) = setup("America/Los_Angeles", "2026-03-02T10:00");
     let facts = IncidentFacts {
         affected: [("US-CA".to_owned(), 600)].into(),
         data_types: vec!["name".into(), "ssn".into()],

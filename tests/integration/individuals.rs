@@ -19,7 +19,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 fn setup() -> (tempfile::TempDir, Breachdesk, String) {
     let ring = MemoryKeyring::default();
-    let (tmp, mut bd) = init_memory(&ring);
+    let (tmp, bd) = init_memory(&ring);
     let mut n = new_incident("Clinic portal breach");
     n.timezone = "America/Chicago".into();
     n.detected_at = "2026-03-02T10:15".into();
@@ -192,7 +192,7 @@ fn invalid_rows_stop_the_import_unless_skipped_and_nothing_is_half_written() {
 
 #[test]
 fn a_cancelled_import_leaves_nothing_behind() {
-    let (t, mut bd, id) = setup();
+    let (t, bd, id) = setup();
     let file = write(t.path(), "big.csv", &format!("{HEADER}\n{}", texans(10_000, 0)));
     let mut seen = Vec::new();
     let e = bd
@@ -726,7 +726,8 @@ fn a_large_list_pages_from_an_order_kept_in_memory_that_matches_sql() {
     let sql_ids = |order: &str, filter: &str, offset: i64| -> Vec<i64> {
         // A record's number on its list: the low 32 bits of its id (schema 9).
         let sql = format!("SELECT id & 0xFFFFFFFF FROM individuals WHERE merged_into IS NULL {filter} ORDER BY {order} LIMIT 100 OFFSET {offset}");
-        let mut s = bd.connection().prepare(&sql).expect("prepare");
+        let conn = bd.connection();
+        let mut s = conn.prepare(&sql).expect("prepare");
         s.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("ids")
     };
     let cases = [
@@ -799,11 +800,14 @@ fn search_by_scan(bd: &Breachdesk, incident: &str, q: &str) -> Vec<i64> {
     let sql = format!(
         "SELECT id & 0xFFFFFFFF FROM individuals WHERE id >> 32 = (SELECT list FROM individual_lists WHERE incident_id = ?1) AND merged_into IS NULL AND {test} ORDER BY {order}"
     );
-    let mut s = bd.connection().prepare(&sql).expect("prepare");
-    s.query_map(rusqlite::params![incident, q], |r| r.get(0))
+    let conn = bd.connection();
+    let mut s = conn.prepare(&sql).expect("prepare");
+    let ids = s
+        .query_map(rusqlite::params![incident, q], |r| r.get(0))
         .expect("query")
         .collect::<Result<_, _>>()
-        .expect("ids")
+        .expect("ids");
+    ids
 }
 
 /// The search index (sorted key chunks, schema 8) answers as a scan of the table would, through a

@@ -140,7 +140,7 @@ fn rekey_keeps_every_record_in_both_modes() {
 
     // keyring mode: the old key no longer opens the file, the new one does
     let ring = MemoryKeyring::default();
-    let (tmp, mut bd) = init_memory(&ring);
+    let (tmp, bd) = init_memory(&ring);
     let data = tmp.path().join("data");
     let inc = bd.create_incident(&ctx(), &new_incident("kept across rekey")).expect("create");
     let account = format!("db-key:{}", data.canonicalize().expect("dir").display());
@@ -162,7 +162,7 @@ fn rekey_keeps_every_record_in_both_modes() {
 #[test]
 fn switching_modes_keeps_the_data_and_moves_the_key() {
     let ring = MemoryKeyring::default();
-    let (tmp, mut bd) = init_memory(&ring);
+    let (tmp, bd) = init_memory(&ring);
     let data = tmp.path().join("data");
     let account = format!("db-key:{}", data.canonicalize().expect("dir").display());
     bd.create_incident(&ctx(), &new_incident("moves with its key")).expect("create");
@@ -179,8 +179,7 @@ fn switching_modes_keeps_the_data_and_moves_the_key() {
         Breachdesk::open(&data, Some(&wrong), &ring, t0()).expect_err("must fail").code(),
         "wrong_passphrase"
     );
-    let mut bd =
-        Breachdesk::open(&data, Some(&passphrase()), &ring, t0()).expect("open by passphrase");
+    let bd = Breachdesk::open(&data, Some(&passphrase()), &ring, t0()).expect("open by passphrase");
     assert_eq!(bd.list_incidents().expect("list").len(), 1);
     bd.switch_key_mode(&ctx(), Some(&passphrase()), &KeySetup::Keyring, &ring)
         .expect("back to keyring");

@@ -236,7 +236,7 @@ fn a_schema_8_database_migrates_with_the_same_numbers_batches_searches_and_expor
     }
 
     // The next import into A numbers on from 113 (its last live record); it rolls back whole.
-    let mut bd = Breachdesk::open(&data, Some(&pass), &ring, t0()).expect("reopen");
+    let bd = Breachdesk::open(&data, Some(&pass), &ring, t0()).expect("reopen");
     let file = tmp.path().join("more.csv");
     std::fs::write(
         &file,
@@ -302,7 +302,7 @@ fn count_rows(bd: &Breachdesk, incident: &str) -> i64 {
 fn schema_9_search_chunks_are_rebuilt_front_coded_with_the_same_hits() {
     use breachdesk_core::individuals::{generate, ImportOptions};
     let ring = MemoryKeyring::default();
-    let (tmp, mut bd) = init_memory(&ring);
+    let (tmp, bd) = init_memory(&ring);
     let data = tmp.path().join("data");
     let inc = bd.create_incident(&ctx(), &new_incident("Schema 9")).expect("incident").id;
     let file = tmp.path().join("people.csv");

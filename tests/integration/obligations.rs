@@ -9,7 +9,7 @@ use chrono::{TimeZone, Utc};
 
 fn setup() -> (tempfile::TempDir, Breachdesk, String) {
     let ring = MemoryKeyring::default();
-    let (tmp, mut bd) = init_memory(&ring);
+    let (tmp, bd) = init_memory(&ring);
     let mut n = new_incident("Portal breach");
     n.timezone = "America/Chicago".into();
     n.detected_at = "2026-03-02T10:15".into();
@@ -36,7 +36,7 @@ fn count(bd: &Breachdesk, sql: &str) -> i64 {
 
 #[test]
 fn crossing_a_threshold_adds_an_obligation_and_says_so_in_the_timeline() {
-    let (_t, mut bd, id) = setup();
+    let (_t, bd, id) = setup();
     let changes = bd.set_facts(&ctx(), &id, &facts(249)).expect("facts");
     assert!(
         changes.iter().all(|c| c.rule_id != "US-TX-attorney_general"),
@@ -83,7 +83,7 @@ fn crossing_a_threshold_adds_an_obligation_and_says_so_in_the_timeline() {
 
 #[test]
 fn rows_are_never_deleted_when_the_facts_stop_calling_for_them() {
-    let (_t, mut bd, id) = setup();
+    let (_t, bd, id) = setup();
     bd.set_facts(&ctx(), &id, &facts(300)).expect("facts");
     let rows = count(&bd, "SELECT count(*) FROM obligations");
     let changes = bd.set_facts(&ctx(), &id, &facts(100)).expect("facts");
@@ -102,7 +102,7 @@ fn rows_are_never_deleted_when_the_facts_stop_calling_for_them() {
 
 #[test]
 fn not_required_needs_a_rationale_and_an_approver() {
-    let (_t, mut bd, id) = setup();
+    let (_t, bd, id) = setup();
     bd.set_facts(&ctx(), &id, &facts(300)).expect("facts");
     let bad = DecisionInput {
         decision: "not_required".into(),
@@ -137,7 +137,7 @@ fn not_required_needs_a_rationale_and_an_approver() {
 
 #[test]
 fn the_first_filing_freezes_the_due_time() {
-    let (_t, mut bd, id) = setup();
+    let (_t, bd, id) = setup();
     bd.set_facts(&ctx(), &id, &facts(300)).expect("facts");
     let later = breachdesk_core::Ctx::new(
         "Bo Chen",
@@ -263,7 +263,7 @@ fn cli_obligations_list_decide_and_clocks_for_an_incident() {
 /// and holds exactly the open fixed deadlines, each with its alarms.
 #[test]
 fn ics_export_is_valid_rfc5545_with_the_open_deadlines() {
-    let (_t, mut bd, id) = setup();
+    let (_t, bd, id) = setup();
     bd.set_facts(&ctx(), &id, &facts(700)).expect("facts");
     let later = breachdesk_core::Ctx::new(
         "Bo Chen",

@@ -83,7 +83,7 @@ fn a_timestamp_outside_1970_to_2199_is_refused_at_the_input_naming_the_field() {
 #[test]
 fn a_damaged_stored_value_names_its_row_and_is_repaired_by_setting_it_again() {
     let ring = MemoryKeyring::default();
-    let (tmp, mut bd) = init_memory(&ring);
+    let (tmp, bd) = init_memory(&ring);
     let good = bd.create_incident(&ctx(), &new_incident("Intact")).expect("create");
     let bad = bd.create_incident(&ctx(), &new_incident("Damaged by an old build")).expect("create");
     let data = tmp.path().join("data");
@@ -95,7 +95,7 @@ fn a_damaged_stored_value_names_its_row_and_is_repaired_by_setting_it_again() {
             [&bad.id],
         )
         .expect("damage");
-    let mut bd = breachdesk_core::Breachdesk::open(&data, None, &ring, t0()).expect("open");
+    let bd = breachdesk_core::Breachdesk::open(&data, None, &ring, t0()).expect("open");
     let list = bd.incident_list().expect("the list still works");
     assert_eq!(
         list.incidents.iter().map(|i| i.human_id.as_str()).collect::<Vec<_>>(),

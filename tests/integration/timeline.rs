@@ -7,7 +7,7 @@ use breachdesk_core::MemoryKeyring;
 #[test]
 fn a_correction_is_a_new_entry_and_the_original_stays() {
     let ring = MemoryKeyring::default();
-    let (_tmp, mut bd) = init_memory(&ring);
+    let (_tmp, bd) = init_memory(&ring);
     let inc = bd.create_incident(&ctx(), &new_incident("Timeline")).expect("create");
     let first = bd
         .add_timeline_entry(
@@ -57,7 +57,7 @@ fn a_correction_is_a_new_entry_and_the_original_stays() {
 #[test]
 fn corrections_must_point_into_the_same_incident() {
     let ring = MemoryKeyring::default();
-    let (_tmp, mut bd) = init_memory(&ring);
+    let (_tmp, bd) = init_memory(&ring);
     let a = bd.create_incident(&ctx(), &new_incident("A")).expect("a");
     let b = bd.create_incident(&ctx(), &new_incident("B")).expect("b");
     assert_eq!(

@@ -385,7 +385,7 @@ fn hostile_workbooks_end_in_a_named_error_not_a_crash() {
 #[test]
 fn a_workbook_that_breaks_midway_imports_nothing() {
     let ring = MemoryKeyring::default();
-    let (t, mut bd) = init_memory(&ring);
+    let (t, bd) = init_memory(&ring);
     let inc = bd.create_incident(&ctx(), &new_incident("Portal")).expect("create");
     let mut rows = String::from(
         r#"<row r="1"><c t="inlineStr"><is><t>Name</t></is></c><c t="inlineStr"><is><t>State</t></is></c></row>"#,

@@ -177,7 +177,7 @@ impl Breachdesk {
     /// [`Error::NotFound`] for the incident.
     pub fn custom_obligations(&self, incident_id: &str) -> Result<Vec<CustomObligation>> {
         let inc = self.incident_row(incident_id)?;
-        list(self.connection(), &inc.id, inc.fields.zone)
+        list(&*self.read()?, &inc.id, inc.fields.zone)
     }
 
     /// Adds a user-defined obligation and computes its clock at once.
@@ -186,7 +186,7 @@ impl Breachdesk {
     /// [`Error::NotFound`]; [`Error::Validation`] naming `label`, `recipient`, `trigger`, `clock`,
     /// `amount`, `reference`, `channel` or `address`.
     pub fn add_custom_obligation(
-        &mut self,
+        &self,
         ctx: &Ctx,
         incident_id: &str,
         input: &NewCustomObligation,
@@ -235,7 +235,7 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] on `reason` when blank, or when already retired.
     pub fn retire_custom_obligation(
-        &mut self,
+        &self,
         ctx: &Ctx,
         incident_id: &str,
         custom_id: &str,
@@ -243,9 +243,7 @@ impl Breachdesk {
     ) -> Result<CustomObligation> {
         let inc = self.incident_row(incident_id)?;
         let reason = required("reason", reason, 2000)?;
-        let found: Option<(String, Option<String>)> = self
-            .store
-            .conn
+        let found: Option<(String, Option<String>)> = self.read()?
             .query_row(
                 "SELECT id, retired_at FROM custom_obligations WHERE incident_id = ?1 AND (id = ?2 OR rule_id = ?2)",
                 params![inc.id, custom_id.trim()],

@@ -11,12 +11,14 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`] for the incident.
     pub fn facts(&self, incident_id: &str) -> Result<obligations::IncidentFacts> {
+        let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
-        obligations::stored_facts(&self.store.conn, &inc.id)
+        obligations::stored_facts(&conn, &inc.id)
     }
 
     pub(crate) fn stored_facts(&self, incident_uuid: &str) -> Result<obligations::IncidentFacts> {
-        obligations::stored_facts(&self.store.conn, incident_uuid)
+        let conn = self.read()?;
+        obligations::stored_facts(&conn, incident_uuid)
     }
 
     /// What the engine says for `inc` with `facts`, the notices already sent and the incident's
@@ -26,7 +28,8 @@ impl Breachdesk {
         inc: &Row,
         facts: &obligations::IncidentFacts,
     ) -> Result<breachdesk_rules::engine::Outcome> {
-        let conn = &self.store.conn;
+        let conn = self.read()?;
+        let conn = &conn;
         obligations::computed(
             inc,
             facts,
@@ -58,14 +61,11 @@ impl Breachdesk {
         incident_id: &str,
         facts: &obligations::IncidentFacts,
     ) -> Result<Vec<obligations::ObligationChange>> {
+        let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
         let facts = facts.normalised(&inc)?;
         let now = self.outcome(&inc, &facts)?;
-        Ok(obligations::diff(
-            &obligations::stored_keys(&self.store.conn, &inc.id)?,
-            &now,
-            inc.fields.zone,
-        ))
+        Ok(obligations::diff(&obligations::stored_keys(&conn, &inc.id)?, &now, inc.fields.zone))
     }
 
     /// What a draft of facts and incident timestamps would do, without saving anything: the facts
@@ -78,13 +78,11 @@ impl Breachdesk {
         incident_id: &str,
         draft: &obligations::FactsDraft,
     ) -> Result<obligations::FactsPreview> {
+        let conn = self.read()?;
         let (inc, facts) = self.drafted(incident_id, draft)?;
         let now = self.outcome(&inc, &facts)?;
-        let changes = obligations::diff(
-            &obligations::stored_keys(&self.store.conn, &inc.id)?,
-            &now,
-            inc.fields.zone,
-        );
+        let changes =
+            obligations::diff(&obligations::stored_keys(&conn, &inc.id)?, &now, inc.fields.zone);
         Ok(obligations::FactsPreview::new(changes, &now))
     }
 
@@ -94,7 +92,7 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact or field.
     pub fn save_draft(
-        &mut self,
+        &self,
         ctx: &Ctx,
         incident_id: &str,
         draft: &obligations::FactsDraft,
@@ -132,7 +130,7 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`], and [`Error::Validation`] naming the bad fact.
     pub fn set_facts(
-        &mut self,
+        &self,
         ctx: &Ctx,
         incident_id: &str,
         facts: &obligations::IncidentFacts,
@@ -150,7 +148,7 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`]; database errors.
     pub fn recompute_obligations(
-        &mut self,
+        &self,
         ctx: &Ctx,
         incident_id: &str,
     ) -> Result<Vec<obligations::ObligationChange>> {

@@ -729,7 +729,8 @@ impl Breachdesk {
 
     /// The incident row; the columns in `spare` (about to be replaced by a patch) may be damaged.
     pub(crate) fn incident_row_sparing(&self, id: &str, spare: &[&str]) -> Result<Row> {
-        load(&self.store.conn, id, spare)
+        let conn = self.read()?;
+        load(&conn, id, spare)
     }
 
     /// Opens a new incident in status `detected`.
@@ -737,7 +738,7 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::Validation`] naming the field: blank title, unknown severity or zone, malformed or
     /// nonexistent local time, discovery before detection, a detection→discovery gap without a reason.
-    pub fn create_incident(&mut self, ctx: &Ctx, input: &NewIncident) -> Result<Incident> {
+    pub fn create_incident(&self, ctx: &Ctx, input: &NewIncident) -> Result<Incident> {
         let fields = Fields::from_new(input)?;
         let date = fields.detected_at.with_timezone(&fields.zone).format("%Y%m%d").to_string();
         let prefix = format!("INC-{date}-");
@@ -772,9 +773,10 @@ impl Breachdesk {
     /// # Errors
     /// On database failure.
     pub fn incident_list(&self) -> Result<IncidentList> {
+        let conn = self.read()?;
         let sql =
             format!("SELECT {} FROM incidents ORDER BY detected_at DESC, human_id DESC", COLUMNS);
-        let mut stmt = self.store.conn.prepare(&sql)?;
+        let mut stmt = conn.prepare(&sql)?;
         let mut out = IncidentList::default();
         for row in stmt.query_map([], |r| Row::read(r, &[]))? {
             match row? {
@@ -798,12 +800,7 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`], and [`Error::Validation`] as for [`Breachdesk::create_incident`] plus a
     /// backwards status move.
-    pub fn update_incident(
-        &mut self,
-        ctx: &Ctx,
-        id: &str,
-        patch: &IncidentPatch,
-    ) -> Result<Incident> {
+    pub fn update_incident(&self, ctx: &Ctx, id: &str, patch: &IncidentPatch) -> Result<Incident> {
         let uuid = self.incident_row_sparing(id, &patch.fields_set())?.id;
         self.write(ctx, |tx| {
             let (inc, mut audit) = apply_patch(tx, ctx, &uuid, patch)?;

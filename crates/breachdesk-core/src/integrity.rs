@@ -23,8 +23,10 @@ pub struct CheckReport {
 impl Breachdesk {
     /// The first open after the audit began to cover the data writes the row that commits to
     /// every row as found (a new store writes it at once).
-    pub(crate) fn seal_baseline(&mut self, now: DateTime<Utc>) -> Result<()> {
-        let done: bool = self.store.conn.query_row(
+    pub(crate) fn seal_baseline(&self, now: DateTime<Utc>) -> Result<()> {
+        let mut w = self.writer()?;
+        let w = &mut *w;
+        let done: bool = w.store.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = 'audit.baseline')",
             [],
             |r| r.get(0),
@@ -33,43 +35,45 @@ impl Breachdesk {
             return Ok(());
         }
         let tx =
-            self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            w.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let head = audit::baseline(&tx, "Breachdesk (audit baseline)", now, self.secret.as_ref())?;
         tx.commit()?;
-        self.store.captured.clear();
+        w.store.captured.clear();
         self.record_head(head)
     }
 
     /// Records the audit chain's head outside the database (custody.json, authenticated).
-    pub(crate) fn record_head(&mut self, (seq, hash): (i64, String)) -> Result<()> {
+    pub(crate) fn record_head(&self, (seq, hash): (i64, String)) -> Result<()> {
         let Some(secret) = &self.secret else { return Ok(()) };
-        let _lock = if self.dir_locked { None } else { Some(datadir::lock(&self.dir)?) };
+        let locked = self.dir_locked.load(std::sync::atomic::Ordering::SeqCst);
+        let _lock = if locked { None } else { Some(datadir::lock(&self.dir)?) };
         // Re-read under the lock: another process may have recorded a later head.
-        let mut fresh = Custody::load(&self.dir)?.unwrap_or_else(|| self.custody.clone());
+        let mut custody = self.custody();
+        let mut fresh = Custody::load(&self.dir)?.unwrap_or_else(|| custody.clone());
         fresh.record_head(&self.dir, seq, &hash, secret)?;
-        self.custody.audit_head = fresh.audit_head;
+        custody.audit_head = fresh.audit_head;
         Ok(())
     }
 
     /// A database that went back in time (a lost WAL, an older copy put back) says so: the audit
     /// head recorded outside it must still be in its chain.
     pub(crate) fn check_head(&self) -> Result<()> {
-        let (Some(head), Some(secret)) = (&self.custody.audit_head, &self.secret) else {
+        let head = self.custody().audit_head.clone();
+        let (Some(head), Some(secret)) = (&head, &self.secret) else {
             return Ok(());
         };
         if !head.authentic(secret) {
             return Err(Error::CustodyInvalid { detail: "the recorded audit head does not match its authentication code (custody.json was edited)".into() });
         }
-        let stored: Option<String> = self
-            .store
-            .conn
+        let conn = self.read()?;
+        let stored: Option<String> = conn
             .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [head.seq], |r| r.get(0))
             .optional()?;
         match stored {
             Some(h) if h == head.hash => Ok(()),
             Some(_) => Err(Error::StoreWentBack { detail: format!("audit row {} is not the one this data directory recorded: the log was rewritten or replaced", head.seq) }),
             None => {
-                let last: i64 = self.store.conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_log", [], |r| r.get(0))?;
+                let last: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_log", [], |r| r.get(0))?;
                 Err(Error::StoreWentBack { detail: format!("its audit log ends at row {last}, but this data directory recorded row {}: committed work is missing (a lost -wal file, or an older copy put back)", head.seq) })
             }
         }
@@ -85,11 +89,10 @@ impl Breachdesk {
         let damaged = |step: &str, e: Error| {
             format!("{step}: {}", e.to_string().trim_start_matches("internal error: database: "))
         };
-        let mut problems = self
-            .store
-            .integrity()
+        let conn = self.read()?;
+        let mut problems = crate::store::integrity(&conn)
             .unwrap_or_else(|e| vec![damaged("the file could not be read through", e)]);
-        let audit = audit::verify(&self.store.conn, self.secret.as_ref()).unwrap_or_else(|e| {
+        let audit = audit::verify(&conn, self.secret.as_ref()).unwrap_or_else(|e| {
             problems.push(damaged("the audit log could not be read", e));
             audit::AuditReport {
                 rows_checked: 0,
@@ -99,12 +102,11 @@ impl Breachdesk {
                 data_mismatches: Vec::new(),
             }
         });
-        let pages: i64 =
-            self.store.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap_or(0);
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap_or(0);
         Ok(CheckReport {
             intact: problems.is_empty() && audit.intact(),
             pages,
-            read_only: self.store.read_only(),
+            read_only: self.readers.read_only(),
             problems,
             audit,
         })
@@ -115,7 +117,7 @@ impl Breachdesk {
     /// # Errors
     /// On database failure only.
     pub fn verify_audit(&self) -> Result<audit::AuditReport> {
-        audit::verify(&self.store.conn, self.secret.as_ref())
+        audit::verify(&*self.read()?, self.secret.as_ref())
     }
 
     /// Signs the audit chain's current head with this installation's key: a checkpoint to keep
@@ -128,7 +130,7 @@ impl Breachdesk {
         let secret = self.secret.as_ref().ok_or_else(|| Error::ReadOnly {
             detail: "this copy predates signed checkpoints; open it writable once".into(),
         })?;
-        audit::checkpoint(&self.store.conn, secret, now)
+        audit::checkpoint(&*self.read()?, secret, now)
     }
 
     /// Whether the audit chain still extends `cp` (signed here, and its row still has its hash).
@@ -139,7 +141,7 @@ impl Breachdesk {
         let secret = self.secret.as_ref().ok_or_else(|| Error::ReadOnly {
             detail: "this copy predates signed checkpoints".into(),
         })?;
-        audit::check_checkpoint(&self.store.conn, secret, cp)
+        audit::check_checkpoint(&*self.read()?, secret, cp)
             .map_err(|m| Error::validation("checkpoint", m))
     }
 }

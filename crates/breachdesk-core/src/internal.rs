@@ -235,8 +235,7 @@ impl Breachdesk {
     /// Database errors; [`Error::Internal`] when the stored settings are unreadable.
     pub fn internal_clock_settings(&self) -> Result<InternalClockSettings> {
         let json: Option<String> = self
-            .store
-            .conn
+            .read()?
             .query_row("SELECT value FROM settings WHERE key = 'internal_clocks'", [], |r| r.get(0))
             .optional()?;
         json.map_or_else(
@@ -251,7 +250,7 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::Validation`] naming the bad setting (e.g. `ack_minutes.SEV-0`).
     pub fn set_internal_clock_settings(
-        &mut self,
+        &self,
         ctx: &Ctx,
         settings: &InternalClockSettings,
     ) -> Result<InternalClockSettings> {
@@ -275,9 +274,10 @@ impl Breachdesk {
         incident_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Vec<InternalClock>> {
+        let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
         let when = |sql: &str| -> Result<Option<DateTime<Utc>>> {
-            let s: Option<String> = self.store.conn.query_row(sql, [&inc.id], |r| r.get(0))?;
+            let s: Option<String> = conn.query_row(sql, [&inc.id], |r| r.get(0))?;
             Ok(s.and_then(|s| DateTime::parse_from_rfc3339(&s).ok()).map(|t| t.with_timezone(&Utc)))
         };
         let closed_entry = when("SELECT min(occurred_at) FROM timeline_entries WHERE incident_id = ?1 AND kind = 'closed'")?;

@@ -22,7 +22,7 @@ impl Breachdesk {
     /// on every open after it); a change whose clean-up did not run gets it (the old keyring entry
     /// removed).
     pub(crate) fn finish_key_changes(
-        &mut self,
+        &self,
         key: &DbKey,
         pending: bool,
         passphrase: Option<&Passphrase>,
@@ -36,13 +36,14 @@ impl Breachdesk {
             let secret = self.secret.as_ref().ok_or_else(|| {
                 Error::Internal("no installation secret to finish the re-key with".into())
             })?;
-            self.custody.finish_rekey(&dir, key, passphrase, keyring, secret)?;
-        } else if self.custody.abandon_rekey(&dir, keyring)? {
+            self.custody().finish_rekey(&dir, key, passphrase, keyring, secret)?;
+        } else if self.custody().abandon_rekey(&dir, keyring)? {
             self.write(&ctx, |_| {
                 Ok(((), vec![Change { action: "key.rekey.abandoned", entity_type: "database", entity_id: DB_FILE.into(), before: None, after: Some(serde_json::json!({ "reason": "interrupted before the database was re-encrypted; the old key stays" })) }]))
             })?;
         }
-        if let Some(u) = self.custody.finish_unfinished(keyring)? {
+        let unfinished = self.custody().finish_unfinished(keyring)?;
+        if let Some(u) = unfinished {
             let action = if u.action == "key.rekey" { "key.rekey" } else { "key.mode" };
             self.write(&ctx, |_| {
                 Ok((
@@ -58,7 +59,7 @@ impl Breachdesk {
                     }],
                 ))
             })?;
-            self.custody.finished(&dir)?;
+            self.custody().finished(&dir)?;
         }
         Ok(())
     }
@@ -69,37 +70,40 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::PassphraseRequired`], [`Error::KeyringUnavailable`], database and I/O errors.
     pub fn rekey(
-        &mut self,
+        &self,
         ctx: &Ctx,
         passphrase: Option<&Passphrase>,
         keyring: &dyn SecretStore,
     ) -> Result<()> {
         let _lock = datadir::lock(&self.dir)?;
-        self.dir_locked = true;
+        self.set_dir_locked(true);
         let done = self.rekey_locked(ctx, passphrase, keyring);
-        self.dir_locked = false;
+        self.set_dir_locked(false);
         done
     }
 
     fn rekey_locked(
-        &mut self,
+        &self,
         ctx: &Ctx,
         passphrase: Option<&Passphrase>,
         keyring: &dyn SecretStore,
     ) -> Result<()> {
-        if self.custody.mode == KeyMode::Passphrase {
+        let mode = self.custody().mode;
+        if mode == KeyMode::Passphrase {
             // Prove the passphrase before anything changes.
             let p = passphrase.ok_or(Error::PassphraseRequired)?;
-            self.custody.unlock(&self.dir, Some(p), keyring)?;
+            self.custody().unlock(&self.dir, Some(p), keyring)?;
         }
         let new = DbKey::generate()?;
-        self.custody.begin_rekey(&self.dir, &new, passphrase, keyring)?;
+        self.custody().begin_rekey(&self.dir, &new, passphrase, keyring)?;
         crate::failpoint::hit("rekey.pending_saved");
-        self.store.rekey(&new)?;
+        self.readers.close_idle();
+        self.writer()?.store.rekey(&new)?;
+        self.readers.rekeyed(&new);
         crate::failpoint::hit("rekey.database_rekeyed");
         let secret =
             self.secret.as_ref().ok_or_else(|| Error::Internal("no installation secret".into()))?;
-        self.custody.finish_rekey(&self.dir, &new, passphrase, keyring, secret)?;
+        self.custody().finish_rekey(&self.dir, &new, passphrase, keyring, secret)?;
         self.write(ctx, |_| {
             Ok((
                 (),
@@ -113,7 +117,7 @@ impl Breachdesk {
             ))
         })?;
         let dir = self.dir.clone();
-        self.custody.finished(&dir)
+        self.custody().finished(&dir)
     }
 
     /// Moves the database key to the other kind of custody (keyring ↔ passphrase). The key itself
@@ -123,21 +127,21 @@ impl Breachdesk {
     /// [`Error::Validation`] when already in that mode or the passphrase is too short,
     /// [`Error::KeyringUnavailable`], I/O errors.
     pub fn switch_key_mode(
-        &mut self,
+        &self,
         ctx: &Ctx,
         current_passphrase: Option<&Passphrase>,
         to: &KeySetup,
         keyring: &dyn SecretStore,
     ) -> Result<()> {
         let _lock = datadir::lock(&self.dir)?;
-        self.dir_locked = true;
+        self.set_dir_locked(true);
         let done = self.switch_locked(ctx, current_passphrase, to, keyring);
-        self.dir_locked = false;
+        self.set_dir_locked(false);
         done
     }
 
     fn switch_locked(
-        &mut self,
+        &self,
         ctx: &Ctx,
         current_passphrase: Option<&Passphrase>,
         to: &KeySetup,
@@ -147,18 +151,18 @@ impl Breachdesk {
             KeySetup::Keyring => KeyMode::Keyring,
             KeySetup::Passphrase(_) => KeyMode::Passphrase,
         };
-        if target == self.custody.mode {
+        if target == self.custody().mode {
             return Err(Error::validation(
                 "mode",
                 format!("the key is already kept in {} mode", mode_name(target)),
             ));
         }
-        let from = self.custody.mode;
-        let mut keys = self.custody.unlock(&self.dir, current_passphrase, keyring)?;
+        let from = self.custody().mode;
+        let mut keys = self.custody().unlock(&self.dir, current_passphrase, keyring)?;
         let (key, _) = keys.swap_remove(0);
         let secret =
             self.secret.as_ref().ok_or_else(|| Error::Internal("no installation secret".into()))?;
-        self.custody.switch(&self.dir, &key, to, keyring, secret)?;
+        self.custody().switch(&self.dir, &key, to, keyring, secret)?;
         self.write(ctx, |_| {
             Ok((
                 (),
@@ -172,6 +176,6 @@ impl Breachdesk {
             ))
         })?;
         let dir = self.dir.clone();
-        self.custody.finished(&dir)
+        self.custody().finished(&dir)
     }
 }

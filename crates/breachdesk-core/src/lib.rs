@@ -41,7 +41,6 @@ use breachdesk_rules::time::to_local_rfc3339;
 use chrono::{DateTime, Utc};
 use custody::Custody;
 use std::path::{Path, PathBuf};
-use store::Store;
 
 /// Who is acting, and when. Supplied by the client on every write.
 #[derive(Debug, Clone)]
@@ -61,15 +60,20 @@ impl Ctx {
 /// An unlocked Breachdesk data directory.
 #[derive(Debug)]
 pub struct Breachdesk {
-    store: Store,
     dir: PathBuf,
-    custody: Custody,
+    /// Read-only connections: reads never wait for the writer. Declared (so dropped) before the
+    /// writer: the last connection to close merges the WAL into the file, and only the writer can.
+    readers: store::Readers,
+    /// The one read-write connection; every write takes it for one transaction.
+    writer: std::sync::Mutex<store::Writer>,
+    /// How the key is kept, and the audit head recorded outside the database.
+    custody: std::sync::Mutex<Custody>,
     /// The installation secret: the audit chain's key and the checkpoint signing key (`None` only
     /// for a read-only copy of a store made before schema 12).
     secret: Option<secret::InstallSecret>,
     /// Set while this process holds the data directory's lock (set-up, re-key, mode change), so
     /// recording the audit head does not wait for itself.
-    dir_locked: bool,
+    dir_locked: std::sync::atomic::AtomicBool,
     /// The large list's row order for the table's current sort and filter (see `individuals_page`).
     page_order: std::sync::Mutex<Option<individuals::PageOrder>>,
     /// Bumped by every change to a list (import, rollback, merge): the kept page order is stale.
@@ -104,13 +108,31 @@ impl Breachdesk {
 
     #[must_use]
     pub fn key_mode(&self) -> KeyMode {
-        self.custody.mode
+        self.custody().mode
     }
 
-    /// The raw connection, for tests that tamper with the data on purpose.
+    /// While set, this process holds the data directory's lock (set-up, re-key, mode change).
+    pub(crate) fn set_dir_locked(&self, locked: bool) {
+        self.dir_locked.store(locked, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub(crate) fn custody(&self) -> std::sync::MutexGuard<'_, Custody> {
+        self.custody.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The writer's connection, for tests that tamper with the data on purpose.
+    ///
+    /// # Panics
+    /// When the writer is busy for longer than the busy timeout.
     #[doc(hidden)]
     #[must_use]
-    pub fn connection(&self) -> &rusqlite::Connection {
-        &self.store.conn
+    pub fn connection(&self) -> store::WriterConnection<'_> {
+        store::WriterConnection(self.writer().expect("the writer"))
     }
 }
+
+/// One open store is shared by the app's threads: reads on the pool, writes through the writer.
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<Breachdesk>();
+};

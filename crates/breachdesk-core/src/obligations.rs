@@ -1116,8 +1116,9 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`] for the incident.
     pub fn obligations(&self, incident_id: &str, now: DateTime<Utc>) -> Result<Vec<Obligation>> {
+        let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
-        list(&self.store.conn, &inc, now)
+        list(&conn, &inc, now)
     }
 
     /// The incident's open fixed deadlines as an iCalendar file (RFC 5545), with alarms.
@@ -1132,9 +1133,7 @@ impl Breachdesk {
     /// Finds an obligation of an incident by its id, `RULE@JURISDICTION`, or a rule id.
     fn obligation_of(&self, incident_id: &str, obligation_id: &str) -> Result<(Row, String)> {
         let inc = self.incident_row(incident_id)?;
-        let id: Option<String> = self
-            .store
-            .conn
+        let id: Option<String> = self.read()?
             .query_row(
                 "SELECT id FROM obligations WHERE incident_id = ?1 AND (id = ?2 OR (rule_id || '@' || jurisdiction) = ?2 OR rule_id = ?2)
                  ORDER BY jurisdiction LIMIT 1",
@@ -1150,7 +1149,8 @@ impl Breachdesk {
     }
 
     fn one_obligation(&self, inc: &Row, id: &str, now: DateTime<Utc>) -> Result<Obligation> {
-        list(&self.store.conn, inc, now)?
+        let conn = self.read()?;
+        list(&conn, inc, now)?
             .into_iter()
             .find(|o| o.id == id)
             .ok_or_else(|| Error::NotFound { entity: "obligation", id: id.to_owned() })
@@ -1165,7 +1165,7 @@ impl Breachdesk {
     /// [`Error::NotFound`]; [`Error::Validation`] naming `decision`, `rationale`, `approved_by` or
     /// `exemption_id` (an exit that does not apply to this obligation now).
     pub fn decide_obligation(
-        &mut self,
+        &self,
         ctx: &Ctx,
         incident_id: &str,
         obligation_id: &str,
@@ -1241,7 +1241,7 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] naming `sent_at`, `channel`, `reference` or `note`.
     pub fn record_filing(
-        &mut self,
+        &self,
         ctx: &Ctx,
         incident_id: &str,
         obligation_id: &str,

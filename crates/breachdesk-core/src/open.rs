@@ -3,7 +3,7 @@
 use crate::custody::{self, Custody, KeyMode, KeySetup, SecretStore};
 use crate::incident::{self};
 use crate::secret::{self, DbKey, Passphrase};
-use crate::store::{Store, DB_FILE};
+use crate::store::{Readers, Store, Writer, DB_FILE};
 use crate::{datadir, individuals, migrate};
 use crate::{Breachdesk, Ctx, Error, Result};
 use chrono::{DateTime, Utc};
@@ -73,19 +73,20 @@ impl Breachdesk {
             let store = Store::create(&db_path, &key, now)?;
             c.save(dir)?;
             datadir::tighten(dir);
-            let mut bd = Breachdesk::assemble(
+            let bd = Breachdesk::assemble(
                 store,
+                &key,
                 dir,
                 c.clone(),
                 Some(secret::InstallSecret::from_bytes(secret.dangerous_raw_bytes())),
             );
-            bd.dir_locked = true;
+            bd.set_dir_locked(true);
             bd.seal_baseline(now)?;
             if let Some(name) = &user_name {
                 let ctx = Ctx::new(name, now)?;
                 bd.set_user_name(&ctx, name)?;
             }
-            bd.dir_locked = false;
+            bd.set_dir_locked(false);
             Ok(bd)
         })();
         if made.is_err() {
@@ -176,7 +177,7 @@ impl Breachdesk {
             individuals::search::backfill(&mut store.conn)?;
         }
         let secret = custody.install_secret(dir, keyring, writable)?;
-        let mut bd = Breachdesk::assemble(store, dir, custody, secret);
+        let bd = Breachdesk::assemble(store, &key, dir, custody, secret);
         if writable {
             bd.finish_key_changes(&key, pending, passphrase, keyring, now)?;
             bd.seal_baseline(now)?;
@@ -187,16 +188,18 @@ impl Breachdesk {
 
     fn assemble(
         store: Store,
+        key: &DbKey,
         dir: &Path,
         custody: Custody,
         secret: Option<secret::InstallSecret>,
     ) -> Breachdesk {
         Breachdesk {
-            store,
+            readers: Readers::new(&store, key),
+            writer: std::sync::Mutex::new(Writer { store }),
             dir: dir.to_owned(),
-            custody,
+            custody: std::sync::Mutex::new(custody),
             secret,
-            dir_locked: false,
+            dir_locked: std::sync::atomic::AtomicBool::new(false),
             page_order: std::sync::Mutex::default(),
             list_generation: std::sync::atomic::AtomicU64::new(0),
         }

@@ -62,7 +62,8 @@ impl Breachdesk {
     /// # Errors
     /// Database errors.
     pub fn due_reminders(&self, now: DateTime<Utc>) -> Result<Vec<Reminder>> {
-        let mut sent = self.store.conn.prepare(
+        let conn = self.read()?;
+        let mut sent = conn.prepare(
             "SELECT 1 FROM reminders_sent WHERE clock_key = ?1 AND stage = ?2 AND due_at = ?3",
         )?;
         let mut out = Vec::new();
@@ -135,7 +136,7 @@ impl Breachdesk {
     ///
     /// # Errors
     /// Database errors.
-    pub fn mark_reminders_sent(&mut self, ctx: &Ctx, reminders: &[Reminder]) -> Result<()> {
+    pub fn mark_reminders_sent(&self, ctx: &Ctx, reminders: &[Reminder]) -> Result<()> {
         self.write(ctx, |tx| {
             for r in reminders {
                 tx.execute(

@@ -12,15 +12,14 @@ impl Breachdesk {
     /// On database failure.
     pub fn user_name(&self) -> Result<Option<String>> {
         Ok(self
-            .store
-            .conn
+            .read()?
             .query_row("SELECT value FROM settings WHERE key = 'user_name'", [], |r| r.get(0))
             .optional()?)
     }
 
     /// # Errors
     /// [`Error::Validation`] on `user_name` when blank.
-    pub fn set_user_name(&mut self, ctx: &Ctx, name: &str) -> Result<()> {
+    pub fn set_user_name(&self, ctx: &Ctx, name: &str) -> Result<()> {
         let name = incident::required("user_name", name, 200)?;
         let before = self.user_name()?;
         self.write(ctx, |tx| {

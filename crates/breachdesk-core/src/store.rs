@@ -217,22 +217,29 @@ impl Store {
         self.configure()
     }
 
-    /// SQLCipher's page check (each page's HMAC) and SQLite's integrity and foreign-key checks:
-    /// every problem found, in words; empty when the file is sound.
-    pub(crate) fn integrity(&self) -> Result<Vec<String>> {
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// SQLCipher's page check (each page's HMAC) and SQLite's integrity and foreign-key checks:
+/// every problem found, in words; empty when the file is sound.
+pub(crate) fn integrity(conn: &Connection) -> Result<Vec<String>> {
+    {
         let mut problems = Vec::new();
-        let mut cipher = self.conn.prepare("PRAGMA cipher_integrity_check")?;
+        let mut cipher = conn.prepare("PRAGMA cipher_integrity_check")?;
         for row in cipher.query_map([], |r| r.get::<_, String>(0))? {
             problems.push(format!("encrypted page check: {}", row?));
         }
-        let mut integrity = self.conn.prepare("PRAGMA integrity_check")?;
+        let mut integrity = conn.prepare("PRAGMA integrity_check")?;
         for row in integrity.query_map([], |r| r.get::<_, String>(0))? {
             let line = row?;
             if line != "ok" {
                 problems.push(format!("integrity: {line}"));
             }
         }
-        let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let mut fk = conn.prepare("PRAGMA foreign_key_check")?;
         for row in fk.query_map([], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?))
         })? {
@@ -243,11 +250,6 @@ impl Store {
             ));
         }
         Ok(problems)
-    }
-
-    #[must_use]
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 }
 
@@ -269,17 +271,168 @@ fn uri_path(path: &Path) -> String {
     abs.to_string_lossy().replace('%', "%25").replace('?', "%3f").replace('#', "%23")
 }
 
+// ---- the connections of one open store ------------------------------------------------------
+
+/// Read-only connections to the store, kept for reuse. WAL lets each read its last committed
+/// state while the one writer works: a read never waits for an import, a merge or a recount.
+pub(crate) struct Readers {
+    path: PathBuf,
+    /// A write-protected copy is read as it is on disk (`immutable=1`), like its writer.
+    immutable: bool,
+    key: std::sync::Mutex<DbKey>,
+    idle: std::sync::Mutex<Vec<Connection>>,
+}
+
+/// At most this many idle readers are kept; more are opened when more reads run at once.
+const IDLE_READERS: usize = 4;
+
+impl Readers {
+    pub(crate) fn new(store: &Store, key: &DbKey) -> Readers {
+        Readers {
+            path: store.path.clone(),
+            immutable: store.read_only(),
+            key: std::sync::Mutex::new(DbKey::from_bytes(key.dangerous_raw_bytes())),
+            idle: std::sync::Mutex::default(),
+        }
+    }
+
+    /// A reader: an idle one, or a new one keyed and set up.
+    pub(crate) fn get(&self) -> Result<Reader<'_>> {
+        let idle = lock(&self.idle).pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => self.open()?,
+        };
+        Ok(Reader { conn: Some(conn), pool: self })
+    }
+
+    fn open(&self) -> Result<Connection> {
+        let mut conn = if self.immutable {
+            let uri = format!("file:{}?immutable=1", uri_path(&self.path));
+            Connection::open_with_flags(
+                uri,
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        } else {
+            Connection::open_with_flags(
+                &self.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        }
+        .map_err(|e| Error::Internal(format!("cannot open {}: {e}", self.path.display())))?;
+        key_connection(&conn, &lock(&self.key), "key")?;
+        conn.execute_batch(
+            "PRAGMA cipher_log_level = NONE; PRAGMA query_only = 1; PRAGMA temp_store = MEMORY;",
+        )?;
+        conn.execute_batch(&format!("PRAGMA cache_size = {CACHE_SIZE}"))?;
+        conn.busy_handler(Some(busy_handler))?;
+        Ok(conn)
+    }
+
+    /// After a re-key: the idle readers (keyed with the old key) are closed; new ones use `key`.
+    pub(crate) fn rekeyed(&self, key: &DbKey) {
+        *lock(&self.key) = DbKey::from_bytes(key.dangerous_raw_bytes());
+        lock(&self.idle).clear();
+    }
+
+    /// Whether the store is a write-protected copy, read as it is on disk.
+    pub(crate) fn read_only(&self) -> bool {
+        self.immutable
+    }
+
+    /// Closes the idle readers (before a change of journal mode, which wants the file alone).
+    pub(crate) fn close_idle(&self) {
+        lock(&self.idle).clear();
+    }
+}
+
+impl std::fmt::Debug for Readers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Readers").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+/// A read-only connection, back to the pool when dropped.
+pub(crate) struct Reader<'a> {
+    conn: Option<Connection>,
+    pool: &'a Readers,
+}
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("a reader holds its connection until dropped"))
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let mut idle = lock(&self.pool.idle);
+            if idle.len() < IDLE_READERS && conn.is_autocommit() {
+                idle.push(conn);
+            }
+        }
+    }
+}
+
+/// The one writer: the store's read-write connection and the rows its transaction captured.
+#[derive(Debug)]
+pub(crate) struct Writer {
+    pub(crate) store: Store,
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 // ---- use cases ---------------------------------------------------------------------------
 
 use crate::audit::{self, Change};
 use crate::{Breachdesk, Ctx};
 
 impl Breachdesk {
+    /// A read-only connection: it sees what was committed when its statement began and never
+    /// waits for the writer.
+    pub(crate) fn read(&self) -> Result<Reader<'_>> {
+        self.readers.get()
+    }
+
+    /// The writer, once the write running in this process (an import, a merge) has finished:
+    /// waits as a busy store does (a notice after a second, [`Error::Busy`] after the timeout,
+    /// naming the work that holds it).
+    pub(crate) fn writer(&self) -> Result<std::sync::MutexGuard<'_, Writer>> {
+        let mut waited: u64 = 0;
+        loop {
+            match self.writer.try_lock() {
+                Ok(w) => return Ok(w),
+                Err(std::sync::TryLockError::Poisoned(p)) => return Ok(p.into_inner()),
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    if waited >= busy_timeout_ms() {
+                        return Err(Error::Busy { waited_s: waited / 1000, holder: None }
+                            .explain_busy(&self.dir));
+                    }
+                    if waited == 1000 {
+                        if let Some(notice) = WAIT_NOTICE.get() {
+                            notice();
+                        }
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(WAIT_STEP_MS));
+                    waited += WAIT_STEP_MS;
+                }
+            }
+        }
+    }
+
     /// Runs `f` in one transaction with its audit rows; commits only if all of it succeeds.
     /// One user action: one transaction, taken with the write lock first (`BEGIN IMMEDIATE`), so
     /// what `f` reads is what it writes over; the audit rows commit with it.
     pub(crate) fn write<T>(
-        &mut self,
+        &self,
         ctx: &Ctx,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, Vec<Change>)>,
     ) -> Result<T> {
@@ -288,14 +441,16 @@ impl Breachdesk {
 
     /// [`Breachdesk::write`] whose audit row also seals imports' records.
     pub(crate) fn write_sealing<T>(
-        &mut self,
+        &self,
         ctx: &Ctx,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, Vec<Change>, Vec<audit::BatchSeal>)>,
     ) -> Result<T> {
-        let captured = self.store.captured.clone();
+        let mut w = self.writer()?;
+        let w = &mut *w;
+        let captured = w.store.captured.clone();
         captured.clear();
         let tx =
-            self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            w.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let result = f(&tx).and_then(|(out, changes, batches)| {
             let head = audit::append_all(
                 &tx,
@@ -314,10 +469,22 @@ impl Breachdesk {
             }
         };
         tx.commit()?;
-        self.store.checkpoint();
+        w.store.checkpoint();
+        // Under the writer, so heads are recorded in the order the rows were written.
         if let Some(head) = head {
             self.record_head(head)?;
         }
         Ok(out)
+    }
+}
+
+/// The writer's connection held for a test (see [`Breachdesk::connection`]).
+#[doc(hidden)]
+pub struct WriterConnection<'a>(pub(crate) std::sync::MutexGuard<'a, Writer>);
+
+impl std::ops::Deref for WriterConnection<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.0.store.conn
     }
 }

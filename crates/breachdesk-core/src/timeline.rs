@@ -161,7 +161,7 @@ impl Breachdesk {
     /// [`Error::NotFound`] for the incident or the corrected entry, [`Error::Validation`] naming
     /// `occurred_at`, `kind`, `description` or `corrects`.
     pub fn add_timeline_entry(
-        &mut self,
+        &self,
         ctx: &Ctx,
         incident_id: &str,
         input: &NewTimelineEntry,
@@ -180,8 +180,7 @@ impl Breachdesk {
             None => None,
             Some(c) => {
                 let owner: Option<String> = self
-                    .store
-                    .conn
+                    .read()?
                     .query_row(
                         "SELECT incident_id FROM timeline_entries WHERE id = ?1",
                         [&c],
@@ -252,9 +251,10 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`] for the incident.
     pub fn timeline(&self, incident_id: &str) -> Result<Vec<TimelineEntry>> {
+        let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
         let zone = inc.fields.zone;
-        let mut stmt = self.store.conn.prepare(
+        let mut stmt = conn.prepare(
             "SELECT e.id, e.occurred_at, e.kind, e.description, e.who, e.corrects_id, e.recorded_at, e.recorded_by,
                     (SELECT c.id FROM timeline_entries c WHERE c.corrects_id = e.id ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1)
              FROM timeline_entries e WHERE e.incident_id = ?1 ORDER BY e.occurred_at, e.recorded_at, e.id",

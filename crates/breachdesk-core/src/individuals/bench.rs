@@ -90,7 +90,7 @@ fn import_once(
     say: &mut dyn FnMut(&str),
 ) -> Result<(Breachdesk, String, f64)> {
     let ring = MemoryKeyring::default();
-    let mut bd = Breachdesk::init(data, &KeySetup::Keyring, &ring, Some("Bench"), now)?;
+    let bd = Breachdesk::init(data, &KeySetup::Keyring, &ring, Some("Bench"), now)?;
     let ctx = Ctx::new("Bench", now)?;
     let inc = bd.create_incident(
         &ctx,

@@ -289,7 +289,8 @@ impl crate::Breachdesk {
     /// # Errors
     /// Database errors.
     pub fn mappings(&self) -> crate::Result<Vec<SavedMapping>> {
-        let mut stmt = self.store.conn.prepare(
+        let conn = self.read()?;
+        let mut stmt = conn.prepare(
             "SELECT name, mapping_json, saved_at, saved_by FROM import_mappings ORDER BY name",
         )?;
         let rows = stmt

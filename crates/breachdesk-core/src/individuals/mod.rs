@@ -557,7 +557,7 @@ impl Breachdesk {
     /// [`Error::Validation`] naming the file (unreadable), the mapping field, or — when rows are
     /// invalid and `skip_invalid` is off — nothing: the report says `refused`. [`Error::Cancelled`].
     pub fn import_individuals(
-        &mut self,
+        &self,
         ctx: &Ctx,
         incident_id: &str,
         path: &Path,
@@ -566,16 +566,16 @@ impl Breachdesk {
     ) -> Result<ImportReport> {
         // The page cache gives way to the import's own memory (the search keys): rows are only
         // appended, so a smaller cache costs no speed, and the peak at 1M rows drops by ~30 MB.
-        self.store.conn.execute_batch("PRAGMA cache_size = -16384")?;
-        let result = self.import_rows(ctx, incident_id, path, options, progress);
-        self.store
-            .conn
-            .execute_batch(&format!("PRAGMA cache_size = {}", crate::store::CACHE_SIZE))?;
+        let mut w = self.writer()?;
+        w.store.conn.execute_batch("PRAGMA cache_size = -16384")?;
+        let result = self.import_rows(&mut w, ctx, incident_id, path, options, progress);
+        w.store.conn.execute_batch(&format!("PRAGMA cache_size = {}", crate::store::CACHE_SIZE))?;
         result
     }
 
     fn import_rows(
-        &mut self,
+        &self,
+        w: &mut crate::store::Writer,
         ctx: &Ctx,
         incident_id: &str,
         path: &Path,
@@ -621,9 +621,9 @@ impl Breachdesk {
         let total_bytes = rows.format.bytes;
         let batch_id = uuid7(ctx.now);
         // The write lock first, then the batch number: two imports at once never take the same one.
-        self.store.captured.clear();
+        w.store.captured.clear();
         let tx =
-            self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            w.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Another process that finds the store busy can say what holds it.
         let _activity = crate::datadir::Activity::start(
             &self.dir,
@@ -865,7 +865,7 @@ impl Breachdesk {
         if options.dry_run || (report.rows_rejected > 0 && !options.skip_invalid) {
             report.refused = !options.dry_run;
             drop(tx); // rolls back: nothing written
-            self.store.captured.clear();
+            w.store.captured.clear();
             return Ok(report);
         }
         search::write(&tx, list, &mut keys)?;
@@ -914,12 +914,12 @@ impl Breachdesk {
         }
         let sealer = crate::audit::Sealer {
             secret: self.secret.as_ref(),
-            captured: &self.store.captured,
+            captured: &w.store.captured,
             batches,
         };
         let head = crate::audit::append_all(&tx, &ctx.actor, ctx.now, &audit, sealer)?;
         tx.commit()?;
-        self.store.checkpoint();
+        w.store.checkpoint();
         if let Some(head) = head {
             self.record_head(head)?;
         }
@@ -934,8 +934,9 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`] for the incident.
     pub fn individual_counts(&self, incident_id: &str) -> Result<Counts> {
+        let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
-        read_counts(&self.store.conn, &inc.id)
+        read_counts(&conn, &inc.id)
     }
 
     /// Individuals whose name, last name or e-mail starts with `query`, or whose ZIP does (digits).
@@ -948,6 +949,7 @@ impl Breachdesk {
         query: &str,
         limit: u32,
     ) -> Result<Vec<Individual>> {
+        let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
         let q = normalize::name_key(query);
         if q.is_empty() {
@@ -967,12 +969,12 @@ impl Breachdesk {
         } else {
             (&[search::NAME, search::LAST, search::EMAIL], true)
         };
-        let mut fetch = self.store.conn.prepare_cached(&live_person_by_id())?;
+        let mut fetch = conn.prepare_cached(&live_person_by_id())?;
         let mut found: HashMap<i64, Option<Individual>> = HashMap::new();
         let mut order = Vec::new();
         for &field in fields {
             let mut n = 0;
-            search::scan(&self.store.conn, list, field, &q, &mut |id| {
+            search::scan(&conn, list, field, &q, &mut |id| {
                 let person = match found.get(&id) {
                     Some(p) => p.is_some(),
                     None => {
@@ -1007,9 +1009,10 @@ impl Breachdesk {
         incident_id: &str,
         each: &mut dyn FnMut(&Individual) -> Result<()>,
     ) -> Result<()> {
+        let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
         let ids = self.list_ids(&inc.id)?;
-        let mut stmt = self.store.conn.prepare(&format!(
+        let mut stmt = conn.prepare(&format!(
             "{SELECT_PERSON} WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL ORDER BY id"
         ))?;
         let mut q = stmt.query([ids.lo(), ids.hi()])?;
@@ -1024,10 +1027,11 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`].
     pub fn import_batches(&self, incident_id: &str) -> Result<Vec<Batch>> {
+        let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
         let zone = inc.fields.zone;
         let show = |s: String| crate::stored_to_local(s, zone);
-        let mut stmt = self.store.conn.prepare(
+        let mut stmt = conn.prepare(
             "SELECT id, seq, file_name, file_sha256, format, encoding, rows_read, rows_imported, rows_rejected, rows_merged, imported_at, imported_by,
                     rolled_back_at, rolled_back_by FROM import_batches WHERE incident_id = ?1 ORDER BY seq",
         )?;
@@ -1062,17 +1066,16 @@ impl Breachdesk {
     /// [`Error::NotFound`]; [`Error::Validation`] on `batch` when it is already rolled back or not
     /// the newest live import.
     pub fn rollback_import(
-        &mut self,
+        &self,
         ctx: &Ctx,
         incident_id: &str,
         batch: &str,
     ) -> Result<Vec<ObligationChange>> {
+        let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
         // (id, seq, rolled back at, first record id, last record id)
         type Found = (String, i64, Option<String>, Option<i64>, Option<i64>);
-        let found: Option<Found> = self
-            .store
-            .conn
+        let found: Option<Found> = conn
             .query_row(
                 "SELECT id, seq, rolled_back_at, first_id, last_id FROM import_batches WHERE incident_id = ?1 AND (id = ?2 OR CAST(seq AS TEXT) = ?2)",
                 params![inc.id, batch.trim()],
@@ -1086,7 +1089,7 @@ impl Breachdesk {
         if rolled.is_some() {
             return Err(Error::validation("batch", format!("import {seq} is already rolled back")));
         }
-        let newest: i64 = self.store.conn.query_row(
+        let newest: i64 = conn.query_row(
             "SELECT max(seq) FROM import_batches WHERE incident_id = ?1 AND rolled_back_at IS NULL",
             [&inc.id],
             |r| r.get(0),
@@ -1343,8 +1346,8 @@ const ORDER_IN_MEMORY_FROM: i64 = 20_000;
 const NEAR_TOP: i64 = 5_000;
 
 /// One list's ids in the table's order, for one sort and filter, valid while no list changes (the
-/// list generation, bumped by import, rollback and merge; SQLite's `data_version` for other
-/// connections, such as the CLI importing while the app is open).
+/// list generation, bumped by import, rollback and merge; the audit head for other processes,
+/// such as the CLI importing while the app is open).
 #[derive(Debug)]
 pub(crate) struct PageOrder {
     key: (String, String, String, String, u64, i64),
@@ -1355,8 +1358,7 @@ impl Breachdesk {
     /// The ids of an incident's list (list 0 when nothing was ever imported: no record has them).
     pub(crate) fn list_ids(&self, incident_uuid: &str) -> Result<ListIds> {
         let list = self
-            .store
-            .conn
+            .read()?
             .query_row(
                 "SELECT list FROM individual_lists WHERE incident_id = ?1",
                 [incident_uuid],
@@ -1382,7 +1384,11 @@ impl Breachdesk {
         offset: i64,
         limit: i64,
     ) -> Result<Page> {
-        let version: i64 = self.store.conn.query_row("PRAGMA data_version", [], |x| x.get(0))?;
+        let conn = self.read()?;
+        // The audit head names the store's state across connections and processes (every write
+        // appends to the log; `data_version` is per connection, and reads use several).
+        let version: i64 =
+            conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_log", [], |x| x.get(0))?;
         let key = (
             incident.to_owned(),
             q.sort.clone(),
@@ -1406,7 +1412,7 @@ impl Breachdesk {
                 _ => "name_key",
             };
             let sql = format!("SELECT {sort_key}, id FROM individuals WHERE {filter}");
-            let mut stmt = self.store.conn.prepare(&sql)?;
+            let mut stmt = conn.prepare(&sql)?;
             let row = |x: &rusqlite::Row<'_>| Ok((x.get::<_, String>(0)?, x.get::<_, i64>(1)?));
             let mut all: Vec<(String, i64)> = if q.residence.is_some() {
                 stmt.query_map(params![ids.lo(), ids.hi(), residence], row)?
@@ -1426,7 +1432,7 @@ impl Breachdesk {
             return Ok(Page { total, rows: Vec::new() });
         }
         let list = page.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let mut stmt = self.store.conn.prepare(&format!("{SELECT_PERSON} WHERE id IN ({list})"))?;
+        let mut stmt = conn.prepare(&format!("{SELECT_PERSON} WHERE id IN ({list})"))?;
         let mut found: HashMap<i64, Individual> = stmt
             .query_map([], person_row)?
             .map(|p| p.map(|p| (p.id, p)))
@@ -1447,9 +1453,10 @@ impl Breachdesk {
         offset: i64,
         limit: i64,
     ) -> Result<Page> {
-        let mut fetch = self.store.conn.prepare_cached(&live_person_by_id())?;
+        let conn = self.read()?;
+        let mut fetch = conn.prepare_cached(&live_person_by_id())?;
         let (mut skip, mut rows) = (offset, Vec::new());
-        search::scan(&self.store.conn, list, field, "", &mut |id| {
+        search::scan(&conn, list, field, "", &mut |id| {
             if let Some(p) = fetch.query_row([id], person_row).optional()? {
                 if skip > 0 {
                     skip -= 1;
@@ -1467,6 +1474,7 @@ impl Breachdesk {
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] on `sort` or `flag`.
     pub fn individuals_page(&self, incident_id: &str, q: &PageQuery) -> Result<Page> {
+        let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
         let order = match q.sort.as_str() {
             "" | "name" => "name_key, id",
@@ -1505,7 +1513,7 @@ impl Breachdesk {
         let limit = i64::from(q.limit.clamp(1, 500));
         let offset = to_i64(q.offset);
         let list_size: i64 =
-            self.store.conn.query_row("SELECT coalesce((SELECT n FROM individual_counts WHERE incident_id = ?1 AND bucket = '#total'), 0)", [&inc.id], |x| x.get(0))?;
+            conn.query_row("SELECT coalesce((SELECT n FROM individual_counts WHERE incident_id = ?1 AND bucket = '#total'), 0)", [&inc.id], |x| x.get(0))?;
         // Near the top of an unfiltered sort that the search index keeps (name, ZIP code), the
         // index is already in order and needs no order in memory: a large list opens at once, and
         // the order is built on the first deep jump.
@@ -1522,19 +1530,19 @@ impl Breachdesk {
         }
         let total: i64 = if q.flag.as_deref().unwrap_or("").is_empty() {
             let bucket = if q.residence.is_some() { r.clone() } else { "#total".into() };
-            self.store.conn.query_row("SELECT coalesce((SELECT n FROM individual_counts WHERE incident_id = ?1 AND bucket = ?2), 0)", params![inc.id, bucket], |x| x.get(0))?
+            conn.query_row("SELECT coalesce((SELECT n FROM individual_counts WHERE incident_id = ?1 AND bucket = ?2), 0)", params![inc.id, bucket], |x| x.get(0))?
         } else {
             let sql = format!("SELECT count(*) FROM individuals WHERE {filter}");
             if q.residence.is_some() {
-                self.store.conn.query_row(&sql, params![ids.lo(), ids.hi(), r], |x| x.get(0))?
+                conn.query_row(&sql, params![ids.lo(), ids.hi(), r], |x| x.get(0))?
             } else {
-                self.store.conn.query_row(&sql, params![ids.lo(), ids.hi()], |x| x.get(0))?
+                conn.query_row(&sql, params![ids.lo(), ids.hi()], |x| x.get(0))?
             }
         };
         let sql = format!(
             "{SELECT_PERSON} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
         );
-        let mut stmt = self.store.conn.prepare_cached(&sql)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let rows = if q.residence.is_some() {
             stmt.query_map(params![ids.lo(), ids.hi(), r], person_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?

@@ -48,7 +48,7 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::NotFound`]; database errors.
-    pub fn scan_duplicates(&mut self, ctx: &Ctx, incident_id: &str) -> Result<ScanResult> {
+    pub fn scan_duplicates(&self, ctx: &Ctx, incident_id: &str) -> Result<ScanResult> {
         let inc = self.incident_row(incident_id)?;
         let ids = self.list_ids(&inc.id)?;
         let pair = |key: &str, reason: &str, present: &str| {
@@ -95,16 +95,17 @@ impl Breachdesk {
         decided: bool,
         limit: u32,
     ) -> Result<Vec<DuplicatePair>> {
+        let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
         let filter = if decided { "" } else { "AND decision IS NULL" };
-        let mut stmt = self.store.conn.prepare(&format!(
+        let mut stmt = conn.prepare(&format!(
             "SELECT id, reason, a_id, b_id, decision, decided_by FROM duplicate_candidates WHERE incident_id = ?1 {filter}
              ORDER BY decision IS NOT NULL, id LIMIT ?2"
         ))?;
         let raw = stmt
             .query_map(params![inc.id, limit.min(1000)], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get(4)?, r.get(5)?)))?
             .collect::<rusqlite::Result<Vec<(i64, String, i64, i64, Option<String>, Option<String>)>>>()?;
-        let mut one = self.store.conn.prepare_cached(&format!("{SELECT_PERSON} WHERE id = ?1"))?;
+        let mut one = conn.prepare_cached(&format!("{SELECT_PERSON} WHERE id = ?1"))?;
         let mut out = Vec::new();
         for (id, reason, a, b, decision, decided_by) in raw {
             let (Some(first), Some(later)) = (
@@ -124,16 +125,15 @@ impl Breachdesk {
     /// [`Error::NotFound`]; [`Error::Validation`] on `pair` when it was decided already or one
     /// of its records is no longer on the list.
     pub fn decide_duplicate(
-        &mut self,
+        &self,
         ctx: &Ctx,
         incident_id: &str,
         pair: i64,
         merge: bool,
     ) -> Result<Vec<ObligationChange>> {
+        let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
-        let found: Option<(i64, i64, Option<String>)> = self
-            .store
-            .conn
+        let found: Option<(i64, i64, Option<String>)> = conn
             .query_row("SELECT a_id, b_id, decision FROM duplicate_candidates WHERE id = ?1 AND incident_id = ?2", params![pair, inc.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         let (a, b, decision) = found.ok_or_else(|| Error::NotFound {
@@ -143,7 +143,7 @@ impl Breachdesk {
         if decision.is_some() {
             return Err(Error::validation("pair", "this pair was decided already"));
         }
-        let active: i64 = self.store.conn.query_row(
+        let active: i64 = conn.query_row(
             "SELECT count(*) FROM individuals WHERE id IN (?1, ?2) AND merged_into IS NULL",
             params![a, b],
             |r| r.get(0),
