@@ -685,6 +685,15 @@ pub struct Checkpoint {
     pub signature: String,
 }
 
+impl Checkpoint {
+    /// The name it is saved under: `breachdesk-checkpoint-<time>-row<seq>.json`.
+    #[must_use]
+    pub fn file_name(&self) -> String {
+        let stamp = self.at.replace([':', '-'], "");
+        format!("breachdesk-checkpoint-{}-row{}.json", stamp.trim_end_matches('Z'), self.seq)
+    }
+}
+
 fn checkpoint_message(seq: i64, hash: &str, at: &str) -> Vec<u8> {
     format!("breachdesk checkpoint v1\0{seq}\0{hash}\0{at}").into_bytes()
 }

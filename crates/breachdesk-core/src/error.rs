@@ -4,6 +4,55 @@
 
 use std::path::PathBuf;
 
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal),* $(,)?) => {
+        /// What kind of error: the stable code the CLI maps to exit codes and the UI branches on.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, ts_rs::TS)]
+        pub enum ErrorCode {
+            $(#[serde(rename = $code)] $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &[ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            #[must_use]
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    Validation = "validation",
+    NotFound = "not_found",
+    NotInitialized = "not_initialized",
+    AlreadyInitialized = "already_initialized",
+    KeyringUnavailable = "keyring_unavailable",
+    KeyMissing = "key_missing",
+    WrongPassphrase = "wrong_passphrase",
+    CustodyInvalid = "custody_invalid",
+    CustodyMissing = "custody_missing",
+    PassphraseRequired = "passphrase_required",
+    WrongKey = "wrong_key",
+    NotBreachdeskDatabase = "not_breachdesk_database",
+    DatabaseCorrupt = "database_corrupt",
+    MigrationChanged = "migration_changed",
+    SchemaTooNew = "schema_too_new",
+    Io = "io",
+    Cancelled = "cancelled",
+    Unreadable = "unreadable",
+    Busy = "busy",
+    ReadOnly = "read_only",
+    StoreWentBack = "store_went_back",
+    DiskFull = "disk_full",
+    Locked = "locked",
+    Internal = "internal",
+}
+
 /// Everything that can go wrong in a core use case.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -59,6 +108,9 @@ pub enum Error {
     /// The disk is full: nothing was written.
     #[error("the disk holding the data directory is full: nothing was written; free some space and try again")]
     DiskFull,
+    /// The desktop app has not been unlocked (or set up) yet.
+    #[error("Breachdesk is locked: unlock it first")]
+    Locked,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -67,30 +119,37 @@ impl Error {
     /// A stable machine-readable code; clients match on this, never on message text.
     #[must_use]
     pub fn code(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The code as a value (the UI's `ErrorCode` union is generated from it).
+    #[must_use]
+    pub fn kind(&self) -> ErrorCode {
         match self {
-            Error::Validation { .. } => "validation",
-            Error::NotFound { .. } => "not_found",
-            Error::NotInitialized { .. } => "not_initialized",
-            Error::AlreadyInitialized { .. } => "already_initialized",
-            Error::KeyringUnavailable { .. } => "keyring_unavailable",
-            Error::KeyMissing { .. } => "key_missing",
-            Error::WrongPassphrase => "wrong_passphrase",
-            Error::CustodyInvalid { .. } => "custody_invalid",
-            Error::CustodyMissing { .. } => "custody_missing",
-            Error::PassphraseRequired => "passphrase_required",
-            Error::WrongKey { .. } => "wrong_key",
-            Error::NotBreachdeskDatabase { .. } => "not_breachdesk_database",
-            Error::DatabaseCorrupt { .. } => "database_corrupt",
-            Error::MigrationChanged { .. } => "migration_changed",
-            Error::SchemaTooNew { .. } => "schema_too_new",
-            Error::Io { .. } => "io",
-            Error::Cancelled => "cancelled",
-            Error::Unreadable { .. } => "unreadable",
-            Error::Busy { .. } => "busy",
-            Error::ReadOnly { .. } => "read_only",
-            Error::StoreWentBack { .. } => "store_went_back",
-            Error::DiskFull => "disk_full",
-            Error::Internal(_) => "internal",
+            Error::Validation { .. } => ErrorCode::Validation,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::NotInitialized { .. } => ErrorCode::NotInitialized,
+            Error::AlreadyInitialized { .. } => ErrorCode::AlreadyInitialized,
+            Error::KeyringUnavailable { .. } => ErrorCode::KeyringUnavailable,
+            Error::KeyMissing { .. } => ErrorCode::KeyMissing,
+            Error::WrongPassphrase => ErrorCode::WrongPassphrase,
+            Error::CustodyInvalid { .. } => ErrorCode::CustodyInvalid,
+            Error::CustodyMissing { .. } => ErrorCode::CustodyMissing,
+            Error::PassphraseRequired => ErrorCode::PassphraseRequired,
+            Error::WrongKey { .. } => ErrorCode::WrongKey,
+            Error::NotBreachdeskDatabase { .. } => ErrorCode::NotBreachdeskDatabase,
+            Error::DatabaseCorrupt { .. } => ErrorCode::DatabaseCorrupt,
+            Error::MigrationChanged { .. } => ErrorCode::MigrationChanged,
+            Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            Error::Io { .. } => ErrorCode::Io,
+            Error::Cancelled => ErrorCode::Cancelled,
+            Error::Unreadable { .. } => ErrorCode::Unreadable,
+            Error::Busy { .. } => ErrorCode::Busy,
+            Error::ReadOnly { .. } => ErrorCode::ReadOnly,
+            Error::StoreWentBack { .. } => ErrorCode::StoreWentBack,
+            Error::DiskFull => ErrorCode::DiskFull,
+            Error::Locked => ErrorCode::Locked,
+            Error::Internal(_) => ErrorCode::Internal,
         }
     }
 

@@ -93,6 +93,34 @@ impl AtomicFile {
     }
 }
 
+/// A file name made of `stem`'s letters, digits, `-` and `_` (anything else becomes `_`), so a
+/// name taken from user input cannot leave the folder or hide an extension.
+#[must_use]
+pub fn safe_stem(stem: &str) -> String {
+    let safe: String = stem
+        .chars()
+        .take(100)
+        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    if safe.is_empty() {
+        "export".into()
+    } else {
+        safe
+    }
+}
+
+/// Writes `bytes` to `dir/name` atomically (creating `dir`): a reader never sees half a file and
+/// nothing is left behind on an error. Returns the path written.
+///
+/// # Errors
+/// [`Error::Io`] naming the folder or file.
+pub fn write_export(dir: &Path, name: &str, bytes: &[u8]) -> Result<String> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+    let target = dir.join(name);
+    AtomicFile::write_all(&target, bytes)?;
+    Ok(target.display().to_string())
+}
+
 /// The largest small input Breachdesk reads whole (a facts file, a mapping, clock settings).
 pub const MAX_SMALL_INPUT: u64 = 1 << 20;
 

@@ -4,12 +4,14 @@
 //! runs in one transaction together with its audit-log row. Time and the acting user come in
 //! through [`Ctx`]: nothing in here reads the clock.
 
+pub mod app;
 pub mod audit;
 mod bulk;
+pub mod commands;
 pub mod custody;
 pub mod custom;
 pub mod datadir;
-mod error;
+pub mod error;
 mod facts;
 mod failpoint;
 pub mod files;

@@ -247,7 +247,7 @@ impl crate::Breachdesk {
     /// # Errors
     /// [`crate::Error::Validation`] on `name` when blank, or `mapping.<field>` for an unknown field.
     pub fn save_mapping(
-        &mut self,
+        &self,
         ctx: &crate::Ctx,
         name: &str,
         mapping: &Mapping,

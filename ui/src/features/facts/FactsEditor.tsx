@@ -14,8 +14,8 @@ type Props = { incident: Incident; onSaved: (changes: ObligationChange[]) => Pro
 /** Loads the stored facts, then the editor. */
 export function FactsEditor({ incident, onSaved }: Props) {
   const id = incident.id;
-  const facts = useLoad(useCallback(() => api.getFacts(id), [id]));
-  const counts = useLoad(useCallback(() => api.individualCounts(id), [id]));
+  const facts = useLoad(useCallback(() => api.getFacts({ id }), [id]));
+  const counts = useLoad(useCallback(() => api.individualCounts({ id }), [id]));
   if (!facts.data) {
     return (
       <div data-testid="facts-editor">
@@ -48,7 +48,7 @@ function LoadedEditor({ incident, facts, onSaved, listTotal }: { incident: Incid
     if (!d.draft) return;
     setBusy(true);
     try {
-      const changes = await api.saveDraft(incident.id, d.draft);
+      const changes = await api.saveDraft({ id: incident.id, draft: d.draft });
       await onSaved(changes);
     } catch (err) {
       d.setSaveError(toErrorBody(err));

@@ -28,7 +28,7 @@ export function usePreview(incidentId: string, draft: FactsDraft | null, delayMs
     }
     setState((s) => ({ ...s, pending: true }));
     const timer = window.setTimeout(() => {
-      api.previewDraft(incidentId, JSON.parse(key) as FactsDraft).then(
+      api.previewDraft({ id: incidentId, draft: JSON.parse(key) as FactsDraft }).then(
         (preview) => {
           if (mine === ticket.current) setState({ preview, error: null, pending: false });
         },

@@ -36,7 +36,7 @@ const TABS: TabDef<Tab>[] = [
 
 /** One incident: header with status control, then tabs for the cockpit, facts, individuals, what-if and timeline. */
 export function IncidentDetailPage({ id, navigate }: Props) {
-  const fetch = useCallback(() => api.getIncident(id), [id]);
+  const fetch = useCallback(() => api.getIncident({ id }), [id]);
   const load = useLoad(fetch);
   const [tab, setTab] = useState<Tab>('obligations');
   // Editors keep their unsaved state while another tab is shown; they mount on first visit.

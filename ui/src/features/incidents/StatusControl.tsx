@@ -26,7 +26,7 @@ export function StatusControl({ incident, onChanged }: Props) {
     setBusy(true);
     setError(null);
     try {
-      await api.updateIncident(incident.id, { ...emptyPatch, status: chosen });
+      await api.updateIncident({ id: incident.id, patch: { ...emptyPatch, status: chosen } });
       await onChanged();
     } catch (err) {
       setError(toErrorBody(err));

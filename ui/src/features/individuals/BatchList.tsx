@@ -131,7 +131,7 @@ function RollbackConfirm({ incidentId, b, onCancel, onDone }: { incidentId: stri
     setBusy(true);
     setError(null);
     try {
-      await onDone(await api.rollbackImport(incidentId, b.id));
+      await onDone(await api.rollbackImport({ incident_id: incidentId, batch: b.id }));
     } catch (e) {
       setError(toErrorBody(e));
       setBusy(false);

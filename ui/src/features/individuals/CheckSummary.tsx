@@ -52,7 +52,7 @@ function ErrorTable({ report }: { report: ImportReport }) {
   const save = async () => {
     setBusy(true);
     try {
-      setSaved({ path: await api.exportImportErrors(report.file_name, report.errors) });
+      setSaved({ path: await api.exportImportErrors({ file_name: report.file_name, errors: report.errors }) });
     } catch (e) {
       setSaved({ error: (e as ErrorBody).message });
     } finally {

@@ -57,7 +57,7 @@ export function DuplicateQueue({ incident, busy, version, seqOf, onMerged }: Pro
     setDone(null);
     setPairError(null);
     try {
-      setScan(await api.scanDuplicates(id));
+      setScan(await api.scanDuplicates({ id }));
       queue.reload();
     } catch (e) {
       setScanError(toErrorBody(e));
@@ -73,7 +73,7 @@ export function DuplicateQueue({ incident, busy, version, seqOf, onMerged }: Pro
     // Its "waiting" figure is out of date once a pair is decided.
     setScan(null);
     try {
-      const changes = await api.decideDuplicate(id, pair.id, merge);
+      const changes = await api.decideDuplicate({ incident_id: id, pair: pair.id, merge });
       if (merge) {
         setDone({ kind: 'merged', pair, changes });
         // Counts, imports and the table are fetched again, and with them this queue.

@@ -84,7 +84,7 @@ export function ImportWizard({ incident, onBusy, onImported, onClose }: Props) {
     }
     setReading(true);
     try {
-      const file = await api.previewImportFile(target);
+      const file = await api.previewImportFile({ path: target });
       setPreview({ path: target, file });
       setSelection(initialSelection(file.header, file.mapping));
       setPhase({ kind: 'mapping' });

@@ -26,10 +26,10 @@ const START: TableQuery = { sort: 'name', residence: null, flag: null };
 /** The affected people of an incident: counts, imports, the list itself, and the import wizard. */
 export function IndividualsTab({ incident, onChanged }: Props) {
   const id = incident.id;
-  const counts = useLoad(useCallback(() => api.individualCounts(id), [id]));
-  const batches = useLoad(useCallback(() => api.importBatches(id), [id]));
+  const counts = useLoad(useCallback(() => api.individualCounts({ id }), [id]));
+  const batches = useLoad(useCallback(() => api.importBatches({ id }), [id]));
   // Follows the counts: the facts' exposure, which it reads, changes with them.
-  const coverage = useLoad(useCallback(() => api.stateCoverage(id), [id]));
+  const coverage = useLoad(useCallback(() => api.stateCoverage({ id }), [id]));
   const [importing, setImporting] = useState(false);
   const [busy, setBusy] = useState(false);
   const [version, setVersion] = useState(0);

@@ -166,7 +166,7 @@ function SaveForm({ preview, selection, names, onColumnError, onSaved }: SavePro
     }
     setSaving(true);
     try {
-      const saved = await api.saveMapping(name.trim(), toMapping(preview.header, selection));
+      const saved = await api.saveMapping({ name: name.trim(), mapping: toMapping(preview.header, selection) });
       setName('');
       setDone(true);
       await onSaved(saved);

@@ -23,7 +23,7 @@ export function useDuplicateQueue(incidentId: string, decided: boolean, version:
     let settled = false;
     setLoading(true);
     api
-      .duplicateQueue(incidentId, decided)
+      .duplicateQueue({ id: incidentId, decided })
       .then(
         (pairs) => {
           if (!live) return;

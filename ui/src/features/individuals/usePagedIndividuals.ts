@@ -40,7 +40,7 @@ export function usePagedIndividuals(incidentId: string, query: TableQuery, versi
       c.inflight.add(offset);
       try {
         const q = queryRef.current;
-        const page = await api.individualsPage(incidentId, { offset, limit: PAGE_SIZE, sort: q.sort, residence: q.residence, flag: q.flag });
+        const page = await api.individualsPage({ id: incidentId, query: { offset, limit: PAGE_SIZE, sort: q.sort, residence: q.residence, flag: q.flag } });
         if (cache.current !== c) return; // the query changed meanwhile
         c.pages.set(offset, page.rows);
         c.total = page.total;

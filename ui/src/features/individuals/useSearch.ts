@@ -38,7 +38,7 @@ export function useSearch(incidentId: string, text: string, version: number, pau
     let current = true;
     setPending(true);
     const timer = window.setTimeout(() => {
-      api.searchIndividuals(incidentId, query).then(
+      api.searchIndividuals({ id: incidentId, query }).then(
         (rows) => {
           if (!current) return;
           setAnswer({ query, rows, error: null });

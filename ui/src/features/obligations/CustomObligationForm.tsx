@@ -74,7 +74,7 @@ export function CustomObligationForm({ incidentId, onAdded, onCancel }: Props) {
           channel: orNull(values.channel),
           address: orNull(values.address),
         };
-        await api.addCustomObligation(incidentId, input);
+        await api.addCustomObligation({ incident_id: incidentId, input });
         await onAdded();
       },
     );

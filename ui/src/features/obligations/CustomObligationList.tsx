@@ -77,7 +77,7 @@ function RetireForm({ incidentId, c, onCancel, onDone }: { incidentId: string; c
     }
     setBusy(true);
     try {
-      await api.retireCustomObligation(incidentId, c.id, reason.trim());
+      await api.retireCustomObligation({ incident_id: incidentId, custom_id: c.id, reason: reason.trim() });
       await onDone();
     } catch (err) {
       setError(toErrorBody(err));

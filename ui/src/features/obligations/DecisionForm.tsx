@@ -37,12 +37,12 @@ export function DecisionForm({ incidentId, obligation, decision, exemptionId, on
         return found;
       },
       async () => {
-        await api.decideObligation(incidentId, obligation.id, {
+        await api.decideObligation({ incident_id: incidentId, obligation_id: obligation.id, input: {
           decision,
           rationale: values.rationale.trim(),
           approved_by: values.approved_by.trim(),
           exemption_id: exemptionId ?? null,
-        });
+        } });
         await onDone();
       },
     );

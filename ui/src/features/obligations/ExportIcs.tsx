@@ -15,7 +15,7 @@ export function ExportIcs({ incidentId }: { incidentId: string }) {
     setBusy(true);
     setResult(null);
     try {
-      setResult({ ok: true, path: await api.exportIcs(incidentId) });
+      setResult({ ok: true, path: await api.exportIcs({ id: incidentId }) });
     } catch (e) {
       setResult({ ok: false, error: toErrorBody(e) });
     } finally {

@@ -38,12 +38,12 @@ export function FilingForm({ incident, obligation, onDone, onCancel }: Props) {
         return found;
       },
       async () => {
-        await api.recordFiling(incident.id, obligation.id, {
+        await api.recordFiling({ incident_id: incident.id, obligation_id: obligation.id, input: {
           sent_at: values.sent_at,
           channel: orNull(values.channel),
           reference: orNull(values.reference),
           note: orNull(values.note),
-        });
+        } });
         await onDone();
       },
     );

@@ -23,9 +23,9 @@ const RELOAD_MS = 60_000;
 export function ObligationsTab({ incident, onEditFacts }: Props) {
   const id = incident.id;
   const now = useNow(1000);
-  const obligations = useLoad(useCallback(() => api.listObligations(id), [id]));
-  const clocks = useLoad(useCallback(() => api.internalClocks(id), [id]));
-  const customs = useLoad(useCallback(() => api.listCustomObligations(id), [id]));
+  const obligations = useLoad(useCallback(() => api.listObligations({ id }), [id]));
+  const clocks = useLoad(useCallback(() => api.internalClocks({ id }), [id]));
+  const customs = useLoad(useCallback(() => api.listCustomObligations({ id }), [id]));
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [adding, setAdding] = useState(false);
 

@@ -44,7 +44,7 @@ function PassphraseUnlock({ onUnlocked }: { onUnlocked: (s: AppStatus) => void }
     }
     setBusy(true);
     try {
-      onUnlocked(await api.unlock(passphrase));
+      onUnlocked(await api.unlock({ passphrase }));
     } catch (err) {
       const body = toErrorBody(err);
       if (body.code === 'wrong_passphrase' || body.code === 'passphrase_required') {
@@ -89,7 +89,7 @@ function KeyringRetry({ problem, onUnlocked }: { problem: ErrorBody | null; onUn
   async function retry() {
     setBusy(true);
     try {
-      onUnlocked(await api.unlock(null));
+      onUnlocked(await api.unlock({ passphrase: null }));
     } catch (err) {
       setError(toErrorBody(err));
       setBusy(false);

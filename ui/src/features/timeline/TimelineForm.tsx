@@ -79,7 +79,7 @@ export function TimelineForm({ incident, correcting, onCancelCorrection, onAdded
     };
     setBusy(true);
     try {
-      await api.addTimelineEntry(incident.id, input);
+      await api.addTimelineEntry({ incident_id: incident.id, input });
       await onAdded();
     } catch (err) {
       errors.show(err);

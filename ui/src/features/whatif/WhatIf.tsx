@@ -15,7 +15,7 @@ import { ConfidenceBadge, DueStack } from '../obligations/bits';
 /** A sandbox over the stored facts: change anything, see the obligations; nothing is saved. */
 export function WhatIf({ incident }: { incident: Incident }) {
   const id = incident.id;
-  const facts = useLoad(useCallback(() => api.getFacts(id), [id]));
+  const facts = useLoad(useCallback(() => api.getFacts({ id }), [id]));
   if (!facts.data) {
     return (
       <div data-testid="whatif">
