@@ -28,6 +28,7 @@ pub struct NewCustomObligation {
     /// What it is, e.g. "Acme Health BAA — notify covered entity".
     pub label: String,
     /// covered_entity | controller | insurer | investors | board | individuals | other
+    #[ts(as = "breachdesk_rules::schema::Recipient")]
     pub recipient: String,
     /// detected_at | discovered_at | aware_at | determined_at
     pub trigger: String,
@@ -48,6 +49,7 @@ pub struct CustomObligation {
     /// The id its obligation row carries (`CONTRACT-…`).
     pub rule_id: String,
     pub label: String,
+    #[ts(as = "breachdesk_rules::schema::Recipient")]
     pub recipient: String,
     pub trigger: String,
     pub clock: String,

@@ -2,8 +2,12 @@
 //! obligations they call for recomputed in the same transaction.
 
 use crate::incident::{self, IncidentPatch, Row};
+use crate::obligations::IncidentFacts;
 use crate::{custom, obligations};
-use crate::{Breachdesk, Ctx, Result};
+use crate::{Breachdesk, Ctx, Error, Result};
+use breachdesk_rules::time::to_storage;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 impl Breachdesk {
     /// The facts stored for an incident (defaults when none were recorded).
@@ -13,12 +17,12 @@ impl Breachdesk {
     pub fn facts(&self, incident_id: &str) -> Result<obligations::IncidentFacts> {
         let conn = self.read()?;
         let inc = self.incident_row(incident_id)?;
-        obligations::stored_facts(&conn, &inc.id)
+        stored_facts(&conn, &inc.id)
     }
 
     pub(crate) fn stored_facts(&self, incident_uuid: &str) -> Result<obligations::IncidentFacts> {
         let conn = self.read()?;
-        obligations::stored_facts(&conn, incident_uuid)
+        stored_facts(&conn, incident_uuid)
     }
 
     /// What the engine says for `inc` with `facts`, the notices already sent and the incident's
@@ -157,4 +161,45 @@ impl Breachdesk {
             obligations::refresh(tx, ctx, &incident::load(tx, &inc.id, &[])?, None)
         })
     }
+}
+
+// ---- the incident_facts table ----------------------------------------------------------------
+
+/// The facts stored for an incident (defaults when none were recorded).
+pub(crate) fn stored_facts(conn: &Connection, incident_uuid: &str) -> Result<IncidentFacts> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT facts_json FROM incident_facts WHERE incident_id = ?1",
+            [incident_uuid],
+            |r| r.get(0),
+        )
+        .optional()?;
+    json.map_or_else(
+        || Ok(IncidentFacts::default()),
+        |j| {
+            serde_json::from_str(&j).map_err(|e| Error::Unreadable {
+                entity: "incident facts of incident",
+                id: incident_uuid.to_owned(),
+                field: "facts_json".into(),
+                problem: format!("the stored facts cannot be read ({e})"),
+                repair: "Enter the facts again in the facts editor (or `breachdesk facts set`)"
+                    .into(),
+            })
+        },
+    )
+}
+
+pub(crate) fn write_facts(
+    tx: &Transaction<'_>,
+    incident_uuid: &str,
+    facts: &IncidentFacts,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let json = serde_json::to_string(facts).map_err(|e| Error::Internal(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO incident_facts (incident_id, facts_json, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (incident_id) DO UPDATE SET facts_json = excluded.facts_json, updated_at = excluded.updated_at",
+        params![incident_uuid, json, to_storage(now)],
+    )?;
+    Ok(())
 }

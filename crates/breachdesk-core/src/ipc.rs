@@ -66,6 +66,7 @@ pub struct Vocabulary {
     pub us_jurisdictions: Vec<String>,
     pub countries: Vec<String>,
     /// What a user-defined obligation may name.
+    #[ts(as = "Vec<breachdesk_rules::schema::Recipient>")]
     pub custom_recipients: Vec<String>,
     pub custom_triggers: Vec<String>,
     pub custom_clocks: Vec<String>,
@@ -104,6 +105,11 @@ pub fn typescript_bindings() -> String {
     use ts_rs::TS;
     let decls = [
         crate::error::ErrorCode::decl(),
+        breachdesk_rules::schema::Regime::decl(),
+        breachdesk_rules::schema::Recipient::decl(),
+        breachdesk_rules::schema::Confidence::decl(),
+        breachdesk_rules::schema::ExemptionKind::decl(),
+        breachdesk_rules::engine::Kind::decl(),
         crate::KeyMode::decl(),
         crate::DirStatus::decl(),
         ErrorBody::decl(),

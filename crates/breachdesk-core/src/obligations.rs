@@ -135,6 +135,7 @@ pub struct Decision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RequiredView {
     pub rule_id: String,
+    #[ts(as = "breachdesk_rules::schema::Recipient")]
     pub recipient: String,
     pub summary: String,
     pub keep_years: Option<u32>,
@@ -146,10 +147,12 @@ pub struct ExemptionView {
     /// The exit's id in the rules (`US-FL-harm`).
     pub id: String,
     /// encryption | risk_of_harm | deemed_compliance
+    #[ts(as = "breachdesk_rules::schema::ExemptionKind")]
     pub kind: String,
     pub citation: String,
     pub source_url: String,
     /// high | medium | low
+    #[ts(as = "breachdesk_rules::schema::Confidence")]
     pub confidence: String,
     pub explanation: String,
     pub requires: Vec<RequiredView>,
@@ -202,10 +205,13 @@ pub struct Filing {
 pub struct Obligation {
     pub id: String,
     pub rule_id: String,
+    #[ts(as = "breachdesk_rules::schema::Regime")]
     pub regime: String,
     pub jurisdiction: String,
+    #[ts(as = "breachdesk_rules::schema::Recipient")]
     pub recipient: String,
     /// deadline | asap | annual | relative
+    #[ts(as = "breachdesk_rules::engine::Kind")]
     pub kind: String,
     /// RFC 3339 in the incident's zone, or null.
     pub due: Option<String>,
@@ -222,6 +228,7 @@ pub struct Obligation {
     pub citation: String,
     pub source_url: String,
     /// high | medium | low
+    #[ts(as = "breachdesk_rules::schema::Confidence")]
     pub confidence: String,
     pub explanation: String,
     pub channel: Option<String>,
@@ -245,6 +252,7 @@ pub struct ObligationChange {
     pub change: String,
     pub rule_id: String,
     pub jurisdiction: String,
+    #[ts(as = "breachdesk_rules::schema::Recipient")]
     pub recipient: String,
     pub old_due: Option<String>,
     pub new_due: Option<String>,
@@ -263,13 +271,17 @@ pub struct FactsDraft {
 /// One obligation as the engine computes it for a draft (nothing stored).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ComputedView {
+    #[ts(as = "breachdesk_rules::schema::Regime")]
     pub regime: String,
     pub jurisdiction: String,
+    #[ts(as = "breachdesk_rules::schema::Recipient")]
     pub recipient: String,
+    #[ts(as = "breachdesk_rules::engine::Kind")]
     pub kind: String,
     pub due: Option<String>,
     pub rule_id: String,
     pub citation: String,
+    #[ts(as = "breachdesk_rules::schema::Confidence")]
     pub confidence: String,
     pub explanation: String,
 }
@@ -293,8 +305,10 @@ impl From<&Computed> for ComputedView {
 /// One exit the engine finds for a draft (nothing stored).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ExemptedView {
+    #[ts(as = "breachdesk_rules::schema::Regime")]
     pub regime: String,
     pub jurisdiction: String,
+    #[ts(as = "breachdesk_rules::schema::Recipient")]
     pub recipient: String,
     pub rule_id: String,
     pub exemption: ExemptionView,
@@ -499,42 +513,6 @@ pub(crate) fn computed(
 
 // ---- the obligation tables (SQL) ------------------------------------------------------------
 
-/// The facts stored for an incident (defaults when none were recorded).
-pub(crate) fn stored_facts(conn: &Connection, incident_uuid: &str) -> Result<IncidentFacts> {
-    let json: Option<String> = conn
-        .query_row(
-            "SELECT facts_json FROM incident_facts WHERE incident_id = ?1",
-            [incident_uuid],
-            |r| r.get(0),
-        )
-        .optional()?;
-    json.map_or_else(
-        || Ok(IncidentFacts::default()),
-        |j| {
-            serde_json::from_str(&j).map_err(|e| {
-                Error::Internal(format!(
-                    "stored facts of incident {incident_uuid} cannot be read: {e}"
-                ))
-            })
-        },
-    )
-}
-
-pub(crate) fn write_facts(
-    tx: &Transaction<'_>,
-    incident_uuid: &str,
-    facts: &IncidentFacts,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let json = serde_json::to_string(facts).map_err(|e| Error::Internal(e.to_string()))?;
-    tx.execute(
-        "INSERT INTO incident_facts (incident_id, facts_json, updated_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (incident_id) DO UPDATE SET facts_json = excluded.facts_json, updated_at = excluded.updated_at",
-        params![incident_uuid, json, to_storage(now)],
-    )?;
-    Ok(())
-}
-
 /// When each rule's notice was first recorded as sent (storage form), by rule id.
 pub(crate) fn sent_times(
     conn: &Connection,
@@ -585,9 +563,9 @@ pub(crate) fn refresh(
     let facts = match facts {
         Some(new) => {
             let new = new.normalised(inc)?;
-            let before = stored_facts(tx, &inc.id)?;
+            let before = crate::facts::stored_facts(tx, &inc.id)?;
             if before != new {
-                write_facts(tx, &inc.id, &new, ctx.now)?;
+                crate::facts::write_facts(tx, &inc.id, &new, ctx.now)?;
                 crate::failpoint::hit("refresh.facts_written");
                 let json = |f: &IncidentFacts| {
                     serde_json::to_value(f).map_err(|e| Error::Internal(e.to_string()))
@@ -602,7 +580,7 @@ pub(crate) fn refresh(
             }
             new
         }
-        None => stored_facts(tx, &inc.id)?,
+        None => crate::facts::stored_facts(tx, &inc.id)?,
     };
     let out =
         computed(inc, &facts, &sent_times(tx, &inc.id)?, &crate::custom::active(tx, &inc.id)?)?;

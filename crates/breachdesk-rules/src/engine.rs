@@ -21,8 +21,9 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 /// How an obligation's due time is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(rename = "ObligationKind")]
 pub enum Kind {
     /// A fixed due time.
     Deadline,

@@ -13,7 +13,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A regime as it appears in obligations (`regime` in the CLI output).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    serde::Serialize,
+    ts_rs::TS,
 )]
 pub enum Regime {
     #[serde(rename = "HIPAA")]
@@ -50,7 +60,17 @@ pub enum Regime {
 
 /// Who is to be told.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    serde::Serialize,
+    ts_rs::TS,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Recipient {
@@ -108,7 +128,9 @@ pub fn recipient_label(r: Recipient) -> &'static str {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize, ts_rs::TS,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     High,
@@ -403,7 +425,9 @@ pub struct Delay {
 }
 
 /// The kinds of exit from notifying that statutes provide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize, ts_rs::TS,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ExemptionKind {
     /// The data was encrypted (and, where the statute says so, the key was not acquired).

@@ -1,4 +1,6 @@
-// Human words for the backend's snake_case vocabulary.
+// Human words for the backend's snake_case vocabulary. The maps over the backend's enums are
+// exhaustive: a value added in Rust (and so to bindings.ts) fails `tsc` until it has its words here.
+import type { Confidence, ExemptionKind, Recipient } from './ipc/bindings';
 
 /** "fix_deployed" → "Fix deployed", "incident_commander" → "Incident commander". */
 export function humanise(word: string): string {
@@ -20,7 +22,7 @@ export function sentenceCase(text: string): string {
   return text.length > 0 ? text.charAt(0).toUpperCase() + text.slice(1) : text;
 }
 
-const RECIPIENT_WORDS: Record<string, string> = {
+const RECIPIENT_WORDS: Record<Recipient, string> = {
   individuals: 'affected individuals',
   hhs: 'HHS (OCR)',
   media: 'media',
@@ -44,11 +46,12 @@ const RECIPIENT_WORDS: Record<string, string> = {
 };
 
 /** Who an obligation is owed to, in words to use inside a sentence ("attorney general"). */
-export function recipientWords(recipient: string): string {
-  return RECIPIENT_WORDS[recipient] ?? recipient.replace(/_/g, ' ');
+export function recipientWords(recipient: Recipient): string {
+  return RECIPIENT_WORDS[recipient];
 }
 
-const RECIPIENT_SHORT: Record<string, string> = {
+/** Only where a short form differs; the rest use their words. */
+const RECIPIENT_SHORT: Partial<Record<Recipient, string>> = {
   individuals: 'individuals',
   hhs: 'HHS',
   attorney_general: 'AG',
@@ -66,7 +69,7 @@ const RECIPIENT_SHORT: Record<string, string> = {
 };
 
 /** A compact form for tight places (chart labels): "AG", "SA", "HHS". */
-export function recipientShort(recipient: string): string {
+export function recipientShort(recipient: Recipient): string {
   return RECIPIENT_SHORT[recipient] ?? recipientWords(recipient);
 }
 
@@ -95,14 +98,14 @@ export function dataTypeLabel(t: string): string {
   return DATA_TYPES[t] ?? humanise(t);
 }
 
-const CONFIDENCE: Record<string, string> = {
+const CONFIDENCE: Record<Confidence, string> = {
   high: 'High confidence',
   medium: 'Medium confidence',
   low: 'Low confidence',
 };
 
-export function confidenceLabel(c: string): string {
-  return CONFIDENCE[c] ?? humanise(c);
+export function confidenceLabel(c: Confidence): string {
+  return CONFIDENCE[c];
 }
 
 const TRIGGERS: Record<string, string> = {
@@ -129,13 +132,13 @@ export function clockWords(c: string): string {
   return CLOCKS[c] ?? c.replace(/_/g, ' ');
 }
 
-const EXEMPTION_KINDS: Record<string, string> = {
+const EXEMPTION_KINDS: Record<ExemptionKind, string> = {
   encryption: 'encryption safe harbour',
   risk_of_harm: 'no reasonable likelihood of harm',
   deemed_compliance: 'deemed compliance',
 };
 
 /** An exit from notifying, in words: "encryption safe harbour". */
-export function exemptionKindLabel(kind: string): string {
-  return EXEMPTION_KINDS[kind] ?? kind.replace(/_/g, ' ');
+export function exemptionKindLabel(kind: ExemptionKind): string {
+  return EXEMPTION_KINDS[kind];
 }

@@ -1142,7 +1142,7 @@ pub(crate) fn counts_into_facts(
     inc: &crate::incident::Row,
 ) -> Result<(Vec<ObligationChange>, Vec<Change>)> {
     let counts = read_counts(tx, &inc.id)?;
-    let mut facts = crate::obligations::stored_facts(tx, &inc.id)?;
+    let mut facts = crate::facts::stored_facts(tx, &inc.id)?;
     facts.affected = counts.by_residence.clone();
     facts.exposure = counts.exposure.clone();
     facts.exposure.remove(""); // the undetermined are not in `affected` either
@@ -1566,6 +1566,8 @@ pub struct StateCoverage {
     pub citation: String,
     pub source_url: String,
     /// high | medium | low | "" (no definition encoded)
+    /// Empty when the state's definition is not encoded (everyone counts).
+    #[ts(type = "Confidence | \"\"")]
     pub confidence: String,
     pub covered_elements: Vec<String>,
     pub why: String,

@@ -1,20 +1,25 @@
 // How many of a state's residents its breach law covers: the residence list's coverage column
 // and the explanation it opens.
-import type { StateCoverage } from '../../lib/ipc/bindings';
+import type { Confidence, StateCoverage } from '../../lib/ipc/bindings';
 import { confidenceLabel } from '../../lib/labels';
 import { ConfidenceBadge, KvRow, SourceLink } from '../obligations/bits';
 import { residenceName } from './format';
 import { InfoIcon } from './InfoIcon';
 
+/** A state whose definition of personal information is encoded, with the confidence of that reading. */
+export type EncodedCoverage = StateCoverage & { confidence: Confidence };
+
+const encoded = (c: StateCoverage): c is EncodedCoverage => c.confidence !== '';
+
 /** By jurisdiction, the states whose definition of personal information is encoded (the others count everyone). */
-export function coverageByCode(list: StateCoverage[] | null): Map<string, StateCoverage> {
-  return new Map((list ?? []).filter((c) => c.confidence !== '').map((c) => [c.jurisdiction, c]));
+export function coverageByCode(list: StateCoverage[] | null): Map<string, EncodedCoverage> {
+  return new Map((list ?? []).filter(encoded).map((c) => [c.jurisdiction, c]));
 }
 
 /** A US state: the residences the coverage column is for. */
 export const isState = (code: string) => code.startsWith('US-');
 
-type ToggleProps = { coverage: StateCoverage; open: boolean; detailId: string; onToggle: () => void };
+type ToggleProps = { coverage: EncodedCoverage; open: boolean; detailId: string; onToggle: () => void };
 
 /** "300 covered", quiet when that is everyone and a warning when fewer; opens the explanation. */
 export function CoverageToggle({ coverage: c, open, detailId, onToggle }: ToggleProps) {
@@ -43,7 +48,7 @@ export function CoverageToggle({ coverage: c, open, detailId, onToggle }: Toggle
 }
 
 /** Why the count is what it is, the definition it comes from, and how sure that reading is. */
-export function CoverageDetail({ coverage: c, id }: { coverage: StateCoverage; id: string }) {
+export function CoverageDetail({ coverage: c, id }: { coverage: EncodedCoverage; id: string }) {
   return (
     <div className="ind-cov-detail" id={id} data-testid="ind-coverage-detail">
       <p className="prose">{c.why}</p>

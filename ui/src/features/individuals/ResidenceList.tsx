@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Counts, ErrorBody, StateCoverage } from '../../lib/ipc/bindings';
 import { errorText } from '../../lib/ipc/errors';
 import { Card } from '../../components/Card';
-import { CoverageDetail, CoverageToggle, coverageByCode, isState } from './Coverage';
+import { CoverageDetail, CoverageToggle, coverageByCode, isState, type EncodedCoverage } from './Coverage';
 import { residenceName } from './format';
 
 type Props = {
@@ -76,7 +76,7 @@ type RowProps = {
   total: number;
   active: boolean;
   onSelect: (code: string | null) => void;
-  coverage: StateCoverage | undefined;
+  coverage: EncodedCoverage | undefined;
   open: boolean;
   onToggle: () => void;
 };

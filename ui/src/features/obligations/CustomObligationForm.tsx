@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
-import type { NewCustomObligation } from '../../lib/ipc/bindings';
+import type { NewCustomObligation, Recipient } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
 import type { FieldErrors } from '../../lib/useFormErrors';
 import { useFormState } from '../../lib/useFormState';
@@ -66,7 +66,8 @@ export function CustomObligationForm({ incidentId, onAdded, onCancel }: Props) {
       async () => {
         const input: NewCustomObligation = {
           label: values.label.trim(),
-          recipient: values.recipient,
+          // The select offers only the vocabulary's recipients.
+          recipient: values.recipient as Recipient,
           trigger: values.trigger,
           clock: values.clock,
           amount,

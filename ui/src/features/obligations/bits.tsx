@@ -1,6 +1,6 @@
 // Small pieces shared by the cockpit, the internal clocks, the what-if sandbox and the residence list.
 import { useState, type ReactNode } from 'react';
-import type { ObligationStatus } from '../../lib/ipc/bindings';
+import type { Confidence, ObligationStatus } from '../../lib/ipc/bindings';
 import { confidenceLabel, humanise } from '../../lib/labels';
 import { dueParts } from '../../lib/time';
 import { formatCountdown, URGENCY_LABEL, type Urgency } from './urgency';
@@ -29,7 +29,7 @@ export function ObligationStatusPill({ status }: { status: ObligationStatus }) {
  * Shown only when the rule's reading is not settled (medium or low confidence). `short` drops the
  * word "confidence" for tight rows; the tooltip still says it.
  */
-export function ConfidenceBadge({ confidence, always = false, short = false }: { confidence: string; always?: boolean; short?: boolean }) {
+export function ConfidenceBadge({ confidence, always = false, short = false }: { confidence: Confidence; always?: boolean; short?: boolean }) {
   if (!always && confidence === 'high') return null;
   const label = confidenceLabel(confidence);
   const uncertain = confidence === 'high' ? undefined : 'The reading of this rule is uncertain: have counsel confirm it.';

@@ -5,6 +5,16 @@ import { call } from './call';
 
 export type ErrorCode = "validation" | "not_found" | "not_initialized" | "already_initialized" | "keyring_unavailable" | "key_missing" | "wrong_passphrase" | "custody_invalid" | "custody_missing" | "passphrase_required" | "wrong_key" | "not_breachdesk_database" | "database_corrupt" | "migration_changed" | "schema_too_new" | "io" | "cancelled" | "unreadable" | "busy" | "read_only" | "store_went_back" | "disk_full" | "locked" | "internal";
 
+export type Regime = "HIPAA" | "FTC-HBNR" | "GDPR" | "UK-GDPR" | "NIS2" | "SEC" | "NYDFS" | "STATE" | "CONTRACT" | "FTC-SAFEGUARDS" | "BANKING" | "DORA" | "INSURANCE";
+
+export type Recipient = "individuals" | "hhs" | "media" | "attorney_general" | "state_regulator" | "consumer_reporting_agencies" | "supervisory_authority" | "sec" | "ftc" | "covered_entity" | "controller" | "csirt" | "insurer" | "investors" | "board" | "other" | "law_enforcement" | "record" | "federal_regulator" | "competent_authority";
+
+export type Confidence = "high" | "medium" | "low";
+
+export type ExemptionKind = "encryption" | "risk_of_harm" | "deemed_compliance";
+
+export type ObligationKind = "deadline" | "asap" | "annual" | "relative";
+
 export type KeyMode = "keyring" | "passphrase";
 
 export type DirStatus = { data_dir: string, initialized: boolean, mode: KeyMode | null, };
@@ -153,7 +163,7 @@ data_types: Array<string>, us_jurisdictions: Array<string>, countries: Array<str
 /**
  * What a user-defined obligation may name.
  */
-custom_recipients: Array<string>, custom_triggers: Array<string>, custom_clocks: Array<string>, };
+custom_recipients: Array<Recipient>, custom_triggers: Array<string>, custom_clocks: Array<string>, };
 
 export type IncidentFacts = { materiality_determined_at: string | null, 
 /**
@@ -246,7 +256,7 @@ export type Licensee = {
  */
 home_state: string, };
 
-export type RequiredView = { rule_id: string, recipient: string, summary: string, keep_years: number | null, };
+export type RequiredView = { rule_id: string, recipient: Recipient, summary: string, keep_years: number | null, };
 
 export type ExemptionView = { 
 /**
@@ -256,11 +266,11 @@ id: string,
 /**
  * encryption | risk_of_harm | deemed_compliance
  */
-kind: string, citation: string, source_url: string, 
+kind: ExemptionKind, citation: string, source_url: string, 
 /**
  * high | medium | low
  */
-confidence: string, explanation: string, requires: Array<RequiredView>, 
+confidence: Confidence, explanation: string, requires: Array<RequiredView>, 
 /**
  * A person must confirm it before the notice stops being required (a judgement of harm, or
  * an exit whose law Breachdesk holds at less than high confidence).
@@ -271,7 +281,7 @@ needs_confirmation: boolean,
  */
 confirmed: boolean, };
 
-export type ExemptedView = { regime: string, jurisdiction: string, recipient: string, rule_id: string, exemption: ExemptionView, };
+export type ExemptedView = { regime: Regime, jurisdiction: string, recipient: Recipient, rule_id: string, exemption: ExemptionView, };
 
 export type ObligationStatus = "open" | "due_soon" | "overdue" | "done" | "not_required" | "exempt" | "out_of_scope";
 
@@ -283,11 +293,11 @@ exemption_id: string | null, };
 
 export type Filing = { id: string, sent_at: string, channel: string | null, reference: string | null, note: string | null, recorded_at: string, recorded_by: string, };
 
-export type Obligation = { id: string, rule_id: string, regime: string, jurisdiction: string, recipient: string, 
+export type Obligation = { id: string, rule_id: string, regime: Regime, jurisdiction: string, recipient: Recipient, 
 /**
  * deadline | asap | annual | relative
  */
-kind: string, 
+kind: ObligationKind, 
 /**
  * RFC 3339 in the incident's zone, or null.
  */
@@ -307,7 +317,7 @@ frozen_at: string | null, rule_version: string, citation: string, source_url: st
 /**
  * high | medium | low
  */
-confidence: string, explanation: string, channel: string | null, address: string | null, owner_role: string, owner_name: string | null, 
+confidence: Confidence, explanation: string, channel: string | null, address: string | null, owner_role: string, owner_name: string | null, 
 /**
  * For user-defined obligations (regime CONTRACT): the user's label.
  */
@@ -325,7 +335,7 @@ export type ObligationChange = {
 /**
  * added | removed | due_changed | exempted
  */
-change: string, rule_id: string, jurisdiction: string, recipient: string, old_due: string | null, new_due: string | null, message: string, };
+change: string, rule_id: string, jurisdiction: string, recipient: Recipient, old_due: string | null, new_due: string | null, message: string, };
 
 export type DecisionInput = { 
 /**
@@ -345,7 +355,7 @@ export type FactsDraft = { facts: IncidentFacts,
  */
 patch: IncidentPatch | null, };
 
-export type ComputedView = { regime: string, jurisdiction: string, recipient: string, kind: string, due: string | null, rule_id: string, citation: string, confidence: string, explanation: string, };
+export type ComputedView = { regime: Regime, jurisdiction: string, recipient: Recipient, kind: ObligationKind, due: string | null, rule_id: string, citation: string, confidence: Confidence, explanation: string, };
 
 export type FactsPreview = { changes: Array<ObligationChange>, obligations: Array<ComputedView>, exemptions: Array<ExemptedView>, };
 
@@ -357,7 +367,7 @@ label: string,
 /**
  * covered_entity | controller | insurer | investors | board | individuals | other
  */
-recipient: string, 
+recipient: Recipient, 
 /**
  * detected_at | discovered_at | aware_at | determined_at
  */
@@ -379,7 +389,7 @@ export type CustomObligation = { id: string,
 /**
  * The id its obligation row carries (`CONTRACT-…`).
  */
-rule_id: string, label: string, recipient: string, trigger: string, clock: string, amount: number | null, reference: string | null, channel: string | null, address: string | null, owner_role: string, created_at: string, created_by: string, retired_at: string | null, retired_by: string | null, retire_reason: string | null, };
+rule_id: string, label: string, recipient: Recipient, trigger: string, clock: string, amount: number | null, reference: string | null, channel: string | null, address: string | null, owner_role: string, created_at: string, created_by: string, retired_at: string | null, retired_by: string | null, retire_reason: string | null, };
 
 export type InternalClockSettings = { 
 /**
@@ -563,8 +573,9 @@ export type StateCoverage = { jurisdiction: string, residents: number, covered: 
 citation: string, source_url: string, 
 /**
  * high | medium | low | "" (no definition encoded)
+ * Empty when the state's definition is not encoded (everyone counts).
  */
-confidence: string, covered_elements: Array<string>, why: string, };
+confidence: Confidence | "", covered_elements: Array<string>, why: string, };
 
 export type JobProgress = { 
 /**
