@@ -50,15 +50,18 @@ run: app
 ## make test: install what is missing and run every test: unit, integration (real SQLCipher, a real
 ## Secret Service in a private D-Bus session) and the GUI end-to-end test under Xvfb.
 test: deps-test ui lint
+	cd ui && npm test
 	./scripts/test-session.sh cargo test --workspace --exclude breachdesk-e2e --exclude breachdesk-app
 	$(MAKE) e2e
 
-## make lint: the house rules, run by make test: rustfmt (rustfmt.toml) and clippy with every warning an error.
+## make lint: the house rules, run by make test: rustfmt (rustfmt.toml), clippy with every warning an
+## error, and ESLint for the window (features reach each other only through their index).
 lint: deps ui
 	@cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run lint
 
 e2e: deps-test app cli
 	xvfb-run -a -s "-screen 0 1280x800x24" ./scripts/test-session.sh \

@@ -218,11 +218,16 @@ export function zoneAbbreviation(zone: string, ms: number): string {
 
 export type DueParts = { date: string; time: string; zone: string };
 
-/** A deadline as the wall time it carries plus the zone's abbreviation: "4 Mar 2026", "09:00", "EST". */
+/**
+ * A deadline as the wall time in `zone` plus the zone's abbreviation: "4 Mar 2026", "09:00", "EST".
+ * The wall time is computed from the instant, so a timestamp written with another offset (a UTC
+ * "Z" quoted in a message) is shown in the zone too, never with the zone's name on UTC digits.
+ */
 export function dueParts(ts: string, zone: string): DueParts | null {
-  const p = whenParts(ts);
-  if (!p) return null;
-  return { date: p.date, time: p.time, zone: zoneAbbreviation(zone, instant(ts)) };
+  if (!whenParts(ts)) return null;
+  const ms = instant(ts);
+  const w = wallClock(ms, zone);
+  return { date: `${w.day} ${MONTHS[w.month - 1] ?? ''} ${w.year}`, time: `${pad2(w.hour)}:${pad2(w.minute)}`, zone: zoneAbbreviation(zone, ms) };
 }
 
 /** "4 Mar 2026, 09:00 EST"; the input unchanged if it is not a timestamp. */

@@ -38,6 +38,8 @@ export function useLoad<T>(fetch: () => Promise<T>): Load<T> {
   useEffect(() => {
     void reload();
     return () => {
+      // A counter, not a node: bumping it at cleanup makes late answers of this load stale.
+      // eslint-disable-next-line react-hooks/exhaustive-deps
       latest.current++;
     };
   }, [reload]);

@@ -5,6 +5,8 @@
  * The same set the core refuses on input (crates/breachdesk-core/src/text.rs): this shows what an
  * older version stored or a copy of the store carries.
  */
+// Control characters are what this pattern is for.
+// eslint-disable-next-line no-control-regex
 const HOSTILE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 export function visible(text: string): string;

@@ -2,7 +2,7 @@ import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { Incident, Obligation } from '../../lib/ipc/bindings';
 import { recipientShort, recipientWords } from '../../lib/labels';
 import { formatDue, formatInstant, instant } from '../../lib/time';
-import { URGENCY_LABEL, type Ranked, type Urgency } from '../obligations/urgency';
+import { URGENCY_LABEL, type Ranked, type Urgency } from '../obligations';
 import { chartDomain, layoutLanes, scale, textWidth, ticks } from './scale';
 import { useWidth } from './useWidth';
 

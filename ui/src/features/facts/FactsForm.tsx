@@ -4,7 +4,7 @@ import { jurisdictionName, type JurisdictionOption } from '../../lib/jurisdictio
 import { dataTypeLabel } from '../../lib/labels';
 import { formatDue } from '../../lib/time';
 import { Field } from '../../components/Field';
-import { LEGAL_TIMESTAMPS } from '../incidents/legal';
+import { LEGAL_TIMESTAMPS } from '../incidents';
 import { AffectedTable } from './AffectedTable';
 import { NOTIFIED_UNDER, PATCH_TIMES, type FactTime, type FactsValues, type Flag } from './draft';
 

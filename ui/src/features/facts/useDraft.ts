@@ -2,7 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 import type { ErrorBody, Incident, IncidentFacts } from '../../lib/ipc/bindings';
 import { errorText } from '../../lib/ipc/errors';
 import { jurisdictionOptions } from '../../lib/jurisdictions';
-import { useSession } from '../shell/session';
+import { useSession } from '../shell';
 import { baseline, buildDraft, checkValues, errorKeyFor, isDirty, type FactsValues } from './draft';
 import { usePreview } from './usePreview';
 

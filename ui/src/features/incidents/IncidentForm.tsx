@@ -9,8 +9,8 @@ import { Field, type ControlProps } from '../../components/Field';
 import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { PageHeader } from '../../components/PageHeader';
-import { useSession } from '../shell/session';
-import type { Navigate } from '../shell/routes';
+import { useSession } from '../shell';
+import type { Navigate } from '../shell';
 import { LEGAL_TIMESTAMPS } from './legal';
 
 const FIELDS = [

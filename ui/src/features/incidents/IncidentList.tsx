@@ -7,8 +7,8 @@ import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { SeverityBadge, StatusPill } from '../../components/Badges';
 import { When } from '../../components/When';
-import { useSession } from '../shell/session';
-import type { Navigate } from '../shell/routes';
+import { useSession } from '../shell';
+import type { Navigate } from '../shell';
 import { DEFAULT_SORT, nextSort, sortIncidents, type Sort, type SortKey } from './sort';
 import { visible } from '../../lib/visible';
 

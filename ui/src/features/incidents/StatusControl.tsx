@@ -4,7 +4,7 @@ import { api, emptyPatch } from '../../lib/ipc/client';
 import { errorText, toErrorBody } from '../../lib/ipc/errors';
 import { humanise } from '../../lib/labels';
 import { Button } from '../../components/Button';
-import { useSession } from '../shell/session';
+import { useSession } from '../shell';
 
 type Props = { incident: Incident; onChanged: () => Promise<void> };
 

@@ -7,7 +7,7 @@ import { formatDue } from '../../lib/time';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { ChangeList } from '../facts/ChangeList';
+import { ChangeList } from '../facts';
 import { people } from './format';
 
 type Props = {

@@ -2,7 +2,7 @@
 // and the explanation it opens.
 import type { Confidence, StateCoverage } from '../../lib/ipc/bindings';
 import { confidenceLabel } from '../../lib/labels';
-import { ConfidenceBadge, KvRow, SourceLink } from '../obligations/bits';
+import { ConfidenceBadge, KvRow, SourceLink } from '../obligations';
 import { residenceName } from './format';
 import { InfoIcon } from './InfoIcon';
 

@@ -4,7 +4,7 @@ import { api } from '../../lib/ipc/client';
 import { errorText, toErrorBody } from '../../lib/ipc/errors';
 import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { ChangeList } from '../facts/ChangeList';
+import { ChangeList } from '../facts';
 import { decisionWords, differingFields, MAX_GROUP, QUEUE_LIMIT, reasonWords, scanSummary, sourceLabel, splitQueue } from './duplicates';
 import { PairCompare } from './PairCompare';
 import { useDuplicateQueue } from './useDuplicateQueue';

@@ -1,5 +1,5 @@
 import type { ImportReport } from '../../lib/ipc/bindings';
-import { ChangeList } from '../facts/ChangeList';
+import { ChangeList } from '../facts';
 import { people } from './format';
 
 /** What an import did: who was added, merged and left out, and what it did to the obligations. */

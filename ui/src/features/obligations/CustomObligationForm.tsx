@@ -7,7 +7,7 @@ import { clockWords, recipientWords, sentenceCase, triggerWords } from '../../li
 import { Field } from '../../components/Field';
 import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { useSession } from '../shell/session';
+import { useSession } from '../shell';
 import { clockTakesAmount, describeClock, PRESETS, type Preset } from './presets';
 
 const FIELDS = ['label', 'recipient', 'trigger', 'clock', 'amount', 'reference', 'channel', 'address'] as const;

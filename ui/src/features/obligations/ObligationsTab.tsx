@@ -6,7 +6,7 @@ import { useInterval, useNow } from '../../lib/useNow';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { DeadlineChart } from '../chart/DeadlineChart';
+import { DeadlineChart } from '../chart';
 import { CustomObligationForm } from './CustomObligationForm';
 import { CustomObligationList } from './CustomObligationList';
 import { ExportIcs } from './ExportIcs';

@@ -8,7 +8,7 @@ import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { PageHeader } from '../../components/PageHeader';
 import { SeverityBadge } from '../../components/Badges';
-import { useSession } from '../shell/session';
+import { useSession } from '../shell';
 
 /** The app's settings: for now the internal clock targets by severity. */
 export function SettingsPage() {

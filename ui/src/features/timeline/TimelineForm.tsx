@@ -8,7 +8,7 @@ import { Field } from '../../components/Field';
 import { Button } from '../../components/Button';
 import { Banner } from '../../components/Banner';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { useSession } from '../shell/session';
+import { useSession } from '../shell';
 
 const FIELDS = ['occurred_at', 'kind', 'description', 'who'] as const;
 type TlField = (typeof FIELDS)[number];

@@ -7,10 +7,10 @@ import { instant } from '../../lib/time';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { ChangeList } from '../facts/ChangeList';
-import { DraftLayout } from '../facts/DraftLayout';
-import { useDraft } from '../facts/useDraft';
-import { ConfidenceBadge, DueStack } from '../obligations/bits';
+import { ChangeList } from '../facts';
+import { DraftLayout } from '../facts';
+import { useDraft } from '../facts';
+import { ConfidenceBadge, DueStack } from '../obligations';
 
 /** A sandbox over the stored facts: change anything, see the obligations; nothing is saved. */
 export function WhatIf({ incident }: { incident: Incident }) {

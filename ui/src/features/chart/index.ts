@@ -1,0 +1,1 @@
+export { DeadlineChart } from './DeadlineChart';

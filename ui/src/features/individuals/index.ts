@@ -1,0 +1,1 @@
+export { IndividualsTab } from './IndividualsTab';
