@@ -95,25 +95,7 @@ fn removing_a_row_or_relinking_is_detected() {
 fn cli_audit_verify_names_the_first_bad_row() {
     let dir = init_cli();
     for t in ["a", "b"] {
-        assert_eq!(
-            cli(
-                dir.path(),
-                &[
-                    "incident",
-                    "new",
-                    "--title",
-                    t,
-                    "--severity",
-                    "SEV-2",
-                    "--timezone",
-                    "UTC",
-                    "--detected-at",
-                    "2026-03-02T10:00"
-                ]
-            )
-            .code,
-            0
-        );
+        assert_eq!(cli_new_incident(dir.path(), t, "SEV-2", "UTC", "2026-03-02T10:00").code, 0);
     }
     let o = cli(dir.path(), &["audit", "verify"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
@@ -239,25 +221,7 @@ fn every_edit_of_the_data_behind_the_apps_back_is_named() {
 fn a_chain_rewritten_or_cut_fails_against_a_checkpoint_kept_elsewhere() {
     let dir = init_cli();
     let mk = |t: &str| {
-        assert_eq!(
-            cli(
-                dir.path(),
-                &[
-                    "incident",
-                    "new",
-                    "--title",
-                    t,
-                    "--severity",
-                    "SEV-2",
-                    "--timezone",
-                    "UTC",
-                    "--detected-at",
-                    "2026-03-02T10:00"
-                ]
-            )
-            .code,
-            0
-        )
+        assert_eq!(cli_new_incident(dir.path(), t, "SEV-2", "UTC", "2026-03-02T10:00").code, 0)
     };
     mk("a");
     let keep = tempfile::tempdir().expect("tmp");
@@ -308,45 +272,9 @@ fn a_chain_rewritten_or_cut_fails_against_a_checkpoint_kept_elsewhere() {
 #[test]
 fn a_store_that_went_back_in_time_says_so() {
     let dir = init_cli();
-    assert_eq!(
-        cli(
-            dir.path(),
-            &[
-                "incident",
-                "new",
-                "--title",
-                "a",
-                "--severity",
-                "SEV-2",
-                "--timezone",
-                "UTC",
-                "--detected-at",
-                "2026-03-02T10:00"
-            ]
-        )
-        .code,
-        0
-    );
+    assert_eq!(cli_new_incident(dir.path(), "a", "SEV-2", "UTC", "2026-03-02T10:00").code, 0);
     let old = std::fs::read(dir.path().join("breachdesk.db")).expect("copy");
-    assert_eq!(
-        cli(
-            dir.path(),
-            &[
-                "incident",
-                "new",
-                "--title",
-                "b",
-                "--severity",
-                "SEV-2",
-                "--timezone",
-                "UTC",
-                "--detected-at",
-                "2026-03-02T10:00"
-            ]
-        )
-        .code,
-        0
-    );
+    assert_eq!(cli_new_incident(dir.path(), "b", "SEV-2", "UTC", "2026-03-02T10:00").code, 0);
     // The older database file put back (as a lost -wal or an old copy would leave it).
     for f in ["breachdesk.db-wal", "breachdesk.db-shm"] {
         let _ = std::fs::remove_file(dir.path().join(f));

@@ -101,21 +101,7 @@ fn incident_new_prints_the_incident_with_its_id() {
 #[test]
 fn bad_input_exits_1_names_the_field_and_writes_nothing() {
     let dir = init_cli();
-    let o = cli(
-        dir.path(),
-        &[
-            "incident",
-            "new",
-            "--title",
-            "Base",
-            "--severity",
-            "SEV-2",
-            "--timezone",
-            "UTC",
-            "--detected-at",
-            "2026-03-02T10:00",
-        ],
-    );
+    let o = cli_new_incident(dir.path(), "Base", "SEV-2", "UTC", "2026-03-02T10:00");
     assert_eq!(o.code, 0, "{}", o.stderr);
     let before = state(dir.path());
     let new = |extra: &[&str]| {
@@ -291,21 +277,7 @@ fn bad_input_exits_1_names_the_field_and_writes_nothing() {
 fn writes_need_an_actor() {
     let dir = tempfile::tempdir().expect("tmp");
     assert_eq!(cli(dir.path(), &["init"]).code, 0, "init without a name is allowed");
-    let o = cli(
-        dir.path(),
-        &[
-            "incident",
-            "new",
-            "--title",
-            "T",
-            "--severity",
-            "SEV-1",
-            "--timezone",
-            "UTC",
-            "--detected-at",
-            "2026-03-02T10:00",
-        ],
-    );
+    let o = cli_new_incident(dir.path(), "T", "SEV-1", "UTC", "2026-03-02T10:00");
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("actor"), "{}", o.stderr);
     let o = cli(

@@ -282,21 +282,7 @@ fn reminders_fire_once_per_stage_and_again_when_the_due_time_moves() {
 #[test]
 fn the_cli_adds_contract_obligations_and_sets_internal_targets() {
     let dir = init_cli();
-    let o = cli(
-        dir.path(),
-        &[
-            "incident",
-            "new",
-            "--title",
-            "T",
-            "--severity",
-            "SEV-0",
-            "--timezone",
-            "America/Chicago",
-            "--detected-at",
-            "2026-03-02T10:15",
-        ],
-    );
+    let o = cli_new_incident(dir.path(), "T", "SEV-0", "America/Chicago", "2026-03-02T10:15");
     assert_eq!(o.code, 0, "{}", o.stderr);
     let add = [
         "obligations",

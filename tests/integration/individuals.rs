@@ -271,21 +271,7 @@ fn latin1(s: &str) -> Vec<u8> {
 #[test]
 fn bad_files_get_an_error_naming_file_row_and_column_and_nothing_is_written() {
     let dir = init_cli();
-    let o = cli(
-        dir.path(),
-        &[
-            "incident",
-            "new",
-            "--title",
-            "T",
-            "--severity",
-            "SEV-1",
-            "--timezone",
-            "America/Chicago",
-            "--detected-at",
-            "2026-03-02T10:15",
-        ],
-    );
+    let o = cli_new_incident(dir.path(), "T", "SEV-1", "America/Chicago", "2026-03-02T10:15");
     assert_eq!(o.code, 0, "{}", o.stderr);
     let cases: [(&str, &[u8], &str); 6] = [
         ("empty.csv", b"", "empty"),
@@ -323,21 +309,7 @@ fn bad_files_get_an_error_naming_file_row_and_column_and_nothing_is_written() {
 #[test]
 fn no_personal_data_in_plain_text_outside_the_encrypted_store() {
     let dir = init_cli();
-    let o = cli(
-        dir.path(),
-        &[
-            "incident",
-            "new",
-            "--title",
-            "T",
-            "--severity",
-            "SEV-1",
-            "--timezone",
-            "America/Chicago",
-            "--detected-at",
-            "2026-03-02T10:15",
-        ],
-    );
+    let o = cli_new_incident(dir.path(), "T", "SEV-1", "America/Chicago", "2026-03-02T10:15");
     assert_eq!(o.code, 0, "{}", o.stderr);
     let marker_name = "Quillon Zaxxerfeld";
     let marker_mail = "zaxxerfeld.marker@example.org";
@@ -513,21 +485,7 @@ fn probable_duplicates_wait_for_review_and_a_merge_moves_the_counts() {
 #[test]
 fn a_mapping_is_saved_by_name_and_reused_for_the_next_file() {
     let dir = init_cli();
-    let o = cli(
-        dir.path(),
-        &[
-            "incident",
-            "new",
-            "--title",
-            "T",
-            "--severity",
-            "SEV-1",
-            "--timezone",
-            "America/Chicago",
-            "--detected-at",
-            "2026-03-02T10:15",
-        ],
-    );
+    let o = cli_new_incident(dir.path(), "T", "SEV-1", "America/Chicago", "2026-03-02T10:15");
     assert_eq!(o.code, 0, "{}", o.stderr);
     // Headers nobody would guess: the mapping is given once, saved, and used by name afterwards.
     let text = "Nom complet;Courriel;Code postal\nAna Ruiz;ana@example.org;98101\n";

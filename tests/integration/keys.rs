@@ -102,25 +102,7 @@ fn rekey_keeps_every_record_in_both_modes() {
     // passphrase mode through the CLI
     let dir = init_cli();
     for t in ["one", "two", "three"] {
-        assert_eq!(
-            cli(
-                dir.path(),
-                &[
-                    "incident",
-                    "new",
-                    "--title",
-                    t,
-                    "--severity",
-                    "SEV-3",
-                    "--timezone",
-                    "UTC",
-                    "--detected-at",
-                    "2026-03-02T10:00"
-                ]
-            )
-            .code,
-            0
-        );
+        assert_eq!(cli_new_incident(dir.path(), t, "SEV-3", "UTC", "2026-03-02T10:00").code, 0);
     }
     let custody_before = std::fs::read_to_string(dir.path().join("custody.json")).expect("custody");
     let o = cli(dir.path(), &["key", "rekey"]);

@@ -201,21 +201,7 @@ fn the_first_filing_freezes_the_due_time() {
 #[test]
 fn cli_obligations_list_decide_and_clocks_for_an_incident() {
     let dir = init_cli();
-    let o = cli(
-        dir.path(),
-        &[
-            "incident",
-            "new",
-            "--title",
-            "T",
-            "--severity",
-            "SEV-1",
-            "--timezone",
-            "America/Chicago",
-            "--detected-at",
-            "2026-03-02T10:15",
-        ],
-    );
+    let o = cli_new_incident(dir.path(), "T", "SEV-1", "America/Chicago", "2026-03-02T10:15");
     assert_eq!(o.code, 0, "{}", o.stderr);
     let f = dir.path().join("facts.json");
     std::fs::write(&f, r#"{"hipaa_role": "covered_entity", "affected": {"US-TX": 700}}"#)

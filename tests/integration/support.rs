@@ -106,3 +106,28 @@ pub fn files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
 pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
+
+/// `breachdesk incident new` with its four required flags.
+pub fn cli_new_incident(
+    dir: &Path,
+    title: &str,
+    severity: &str,
+    zone: &str,
+    detected_at: &str,
+) -> Out {
+    cli(
+        dir,
+        &[
+            "incident",
+            "new",
+            "--title",
+            title,
+            "--severity",
+            severity,
+            "--timezone",
+            zone,
+            "--detected-at",
+            detected_at,
+        ],
+    )
+}

@@ -342,8 +342,8 @@ fn wrap_keeping_kek(
     }
     let mut salt = [0u8; 16];
     let mut nonce = [0u8; 24];
-    getrandom::fill(&mut salt).map_err(|e| Error::Internal(format!("no OS randomness: {e}")))?;
-    getrandom::fill(&mut nonce).map_err(|e| Error::Internal(format!("no OS randomness: {e}")))?;
+    getrandom::fill(&mut salt).map_err(|e| Error::NoRandomness(e.to_string()))?;
+    getrandom::fill(&mut nonce).map_err(|e| Error::NoRandomness(e.to_string()))?;
     let kek = derive(passphrase, &salt, ARGON2_M_KIB, ARGON2_T, ARGON2_P)?;
     let cipher = chacha20poly1305::XChaCha20Poly1305::new(kek.as_ref().into());
     let ct = cipher
@@ -396,7 +396,7 @@ const SECRET_AAD: &[u8] = b"breachdesk installation secret v1";
 fn seal_secret(secret: &InstallSecret, kek: &[u8; 32]) -> Result<SealedSecret> {
     use chacha20poly1305::aead::{Aead, KeyInit, Payload};
     let mut nonce = [0u8; 24];
-    getrandom::fill(&mut nonce).map_err(|e| Error::Internal(format!("no OS randomness: {e}")))?;
+    getrandom::fill(&mut nonce).map_err(|e| Error::NoRandomness(e.to_string()))?;
     let cipher = chacha20poly1305::XChaCha20Poly1305::new(kek.into());
     let ct = cipher
         .encrypt(

@@ -50,6 +50,11 @@ error_codes! {
     StoreWentBack = "store_went_back",
     DiskFull = "disk_full",
     Locked = "locked",
+    Database = "database",
+    Migration = "migration",
+    RuleData = "rule_data",
+    NoRandomness = "no_randomness",
+    Json = "json",
     Internal = "internal",
 }
 
@@ -108,6 +113,22 @@ pub enum Error {
     /// The disk is full: nothing was written.
     #[error("the disk holding the data directory is full: nothing was written; free some space and try again")]
     DiskFull,
+    /// A database failure SQLite reports (busy, a full disk and a read-only file have their own
+    /// variants); told apart by `rusqlite::Error::sqlite_error_code`.
+    #[error("database: {0}")]
+    Database(#[source] rusqlite::Error),
+    /// A schema migration failed; nothing of it was applied.
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration { version: u32, name: &'static str, source: rusqlite::Error },
+    /// The rule data built into this program does not load (a build fault, not the user's).
+    #[error("rule data: {0}")]
+    RuleData(String),
+    /// The operating system gave no randomness (a broken system).
+    #[error("no randomness from the operating system: {0}")]
+    NoRandomness(String),
+    /// Data Breachdesk wrote could not be encoded or decoded as JSON.
+    #[error("{what}: {source}")]
+    Json { what: &'static str, source: serde_json::Error },
     /// The desktop app has not been unlocked (or set up) yet.
     #[error("Breachdesk is locked: unlock it first")]
     Locked,
@@ -149,6 +170,11 @@ impl Error {
             Error::StoreWentBack { .. } => ErrorCode::StoreWentBack,
             Error::DiskFull => ErrorCode::DiskFull,
             Error::Locked => ErrorCode::Locked,
+            Error::Database(_) => ErrorCode::Database,
+            Error::Migration { .. } => ErrorCode::Migration,
+            Error::RuleData(_) => ErrorCode::RuleData,
+            Error::NoRandomness(_) => ErrorCode::NoRandomness,
+            Error::Json { .. } => ErrorCode::Json,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -165,7 +191,16 @@ impl Error {
     /// True when the user can act on it (CLI exit 1); false for internal faults (exit 2).
     #[must_use]
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, Error::Internal(_) | Error::Io { .. })
+        !matches!(
+            self,
+            Error::Internal(_)
+                | Error::Io { .. }
+                | Error::Database(_)
+                | Error::Migration { .. }
+                | Error::RuleData(_)
+                | Error::NoRandomness(_)
+                | Error::Json { .. }
+        )
     }
 
     pub(crate) fn validation(field: &str, message: impl Into<String>) -> Self {
@@ -214,8 +249,8 @@ impl From<rusqlite::Error> for Error {
             Some(rusqlite::ErrorCode::ReadOnly) => Error::ReadOnly {
                 detail: "the database file or its folder cannot be written".into(),
             },
-            // SQL text and bound values can carry personal data; keep only the engine's message.
-            _ => Error::Internal(format!("database: {e}")),
+            // SQL text and bound values can carry personal data: the engine's error only.
+            _ => Error::Database(e),
         }
     }
 }

@@ -50,7 +50,7 @@ impl AtomicFile {
             ));
         }
         let mut nonce = [0u8; 6];
-        getrandom::fill(&mut nonce).map_err(|e| Error::Internal(format!("random: {e}")))?;
+        getrandom::fill(&mut nonce).map_err(|e| Error::NoRandomness(e.to_string()))?;
         let tmp = dir.join(format!(".{}.{}.partial", name.to_string_lossy(), hex::encode(nonce)));
         let mut opts = OpenOptions::new();
         opts.write(true).create_new(true);

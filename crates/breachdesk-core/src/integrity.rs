@@ -87,7 +87,7 @@ impl Breachdesk {
     pub fn check(&self) -> Result<CheckReport> {
         // Each step's own failure (a page that cannot be read at all) is a finding, not the end.
         let damaged = |step: &str, e: Error| {
-            format!("{step}: {}", e.to_string().trim_start_matches("internal error: database: "))
+            format!("{step}: {}", e.to_string().trim_start_matches("database: "))
         };
         let conn = self.read()?;
         let mut problems = crate::store::integrity(&conn)

@@ -66,8 +66,10 @@ pub fn apply(conn: &mut Connection, migrations: &[Migration], now: DateTime<Utc>
     crate::failpoint::hit("migrate.before");
     let tx = conn.transaction()?;
     for m in &migrations[done..] {
-        tx.execute_batch(m.sql).map_err(|e| {
-            Error::Internal(format!("migration {} ({}) failed: {e}", m.version, m.name))
+        tx.execute_batch(m.sql).map_err(|source| Error::Migration {
+            version: m.version,
+            name: m.name,
+            source,
         })?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)",

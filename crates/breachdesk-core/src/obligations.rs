@@ -373,7 +373,7 @@ pub fn rules() -> Result<&'static RuleSet> {
     RULES
         .get_or_init(|| RuleSet::embedded().map_err(|e| e.to_string()))
         .as_ref()
-        .map_err(|e| Error::Internal(format!("rule data: {e}")))
+        .map_err(|e| Error::RuleData(e.clone()))
 }
 
 /// The serde name of an engine enum (`Recipient::AttorneyGeneral` → "attorney_general").

@@ -14,8 +14,7 @@ impl DbKey {
     /// When the OS has no randomness to give (a broken system).
     pub fn generate() -> crate::Result<Self> {
         let mut k = Box::new([0u8; 32]);
-        getrandom::fill(&mut k[..])
-            .map_err(|e| crate::Error::Internal(format!("no OS randomness: {e}")))?;
+        getrandom::fill(&mut k[..]).map_err(|e| crate::Error::NoRandomness(e.to_string()))?;
         Ok(DbKey(k))
     }
 
@@ -62,8 +61,7 @@ impl InstallSecret {
     /// When the OS has no randomness to give.
     pub(crate) fn generate() -> crate::Result<Self> {
         let mut k = Box::new([0u8; 32]);
-        getrandom::fill(&mut k[..])
-            .map_err(|e| crate::Error::Internal(format!("no OS randomness: {e}")))?;
+        getrandom::fill(&mut k[..]).map_err(|e| crate::Error::NoRandomness(e.to_string()))?;
         Ok(InstallSecret(k))
     }
 

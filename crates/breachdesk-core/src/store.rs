@@ -164,11 +164,20 @@ impl Store {
         let mut store =
             Store { conn, path: path.to_owned(), captured: crate::audit::Captured::default() };
         store.configure()?;
-        migrate::apply(&mut store.conn, migrations, now).map_err(|e| match e {
-            Error::Internal(d) if d.contains("malformed") => {
-                Error::DatabaseCorrupt { path: path.to_owned(), detail: d }
+        migrate::apply(&mut store.conn, migrations, now).map_err(|e| {
+            // Told apart by SQLite's error code, never by the message's words.
+            let corrupt = match &e {
+                Error::Database(s) | Error::Migration { source: s, .. } => matches!(
+                    s.sqlite_error_code(),
+                    Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+                ),
+                _ => false,
+            };
+            if corrupt {
+                Error::DatabaseCorrupt { path: path.to_owned(), detail: e.to_string() }
+            } else {
+                e
             }
-            other => other,
         })?;
         store.captured.install(&mut store.conn)?;
         Ok(store)

@@ -695,15 +695,19 @@ async fn while_importing(ui: &mut Ui, work: &Path) -> R<()> {
     // Another incident, while the import holds the writer.
     ui.click("back-to-list").await?;
     ui.wait("incident-list").await?;
-    let row = {
-        let mut found = None;
+    let mut found = None;
+    for _ in 0..50 {
         for r in ui.all("incident-row").await? {
-            if r.text().await?.contains("Patient portal") {
+            if r.text().await.unwrap_or_default().contains("Patient portal") {
                 found = Some(r);
             }
         }
-        found.ok_or("the patient portal incident in the list")?
-    };
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let row = found.ok_or("the patient portal incident in the list")?;
     let t = std::time::Instant::now();
     row.find(Locator::Css("td:nth-child(2)")).await?.click().await?;
     drawn(ui, "[data-testid=\"obligation-row\"]").await?;
@@ -742,11 +746,15 @@ async fn while_importing(ui: &mut Ui, work: &Path) -> R<()> {
 async fn open_incident(ui: &Ui, title: &str) -> R<()> {
     ui.click("back-to-list").await?;
     ui.wait("incident-list").await?;
-    for r in ui.all("incident-row").await? {
-        if r.text().await?.contains(title) {
-            r.find(Locator::Css("td:nth-child(2)")).await?.click().await?;
-            return ui.wait("incident-detail").await.map(|_| ());
+    // The list loads after the page is drawn: look again until the row is there.
+    for _ in 0..50 {
+        for r in ui.all("incident-row").await? {
+            if r.text().await.unwrap_or_default().contains(title) {
+                r.find(Locator::Css("td:nth-child(2)")).await?.click().await?;
+                return ui.wait("incident-detail").await.map(|_| ());
+            }
         }
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     Err(format!("no incident {title:?} in the list").into())
 }

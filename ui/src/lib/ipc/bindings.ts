@@ -3,7 +3,7 @@
 
 import { call } from './call';
 
-export type ErrorCode = "validation" | "not_found" | "not_initialized" | "already_initialized" | "keyring_unavailable" | "key_missing" | "wrong_passphrase" | "custody_invalid" | "custody_missing" | "passphrase_required" | "wrong_key" | "not_breachdesk_database" | "database_corrupt" | "migration_changed" | "schema_too_new" | "io" | "cancelled" | "unreadable" | "busy" | "read_only" | "store_went_back" | "disk_full" | "locked" | "internal";
+export type ErrorCode = "validation" | "not_found" | "not_initialized" | "already_initialized" | "keyring_unavailable" | "key_missing" | "wrong_passphrase" | "custody_invalid" | "custody_missing" | "passphrase_required" | "wrong_key" | "not_breachdesk_database" | "database_corrupt" | "migration_changed" | "schema_too_new" | "io" | "cancelled" | "unreadable" | "busy" | "read_only" | "store_went_back" | "disk_full" | "locked" | "database" | "migration" | "rule_data" | "no_randomness" | "json" | "internal";
 
 export type Regime = "HIPAA" | "FTC-HBNR" | "GDPR" | "UK-GDPR" | "NIS2" | "SEC" | "NYDFS" | "STATE" | "CONTRACT" | "FTC-SAFEGUARDS" | "BANKING" | "DORA" | "INSURANCE";
 
