@@ -133,6 +133,7 @@ impl App {
             user_name: open.as_ref().and_then(|b| b.user_name().ok().flatten()),
             keyring_available: self.keyring.get("probe:availability").is_ok(),
             problem: lock(&self.problem).clone(),
+            passphrase_min_chars: crate::custody::MIN_PASSPHRASE_CHARS,
         })
     }
 

@@ -368,7 +368,7 @@ fn append_one(
     // Every row from schema 12 on carries a commitment (an empty one when it wrote no data), so
     // the hash layout of a keyed row never depends on whether it did.
     let rows = serde_json::to_string(&seal.cloned().unwrap_or_default())
-        .map_err(|e| Error::Internal(e.to_string()))?;
+        .map_err(|source| Error::Json { what: "an audit row's commitment", source })?;
     let mac = secret.map(InstallSecret::mac_key);
     let hash = hash_row(
         mac.as_deref(),

@@ -174,8 +174,8 @@ impl App {
     /// Breachdesk); returns its path.
     pub fn save_checkpoint(&self, _: Empty) -> Result<String> {
         let cp = self.with(|bd, ctx| bd.checkpoint(ctx.now))?;
-        let text =
-            serde_json::to_string_pretty(&cp).map_err(|e| crate::Error::Internal(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&cp)
+            .map_err(|source| crate::Error::Json { what: "a checkpoint", source })?;
         self.export(&cp.file_name(), text.as_bytes())
     }
 

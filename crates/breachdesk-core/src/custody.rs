@@ -19,6 +19,9 @@ use std::sync::Mutex;
 use zeroize::Zeroizing;
 
 /// Keyring service name; the account is `db-key:<absolute data directory>`.
+/// The shortest passphrase accepted (the set-up screen shows and checks the same number).
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
 pub const KEYRING_SERVICE: &str = "dev.breachdesk.database-key";
 pub(crate) const CUSTODY_FILE: &str = "custody.json";
 
@@ -337,8 +340,11 @@ fn wrap_keeping_kek(
     passphrase: &Passphrase,
 ) -> Result<(WrappedKey, Zeroizing<[u8; 32]>)> {
     use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-    if passphrase.dangerous_expose().chars().count() < 8 {
-        return Err(Error::validation("passphrase", "must be at least 8 characters"));
+    if passphrase.dangerous_expose().chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(Error::validation(
+            "passphrase",
+            format!("must be at least {MIN_PASSPHRASE_CHARS} characters"),
+        ));
     }
     let mut salt = [0u8; 16];
     let mut nonce = [0u8; 24];
@@ -508,8 +514,8 @@ impl Custody {
     /// Writes `custody.json` atomically (temp file in the same directory, fsync, rename).
     pub(crate) fn save(&self, dir: &Path) -> Result<()> {
         let path = Self::path(dir);
-        let text =
-            serde_json::to_string_pretty(self).map_err(|e| Error::Internal(e.to_string()))?;
+        let text = serde_json::to_string_pretty(self)
+            .map_err(|source| Error::Json { what: "custody.json", source })?;
         // A private temporary file, created exclusively and never through a planted link.
         crate::files::AtomicFile::write_all(&path, text.as_bytes())?;
         if let Ok(d) = fs::File::open(dir) {

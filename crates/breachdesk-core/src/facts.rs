@@ -195,7 +195,8 @@ pub(crate) fn write_facts(
     facts: &IncidentFacts,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let json = serde_json::to_string(facts).map_err(|e| Error::Internal(e.to_string()))?;
+    let json = serde_json::to_string(facts)
+        .map_err(|source| Error::Json { what: "incident facts", source })?;
     tx.execute(
         "INSERT INTO incident_facts (incident_id, facts_json, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (incident_id) DO UPDATE SET facts_json = excluded.facts_json, updated_at = excluded.updated_at",

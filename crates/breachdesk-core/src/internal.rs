@@ -256,7 +256,8 @@ impl Breachdesk {
     ) -> Result<InternalClockSettings> {
         settings.check()?;
         let before = self.internal_clock_settings()?;
-        let json = serde_json::to_string(settings).map_err(|e| Error::Internal(e.to_string()))?;
+        let json = serde_json::to_string(settings)
+            .map_err(|source| Error::Json { what: "internal clock settings", source })?;
         let (b, a) = (crate::to_json(&before)?, crate::to_json(settings)?);
         self.write(ctx, |tx| {
             tx.execute("INSERT INTO settings (key, value) VALUES ('internal_clocks', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [&json])?;

@@ -35,6 +35,9 @@ pub struct AppStatus {
     pub keyring_available: bool,
     /// Why the keyring could not be used or the store could not be unlocked automatically.
     pub problem: Option<ErrorBody>,
+    /// The shortest passphrase the core accepts.
+    #[ts(type = "number")]
+    pub passphrase_min_chars: usize,
 }
 
 /// First-run set-up from the desktop app.

@@ -99,7 +99,7 @@ pub(crate) fn stored_to_local(s: String, zone: chrono_tz::Tz) -> String {
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
-    serde_json::to_value(v).map_err(|e| Error::Internal(e.to_string()))
+    serde_json::to_value(v).map_err(|source| Error::Json { what: "an audit record", source })
 }
 
 impl Breachdesk {

@@ -568,7 +568,8 @@ pub(crate) fn refresh(
                 crate::facts::write_facts(tx, &inc.id, &new, ctx.now)?;
                 crate::failpoint::hit("refresh.facts_written");
                 let json = |f: &IncidentFacts| {
-                    serde_json::to_value(f).map_err(|e| Error::Internal(e.to_string()))
+                    serde_json::to_value(f)
+                        .map_err(|source| Error::Json { what: "incident facts", source })
                 };
                 audit.push(Change {
                     action: "incident.facts",
@@ -611,7 +612,7 @@ pub(crate) fn record(
         let exemption_json = exempt
             .map(|x| serde_json::to_string(&ExemptionView::from_engine(x)))
             .transpose()
-            .map_err(|e| Error::Internal(e.to_string()))?;
+            .map_err(|source| Error::Json { what: "an exemption", source })?;
         let due = c.due_utc.map(to_storage);
         match stored.iter().find(|s| s.is(c)) {
             Some(s) if s.frozen => {

@@ -259,8 +259,8 @@ impl crate::Breachdesk {
                 format!("is not a field (known: {})", FIELDS.join(", ")),
             ));
         }
-        let json =
-            serde_json::to_string(mapping).map_err(|e| crate::Error::Internal(e.to_string()))?;
+        let json = serde_json::to_string(mapping)
+            .map_err(|source| crate::Error::Json { what: "a column mapping", source })?;
         let at = breachdesk_rules::time::to_storage(ctx.now);
         self.write(ctx, |tx| {
             tx.execute(

@@ -10,13 +10,13 @@ import { AuthCard } from './AuthCard';
 const FIELDS = ['user_name', 'passphrase', 'passphrase_confirm'] as const;
 type SetupField = (typeof FIELDS)[number];
 
-const MIN_PASSPHRASE = 8;
 
 type Props = { status: AppStatus; onDone: (status: AppStatus) => void };
 
 /** First run: who the user is and how the database key is protected. */
 export function SetupScreen({ status, onDone }: Props) {
   const keyringAvailable = status.keyring_available;
+  const MIN_PASSPHRASE = status.passphrase_min_chars;
   const [name, setName] = useState('');
   const [mode, setMode] = useState<KeyMode>(keyringAvailable ? 'keyring' : 'passphrase');
   const [passphrase, setPassphrase] = useState('');

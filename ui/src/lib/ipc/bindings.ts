@@ -33,7 +33,11 @@ keyring_available: boolean,
 /**
  * Why the keyring could not be used or the store could not be unlocked automatically.
  */
-problem: ErrorBody | null, };
+problem: ErrorBody | null, 
+/**
+ * The shortest passphrase the core accepts.
+ */
+passphrase_min_chars: number, };
 
 export type SetupInput = { mode: KeyMode, passphrase: string | null, user_name: string, };
 
