@@ -731,8 +731,13 @@ async fn while_importing(ui: &mut Ui, work: &Path) -> R<()> {
     for _ in 0..60 {
         open_incident(ui, "Laptop stolen").await?;
         ui.click("tab-individuals").await?;
-        let n = ui.attr("ind-total", "data-count").await?.and_then(|c| c.parse::<i64>().ok());
-        if n.is_some_and(|n| n > 200_000) {
+        tokio::time::sleep(Duration::from_secs(1)).await; // the tab's counts load
+        let n = ui
+            .c
+            .execute("const e = document.querySelector('[data-testid=\"ind-total\"]'); return e ? e.getAttribute('data-count') : null;", vec![])
+            .await?;
+        let n = n.as_str().and_then(|c| c.parse::<i64>().ok());
+        if n.is_some_and(|n| n > 190_000) {
             imported = true;
             break;
         }
