@@ -313,3 +313,26 @@ for ev in cal.walk('VEVENT'):
     let ev = parsed.iter().find(|p| p.0 == ag.id).expect("AG event");
     assert_eq!(ev.1, "2026-04-02T04:59:59+00:00", "23:59:59 CDT on 1 April");
 }
+
+/// A stored due time that cannot be read is an error naming the obligation and the column, never
+/// "no due time" (which would hide an overdue notice); saving the facts again recomputes it.
+#[test]
+fn an_unreadable_due_time_is_an_error_naming_the_row_not_a_missing_deadline() {
+    let (_t, bd, id) = setup();
+    bd.set_facts(&ctx(), &id, &facts(300)).expect("facts");
+    let victim: String = bd
+        .connection()
+        .query_row("SELECT id FROM obligations WHERE due_at IS NOT NULL LIMIT 1", [], |r| r.get(0))
+        .expect("an obligation with a due time");
+    // A raw write stands in for damage (a bad restore, an edit outside Breachdesk).
+    bd.connection()
+        .execute("UPDATE obligations SET due_at = 'next tuesday' WHERE id = ?1", [&victim])
+        .expect("damage");
+    let err = bd.obligations(&id, t0()).expect_err("an unreadable due time is an error");
+    assert_eq!(err.code(), "unreadable", "{err}");
+    assert_eq!(err.field(), Some("due_at"));
+    assert!(err.to_string().contains(&victim), "the error names the row: {err}");
+    bd.set_facts(&ctx(), &id, &facts(301)).expect("saving the facts again");
+    let list = bd.obligations(&id, t0()).expect("readable again");
+    assert!(list.iter().find(|o| o.id == victim).is_some_and(|o| o.due.is_some()));
+}

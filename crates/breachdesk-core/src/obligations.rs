@@ -768,14 +768,25 @@ pub(crate) fn list(conn: &Connection, inc: &Row, now: DateTime<Utc>) -> Result<V
         .into_iter()
         .map(|(id, due_text, frozen, role, exemption_json, mut o)| {
             // A stored value that cannot be read is an error naming the row, never "no due time".
+            let unreadable = |field: &str, problem: String| Error::Unreadable {
+                entity: "obligation",
+                id: id.clone(),
+                field: field.to_owned(),
+                problem,
+                repair:
+                    "Save the incident's facts again (the facts editor, or `breachdesk facts set`): the \
+                         obligation is recomputed; a frozen due time must be restored from a backup"
+                        .into(),
+            };
             let due_utc = match due_text.as_deref() {
                 None => None,
                 Some(t) => {
                     Some(DateTime::parse_from_rfc3339(t).map(|t| t.with_timezone(&Utc)).map_err(
                         |e| {
-                            Error::Internal(format!(
-                                "obligation {id}: stored due time {t:?} cannot be read ({e})"
-                            ))
+                            unreadable(
+                                "due_at",
+                                format!("the stored due time {t:?} cannot be read ({e})"),
+                            )
                         },
                     )?)
                 }
@@ -785,9 +796,10 @@ pub(crate) fn list(conn: &Connection, inc: &Row, now: DateTime<Utc>) -> Result<V
                 .map(serde_json::from_str::<ExemptionView>)
                 .transpose()
                 .map_err(|e| {
-                    Error::Internal(format!(
-                        "obligation {id}: stored exemption cannot be read ({e})"
-                    ))
+                    unreadable(
+                        "exemption_json",
+                        format!("the stored exemption cannot be read ({e})"),
+                    )
                 })?;
             o.owner_name = match role.as_str() {
                 "comms_lead" => inc.fields.roles.comms_lead.clone(),

@@ -549,6 +549,244 @@ fn sha256_file(path: &Path, stop: &std::sync::atomic::AtomicBool) -> Result<Stri
     }
 }
 
+/// An incident's list as an import finds it, under the write lock.
+struct OpenList {
+    /// The import's number among the incident's imports.
+    seq: i64,
+    list: i64,
+    ids: ListIds,
+    /// Dedupe key → the first record's number on the list.
+    seen: SeenKeys,
+    /// The number the batch's first record takes.
+    first_n: u32,
+}
+
+/// Opens (or makes) the incident's list for an import: its next batch number, the keys of the
+/// records already on it, and the number the batch's first record takes.
+fn open_list(tx: &rusqlite::Transaction<'_>, incident: &str) -> Result<OpenList> {
+    let seq: i64 = tx.query_row(
+        "SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1",
+        [incident],
+        |r| r.get(0),
+    )?;
+    tx.execute("INSERT OR IGNORE INTO individual_lists (incident_id) VALUES (?1)", [incident])?;
+    let list: i64 = tx.query_row(
+        "SELECT list FROM individual_lists WHERE incident_id = ?1",
+        [incident],
+        |r| r.get(0),
+    )?;
+    let ids = ListIds(list);
+    // Dedupe key → the first record's number on the list (0 in a dry run, which writes none).
+    let mut seen = SeenKeys::default();
+    {
+        let mut stmt = tx.prepare("SELECT dedupe_key, id FROM individuals WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL")?;
+        let mut q = stmt.query([ids.lo(), ids.hi()])?;
+        while let Some(r) = q.next()? {
+            let k: Vec<u8> = r.get(0)?;
+            if let Ok(k) = <[u8; 16]>::try_from(k.as_slice()) {
+                seen.insert(k, ListIds::n(r.get(1)?));
+            }
+        }
+    }
+    // The batch's records are numbered on from the list's last record, or its last import's
+    // (a rolled-back import's numbers are not reused; before schema 9 they were, and those
+    // batches have no range).
+    let last: i64 = tx.query_row(
+        "SELECT max(coalesce((SELECT max(id) FROM individuals WHERE id BETWEEN ?1 AND ?2), 0),
+                    coalesce((SELECT max(last_id) FROM import_batches WHERE incident_id = ?3), 0))",
+        params![ids.lo(), ids.hi(), incident],
+        |r| r.get(0),
+    )?;
+    let first_n = ListIds::n(last).saturating_add(1); // 1 for a new list (last = 0)
+    Ok(OpenList { seq, list, ids, seen, first_n })
+}
+
+impl ImportReport {
+    /// The report of an import about to read `format`'s rows.
+    fn started(
+        format: &read::Format,
+        header: &[String],
+        mapping: &Mapping,
+        file_name: &str,
+        dry_run: bool,
+    ) -> ImportReport {
+        ImportReport {
+            batch_id: None,
+            file_name: file_name.to_owned(),
+            format: format.kind.into(),
+            encoding: format.encoding.into(),
+            delimiter: format
+                .delimiter
+                .map(|d| if d == '\t' { "tab".into() } else { d.to_string() }),
+            header: header.to_vec(),
+            mapping: mapping.clone(),
+            rows_read: 0,
+            rows_valid: 0,
+            rows_rejected: 0,
+            imported: 0,
+            merged: 0,
+            errors: Vec::new(),
+            error_count: 0,
+            dry_run,
+            refused: false,
+            changes: Vec::new(),
+        }
+    }
+}
+
+// ---- the import's stages, each on its own thread (see `Breachdesk::import_rows`) --------------
+
+/// The reader: parses, checks and normalises the rows, numbers them and finds the exact
+/// duplicates, a chunk at a time. Stops when the writer hangs up (a cancel or an error).
+fn read_chunks(
+    mut rows: read::Rows,
+    numbering: &mut Numbering,
+    resolved: &mapping::Resolved,
+    header: &[String],
+    today: chrono::NaiveDate,
+    send: &std::sync::mpsc::SyncSender<Chunk>,
+    given_back: &std::sync::mpsc::Receiver<Chunk>,
+) -> Result<u32> {
+    let mut buffers = person::Buffers::default();
+    let mut chunk = Chunk::default();
+    let mut filled = 0;
+    while let Some(next) = rows.next_fields() {
+        match next {
+            Err(issue) => chunk.items.push(Err(vec![RowError {
+                row: issue.row,
+                column: String::new(),
+                reason: issue.reason,
+            }])),
+            Ok((n, row)) => {
+                if filled == chunk.people.len() {
+                    chunk.people.push(Person::default());
+                }
+                let p = &mut chunk.people[filled];
+                match person::fill(p, resolved, header, row, n, today, &mut buffers) {
+                    Ok(()) => {
+                        let (number, dup) = numbering.number(p)?;
+                        chunk.items.push(Ok(Numbered {
+                            source_row: n,
+                            person: filled,
+                            number,
+                            dup,
+                        }));
+                        filled += 1;
+                    }
+                    Err(errs) => chunk.items.push(Err(errs)),
+                }
+            }
+        }
+        if chunk.items.len() == CHUNK_ROWS {
+            chunk.position = rows.position();
+            let mut next = given_back.try_recv().unwrap_or_default();
+            next.items.clear();
+            if send.send(std::mem::replace(&mut chunk, next)).is_err() {
+                return Err(Error::Cancelled); // the writer stopped: its error is the one reported
+            }
+            filled = 0;
+        }
+    }
+    chunk.position = rows.position();
+    rows.finish()?; // a file that could not be read to its end imports nothing
+    let _ = send.send(chunk);
+    Ok(numbering.next)
+}
+
+/// The writer (the import's own thread, which holds the transaction): writes each chunk's
+/// records, keeps the report, says how far it got, and passes the chunk to the keeper.
+#[allow(clippy::too_many_arguments)]
+fn write_chunks(
+    tx: &rusqlite::Transaction<'_>,
+    receive: std::sync::mpsc::Receiver<Chunk>,
+    to_keeper: std::sync::mpsc::SyncSender<Chunk>,
+    report: &mut ImportReport,
+    options: &ImportOptions,
+    ids: ListIds,
+    progress: &mut dyn FnMut(Progress) -> bool,
+    total_bytes: u64,
+) -> Result<()> {
+    let mut insert = BulkInsert::prepare(tx, INSERT)?;
+    for chunk in receive {
+        for item in &chunk.items {
+            report.rows_read += 1;
+            let errs = match item {
+                Err(errs) => errs,
+                Ok(Numbered { source_row, person, number, dup }) => {
+                    let p = &chunk.people[*person];
+                    report.rows_valid += 1;
+                    if dup.is_some() {
+                        report.merged += 1;
+                    } else {
+                        report.imported += 1;
+                    }
+                    if !options.dry_run {
+                        insert.insert(&record_binds(ids, p, *source_row, *number, *dup))?;
+                    }
+                    continue;
+                }
+            };
+            report.rows_rejected += 1;
+            for e in errs {
+                report.error_count += 1;
+                if report.errors.len() < MAX_REPORTED_ERRORS {
+                    report.errors.push(e.clone());
+                }
+            }
+        }
+        if !progress(Progress { rows: report.rows_read, bytes: chunk.position, total_bytes }) {
+            return Err(Error::Cancelled);
+        }
+        if to_keeper.send(chunk).is_err() {
+            break; // the keeper failed: joined and reported by the caller
+        }
+    }
+    Ok(())
+}
+
+/// The keeper: counts the records, collects their search keys and builds the audit row's digest
+/// from the values written (no re-read), then hands each chunk back to the reader.
+fn keep(
+    keeper_in: std::sync::mpsc::Receiver<Chunk>,
+    give_back: &std::sync::mpsc::Sender<Chunk>,
+    mut keys: search::ListKeys,
+    ids: ListIds,
+    dry_run: bool,
+) -> (Tally, search::ListKeys, crate::audit::SealBuilder) {
+    let mut tally = Tally::default();
+    let mut seal = crate::audit::SealBuilder::default();
+    for chunk in keeper_in {
+        for Numbered { person, number, dup, source_row } in chunk.items.iter().flatten() {
+            let p = &chunk.people[*person];
+            if dup.is_some() {
+                tally.flags[6] += 1; // #merged
+            } else {
+                tally.add(p);
+            }
+            if !dry_run {
+                search::add(
+                    &mut keys,
+                    *number,
+                    &p.name_key,
+                    &p.last_key,
+                    opt(&p.email),
+                    opt(&p.postal_code),
+                );
+                let binds = record_binds(ids, p, *source_row, *number, *dup);
+                seal.add(
+                    binds
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != MERGED_INTO)
+                        .map(|(_, b)| b.value_ref()),
+                );
+            }
+        }
+        let _ = give_back.send(chunk); // the reader fills it again (it may have finished)
+    }
+    (tally, keys, seal)
+}
+
 impl Breachdesk {
     /// Imports a CSV or XLSX file of individuals into an incident. `progress` is called every few
     /// thousand rows; returning false cancels (nothing is written).
@@ -583,7 +821,7 @@ impl Breachdesk {
         progress: &mut dyn FnMut(Progress) -> bool,
     ) -> Result<ImportReport> {
         let inc = self.incident_row(incident_id)?;
-        let mut rows = read::Rows::open(path)?;
+        let rows = read::Rows::open(path)?;
         let header = rows.header.clone();
         let mapping = options.mapping.clone().unwrap_or_else(|| Mapping::detect(&header));
         let resolved = mapping
@@ -593,31 +831,8 @@ impl Breachdesk {
         let file_name = path
             .file_name()
             .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let mut report = ImportReport {
-            batch_id: None,
-            file_name: file_name.clone(),
-            format: rows.format.kind.into(),
-            encoding: rows.format.encoding.into(),
-            delimiter: rows.format.delimiter.map(|d| {
-                if d == '\t' {
-                    "tab".into()
-                } else {
-                    d.to_string()
-                }
-            }),
-            header: header.clone(),
-            mapping: mapping.clone(),
-            rows_read: 0,
-            rows_valid: 0,
-            rows_rejected: 0,
-            imported: 0,
-            merged: 0,
-            errors: Vec::new(),
-            error_count: 0,
-            dry_run: options.dry_run,
-            refused: false,
-            changes: Vec::new(),
-        };
+        let mut report =
+            ImportReport::started(&rows.format, &header, &mapping, &file_name, options.dry_run);
         let total_bytes = rows.format.bytes;
         let batch_id = uuid7(ctx.now);
         // The write lock first, then the batch number: two imports at once never take the same one.
@@ -634,43 +849,10 @@ impl Breachdesk {
             },
             ctx.now,
         );
-        let seq: i64 = tx.query_row(
-            "SELECT coalesce(max(seq), 0) + 1 FROM import_batches WHERE incident_id = ?1",
-            [&inc.id],
-            |r| r.get(0),
-        )?;
-        tx.execute("INSERT OR IGNORE INTO individual_lists (incident_id) VALUES (?1)", [&inc.id])?;
-        let list: i64 = tx.query_row(
-            "SELECT list FROM individual_lists WHERE incident_id = ?1",
-            [&inc.id],
-            |r| r.get(0),
-        )?;
-        let ids = ListIds(list);
-        // Dedupe key → the first record's number on the list (0 in a dry run, which writes none).
-        let mut seen = SeenKeys::default();
-        {
-            let mut stmt = tx.prepare("SELECT dedupe_key, id FROM individuals WHERE id BETWEEN ?1 AND ?2 AND merged_into IS NULL")?;
-            let mut q = stmt.query([ids.lo(), ids.hi()])?;
-            while let Some(r) = q.next()? {
-                let k: Vec<u8> = r.get(0)?;
-                if let Ok(k) = <[u8; 16]>::try_from(k.as_slice()) {
-                    seen.insert(k, ListIds::n(r.get(1)?));
-                }
-            }
-        }
-        // The batch's records are numbered on from the list's last record, or its last import's
-        // (a rolled-back import's numbers are not reused; before schema 9 they were, and those
-        // batches have no range).
-        let last: i64 = tx.query_row(
-            "SELECT max(coalesce((SELECT max(id) FROM individuals WHERE id BETWEEN ?1 AND ?2), 0),
-                        coalesce((SELECT max(last_id) FROM import_batches WHERE incident_id = ?3), 0))",
-            params![ids.lo(), ids.hi(), inc.id],
-            |r| r.get(0),
-        )?;
-        let first_n = ListIds::n(last).saturating_add(1); // 1 for a new list (last = 0)
-                                                          // The list's search keys: those already stored plus each new record's, sorted and written
-                                                          // at the end (same transaction: a failure or a cancel leaves the stored ones as they were).
-        let mut keys = if options.dry_run { search::new_keys() } else { search::load(&tx, list)? };
+        let OpenList { seq, list, ids, seen, first_n } = open_list(&tx, &inc.id)?;
+        // The list's search keys: those already stored plus each new record's, sorted and written
+        // at the end (same transaction: a failure or a cancel leaves the stored ones as they were).
+        let keys = if options.dry_run { search::new_keys() } else { search::load(&tx, list)? };
         if !options.dry_run {
             // The batch row first; its file hash, counts and range are filled in at the end.
             tx.execute(
@@ -702,140 +884,21 @@ impl Breachdesk {
                 let (give_back, given_back) = std::sync::mpsc::channel::<Chunk>();
                 let (to_keeper, keeper_in) = std::sync::mpsc::sync_channel::<Chunk>(1); // the cheapest stage
                 let dry_run = options.dry_run;
-                let keeper = scope.spawn(move || {
-                    let mut tally = Tally::default();
-                    // The audit row's digest of the records, from the values written (no re-read).
-                    let mut seal = crate::audit::SealBuilder::default();
-                    for chunk in keeper_in {
-                        for Numbered { person, number, dup, source_row } in
-                            chunk.items.iter().flatten()
-                        {
-                            let p = &chunk.people[*person];
-                            if dup.is_some() {
-                                tally.flags[6] += 1; // #merged
-                            } else {
-                                tally.add(p);
-                            }
-                            if !dry_run {
-                                search::add(
-                                    &mut keys,
-                                    *number,
-                                    &p.name_key,
-                                    &p.last_key,
-                                    opt(&p.email),
-                                    opt(&p.postal_code),
-                                );
-                                let binds = record_binds(ids, p, *source_row, *number, *dup);
-                                seal.add(
-                                    binds
-                                        .iter()
-                                        .enumerate()
-                                        .filter(|(i, _)| *i != MERGED_INTO)
-                                        .map(|(_, b)| b.value_ref()),
-                                );
-                            }
-                        }
-                        let _ = give_back.send(chunk); // the reader fills it again (it may have finished)
-                    }
-                    (tally, keys, seal)
-                });
+                let keeper = scope.spawn(move || keep(keeper_in, &give_back, keys, ids, dry_run));
                 let (resolved, header) = (&resolved, &header);
-                let reader = scope.spawn(move || -> Result<u32> {
-                    let mut buffers = person::Buffers::default();
-                    let mut chunk = Chunk::default();
-                    let mut filled = 0;
-                    while let Some(next) = rows.next_fields() {
-                        match next {
-                            Err(issue) => chunk.items.push(Err(vec![RowError {
-                                row: issue.row,
-                                column: String::new(),
-                                reason: issue.reason,
-                            }])),
-                            Ok((n, row)) => {
-                                if filled == chunk.people.len() {
-                                    chunk.people.push(Person::default());
-                                }
-                                let p = &mut chunk.people[filled];
-                                match person::fill(p, resolved, header, row, n, today, &mut buffers)
-                                {
-                                    Ok(()) => {
-                                        let (number, dup) = numbering.number(p)?;
-                                        chunk.items.push(Ok(Numbered {
-                                            source_row: n,
-                                            person: filled,
-                                            number,
-                                            dup,
-                                        }));
-                                        filled += 1;
-                                    }
-                                    Err(errs) => chunk.items.push(Err(errs)),
-                                }
-                            }
-                        }
-                        if chunk.items.len() == CHUNK_ROWS {
-                            chunk.position = rows.position();
-                            let mut next = given_back.try_recv().unwrap_or_default();
-                            next.items.clear();
-                            if send.send(std::mem::replace(&mut chunk, next)).is_err() {
-                                return Err(Error::Cancelled); // the writer stopped: its error is the one reported
-                            }
-                            filled = 0;
-                        }
-                    }
-                    chunk.position = rows.position();
-                    rows.finish()?; // a file that could not be read to its end imports nothing
-                    let _ = send.send(chunk);
-                    Ok(numbering.next) // the dedupe map is freed here, before the keys are sorted
+                let reader = scope.spawn(move || {
+                    read_chunks(rows, &mut numbering, resolved, header, today, &send, &given_back)
                 });
-                let written = (|| -> Result<()> {
-                    let mut insert = BulkInsert::prepare(&tx, INSERT)?;
-                    for chunk in receive {
-                        for item in &chunk.items {
-                            report.rows_read += 1;
-                            let errs = match item {
-                                Err(errs) => errs,
-                                Ok(Numbered { source_row, person, number, dup }) => {
-                                    let p = &chunk.people[*person];
-                                    report.rows_valid += 1;
-                                    if dup.is_some() {
-                                        report.merged += 1;
-                                    } else {
-                                        report.imported += 1;
-                                    }
-                                    if !options.dry_run {
-                                        insert.insert(&record_binds(
-                                            ids,
-                                            p,
-                                            *source_row,
-                                            *number,
-                                            *dup,
-                                        ))?;
-                                    }
-                                    continue;
-                                }
-                            };
-                            report.rows_rejected += 1;
-                            for e in errs {
-                                report.error_count += 1;
-                                if report.errors.len() < MAX_REPORTED_ERRORS {
-                                    report.errors.push(e.clone());
-                                }
-                            }
-                        }
-                        if !progress(Progress {
-                            rows: report.rows_read,
-                            bytes: chunk.position,
-                            total_bytes,
-                        }) {
-                            return Err(Error::Cancelled);
-                        }
-                        if to_keeper.send(chunk).is_err() {
-                            break; // the keeper failed: joined and reported below
-                        }
-                    }
-                    drop(to_keeper);
-                    Ok(())
-                })();
+                let written = write_chunks(
+                    &tx,
+                    receive,
+                    to_keeper,
+                    &mut report,
+                    options,
+                    ids,
+                    progress,
+                    total_bytes,
+                );
                 // Every stage is joined here, so that a failed one is reported as an error (this
                 // stage's first: the reader's is then only that it was cut off) and the hashing stops
                 // when any stage fails.
