@@ -54,8 +54,8 @@ export function ImportProgress({ live, fileName, onStop }: Props) {
       </dl>
       <div className="iprogress__foot">
         <p className="muted small">
-          {live.dryRun ? 'A check writes nothing.' : 'Nothing is written until the whole file is through: stopping leaves the list as it was.'} Other views wait until
-          this ends.
+          {live.dryRun ? 'A check writes nothing.' : 'Nothing is written until the whole file is through: stopping leaves the list as it was.'} You can
+          open other incidents meanwhile; changes wait until this ends.
         </p>
         <Button size="sm" onClick={onStop} busy={live.stopping} testId="import-stop">
           Stop
