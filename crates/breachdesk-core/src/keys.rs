@@ -8,6 +8,7 @@ use crate::secret::{DbKey, Passphrase};
 use crate::store::DB_FILE;
 use crate::{Breachdesk, Ctx, Error, Result};
 use chrono::{DateTime, Utc};
+use serde_json::json;
 
 fn mode_name(m: KeyMode) -> &'static str {
     match m {
@@ -38,27 +39,14 @@ impl Breachdesk {
             })?;
             self.custody().finish_rekey(&dir, key, passphrase, keyring, secret)?;
         } else if self.custody().abandon_rekey(&dir, keyring)? {
-            self.write(&ctx, |_| {
-                Ok(((), vec![Change { action: "key.rekey.abandoned", entity_type: "database", entity_id: DB_FILE.into(), before: None, after: Some(serde_json::json!({ "reason": "interrupted before the database was re-encrypted; the old key stays" })) }]))
-            })?;
+            let why = "interrupted before the database was re-encrypted; the old key stays";
+            self.record_key_event(&ctx, "key.rekey.abandoned", None, json!({ "reason": why }))?;
         }
         let unfinished = self.custody().finish_unfinished(keyring)?;
         if let Some(u) = unfinished {
             let action = if u.action == "key.rekey" { "key.rekey" } else { "key.mode" };
-            self.write(&ctx, |_| {
-                Ok((
-                    (),
-                    vec![Change {
-                        action,
-                        entity_type: "database",
-                        entity_id: DB_FILE.into(),
-                        before: None,
-                        after: Some(
-                            serde_json::json!({ "completed_at_open": true, "detail": u.detail }),
-                        ),
-                    }],
-                ))
-            })?;
+            let after = json!({ "completed_at_open": true, "detail": u.detail });
+            self.record_key_event(&ctx, action, None, after)?;
             self.custody().finished(&dir)?;
         }
         Ok(())
@@ -104,18 +92,7 @@ impl Breachdesk {
         let secret =
             self.secret.as_ref().ok_or_else(|| Error::Internal("no installation secret".into()))?;
         self.custody().finish_rekey(&self.dir, &new, passphrase, keyring, secret)?;
-        self.write(ctx, |_| {
-            Ok((
-                (),
-                vec![Change {
-                    action: "key.rekey",
-                    entity_type: "database",
-                    entity_id: DB_FILE.into(),
-                    before: None,
-                    after: None,
-                }],
-            ))
-        })?;
+        self.record_key_event(ctx, "key.rekey", None, serde_json::Value::Null)?;
         let dir = self.dir.clone();
         self.custody().finished(&dir)
     }
@@ -163,19 +140,33 @@ impl Breachdesk {
         let secret =
             self.secret.as_ref().ok_or_else(|| Error::Internal("no installation secret".into()))?;
         self.custody().switch(&self.dir, &key, to, keyring, secret)?;
-        self.write(ctx, |_| {
-            Ok((
-                (),
-                vec![Change {
-                    action: "key.mode",
-                    entity_type: "database",
-                    entity_id: DB_FILE.into(),
-                    before: Some(serde_json::json!({ "mode": mode_name(from) })),
-                    after: Some(serde_json::json!({ "mode": mode_name(target) })),
-                }],
-            ))
-        })?;
+        let (before, after) =
+            (json!({ "mode": mode_name(from) }), json!({ "mode": mode_name(target) }));
+        self.record_key_event(ctx, "key.mode", Some(before), after)?;
         let dir = self.dir.clone();
         self.custody().finished(&dir)
+    }
+}
+
+impl Breachdesk {
+    /// Records a change to the database key in the audit log (`after` null: nothing to add).
+    fn record_key_event(
+        &self,
+        ctx: &Ctx,
+        action: &'static str,
+        before: Option<serde_json::Value>,
+        after: serde_json::Value,
+    ) -> Result<()> {
+        let after = (!after.is_null()).then_some(after);
+        self.write(ctx, |_| {
+            let change = Change {
+                action,
+                entity_type: "database",
+                entity_id: DB_FILE.into(),
+                before,
+                after,
+            };
+            Ok(((), vec![change]))
+        })
     }
 }
