@@ -12,7 +12,7 @@ use crate::reminders::Reminder;
 use crate::{datadir, files, Breachdesk, Ctx, Error, KeyMode, Result, SecretStore};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
@@ -271,11 +271,6 @@ impl App {
     /// I/O errors naming the path.
     pub fn export(&self, name: &str, bytes: &[u8]) -> Result<String> {
         files::write_export(&self.export_dir()?, name, bytes)
-    }
-
-    #[must_use]
-    pub fn data_dir(&self) -> &Path {
-        &self.dir
     }
 }
 

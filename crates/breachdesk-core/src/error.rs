@@ -13,9 +13,6 @@ macro_rules! error_codes {
         }
 
         impl ErrorCode {
-            /// Every code, in declaration order.
-            pub const ALL: &[ErrorCode] = &[$(ErrorCode::$variant,)*];
-
             #[must_use]
             pub const fn as_str(self) -> &'static str {
                 match self {

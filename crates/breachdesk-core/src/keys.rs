@@ -64,10 +64,7 @@ impl Breachdesk {
         keyring: &dyn SecretStore,
     ) -> Result<()> {
         let _lock = datadir::lock(&self.dir)?;
-        self.set_dir_locked(true);
-        let done = self.rekey_locked(ctx, passphrase, keyring);
-        self.set_dir_locked(false);
-        done
+        self.holding_dir_lock(|| self.rekey_locked(ctx, passphrase, keyring))
     }
 
     fn rekey_locked(
@@ -111,10 +108,7 @@ impl Breachdesk {
         keyring: &dyn SecretStore,
     ) -> Result<()> {
         let _lock = datadir::lock(&self.dir)?;
-        self.set_dir_locked(true);
-        let done = self.switch_locked(ctx, current_passphrase, to, keyring);
-        self.set_dir_locked(false);
-        done
+        self.holding_dir_lock(|| self.switch_locked(ctx, current_passphrase, to, keyring))
     }
 
     fn switch_locked(

@@ -113,9 +113,13 @@ impl Breachdesk {
         self.custody().mode
     }
 
-    /// While set, this process holds the data directory's lock (set-up, re-key, mode change).
-    pub(crate) fn set_dir_locked(&self, locked: bool) {
-        self.dir_locked.store(locked, std::sync::atomic::Ordering::SeqCst);
+    /// Runs `f` while this process holds the data directory's lock (set-up, re-key, mode
+    /// change; the caller took it), so recording the audit head inside `f` does not wait for itself.
+    pub(crate) fn holding_dir_lock<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.dir_locked.store(true, std::sync::atomic::Ordering::SeqCst);
+        let out = f();
+        self.dir_locked.store(false, std::sync::atomic::Ordering::SeqCst);
+        out
     }
 
     pub(crate) fn custody(&self) -> std::sync::MutexGuard<'_, Custody> {

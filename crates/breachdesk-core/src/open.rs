@@ -80,13 +80,13 @@ impl Breachdesk {
                 c.clone(),
                 Some(secret::InstallSecret::from_bytes(secret.dangerous_raw_bytes())),
             );
-            bd.set_dir_locked(true);
-            bd.seal_baseline(now)?;
-            if let Some(name) = &user_name {
-                let ctx = Ctx::new(name, now)?;
-                bd.set_user_name(&ctx, name)?;
-            }
-            bd.set_dir_locked(false);
+            bd.holding_dir_lock(|| {
+                bd.seal_baseline(now)?;
+                if let Some(name) = &user_name {
+                    bd.set_user_name(&Ctx::new(name, now)?, name)?;
+                }
+                Ok(())
+            })?;
             Ok(bd)
         })();
         if made.is_err() {
