@@ -37,7 +37,7 @@ impl Breachdesk {
         obligations::computed(
             inc,
             facts,
-            &obligations::sent_times(conn, &inc.id)?,
+            &obligations::FilingRows(conn).first_sent_by_rule(&inc.id)?,
             &custom::active(conn, &inc.id)?,
         )
     }
@@ -69,7 +69,11 @@ impl Breachdesk {
         let inc = self.incident_row(incident_id)?;
         let facts = facts.normalised(&inc)?;
         let now = self.outcome(&inc, &facts)?;
-        Ok(obligations::diff(&obligations::stored_keys(&conn, &inc.id)?, &now, inc.fields.zone))
+        Ok(obligations::diff(
+            &obligations::ObligationRows(&conn).keys(&inc.id)?,
+            &now,
+            inc.fields.zone,
+        ))
     }
 
     /// What a draft of facts and incident timestamps would do, without saving anything: the facts
@@ -85,8 +89,11 @@ impl Breachdesk {
         let conn = self.read()?;
         let (inc, facts) = self.drafted(incident_id, draft)?;
         let now = self.outcome(&inc, &facts)?;
-        let changes =
-            obligations::diff(&obligations::stored_keys(&conn, &inc.id)?, &now, inc.fields.zone);
+        let changes = obligations::diff(
+            &obligations::ObligationRows(&conn).keys(&inc.id)?,
+            &now,
+            inc.fields.zone,
+        );
         Ok(obligations::FactsPreview::new(changes, &now))
     }
 

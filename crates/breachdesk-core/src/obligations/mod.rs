@@ -16,10 +16,23 @@ use breachdesk_rules::facts::{RawFacts, RawHarm, RawHold, RawLicensee};
 use breachdesk_rules::schema::RuleSet;
 use breachdesk_rules::time::{parse_timestamp, to_local_rfc3339, to_storage};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use decisions::DecisionRows;
+pub(crate) use filings::FilingRows;
+use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+pub(crate) use table::ObligationRows;
+use table::{ListedRow, ObligationWrites, Stored};
+
+mod cases;
+mod decisions;
+mod diff;
+mod filings;
+mod table;
+
+pub(crate) use diff::diff;
+pub(crate) use table::StoredKey;
 
 /// The facts of an incident beyond its own timestamps and zone. Times: local
 /// `YYYY-MM-DDTHH:MM[:SS]` in the incident's zone or RFC 3339; stored as UTC instants.
@@ -511,44 +524,6 @@ pub(crate) fn computed(
     Ok(out)
 }
 
-// ---- the obligation tables (SQL) ------------------------------------------------------------
-
-/// When each rule's notice was first recorded as sent (storage form), by rule id.
-pub(crate) fn sent_times(
-    conn: &Connection,
-    incident_uuid: &str,
-) -> Result<BTreeMap<String, String>> {
-    let mut stmt = conn.prepare(
-        "SELECT o.rule_id, MIN(f.sent_at) FROM obligation_filings f JOIN obligations o ON o.id = f.obligation_id
-         WHERE o.incident_id = ?1 GROUP BY o.rule_id",
-    )?;
-    let rows = stmt
-        .query_map([incident_uuid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<rusqlite::Result<BTreeMap<_, _>>>()?;
-    Ok(rows)
-}
-
-pub(crate) fn stored_keys(conn: &Connection, incident_uuid: &str) -> Result<Vec<StoredKey>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, rule_id, jurisdiction, recipient, due_at, in_scope, frozen_at IS NOT NULL, json_extract(exemption_json, '$.id') FROM obligations WHERE incident_id = ?1",
-    )?;
-    let rows = stmt
-        .query_map([incident_uuid], |r| {
-            Ok(StoredKey {
-                id: r.get(0)?,
-                rule_id: r.get(1)?,
-                jurisdiction: r.get(2)?,
-                recipient: r.get(3)?,
-                due_at: r.get(4)?,
-                in_scope: r.get::<_, i64>(5)? == 1,
-                frozen: r.get(6)?,
-                exemption: r.get(7)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}
-
 /// Inside the caller's transaction: saves `facts` (when given) and brings the stored obligations
 /// in line with the facts, the notices sent and the user-defined obligations as `tx` sees them.
 /// Returns the diff and the audit changes to append — so a user action, the facts it changes and
@@ -583,8 +558,12 @@ pub(crate) fn refresh(
         }
         None => crate::facts::stored_facts(tx, &inc.id)?,
     };
-    let out =
-        computed(inc, &facts, &sent_times(tx, &inc.id)?, &crate::custom::active(tx, &inc.id)?)?;
+    let out = computed(
+        inc,
+        &facts,
+        &FilingRows(tx).first_sent_by_rule(&inc.id)?,
+        &crate::custom::active(tx, &inc.id)?,
+    )?;
     let (changes, recompute) = record(tx, ctx, inc, &out)?;
     audit.extend(recompute);
     Ok((changes, audit))
@@ -599,7 +578,7 @@ pub(crate) fn record(
     inc: &Row,
     out: &Outcome,
 ) -> Result<(Vec<ObligationChange>, Option<Change>)> {
-    let stored = stored_keys(tx, &inc.id)?;
+    let stored = ObligationRows(tx).keys(&inc.id)?;
     let changes = diff(&stored, out, inc.fields.zone);
     let fingerprint = rules()?.fingerprint.clone();
     let now = to_storage(ctx.now);
@@ -608,71 +587,23 @@ pub(crate) fn record(
         .iter()
         .map(|c| (c, None))
         .chain(out.exemptions.iter().map(|x| (&x.as_obligation, Some(x))));
+    let writes = ObligationWrites::new(tx);
     for (c, exempt) in rows {
         let exemption_json = exempt
             .map(|x| serde_json::to_string(&ExemptionView::from_engine(x)))
             .transpose()
             .map_err(|source| Error::Json { what: "an exemption", source })?;
-        let due = c.due_utc.map(to_storage);
+        let row = Stored {
+            computed: c,
+            due_at: c.due_utc.map(to_storage),
+            fingerprint: &fingerprint,
+            exemption_json,
+            now: &now,
+        };
         match stored.iter().find(|s| s.is(c)) {
-            Some(s) if s.frozen => {
-                tx.execute("UPDATE obligations SET in_scope = 1, exemption_json = ?3, updated_at = ?2 WHERE id = ?1", params![s.id, now, exemption_json])?;
-            }
-            Some(s) => {
-                tx.execute(
-                    "UPDATE obligations SET kind = ?2, due_at = ?3, in_scope = 1, rule_version = ?4, citation = ?5, source_url = ?6,
-                            confidence = ?7, explanation = ?8, rules_fingerprint = ?9, channel = ?10, address = ?11, updated_at = ?12,
-                            exemption_json = ?13, anchor = ?14
-                     WHERE id = ?1",
-                    params![
-                        s.id,
-                        name(&c.kind),
-                        due,
-                        c.rule_version,
-                        c.citation,
-                        c.source_url,
-                        name(&c.confidence),
-                        c.explanation,
-                        fingerprint,
-                        c.channel,
-                        c.address,
-                        now,
-                        exemption_json,
-                        c.anchor
-                    ],
-                )?;
-            }
-            None => {
-                let recipient = name(&c.recipient);
-                tx.execute(
-                    "INSERT INTO obligations (id, incident_id, rule_id, regime, jurisdiction, recipient, kind, due_at, in_scope, rule_version,
-                         citation, source_url, confidence, explanation, rules_fingerprint, channel, address, owner_role, created_at, updated_at,
-                         exemption_json, anchor)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19, ?20)",
-                    params![
-                        crate::uuid7(ctx.now),
-                        inc.id,
-                        c.rule_id,
-                        name(&c.regime),
-                        c.jurisdiction,
-                        recipient,
-                        name(&c.kind),
-                        due,
-                        c.rule_version,
-                        c.citation,
-                        c.source_url,
-                        name(&c.confidence),
-                        c.explanation,
-                        fingerprint,
-                        c.channel,
-                        c.address,
-                        owner_role(&recipient),
-                        now,
-                        exemption_json,
-                        c.anchor
-                    ],
-                )?;
-            }
+            Some(s) if s.frozen => writes.keep_frozen(&s.id, &row)?,
+            Some(s) => writes.update(&s.id, &row)?,
+            None => writes.insert(&crate::uuid7(ctx.now), &inc.id, &row)?,
         }
     }
     for s in stored.iter().filter(|s| s.in_scope) {
@@ -682,10 +613,7 @@ pub(crate) fn record(
             .chain(out.exemptions.iter().map(|x| &x.as_obligation))
             .any(|c| s.is(c))
         {
-            tx.execute(
-                "UPDATE obligations SET in_scope = 0, updated_at = ?2 WHERE id = ?1",
-                params![s.id, now],
-            )?;
+            writes.out_of_scope(&s.id, &now)?;
         }
     }
     if changes.is_empty() {
@@ -710,75 +638,31 @@ pub(crate) fn record(
     Ok((changes, Some(audit)))
 }
 
+const REPAIR_OBLIGATION: &str = "Save the incident's facts again (the facts editor, or \
+     `breachdesk facts set`): the obligation is recomputed; a frozen due time must be restored from \
+     a backup";
+
 /// An incident's obligations with their status at `now`, most urgent first.
 pub(crate) fn list(conn: &Connection, inc: &Row, now: DateTime<Utc>) -> Result<Vec<Obligation>> {
     use ObligationStatus as S;
     let zone = inc.fields.zone;
     let show = |s: String| crate::stored_to_local(s, zone);
-    let mut stmt = conn.prepare(
-        "SELECT o.id, o.rule_id, o.regime, o.jurisdiction, o.recipient, o.kind, o.due_at, o.in_scope, o.frozen_at, o.rule_version, o.citation,
-                o.source_url, o.confidence, o.explanation, o.channel, o.address, o.owner_role, c.label, o.anchor, o.exemption_json
-         FROM obligations o LEFT JOIN custom_obligations c ON c.rule_id = o.rule_id AND c.incident_id = o.incident_id
-         WHERE o.incident_id = ?1",
-    )?;
-    let mut rows: Vec<(Obligation, Option<DateTime<Utc>>)> = stmt
-        .query_map([&inc.id], |r| {
-            let id: String = r.get(0)?;
-            let due_text: Option<String> = r.get(6)?;
-            let frozen: Option<String> = r.get(8)?;
-            let role: String = r.get(16)?;
-            let exemption_json: Option<String> = r.get(19)?;
-            Ok((
-                id,
-                due_text,
-                frozen,
-                role,
-                exemption_json,
-                Obligation {
-                    id: String::new(),
-                    rule_id: r.get(1)?,
-                    regime: r.get(2)?,
-                    jurisdiction: r.get(3)?,
-                    recipient: r.get(4)?,
-                    kind: r.get(5)?,
-                    due: None,
-                    seconds_left: None,
-                    status: S::Open,
-                    internal_target: None,
-                    in_scope: r.get::<_, i64>(7)? == 1,
-                    frozen_at: None,
-                    rule_version: r.get(9)?,
-                    citation: r.get(10)?,
-                    source_url: r.get(11)?,
-                    confidence: r.get(12)?,
-                    explanation: r.get(13)?,
-                    channel: r.get(14)?,
-                    address: r.get(15)?,
-                    owner_role: String::new(),
-                    owner_name: None,
-                    label: r.get(17)?,
-                    decision: None,
-                    filings: Vec::new(),
-                    anchor: r.get(18)?,
-                    exemption: None,
-                },
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?
+    let mut rows: Vec<(Obligation, Option<DateTime<Utc>>)> = ObligationRows(conn)
+        .listed(&inc.id)?
         .into_iter()
-        .map(|(id, due_text, frozen, role, exemption_json, mut o)| {
+        .map(|row| {
+            let ListedRow { due_at, frozen_at, owner_role, exemption_json, obligation: mut o } =
+                row;
+            let id = o.id.clone();
             // A stored value that cannot be read is an error naming the row, never "no due time".
             let unreadable = |field: &str, problem: String| Error::Unreadable {
                 entity: "obligation",
                 id: id.clone(),
                 field: field.to_owned(),
                 problem,
-                repair:
-                    "Save the incident's facts again (the facts editor, or `breachdesk facts set`): the \
-                         obligation is recomputed; a frozen due time must be restored from a backup"
-                        .into(),
+                repair: REPAIR_OBLIGATION.into(),
             };
-            let due_utc = match due_text.as_deref() {
+            let due_utc = match due_at.as_deref() {
                 None => None,
                 Some(t) => {
                     Some(DateTime::parse_from_rfc3339(t).map(|t| t.with_timezone(&Utc)).map_err(
@@ -801,50 +685,31 @@ pub(crate) fn list(conn: &Connection, inc: &Row, now: DateTime<Utc>) -> Result<V
                         format!("the stored exemption cannot be read ({e})"),
                     )
                 })?;
-            o.owner_name = match role.as_str() {
+            o.owner_name = match owner_role.as_str() {
                 "comms_lead" => inc.fields.roles.comms_lead.clone(),
                 "executive_sponsor" => inc.fields.roles.executive_sponsor.clone(),
                 _ => inc.fields.roles.compliance_liaison.clone(),
             };
-            o.owner_role = role;
-            o.frozen_at = frozen.map(show);
+            o.owner_role = owner_role;
+            o.frozen_at = frozen_at.map(show);
             o.due = due_utc.map(|t| to_local_rfc3339(t, zone));
             o.seconds_left = due_utc.map(|t| (t - now).num_seconds());
-            o.id = id;
             Ok((o, due_utc))
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut dstmt = conn.prepare(
-        "SELECT decision, rationale, approved_by, decided_at, decided_by, exemption_id FROM obligation_decisions
-         WHERE obligation_id = ?1 ORDER BY decided_at DESC, id DESC LIMIT 1",
-    )?;
-    let mut fstmt = conn.prepare("SELECT id, sent_at, channel, reference, note, recorded_at, recorded_by FROM obligation_filings WHERE obligation_id = ?1 ORDER BY sent_at, id")?;
     for (o, due) in &mut rows {
-        o.decision = dstmt
-            .query_row([&o.id], |r| {
-                Ok(Decision {
-                    decision: r.get(0)?,
-                    rationale: r.get(1)?,
-                    approved_by: r.get(2)?,
-                    decided_at: show(r.get(3)?),
-                    decided_by: r.get(4)?,
-                    exemption_id: r.get(5)?,
-                })
+        o.decision = DecisionRows(conn)
+            .latest(&o.id)?
+            .map(|d| Decision { decided_at: show(d.decided_at.clone()), ..d });
+        o.filings = FilingRows(conn)
+            .of(&o.id)?
+            .into_iter()
+            .map(|f| Filing {
+                sent_at: show(f.sent_at.clone()),
+                recorded_at: show(f.recorded_at.clone()),
+                ..f
             })
-            .optional()?;
-        o.filings = fstmt
-            .query_map([&o.id], |r| {
-                Ok(Filing {
-                    id: r.get(0)?,
-                    sent_at: show(r.get(1)?),
-                    channel: r.get(2)?,
-                    reference: r.get(3)?,
-                    note: r.get(4)?,
-                    recorded_at: show(r.get(5)?),
-                    recorded_by: r.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect();
         if let (Some(x), Some(d)) = (o.exemption.as_mut(), o.decision.as_ref()) {
             x.confirmed =
                 d.decision == "not_required" && d.exemption_id.as_deref() == Some(x.id.as_str());
@@ -891,157 +756,6 @@ pub(crate) fn list(conn: &Connection, inc: &Row, now: DateTime<Utc>) -> Result<V
         ))
     });
     Ok(rows.into_iter().map(|(o, _)| o).collect())
-}
-
-/// A stored row, as much as the diff needs.
-#[derive(Debug, Clone)]
-pub(crate) struct StoredKey {
-    pub id: String,
-    pub rule_id: String,
-    pub jurisdiction: String,
-    pub recipient: String,
-    pub due_at: Option<String>,
-    pub in_scope: bool,
-    pub frozen: bool,
-    /// The id of the exit recorded on the row.
-    pub exemption: Option<String>,
-}
-
-fn show_due(due_utc: Option<&str>, zone: chrono_tz::Tz) -> String {
-    due_utc.and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map_or_else(
-        || "no fixed time".to_owned(),
-        |t| to_local_rfc3339(t.with_timezone(&Utc), zone),
-    )
-}
-
-impl StoredKey {
-    /// Whether this row records the obligation `c` (same rule, jurisdiction and recipient).
-    pub(crate) fn is(&self, c: &Computed) -> bool {
-        self.rule_id == c.rule_id
-            && self.jurisdiction == c.jurisdiction
-            && self.recipient == name(&c.recipient)
-    }
-}
-
-fn kind_words(kind: &str) -> &'static str {
-    match kind {
-        "encryption" => "encryption safe harbour",
-        "risk_of_harm" => "no likelihood of harm",
-        _ => "deemed compliance",
-    }
-}
-
-/// Compares what is stored with what the engine says now.
-pub(crate) fn diff(
-    stored: &[StoredKey],
-    now: &Outcome,
-    zone: chrono_tz::Tz,
-) -> Vec<ObligationChange> {
-    let mut out = Vec::new();
-    let change =
-        |change: &str, c: &Computed, old_due: Option<String>, message: String| ObligationChange {
-            change: change.into(),
-            rule_id: c.rule_id.clone(),
-            jurisdiction: c.jurisdiction.clone(),
-            recipient: name(&c.recipient),
-            old_due,
-            new_due: c.due.clone(),
-            message,
-        };
-    for c in &now.obligations {
-        let new_due = c.due_utc.map(to_storage);
-        let label =
-            format!("{} {} ({})", c.jurisdiction, name(&c.recipient).replace('_', " "), c.rule_id);
-        let due = show_due(new_due.as_deref(), zone);
-        match stored.iter().find(|s| s.is(c)) {
-            None => out.push(change("added", c, None, format!("{label}: now required, due {due}"))),
-            Some(s) if !s.in_scope => {
-                out.push(change("added", c, None, format!("{label}: required again, due {due}")))
-            }
-            Some(s) if s.exemption.is_some() => {
-                out.push(change(
-                    "added",
-                    c,
-                    None,
-                    format!(
-                        "{label}: required again — the exit {} no longer applies, due {due}",
-                        s.exemption.as_deref().unwrap_or_default()
-                    ),
-                ));
-            }
-            Some(s) if !s.frozen && s.due_at != new_due => out.push(change(
-                "due_changed",
-                c,
-                s.due_at.as_deref().map(|d| show_due(Some(d), zone)),
-                format!("{label}: due moves from {} to {due}", show_due(s.due_at.as_deref(), zone)),
-            )),
-            Some(_) => {}
-        }
-    }
-    for x in &now.exemptions {
-        let c = &x.as_obligation;
-        let label =
-            format!("{} {} ({})", c.jurisdiction, name(&c.recipient).replace('_', " "), c.rule_id);
-        let stored_row = stored.iter().find(|s| s.is(c));
-        if let Some(s) = stored_row
-            .filter(|s| s.in_scope && s.exemption.as_deref() == Some(x.exemption_id.as_str()))
-        {
-            // The same exit as before; a proposed one leaves the clock running, so its moves count.
-            let new_due = c.due_utc.map(to_storage);
-            if x.needs_confirmation && !s.frozen && s.due_at != new_due {
-                out.push(change(
-                    "due_changed",
-                    c,
-                    s.due_at.as_deref().map(|d| show_due(Some(d), zone)),
-                    format!(
-                        "{label}: due moves from {} to {} (exemption proposed, not yet confirmed)",
-                        show_due(s.due_at.as_deref(), zone),
-                        show_due(new_due.as_deref(), zone)
-                    ),
-                ));
-            }
-            continue;
-        }
-        let what = if x.needs_confirmation {
-            format!(
-                "{label}: exemption proposed under {} ({}) — confirm it; the clock runs until then",
-                x.citation,
-                kind_words(&name(&x.kind))
-            )
-        } else {
-            format!("{label}: not required under {} ({})", x.citation, kind_words(&name(&x.kind)))
-        };
-        out.push(change(
-            "exempted",
-            c,
-            stored_row.and_then(|s| s.due_at.as_deref().map(|d| show_due(Some(d), zone))),
-            what,
-        ));
-    }
-    for s in stored.iter().filter(|s| s.in_scope) {
-        if !now
-            .obligations
-            .iter()
-            .chain(now.exemptions.iter().map(|x| &x.as_obligation))
-            .any(|c| s.is(c))
-        {
-            out.push(ObligationChange {
-                change: "removed".into(),
-                rule_id: s.rule_id.clone(),
-                jurisdiction: s.jurisdiction.clone(),
-                recipient: s.recipient.clone(),
-                old_due: s.due_at.as_deref().map(|d| show_due(Some(d), zone)),
-                new_due: None,
-                message: format!(
-                    "{} {} ({}): no longer called for by the facts (kept on record)",
-                    s.jurisdiction,
-                    s.recipient.replace('_', " "),
-                    s.rule_id
-                ),
-            });
-        }
-    }
-    out
 }
 
 /// Where an obligation stands at `now`. An exit removes it when it needs no confirmation or a
@@ -1093,181 +807,4 @@ pub(crate) fn check_decision(d: &DecisionInput) -> Result<(String, String, Strin
         required("rationale", &d.rationale, 20_000)?,
         required("approved_by", &d.approved_by, 200)?,
     ))
-}
-
-// ---- use cases ---------------------------------------------------------------------------
-
-use crate::incident;
-use crate::timeline::{self, TimelineKind};
-use crate::{ics, uuid7, Breachdesk};
-
-impl Breachdesk {
-    /// An incident's obligations with their status at `now`, most urgent first.
-    ///
-    /// # Errors
-    /// [`Error::NotFound`] for the incident.
-    pub fn obligations(&self, incident_id: &str, now: DateTime<Utc>) -> Result<Vec<Obligation>> {
-        let conn = self.read()?;
-        let inc = self.incident_row(incident_id)?;
-        list(&conn, &inc, now)
-    }
-
-    /// The incident's open fixed deadlines as an iCalendar file (RFC 5545), with alarms.
-    ///
-    /// # Errors
-    /// [`Error::NotFound`] for the incident.
-    pub fn deadlines_ics(&self, incident_id: &str, now: DateTime<Utc>) -> Result<String> {
-        let inc = self.incident_row(incident_id)?;
-        Ok(ics::calendar(&inc.human_id, &inc.fields.title, &self.obligations(&inc.id, now)?, now))
-    }
-
-    /// Finds an obligation of an incident by its id, `RULE@JURISDICTION`, or a rule id.
-    fn obligation_of(&self, incident_id: &str, obligation_id: &str) -> Result<(Row, String)> {
-        let inc = self.incident_row(incident_id)?;
-        let id: Option<String> = self.read()?
-            .query_row(
-                "SELECT id FROM obligations WHERE incident_id = ?1 AND (id = ?2 OR (rule_id || '@' || jurisdiction) = ?2 OR rule_id = ?2)
-                 ORDER BY jurisdiction LIMIT 1",
-                params![inc.id, obligation_id.trim()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let id = id.ok_or_else(|| Error::NotFound {
-            entity: "obligation",
-            id: format!("{obligation_id} in {}", inc.human_id),
-        })?;
-        Ok((inc, id))
-    }
-
-    fn one_obligation(&self, inc: &Row, id: &str, now: DateTime<Utc>) -> Result<Obligation> {
-        let conn = self.read()?;
-        list(&conn, inc, now)?
-            .into_iter()
-            .find(|o| o.id == id)
-            .ok_or_else(|| Error::NotFound { entity: "obligation", id: id.to_owned() })
-    }
-
-    /// Records that an obligation is not required (or is required after all), with the rationale
-    /// and the person who approved it; or confirms the exit the engine proposes for it
-    /// (`exemption_id`). Decisions are append-only; the newest counts. Each goes to the timeline
-    /// and the audit log.
-    ///
-    /// # Errors
-    /// [`Error::NotFound`]; [`Error::Validation`] naming `decision`, `rationale`, `approved_by` or
-    /// `exemption_id` (an exit that does not apply to this obligation now).
-    pub fn decide_obligation(
-        &self,
-        ctx: &Ctx,
-        incident_id: &str,
-        obligation_id: &str,
-        input: &DecisionInput,
-    ) -> Result<Obligation> {
-        let (decision, rationale, approved_by) = check_decision(input)?;
-        let (inc, id) = self.obligation_of(incident_id, obligation_id)?;
-        let current = self.one_obligation(&inc, &id, ctx.now)?;
-        let exemption_id =
-            match incident::clean_optional("exemption_id", input.exemption_id.clone(), 200)? {
-                None => None,
-                Some(x) => {
-                    if decision != "not_required" {
-                        return Err(Error::validation(
-                            "exemption_id",
-                            "an exit is confirmed with the decision not_required",
-                        ));
-                    }
-                    match &current.exemption {
-                        Some(e) if e.id == x => Some(x),
-                        Some(e) => {
-                            return Err(Error::validation(
-                                "exemption_id",
-                                format!(
-                                    "{x:?} is not the exit that applies to this notice now ({})",
-                                    e.id
-                                ),
-                            ))
-                        }
-                        None => {
-                            return Err(Error::validation(
-                                "exemption_id",
-                                format!(
-                                "no exit applies to this notice now, so {x:?} cannot be confirmed"
-                            ),
-                            ))
-                        }
-                    }
-                }
-            };
-        let label = format!(
-            "{} {} ({})",
-            current.jurisdiction,
-            current.recipient.replace('_', " "),
-            current.rule_id
-        );
-        let text = match (&exemption_id, current.exemption.as_ref()) {
-            (Some(_), Some(e)) => format!("Exemption confirmed for {label}: not required under {} ({}). Rationale: {rationale}. Approved by {approved_by}.", e.citation, e.kind.replace('_', " ")),
-            _ if decision == "not_required" => format!("Decided not required: {label}. Rationale: {rationale}. Approved by {approved_by}."),
-            _ => format!("Decided required: {label}. Rationale: {rationale}. Approved by {approved_by}."),
-        };
-        self.write(ctx, |tx| {
-            tx.execute(
-                "INSERT INTO obligation_decisions (id, obligation_id, decision, rationale, approved_by, decided_at, decided_by, exemption_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![uuid7(ctx.now), id, decision, rationale, approved_by, to_storage(ctx.now), ctx.actor, exemption_id],
-            )?;
-            timeline::append_event(tx, ctx, &inc.id, TimelineKind::Assessment, &text)?;
-            Ok(((), vec![Change {
-                action: if exemption_id.is_some() { "obligation.confirm_exemption" } else { "obligation.decide" },
-                entity_type: "obligation",
-                entity_id: id.clone(),
-                before: None,
-                after: Some(serde_json::json!({ "decision": decision, "rationale": rationale, "approved_by": approved_by, "exemption_id": exemption_id })),
-            }]))
-        })?;
-        self.one_obligation(&inc, &id, ctx.now)
-    }
-
-    /// Records a notice as sent. The first filing freezes the obligation's due time, so later
-    /// edits of the facts cannot make a late notice look on time; the notices timed against this
-    /// one get their dates from it, in the same transaction.
-    ///
-    /// # Errors
-    /// [`Error::NotFound`]; [`Error::Validation`] naming `sent_at`, `channel`, `reference` or `note`.
-    pub fn record_filing(
-        &self,
-        ctx: &Ctx,
-        incident_id: &str,
-        obligation_id: &str,
-        input: &FilingInput,
-    ) -> Result<Obligation> {
-        let (inc, id) = self.obligation_of(incident_id, obligation_id)?;
-        if input.sent_at.trim().is_empty() {
-            return Err(Error::validation("sent_at", "is required"));
-        }
-        let sent = parse_timestamp("sent_at", &input.sent_at, inc.fields.zone)?;
-        if sent > ctx.now {
-            return Err(Error::validation("sent_at", "cannot be in the future"));
-        }
-        let channel = incident::clean_optional("channel", input.channel.clone(), 500)?;
-        let reference = incident::clean_optional("reference", input.reference.clone(), 500)?;
-        let note = incident::clean_optional("note", input.note.clone(), 20_000)?;
-        self.write(ctx, |tx| {
-            tx.execute(
-                "INSERT INTO obligation_filings (id, obligation_id, sent_at, channel, reference, note, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![uuid7(ctx.now), id, to_storage(sent), channel, reference, note, to_storage(ctx.now), ctx.actor],
-            )?;
-            tx.execute("UPDATE obligations SET frozen_at = ?2 WHERE id = ?1 AND frozen_at IS NULL", params![id, to_storage(ctx.now)])?;
-            crate::failpoint::hit("filing.recorded");
-            let mut audit = vec![Change {
-                action: "obligation.filing",
-                entity_type: "obligation",
-                entity_id: id.clone(),
-                before: None,
-                after: Some(serde_json::json!({ "sent_at": to_storage(sent), "channel": channel, "reference": reference })),
-            }];
-            // The notices timed against this one take their dates from it, in the same transaction.
-            let (_, recompute) = refresh(tx, ctx, &inc, None)?;
-            audit.extend(recompute);
-            Ok(((), audit))
-        })?;
-        self.one_obligation(&inc, &id, ctx.now)
-    }
 }
