@@ -35,25 +35,21 @@ fn incident_new_prints_the_incident_with_its_id() {
     let dir = init_cli();
     let o = cli(
         dir.path(),
-        &[
-            "incident",
-            "new",
-            "--title",
+        &new_incident_args(
             "Phishing",
-            "--severity",
             "SEV-1",
-            "--timezone",
             "America/New_York",
-            "--detected-at",
             "2026-03-02T10:00:00",
-            "--discovered-at",
-            "2026-03-03T09:00:00",
-            "--gap-reason",
-            "triage confirmed PHI on day 2",
-            "--incident-commander",
-            "Ana Ortiz",
-            "--json",
-        ],
+            &[
+                "--discovered-at",
+                "2026-03-03T09:00:00",
+                "--gap-reason",
+                "triage confirmed PHI on day 2",
+                "--incident-commander",
+                "Ana Ortiz",
+                "--json",
+            ],
+        ),
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json object");
@@ -283,20 +279,10 @@ fn writes_need_an_actor() {
     let o = cli(
         dir.path(),
         &[
-            "--actor",
-            "Lee",
-            "incident",
-            "new",
-            "--title",
-            "T",
-            "--severity",
-            "SEV-1",
-            "--timezone",
-            "UTC",
-            "--detected-at",
-            "2026-03-02T10:00",
-            "--json",
-        ],
+            &["--actor", "Lee"][..],
+            &new_incident_args("T", "SEV-1", "UTC", "2026-03-02T10:00", &["--json"]),
+        ]
+        .concat(),
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("\"created_by\": \"Lee\""), "{}", o.stdout);

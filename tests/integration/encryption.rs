@@ -59,21 +59,13 @@ fn no_marker_or_sqlite_header_on_disk_in_either_mode() {
     let dir = init_cli();
     let o = cli(
         dir.path(),
-        &[
-            "incident",
-            "new",
-            "--title",
+        &new_incident_args(
             MARKERS[0],
-            "--summary",
-            MARKERS[1],
-            "--severity",
             "SEV-0",
-            "--timezone",
             "UTC",
-            "--detected-at",
             "2026-03-02T10:00:00",
-            "--json",
-        ],
+            &["--summary", MARKERS[1], "--json"],
+        ),
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let id = serde_json::from_str::<serde_json::Value>(&o.stdout).expect("json")["id"]

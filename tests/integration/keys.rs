@@ -34,18 +34,8 @@ fn real_secret_service_stores_reads_and_deletes_the_key() {
     let o = run(&["--actor", "Kim Keyring", "init"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(Breachdesk::status(dir.path()).expect("status").mode, Some(KeyMode::Keyring));
-    let o = run(&[
-        "incident",
-        "new",
-        "--title",
-        "Keyring check",
-        "--severity",
-        "SEV-2",
-        "--timezone",
-        "Europe/Berlin",
-        "--detected-at",
-        "2026-03-02T09:00",
-    ]);
+    let o =
+        run(&new_incident_args("Keyring check", "SEV-2", "Europe/Berlin", "2026-03-02T09:00", &[]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let o = run(&["incident", "list", "--json"]);
     assert!(o.stdout.contains("Keyring check"), "{}", o.stdout);
@@ -66,19 +56,13 @@ fn passphrase_mode_round_trip_and_wrong_passphrase() {
     let dir = init_cli();
     let o = cli(
         dir.path(),
-        &[
-            "incident",
-            "new",
-            "--title",
+        &new_incident_args(
             "Stolen laptop",
-            "--severity",
             "SEV-1",
-            "--timezone",
             "America/Chicago",
-            "--detected-at",
             "2026-03-02T10:00:00",
-            "--json",
-        ],
+            &["--json"],
+        ),
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let o = cli(dir.path(), &["incident", "list", "--json"]);

@@ -10,19 +10,7 @@ use std::path::Path;
 fn new_cli_incident(dir: &Path) -> String {
     let o = cli(
         dir,
-        &[
-            "incident",
-            "new",
-            "--title",
-            "Portal",
-            "--severity",
-            "SEV-1",
-            "--timezone",
-            "America/Chicago",
-            "--detected-at",
-            "2026-03-02T10:15",
-            "--json",
-        ],
+        &new_incident_args("Portal", "SEV-1", "America/Chicago", "2026-03-02T10:15", &["--json"]),
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
@@ -253,21 +241,10 @@ fn two_processes_at_once_lose_no_change_and_share_no_number() {
         );
     }
     let new = |t: &str| {
-        run([
-            "incident",
-            "new",
-            "--title",
-            t,
-            "--severity",
-            "SEV-2",
-            "--timezone",
-            "UTC",
-            "--detected-at",
-            "2026-05-05T10:00",
-            "--json",
-        ]
-        .map(String::from)
-        .to_vec())
+        run(new_incident_args(t, "SEV-2", "UTC", "2026-05-05T10:00", &["--json"])
+            .into_iter()
+            .map(String::from)
+            .collect())
     };
     let (a, b) = (new("A"), new("B"));
     let (a, b) = (a.join().expect("a"), b.join().expect("b"));

@@ -107,6 +107,20 @@ pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
+/// The arguments of `breachdesk incident new`: its four required flags, then `extra`.
+pub fn new_incident_args<'a>(
+    title: &'a str,
+    severity: &'a str,
+    zone: &'a str,
+    detected_at: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec!["incident", "new", "--title", title, "--severity", severity];
+    args.extend(["--timezone", zone, "--detected-at", detected_at]);
+    args.extend_from_slice(extra);
+    args
+}
+
 /// `breachdesk incident new` with its four required flags.
 pub fn cli_new_incident(
     dir: &Path,
@@ -115,19 +129,5 @@ pub fn cli_new_incident(
     zone: &str,
     detected_at: &str,
 ) -> Out {
-    cli(
-        dir,
-        &[
-            "incident",
-            "new",
-            "--title",
-            title,
-            "--severity",
-            severity,
-            "--timezone",
-            zone,
-            "--detected-at",
-            detected_at,
-        ],
-    )
+    cli(dir, &new_incident_args(title, severity, zone, detected_at, &[]))
 }

@@ -11,94 +11,85 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A regime as it appears in obligations (`regime` in the CLI output).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Deserialize,
-    serde::Serialize,
-    ts_rs::TS,
-)]
-pub enum Regime {
-    #[serde(rename = "HIPAA")]
-    Hipaa,
-    #[serde(rename = "FTC-HBNR")]
-    FtcHbnr,
-    #[serde(rename = "GDPR")]
-    Gdpr,
-    #[serde(rename = "UK-GDPR")]
-    UkGdpr,
-    #[serde(rename = "NIS2")]
-    Nis2,
-    #[serde(rename = "SEC")]
-    Sec,
-    #[serde(rename = "NYDFS")]
-    Nydfs,
-    #[serde(rename = "STATE")]
-    State,
-    #[serde(rename = "CONTRACT")]
-    Contract,
-    /// FTC Standards for Safeguarding Customer Information, 16 CFR 314.4(j).
-    #[serde(rename = "FTC-SAFEGUARDS")]
-    FtcSafeguards,
-    /// US federal banking agencies' computer-security incident notification rule (36 hours).
-    #[serde(rename = "BANKING")]
-    Banking,
-    /// EU Digital Operational Resilience Act, Regulation (EU) 2022/2554.
-    #[serde(rename = "DORA")]
-    Dora,
-    /// A state's insurance data security law (NAIC model #668 and its variants).
-    #[serde(rename = "INSURANCE")]
-    Insurance,
+/// An enum of the rule data: ordered, serialised by name, and exported to TypeScript as a union.
+macro_rules! value_enum {
+    ($(#[$m:meta])* pub enum $name:ident $body:tt) => {
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize, ts_rs::TS,
+        )]
+        $(#[$m])*
+        pub enum $name $body
+    };
 }
 
-/// Who is to be told.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Deserialize,
-    serde::Serialize,
-    ts_rs::TS,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Recipient {
-    Individuals,
-    Hhs,
-    Media,
-    AttorneyGeneral,
-    StateRegulator,
-    ConsumerReportingAgencies,
-    SupervisoryAuthority,
-    Sec,
-    Ftc,
-    CoveredEntity,
-    Controller,
-    Csirt,
-    /// Contractual and governance counterparties (user-defined obligations only).
-    Insurer,
-    Investors,
-    Board,
-    Other,
-    /// Law enforcement (a consultation or notice an exemption asks for).
-    LawEnforcement,
-    /// A written record the entity must make and keep (a risk-of-harm determination).
-    Record,
-    /// A bank's primary federal regulator (OCC, Federal Reserve, FDIC).
-    FederalRegulator,
-    /// A financial entity's competent authority (DORA).
-    CompetentAuthority,
+value_enum! {
+    /// A regime as it appears in obligations (`regime` in the CLI output).
+    #[derive(Hash)]
+    pub enum Regime {
+        #[serde(rename = "HIPAA")]
+        Hipaa,
+        #[serde(rename = "FTC-HBNR")]
+        FtcHbnr,
+        #[serde(rename = "GDPR")]
+        Gdpr,
+        #[serde(rename = "UK-GDPR")]
+        UkGdpr,
+        #[serde(rename = "NIS2")]
+        Nis2,
+        #[serde(rename = "SEC")]
+        Sec,
+        #[serde(rename = "NYDFS")]
+        Nydfs,
+        #[serde(rename = "STATE")]
+        State,
+        #[serde(rename = "CONTRACT")]
+        Contract,
+        /// FTC Standards for Safeguarding Customer Information, 16 CFR 314.4(j).
+        #[serde(rename = "FTC-SAFEGUARDS")]
+        FtcSafeguards,
+        /// US federal banking agencies' computer-security incident notification rule (36 hours).
+        #[serde(rename = "BANKING")]
+        Banking,
+        /// EU Digital Operational Resilience Act, Regulation (EU) 2022/2554.
+        #[serde(rename = "DORA")]
+        Dora,
+        /// A state's insurance data security law (NAIC model #668 and its variants).
+        #[serde(rename = "INSURANCE")]
+        Insurance,
+    }
+}
+
+value_enum! {
+    /// Who is to be told.
+    #[derive(Hash)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Recipient {
+        Individuals,
+        Hhs,
+        Media,
+        AttorneyGeneral,
+        StateRegulator,
+        ConsumerReportingAgencies,
+        SupervisoryAuthority,
+        Sec,
+        Ftc,
+        CoveredEntity,
+        Controller,
+        Csirt,
+        /// Contractual and governance counterparties (user-defined obligations only).
+        Insurer,
+        Investors,
+        Board,
+        Other,
+        /// Law enforcement (a consultation or notice an exemption asks for).
+        LawEnforcement,
+        /// A written record the entity must make and keep (a risk-of-harm determination).
+        Record,
+        /// A bank's primary federal regulator (OCC, Federal Reserve, FDIC).
+        FederalRegulator,
+        /// A financial entity's competent authority (DORA).
+        CompetentAuthority,
+    }
 }
 
 /// A recipient as a person reads it ("attorney general").
@@ -128,14 +119,13 @@ pub fn recipient_label(r: Recipient) -> &'static str {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize, ts_rs::TS,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    High,
-    Medium,
-    Low,
+value_enum! {
+    #[serde(rename_all = "lowercase")]
+    pub enum Confidence {
+        High,
+        Medium,
+        Low,
+    }
 }
 
 /// Which of the incident's timestamps starts the clock.
@@ -424,19 +414,18 @@ pub struct Delay {
     pub citations: Vec<Citation>,
 }
 
-/// The kinds of exit from notifying that statutes provide.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize, ts_rs::TS,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ExemptionKind {
-    /// The data was encrypted (and, where the statute says so, the key was not acquired).
-    Encryption,
-    /// An investigation concluded there is no reasonable likelihood of harm: a person's judgement,
-    /// so the engine proposes and a person confirms.
-    RiskOfHarm,
-    /// Notice under another regime (HIPAA, GLBA, the primary federal regulator) is deemed to comply.
-    DeemedCompliance,
+value_enum! {
+    /// The kinds of exit from notifying that statutes provide.
+    #[serde(rename_all = "snake_case")]
+    pub enum ExemptionKind {
+        /// The data was encrypted (and, where the statute says so, the key was not acquired).
+        Encryption,
+        /// An investigation concluded there is no reasonable likelihood of harm: a person's judgement,
+        /// so the engine proposes and a person confirms.
+        RiskOfHarm,
+        /// Notice under another regime (HIPAA, GLBA, the primary federal regulator) is deemed to comply.
+        DeemedCompliance,
+    }
 }
 
 /// What an exit demands in return; each becomes an obligation of its own (id, recipient, clock).

@@ -213,14 +213,18 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
     // 2. New incident through the form, with a validation error shown and then fixed.
     ui.click("new-incident").await?;
     ui.wait("incident-form").await?;
-    ui.type_into("field-title", "Phishing: payroll mailbox compromised").await?;
-    ui.set("field-severity", "SEV-1").await?;
-    ui.set("field-timezone", "America/New_York").await?;
-    ui.set("field-detected_at", "2026-03-02T10:00").await?;
-    ui.set("field-discovered_at", "2026-03-03T09:00").await?;
-    ui.type_into("field-incident_commander", "Ana Ortiz").await?;
-    ui.type_into("field-compliance_liaison", "Dana Liaison").await?;
-    ui.click("incident-submit").await?;
+    fill_incident(
+        ui,
+        "Phishing: payroll mailbox compromised",
+        "SEV-1",
+        &[
+            ("detected_at", "2026-03-02T10:00"),
+            ("discovered_at", "2026-03-03T09:00"),
+            ("incident_commander", "Ana Ortiz"),
+            ("compliance_liaison", "Dana Liaison"),
+        ],
+    )
+    .await?;
     let err = ui.text("error-discovery_gap_reason").await?;
     assert!(!err.trim().is_empty(), "the missing gap reason is shown next to its field");
     ui.shot("validation-error").await?;
@@ -334,21 +338,19 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
 async fn exits(ui: &mut Ui, export: &Path) -> R<()> {
     ui.click("back-to-list").await?;
     ui.click("new-incident").await?;
-    ui.type_into("field-title", "Laptop stolen from an employee's car").await?;
-    ui.set("field-severity", "SEV-1").await?;
-    ui.set("field-timezone", "America/New_York").await?;
-    ui.set("field-detected_at", &ny_hours_ago(5)).await?;
-    ui.type_into("field-compliance_liaison", "Dana Liaison").await?;
-    ui.click("incident-submit").await?;
+    let detected = ny_hours_ago(5);
+    fill_incident(
+        ui,
+        "Laptop stolen from an employee's car",
+        "SEV-1",
+        &[("detected_at", &detected), ("compliance_liaison", "Dana Liaison")],
+    )
+    .await?;
     ui.wait("incident-detail").await?;
     ui.click("tab-facts").await?;
     ui.wait("facts-editor").await?;
     ui.click("fact-data_type-ssn").await?;
-    ui.set("affected-code", "US-FL").await?;
-    ui.set("affected-count", "600").await?;
-    ui.click("affected-add").await?;
-    ui.set_nth("affected-code", 1, "US-TX").await?;
-    ui.set_nth("affected-count", 1, "300").await?;
+    affected_rows(ui, &[("US-FL", "600"), ("US-TX", "300")]).await?;
     ui.click("fact-encrypted").await?;
     ui.until("the diff shows the exits before saving", || async {
         let mut exempt = 0;
@@ -377,11 +379,7 @@ async fn exits(ui: &mut Ui, export: &Path) -> R<()> {
         Ok(row.text().await?.contains("Exemption proposed"))
     })
     .await?;
-    let row = ui
-        .c
-        .find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"US-FL-individuals\"]"))
-        .await?;
-    row.find(Locator::Css("[data-testid=\"obligation-toggle\"]")).await?.click().await?;
+    expand_row(ui, "US-FL-individuals").await?;
     let citation = ui.text("exemption-citation").await?;
     assert!(citation.contains("501.171"), "the exit's citation: {citation}");
     ui.shot("exit-proposed").await?;
@@ -424,13 +422,7 @@ async fn exits(ui: &mut Ui, export: &Path) -> R<()> {
     ui.shot("exits-lost").await?;
 
     // The Florida notice is sent: recorded, then a signed checkpoint of the audit log is offered.
-    let row = ui
-        .c
-        .find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"US-FL-individuals\"]"))
-        .await?;
-    if row.find(Locator::Css("[data-testid=\"obligation-detail\"]")).await.is_err() {
-        row.find(Locator::Css("[data-testid=\"obligation-toggle\"]")).await?.click().await?;
-    }
+    expand_row(ui, "US-FL-individuals").await?;
     ui.click("record-filing").await?;
     ui.type_into("filing-reference", "USPS batch 1").await?;
     ui.click("filing-submit").await?;
@@ -806,28 +798,13 @@ async fn big_list(ui: &mut Ui, rows: u64) -> R<Vec<&'static str>> {
         "big list: table of {total} people (of {rows} rows) drawn in {} ms",
         t.elapsed().as_millis()
     );
-    ui.c.execute(
-        "document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});",
-        vec![],
-    )
-    .await?;
-    ui.shot("big-top").await?;
+    shot_table(ui, "big-top").await?;
     let (ms, at) = drawn_at(ui, 0.5).await?;
     println!("big list: jump to the middle drawn in {ms} ms (row {at})");
-    ui.c.execute(
-        "document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});",
-        vec![],
-    )
-    .await?;
-    ui.shot("big-middle").await?;
+    shot_table(ui, "big-middle").await?;
     let (ms, at) = drawn_at(ui, 1.0).await?;
     println!("big list: jump to the end drawn in {ms} ms (row {at})");
-    ui.c.execute(
-        "document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});",
-        vec![],
-    )
-    .await?;
-    ui.shot("big-end").await?;
+    shot_table(ui, "big-end").await?;
     let t = std::time::Instant::now();
     ui.set("ind-sort", "residence").await?;
     ui.until("the new order's first rows", || async {
@@ -917,18 +894,81 @@ async fn rows_by_rule_once(ui: &Ui) -> R<Vec<(String, String, String, String)>> 
     Ok(out)
 }
 
+/// Brings the whole people table into view and takes a screenshot.
+async fn shot_table(ui: &mut Ui, name: &str) -> R<()> {
+    ui.c.execute(
+        "document.querySelector('[data-testid=\"ind-table\"]').scrollIntoView({block: 'end'});",
+        vec![],
+    )
+    .await?;
+    ui.shot(name).await
+}
+
+/// Fills the new-incident form: the title, severity and New York zone, then each `(field, value)`
+/// (dates are set, names typed), and submits it.
+async fn fill_incident(ui: &mut Ui, title: &str, severity: &str, rest: &[(&str, &str)]) -> R<()> {
+    ui.type_into("field-title", title).await?;
+    ui.set("field-severity", severity).await?;
+    ui.set("field-timezone", "America/New_York").await?;
+    for (field, value) in rest {
+        let id = format!("field-{field}");
+        if field.ends_with("_at") {
+            ui.set(&id, value).await?;
+        } else {
+            ui.type_into(&id, value).await?;
+        }
+    }
+    ui.click("incident-submit").await
+}
+
+/// Fills the facts editor's affected rows, one `(code, count)` a row (the editor starts with one).
+async fn affected_rows(ui: &mut Ui, rows: &[(&str, &str)]) -> R<()> {
+    for (i, (code, count)) in rows.iter().enumerate() {
+        if i == 0 {
+            ui.set("affected-code", code).await?;
+            ui.set("affected-count", count).await?;
+            continue;
+        }
+        ui.click("affected-add").await?;
+        ui.until("a new affected row", || async { Ok(ui.all("affected-code").await?.len() > i) })
+            .await?;
+        ui.set_nth("affected-code", i, code).await?;
+        ui.set_nth("affected-count", i, count).await?;
+    }
+    assert_eq!(ui.all("affected-code").await?.len(), rows.len(), "one row a jurisdiction");
+    Ok(())
+}
+
+/// The cockpit's row of a rule, expanded.
+async fn expand_row(ui: &Ui, rule_id: &str) -> R<()> {
+    let row =
+        ui.c.find(Locator::Css(&format!(
+            "[data-testid=\"obligation-row\"][data-rule-id=\"{rule_id}\"]"
+        )))
+        .await?;
+    if row.find(Locator::Css("[data-testid=\"obligation-detail\"]")).await.is_err() {
+        row.find(Locator::Css("[data-testid=\"obligation-toggle\"]")).await?.click().await?;
+    }
+    Ok(())
+}
+
 /// The cockpit on a live incident: facts → diff → obligations with countdowns → chart → what-if →
 /// not required with a rationale → a contract clock → .ics export → a reminder.
 async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     ui.click("back-to-list").await?;
     ui.click("new-incident").await?;
-    ui.type_into("field-title", "Patient portal: credential stuffing").await?;
-    ui.set("field-severity", "SEV-0").await?;
-    ui.set("field-timezone", "America/New_York").await?;
-    ui.set("field-detected_at", &ny_hours_ago(3)).await?;
-    ui.type_into("field-compliance_liaison", "Dana Liaison").await?;
-    ui.type_into("field-comms_lead", "Bo Chen").await?;
-    ui.click("incident-submit").await?;
+    let detected = ny_hours_ago(3);
+    fill_incident(
+        ui,
+        "Patient portal: credential stuffing",
+        "SEV-0",
+        &[
+            ("detected_at", &detected),
+            ("compliance_liaison", "Dana Liaison"),
+            ("comms_lead", "Bo Chen"),
+        ],
+    )
+    .await?;
     ui.wait("incident-detail").await?;
 
     // Facts: a HIPAA covered entity, 700 Texans and 20 Germans, medical data; GDPR controller.
@@ -937,16 +977,7 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     ui.set("fact-hipaa_role", "covered_entity").await?;
     ui.set("fact-gdpr_role", "controller").await?;
     ui.click("fact-data_type-medical").await?;
-    // The editor starts with one empty row.
-    ui.set("affected-code", "US-TX").await?;
-    ui.set("affected-count", "700").await?;
-    ui.click("affected-add").await?;
-    let codes = ui.all("affected-code").await?;
-    let counts = ui.all("affected-count").await?;
-    assert_eq!(codes.len(), 2, "two jurisdiction rows");
-    ui.set_nth("affected-code", 1, "DE").await?;
-    ui.set_nth("affected-count", 1, "20").await?;
-    drop((codes, counts));
+    affected_rows(ui, &[("US-TX", "700"), ("DE", "20")]).await?;
     ui.until("the diff lists the new obligations before saving", || async {
         let diff = ui.text("facts-diff").await?;
         Ok(diff.contains("US-TX")
@@ -996,12 +1027,7 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     ui.shot("cockpit").await?;
 
     // Expand the GDPR row: why, citation and confidence.
-    let row =
-        ui.c.find(Locator::Css(
-            "[data-testid=\"obligation-row\"][data-rule-id=\"GDPR-supervisory_authority\"]",
-        ))
-        .await?;
-    row.find(Locator::Css("[data-testid=\"obligation-toggle\"]")).await?.click().await?;
+    expand_row(ui, "GDPR-supervisory_authority").await?;
     let detail = ui.text("obligation-detail").await?;
     assert!(
         detail.contains("72 hours") && detail.contains("Art. 33"),
@@ -1029,10 +1055,7 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     // Mark the Texas media notice not required, with a rationale and an approver.
     ui.click("tab-obligations").await?;
     ui.wait("obligations").await?;
-    let media =
-        ui.c.find(Locator::Css("[data-testid=\"obligation-row\"][data-rule-id=\"HIPAA-media\"]"))
-            .await?;
-    media.find(Locator::Css("[data-testid=\"obligation-toggle\"]")).await?.click().await?;
+    expand_row(ui, "HIPAA-media").await?;
     ui.click("mark-not-required").await?;
     ui.click("decision-submit").await?;
     ui.wait("error-decision-rationale").await?;

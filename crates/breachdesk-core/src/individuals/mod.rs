@@ -277,7 +277,6 @@ impl Numbering {
     }
 }
 
-/// Builds a person from a row, or the row's errors (every bad cell, not just the first).
 /// The counts an import adds, kept as it goes so that counting never rescans the list.
 #[derive(Default)]
 struct Tally {
@@ -302,17 +301,27 @@ const FLAG_BUCKETS: [&str; 8] = [
 impl Tally {
     fn add(&mut self, p: &Person) {
         self.count(&p.residence, p.elements);
-        for (i, on) in
-            [true, p.minor, p.deceased, p.no_postal && p.no_email, p.no_postal, p.no_email]
-                .into_iter()
-                .enumerate()
-        {
-            self.flags[i] += i64::from(on);
-        }
-        self.flags[7] += i64::from(p.conflict);
+        self.flag(p.minor, p.deceased, p.no_postal, p.no_email, p.conflict);
         for (i, n) in self.elements.iter_mut().enumerate() {
             *n += i64::from((p.elements >> i) & 1);
         }
+    }
+
+    /// One more person in the flag counts (in the order of `FLAG_BUCKETS`; #merged is counted
+    /// where a merge happens).
+    fn flag(
+        &mut self,
+        minor: bool,
+        deceased: bool,
+        no_postal: bool,
+        no_email: bool,
+        conflict: bool,
+    ) {
+        let flags = [true, minor, deceased, no_postal && no_email, no_postal, no_email];
+        for (i, on) in flags.into_iter().enumerate() {
+            self.flags[i] += i64::from(on);
+        }
+        self.flags[7] += i64::from(conflict);
     }
 
     /// One more person of `residence` with exposed `elements` (no allocation once the residence
@@ -335,14 +344,7 @@ impl Tally {
             .filter_map(|e| RECOGNISED_DATA_TYPES.iter().position(|t| t == e))
             .fold(0u32, |b, i| b | (1 << i));
         t.count(p.residence.as_deref().unwrap_or(""), bits);
-        for (i, on) in
-            [true, p.minor, p.deceased, p.no_postal && p.no_email, p.no_postal, p.no_email]
-                .into_iter()
-                .enumerate()
-        {
-            t.flags[i] += i64::from(on);
-        }
-        t.flags[7] += i64::from(p.residence_conflict);
+        t.flag(p.minor, p.deceased, p.no_postal, p.no_email, p.residence_conflict);
         for e in &p.data_elements {
             if let Some(i) = RECOGNISED_DATA_TYPES.iter().position(|t| t == e) {
                 t.elements[i] += 1;

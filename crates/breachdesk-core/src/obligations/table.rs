@@ -6,7 +6,7 @@
 use super::{name, owner_role, Obligation, ObligationStatus};
 use crate::Result;
 use breachdesk_rules::engine::Computed;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, ToSql, Transaction};
 
 /// A stored row, as much as the diff needs.
 #[derive(Debug, Clone)]
@@ -50,6 +50,28 @@ pub(crate) struct Stored<'a> {
     pub fingerprint: &'a str,
     pub exemption_json: Option<String>,
     pub now: &'a str,
+}
+
+impl Stored<'_> {
+    /// What the rule says of the row, in the order of `?1`–`?13` of the insert and the update.
+    fn rule_values(&self) -> [Box<dyn ToSql + '_>; 13] {
+        let c = self.computed;
+        [
+            Box::new(name(&c.kind)),
+            Box::new(&self.due_at),
+            Box::new(&c.rule_version),
+            Box::new(&c.citation),
+            Box::new(&c.source_url),
+            Box::new(name(&c.confidence)),
+            Box::new(&c.explanation),
+            Box::new(self.fingerprint),
+            Box::new(&c.channel),
+            Box::new(&c.address),
+            Box::new(self.now),
+            Box::new(&self.exemption_json),
+            Box::new(&c.anchor),
+        ]
+    }
 }
 
 /// Reads of `obligations`.
@@ -160,64 +182,30 @@ impl<'t> ObligationWrites<'t> {
     pub(crate) fn insert(&self, id: &str, incident_uuid: &str, s: &Stored<'_>) -> Result<()> {
         let c = s.computed;
         let recipient = name(&c.recipient);
+        let (regime, role) = (name(&c.regime), owner_role(&recipient));
+        let keys: [&dyn ToSql; 7] =
+            [&id, &incident_uuid, &c.rule_id, &regime, &c.jurisdiction, &recipient, &role];
         self.0.execute(
-            "INSERT INTO obligations (id, incident_id, rule_id, regime, jurisdiction, recipient,
-                 kind, due_at, in_scope, rule_version, citation, source_url, confidence,
-                 explanation, rules_fingerprint, channel, address, owner_role, created_at,
-                 updated_at, exemption_json, anchor)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?18, ?19, ?20)",
-            params![
-                id,
-                incident_uuid,
-                c.rule_id,
-                name(&c.regime),
-                c.jurisdiction,
-                recipient,
-                name(&c.kind),
-                s.due_at,
-                c.rule_version,
-                c.citation,
-                c.source_url,
-                name(&c.confidence),
-                c.explanation,
-                s.fingerprint,
-                c.channel,
-                c.address,
-                owner_role(&recipient),
-                s.now,
-                s.exemption_json,
-                c.anchor
-            ],
+            "INSERT INTO obligations (kind, due_at, rule_version, citation, source_url, confidence,
+                 explanation, rules_fingerprint, channel, address, updated_at, exemption_json,
+                 anchor, id, incident_id, rule_id, regime, jurisdiction, recipient, owner_role,
+                 created_at, in_scope)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19, ?20, ?11, 1)",
+            params_from_iter(s.rule_values().iter().map(|v| &**v).chain(keys)),
         )?;
         Ok(())
     }
 
     /// The row brought in line with the rule as it reads now (a row whose due time is not frozen).
     pub(crate) fn update(&self, id: &str, s: &Stored<'_>) -> Result<()> {
-        let c = s.computed;
         self.0.execute(
-            "UPDATE obligations SET kind = ?2, due_at = ?3, in_scope = 1, rule_version = ?4,
-                 citation = ?5, source_url = ?6, confidence = ?7, explanation = ?8,
-                 rules_fingerprint = ?9, channel = ?10, address = ?11, updated_at = ?12,
-                 exemption_json = ?13, anchor = ?14
-             WHERE id = ?1",
-            params![
-                id,
-                name(&c.kind),
-                s.due_at,
-                c.rule_version,
-                c.citation,
-                c.source_url,
-                name(&c.confidence),
-                c.explanation,
-                s.fingerprint,
-                c.channel,
-                c.address,
-                s.now,
-                s.exemption_json,
-                c.anchor
-            ],
+            "UPDATE obligations SET kind = ?1, due_at = ?2, rule_version = ?3, citation = ?4,
+                 source_url = ?5, confidence = ?6, explanation = ?7, rules_fingerprint = ?8,
+                 channel = ?9, address = ?10, updated_at = ?11, exemption_json = ?12, anchor = ?13,
+                 in_scope = 1
+             WHERE id = ?14",
+            params_from_iter(s.rule_values().iter().map(|v| &**v).chain([&id as &dyn ToSql])),
         )?;
         Ok(())
     }
