@@ -7,6 +7,7 @@ import { UnlockScreen } from './features/setup/UnlockScreen';
 import { AuthCard } from './features/setup/AuthCard';
 import { AppShell } from './features/shell/AppShell';
 import { ErrorBanner } from './components/ErrorBanner';
+import { Loading } from './components/Loading';
 import { Button } from './components/Button';
 
 type Boot = { kind: 'loading' } | { kind: 'failed'; error: ErrorBody } | { kind: 'ready'; status: AppStatus };
@@ -30,9 +31,7 @@ export function App() {
   if (boot.kind === 'loading') {
     return (
       <AuthCard>
-        <p className="muted" role="status">
-          Opening Breachdesk…
-        </p>
+        <Loading>Opening Breachdesk…</Loading>
       </AuthCard>
     );
   }

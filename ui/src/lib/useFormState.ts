@@ -21,9 +21,10 @@ export function useFormState<F extends string>(fields: readonly F[], initial: Fo
   /**
    * For a form's onSubmit: clears the errors, shows what `check` finds (and stops there), else
    * runs `send` while busy. After a failure the form is usable again; after success it stays busy
-   * (the caller usually closes it).
+   * (the caller usually closes it). With `alsoBanner`, a failure put under its field is also shown
+   * in the banner.
    */
-  async function submit(e: FormEvent, check: () => FieldErrors<F>, send: () => Promise<void>) {
+  async function submit(e: FormEvent, check: () => FieldErrors<F>, send: () => Promise<void>, { alsoBanner = false }: { alsoBanner?: boolean } = {}) {
     e.preventDefault();
     errors.reset();
     const found = check();
@@ -35,7 +36,7 @@ export function useFormState<F extends string>(fields: readonly F[], initial: Fo
     try {
       await send();
     } catch (err) {
-      errors.show(err);
+      errors.show(err, { alsoBanner });
       setBusy(false);
     }
   }

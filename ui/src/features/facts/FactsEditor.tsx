@@ -4,7 +4,7 @@ import { api } from '../../lib/ipc/client';
 import { toErrorBody } from '../../lib/ipc/errors';
 import { useLoad } from '../../lib/useLoad';
 import { Button } from '../../components/Button';
-import { ErrorBanner } from '../../components/ErrorBanner';
+import { Pending } from '../../components/Loading';
 import { ChangeList } from './ChangeList';
 import { DraftLayout } from './DraftLayout';
 import { useDraft } from './useDraft';
@@ -19,20 +19,9 @@ export function FactsEditor({ incident, onSaved }: Props) {
   if (!facts.data) {
     return (
       <div data-testid="facts-editor">
-        {facts.error ? (
-          <ErrorBanner
-            error={facts.error}
-            action={
-              <Button size="sm" onClick={() => void facts.reload()}>
-                Try again
-              </Button>
-            }
-          />
-        ) : (
-          <p className="muted" role="status">
-            Loading facts…
-          </p>
-        )}
+        <Pending error={facts.error} onRetry={facts.reload}>
+          Loading facts…
+        </Pending>
       </div>
     );
   }

@@ -3,10 +3,15 @@ import type { Incident, Vocabulary } from '../../lib/ipc/bindings';
 import { jurisdictionName, type JurisdictionOption } from '../../lib/jurisdictions';
 import { dataTypeLabel } from '../../lib/labels';
 import { formatDue } from '../../lib/time';
-import { Field } from '../../components/Field';
+import { Field, type ControlProps } from '../../components/Field';
 import { LEGAL_TIMESTAMPS } from '../incidents';
 import { AffectedTable } from './AffectedTable';
 import { NOTIFIED_UNDER, PATCH_TIMES, type FactTime, type FactsValues, type Flag } from './draft';
+
+/** The keys of the values that hold text (times, choices, words). */
+type TextKey = { [K in keyof FactsValues]: FactsValues[K] extends string ? K : never }[keyof FactsValues];
+/** The keys of the values that are yes or no. */
+type BoolKey = { [K in keyof FactsValues]: FactsValues[K] extends boolean ? K : never }[keyof FactsValues];
 
 type Props = {
   /** "fact" (the editor) or "whatif" (the sandbox): prefixes ids and test ids. */
@@ -65,12 +70,57 @@ const GDPR_ROLES = [
   ['processor', 'Processor'],
 ] as const;
 
+const HOLD_FORMS = [
+  ['written', 'Written'],
+  ['oral', 'Oral'],
+] as const;
+
 /** The controls of the facts editor and the what-if sandbox (state lives with the caller). */
 export function FactsForm({ prefix, incident, vocabulary, options, values, errors, onChange, listTotal = 0 }: Props) {
   const zone = incident.timezone;
   const id = (name: string) => `${prefix}-${name}`;
   const set = <K extends keyof FactsValues>(key: K, value: FactsValues[K]) => onChange((v) => ({ ...v, [key]: value }));
   const field = (name: string) => ({ id: id(name), testId: id(name), errorTestId: `${id('error')}-${name}`, error: errors[name] });
+  /** A field whose error comes under `path` (a nested fact) but whose ids use `name`. */
+  const fieldAt = (path: string, name: string) => ({ ...field(path), id: id(name), testId: id(name) });
+  /** The id and state of a checkbox bound to one of the values. */
+  const tick = (key: BoolKey) => ({ id: id(key), checked: values[key], onChange: (c: boolean) => set(key, c) });
+  /** A checkbox for one of the flags, with its label, hint and error. */
+  const flag = (f: Flag) => ({ ...tick(f), ...FLAG_TEXT[f], error: errors[f] });
+  /** Checkboxes choosing any of `options` ([value, label]) for a list value; ids are `<idPrefix>-<value>`. */
+  const several = (key: 'data_types' | 'notified_under', idPrefix: string, options: readonly (readonly [string, string])[]) => (
+    <div className="dtypes__grid">
+      {options.map(([v, label]) => {
+        const checked = values[key].includes(v);
+        return (
+          <label key={v} className={checked ? 'dtype dtype--on' : 'dtype'}>
+            <input
+              type="checkbox"
+              id={id(`${idPrefix}-${v}`)}
+              checked={checked}
+              data-testid={id(`${idPrefix}-${v}`)}
+              onChange={(e) => set(key, e.target.checked ? [...values[key], v] : values[key].filter((x) => x !== v))}
+            />
+            {label}
+          </label>
+        );
+      })}
+    </div>
+  );
+  /** A date and time input bound to one of the values. */
+  const dateTime = (key: TextKey) => (p: ControlProps) => (
+    <input {...p} className="input input--datetime" type="datetime-local" value={values[key]} onChange={(e) => set(key, e.target.value)} />
+  );
+  /** A select over [value, label] pairs bound to one of the values. */
+  const pick = (key: TextKey, choices: readonly (readonly [string, string])[]) => (p: ControlProps) => (
+    <select {...p} className="input select" value={values[key]} onChange={(e) => set(key, e.target.value)}>
+      {choices.map(([v, label]) => (
+        <option key={v} value={v}>
+          {label}
+        </option>
+      ))}
+    </select>
+  );
   // Discovery after detection needs a written reason (local times in one zone compare as text).
   const detectedLocal = incident.detected_at.slice(0, 16);
   const needsReason = values.discovered_at !== '' && values.discovered_at > detectedLocal;
@@ -83,18 +133,16 @@ export function FactsForm({ prefix, incident, vocabulary, options, values, error
             const t = LEGAL_TIMESTAMPS.find((l) => l.field === f);
             return (
               <Field key={f} {...field(f)} label={t?.label ?? f} hint={t?.hint}>
-                {(p) => <input {...p} className="input input--datetime" type="datetime-local" value={values[f]} onChange={(e) => set(f, e.target.value)} />}
+                {dateTime(f)}
               </Field>
             );
           })}
           <Field {...field('materiality_determined_at')} label="Materiality determined (SEC)" hint="When the registrant determined the incident is material; the Form 8-K clock starts here.">
-            {(p) => (
-              <input {...p} className="input input--datetime" type="datetime-local" value={values.materiality_determined_at} onChange={(e) => set('materiality_determined_at', e.target.value)} />
-            )}
+            {dateTime('materiality_determined_at')}
           </Field>
           {(['extortion_payment_at', 'classified_major_at', 'nis2_intermediate_requested_at'] as const).map((f) => (
             <Field key={f} {...field(f)} label={FACT_TIME_TEXT[f].label} hint={FACT_TIME_TEXT[f].hint}>
-              {(p) => <input {...p} className="input input--datetime" type="datetime-local" value={values[f]} onChange={(e) => set(f, e.target.value)} />}
+              {dateTime(f)}
             </Field>
           ))}
           {(needsReason || values.discovery_gap_reason !== '' || errors.discovery_gap_reason !== undefined) && (
@@ -114,39 +162,15 @@ export function FactsForm({ prefix, incident, vocabulary, options, values, error
       <Section title="Who you are">
         <div className="facts-form__grid">
           <Field {...field('hipaa_role')} label="HIPAA role">
-            {(p) => (
-              <select {...p} className="input select" value={values.hipaa_role} onChange={(e) => set('hipaa_role', e.target.value)}>
-                {HIPAA_ROLES.map(([v, label]) => (
-                  <option key={v} value={v}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            )}
+            {pick('hipaa_role', HIPAA_ROLES)}
           </Field>
           <Field {...field('gdpr_role')} label="GDPR role">
-            {(p) => (
-              <select {...p} className="input select" value={values.gdpr_role} onChange={(e) => set('gdpr_role', e.target.value)}>
-                {GDPR_ROLES.map(([v, label]) => (
-                  <option key={v} value={v}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            )}
+            {pick('gdpr_role', GDPR_ROLES)}
           </Field>
         </div>
         <div className="facts-form__grid">
           <Field {...field('bank_regulator')} label="Bank: primary federal regulator" hint="A banking organization notifies it within 36 hours of determining a notification incident.">
-            {(p) => (
-              <select {...p} className="input select" value={values.bank_regulator} onChange={(e) => set('bank_regulator', e.target.value)}>
-                {BANK_REGULATORS.map(([v, label]) => (
-                  <option key={v} value={v}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            )}
+            {pick('bank_regulator', BANK_REGULATORS)}
           </Field>
           <Field {...field('insurance_home_state')} label="Insurance licensee: home state" hint="State insurance data security laws: the commissioner within days of determining a cybersecurity event.">
             {(p) => (
@@ -163,34 +187,18 @@ export function FactsForm({ prefix, incident, vocabulary, options, values, error
         </div>
         <div className="checks">
           {(['phr_vendor', 'sec_registrant', 'nydfs_covered', 'nis2_entity', 'glba_financial_institution', 'dora_financial_entity', 'dora_next_working_day'] as const).map((f) => (
-            <Check key={f} id={id(f)} label={FLAG_TEXT[f].label} hint={FLAG_TEXT[f].hint} checked={values[f]} error={errors[f]} onChange={(c) => set(f, c)} />
+            <Check key={f} {...flag(f)} />
           ))}
         </div>
       </Section>
 
       <Section title="The breach">
         <div className="checks checks--single">
-          <Check id={id('high_risk')} label={FLAG_TEXT.high_risk.label} hint={FLAG_TEXT.high_risk.hint} checked={values.high_risk} error={errors.high_risk} onChange={(c) => set('high_risk', c)} />
+          <Check {...flag('high_risk')} />
         </div>
         <fieldset className="dtypes" aria-describedby={errors.data_types ? id('data_types-error') : undefined} data-testid={id('data_types')}>
           <legend className="field__label">Data involved</legend>
-          <div className="dtypes__grid">
-            {vocabulary.data_types.map((t) => {
-              const checked = values.data_types.includes(t);
-              return (
-                <label key={t} className={checked ? 'dtype dtype--on' : 'dtype'}>
-                  <input
-                    type="checkbox"
-                    id={id(`data_type-${t}`)}
-                    checked={checked}
-                    data-testid={id(`data_type-${t}`)}
-                    onChange={(e) => set('data_types', e.target.checked ? [...values.data_types, t] : values.data_types.filter((x) => x !== t))}
-                  />
-                  {dataTypeLabel(t)}
-                </label>
-              );
-            })}
-          </div>
+          {several('data_types', 'data_type', vocabulary.data_types.map((t) => [t, dataTypeLabel(t)] as const))}
           {errors.data_types && (
             <p className="field__error" id={id('data_types-error')} data-testid={`${id('error')}-data_types`}>
               {errors.data_types}
@@ -215,91 +223,54 @@ export function FactsForm({ prefix, incident, vocabulary, options, values, error
       >
         <div className="checks">
           {(['encrypted', 'key_compromised'] as const).map((f) => (
-            <Check key={f} id={id(f)} label={FLAG_TEXT[f].label} hint={FLAG_TEXT[f].hint} checked={values[f]} error={errors[f]} onChange={(c) => set(f, c)} />
+            <Check key={f} {...flag(f)} />
           ))}
         </div>
         <fieldset className="dtypes" data-testid={id('notified_under')}>
           <legend className="field__label">Notifying under another regime (deemed compliance)</legend>
-          <div className="dtypes__grid">
-            {NOTIFIED_UNDER.map(([r, label]) => {
-              const checked = values.notified_under.includes(r);
-              return (
-                <label key={r} className={checked ? 'dtype dtype--on' : 'dtype'}>
-                  <input
-                    type="checkbox"
-                    id={id(`notified_under-${r}`)}
-                    checked={checked}
-                    data-testid={id(`notified_under-${r}`)}
-                    onChange={(e) => set('notified_under', e.target.checked ? [...values.notified_under, r] : values.notified_under.filter((x) => x !== r))}
-                  />
-                  {label}
-                </label>
-              );
-            })}
-          </div>
+          {several('notified_under', 'notified_under', NOTIFIED_UNDER)}
           {errors.notified_under && <p className="field__error">{errors.notified_under}</p>}
         </fieldset>
-        <div className="checks checks--single">
-          <Check
-            id={id('harm')}
-            label="An investigation concluded there is no reasonable likelihood of harm"
-            hint="Some laws then need no notice — often only with a written determination kept for years, after consulting law enforcement, or with a copy to the attorney general."
-            checked={values.harm}
-            onChange={(c) => set('harm', c)}
-          />
-        </div>
-        {values.harm && (
-          <div className="facts-form__grid">
-            <Field {...field('harm_determination.decided_at')} id={id('harm_decided_at')} testId={id('harm_decided_at')} label="Determined" required>
-              {(p) => <input {...p} className="input input--datetime" type="datetime-local" value={values.harm_decided_at} onChange={(e) => set('harm_decided_at', e.target.value)} />}
-            </Field>
-            <Field {...field('harm_determination.by')} id={id('harm_by')} testId={id('harm_by')} label="Determined by" hint="Name and role." required>
-              {(p) => <input {...p} className="input" type="text" maxLength={200} value={values.harm_by} onChange={(e) => set('harm_by', e.target.value)} />}
-            </Field>
-            <Field {...field('harm_determination.rationale')} id={id('harm_rationale')} testId={id('harm_rationale')} label="Why" required className="span-all">
-              {(p) => <textarea {...p} className="input textarea" rows={2} value={values.harm_rationale} onChange={(e) => set('harm_rationale', e.target.value)} />}
-            </Field>
-            <div className="span-all">
-              <Check id={id('harm_consulted')} label="Law enforcement was consulted before the determination" hint="Florida, DC and others accept the exit only then." checked={values.harm_consulted} onChange={(c) => set('harm_consulted', c)} />
-            </div>
+        <CheckWithDetails
+          {...tick('harm')}
+          label="An investigation concluded there is no reasonable likelihood of harm"
+          hint="Some laws then need no notice — often only with a written determination kept for years, after consulting law enforcement, or with a copy to the attorney general."
+        >
+          <Field {...fieldAt('harm_determination.decided_at', 'harm_decided_at')} label="Determined" required>
+            {dateTime('harm_decided_at')}
+          </Field>
+          <Field {...fieldAt('harm_determination.by', 'harm_by')} label="Determined by" hint="Name and role." required>
+            {(p) => <input {...p} className="input" type="text" maxLength={200} value={values.harm_by} onChange={(e) => set('harm_by', e.target.value)} />}
+          </Field>
+          <Field {...fieldAt('harm_determination.rationale', 'harm_rationale')} label="Why" required className="span-all">
+            {(p) => <textarea {...p} className="input textarea" rows={2} value={values.harm_rationale} onChange={(e) => set('harm_rationale', e.target.value)} />}
+          </Field>
+          <div className="span-all">
+            <Check {...tick('harm_consulted')} label="Law enforcement was consulted before the determination" hint="Florida, DC and others accept the exit only then." />
           </div>
-        )}
+        </CheckWithDetails>
       </Section>
 
       <Section title="Law-enforcement hold">
-        <div className="checks checks--single">
-          <Check
-            id={id('hold')}
-            label="Law enforcement asked us to delay notice"
-            hint="Only where a notice’s own law provides a delay, and only for the part of the hold inside that clock’s period; record its start, end and form."
-            checked={values.hold}
-            onChange={(c) => set('hold', c)}
-          />
-        </div>
-        {values.hold && (
-          <div className="facts-form__grid">
-            <Field {...field('law_enforcement_hold.start')} id={id('hold_start')} testId={id('hold_start')} label="Hold starts" required>
-              {(p) => <input {...p} className="input input--datetime" type="datetime-local" value={values.hold_start} onChange={(e) => set('hold_start', e.target.value)} />}
-            </Field>
-            <Field {...field('law_enforcement_hold.end')} id={id('hold_end')} testId={id('hold_end')} label="Hold ends" required>
-              {(p) => <input {...p} className="input input--datetime" type="datetime-local" value={values.hold_end} onChange={(e) => set('hold_end', e.target.value)} />}
-            </Field>
-            <Field
-              {...field('law_enforcement_hold.form')}
-              id={id('hold_form')}
-              testId={id('hold_form')}
-              label="The request was"
-              hint="HIPAA: an oral request delays notice at most 30 days unless a written one follows; some states accept only a written request."
-            >
-              {(p) => (
-                <select {...p} className="input select" value={values.hold_form} onChange={(e) => set('hold_form', e.target.value)}>
-                  <option value="written">Written</option>
-                  <option value="oral">Oral</option>
-                </select>
-              )}
-            </Field>
-          </div>
-        )}
+        <CheckWithDetails
+          {...tick('hold')}
+          label="Law enforcement asked us to delay notice"
+          hint="Only where a notice’s own law provides a delay, and only for the part of the hold inside that clock’s period; record its start, end and form."
+        >
+          <Field {...fieldAt('law_enforcement_hold.start', 'hold_start')} label="Hold starts" required>
+            {dateTime('hold_start')}
+          </Field>
+          <Field {...fieldAt('law_enforcement_hold.end', 'hold_end')} label="Hold ends" required>
+            {dateTime('hold_end')}
+          </Field>
+          <Field
+            {...fieldAt('law_enforcement_hold.form', 'hold_form')}
+            label="The request was"
+            hint="HIPAA: an oral request delays notice at most 30 days unless a written one follows; some states accept only a written request."
+          >
+            {pick('hold_form', HOLD_FORMS)}
+          </Field>
+        </CheckWithDetails>
       </Section>
     </div>
   );
@@ -312,6 +283,18 @@ function Section({ title, lead, children }: { title: string; lead?: string; chil
       {lead && <p className="facts-form__lead">{lead}</p>}
       {children}
     </section>
+  );
+}
+
+/** A check on its own line; while it is ticked, the fields that go with it (`children`) below. */
+function CheckWithDetails({ children, ...check }: CheckProps & { children: ReactNode }) {
+  return (
+    <>
+      <div className="checks checks--single">
+        <Check {...check} />
+      </div>
+      {check.checked && <div className="facts-form__grid">{children}</div>}
+    </>
   );
 }
 

@@ -6,6 +6,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { Button } from '../../components/Button';
 import { Banner } from '../../components/Banner';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { Pending } from '../../components/Loading';
 import { SeverityBadge, StatusPill } from '../../components/Badges';
 import { Card } from '../../components/Card';
 import { TabList, TabPanel, type TabDef } from '../../components/Tabs';
@@ -68,23 +69,9 @@ export function IncidentDetailPage({ id, navigate }: Props) {
     return (
       <div className="page" data-testid="incident-detail">
         <PageHeader eyebrow={back} title={load.error?.code === 'not_found' ? 'Incident not found' : 'Incident'} />
-        {load.error ? (
-          <ErrorBanner
-            error={load.error}
-            testId="detail-error"
-            action={
-              load.error.code === 'not_found' ? undefined : (
-                <Button size="sm" onClick={() => void load.reload()}>
-                  Try again
-                </Button>
-              )
-            }
-          />
-        ) : (
-          <p className="muted" role="status">
-            Loading incident…
-          </p>
-        )}
+        <Pending error={load.error} errorTestId="detail-error" onRetry={load.error?.code === 'not_found' ? undefined : load.reload}>
+          Loading incident…
+        </Pending>
       </div>
     );
   }

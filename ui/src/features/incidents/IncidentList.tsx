@@ -5,6 +5,7 @@ import { useLoad } from '../../lib/useLoad';
 import { PageHeader } from '../../components/PageHeader';
 import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { Loading } from '../../components/Loading';
 import { SeverityBadge, StatusPill } from '../../components/Badges';
 import { When } from '../../components/When';
 import { useSession } from '../shell';
@@ -30,17 +31,9 @@ export function IncidentList({ navigate }: { navigate: Navigate }) {
           </Button>
         }
       />
-      <ErrorBanner
-        error={load.error}
-        testId="list-error"
-        action={
-          <Button size="sm" onClick={() => void load.reload()}>
-            Try again
-          </Button>
-        }
-      />
+      <ErrorBanner error={load.error} testId="list-error" onRetry={load.reload} />
       {load.data === null ? (
-        !load.error && <p className="muted" role="status">Loading incidents…</p>
+        !load.error && <Loading>Loading incidents…</Loading>
       ) : load.data.length === 0 ? (
         <EmptyState onNew={newIncident} />
       ) : (

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import type { Batch, ErrorBody, Incident, ObligationChange } from '../../lib/ipc/bindings';
+import type { Batch, Incident, ObligationChange } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
-import { errorText, toErrorBody } from '../../lib/ipc/errors';
+import { errorText } from '../../lib/ipc/errors';
 import type { Load } from '../../lib/useLoad';
+import { useAction } from '../../lib/useAction';
 import { formatDue } from '../../lib/time';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
@@ -124,19 +125,8 @@ function BatchItem({ incident, b, canRollBack, confirming, onConfirm, onCancel, 
 }
 
 function RollbackConfirm({ incidentId, b, onCancel, onDone }: { incidentId: string; b: Batch; onCancel: () => void; onDone: ItemProps['onDone'] }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
-
-  async function run() {
-    setBusy(true);
-    setError(null);
-    try {
-      await onDone(await api.rollbackImport({ incident_id: incidentId, batch: b.id }));
-    } catch (e) {
-      setError(toErrorBody(e));
-      setBusy(false);
-    }
-  }
+  const { busy, error, run: runAction } = useAction();
+  const run = () => runAction(async () => onDone(await api.rollbackImport({ incident_id: incidentId, batch: b.id })), { clearError: true });
 
   return (
     <div className="batch__confirm" role="group" aria-label={`Roll back import #${b.seq}`}>

@@ -131,15 +131,7 @@ export function DuplicateQueue({ incident, busy, version, seqOf, onMerged }: Pro
           {busy && <strong className="dupq__paused"> The review waits while the import runs.</strong>}
         </p>
 
-        <ErrorBanner
-          error={queue.error}
-          testId="dup-load-error"
-          action={
-            <Button size="sm" onClick={queue.reload} disabled={busy}>
-              Try again
-            </Button>
-          }
-        />
+        <ErrorBanner error={queue.error} testId="dup-load-error" onRetry={queue.reload} retryDisabled={busy} />
         <ErrorBanner error={scanError} testId="dup-scan-error" />
 
         {scan && (

@@ -4,6 +4,7 @@ import { api } from '../../lib/ipc/client';
 import { useLoad } from '../../lib/useLoad';
 import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { Loading } from '../../components/Loading';
 import { BatchList } from './BatchList';
 import { CountsStrip } from './CountsStrip';
 import { DuplicateQueue } from './DuplicateQueue';
@@ -76,22 +77,10 @@ export function IndividualsTab({ incident, onChanged }: Props) {
 
       {wizard}
 
-      <ErrorBanner
-        error={counts.error}
-        testId="ind-error"
-        action={
-          <Button size="sm" onClick={() => void reload()}>
-            Try again
-          </Button>
-        }
-      />
+      <ErrorBanner error={counts.error} testId="ind-error" onRetry={reload} />
 
       {c === null ? (
-        !counts.error && (
-          <p className="muted" role="status">
-            Loading the list…
-          </p>
-        )
+        !counts.error && <Loading>Loading the list…</Loading>
       ) : empty ? (
         <>
           {!importing && (

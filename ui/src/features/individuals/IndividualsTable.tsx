@@ -131,22 +131,10 @@ export function IndividualsTable({ incidentId, counts, query, onQuery, version, 
             </select>
           </Control>
           <Control id="ind-flag" label="Show">
-            <select id="ind-flag" className="input input--sm select" value={query.flag ?? ''} disabled={searching} onChange={(e) => onQuery({ ...query, flag: e.target.value || null })} data-testid="ind-flag">
-              {FLAGS.map((f) => (
-                <option key={f.value} value={f.value}>
-                  {f.label}
-                </option>
-              ))}
-            </select>
+            <ListSelect id="ind-flag" value={query.flag ?? ''} options={FLAGS} disabled={searching} onChange={(v) => onQuery({ ...query, flag: v || null })} />
           </Control>
           <Control id="ind-sort" label="Sort">
-            <select id="ind-sort" className="input input--sm select" value={query.sort} disabled={searching} onChange={(e) => onQuery({ ...query, sort: e.target.value })} data-testid="ind-sort">
-              {SORTS.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-            </select>
+            <ListSelect id="ind-sort" value={query.sort} options={SORTS} disabled={searching} onChange={(v) => onQuery({ ...query, sort: v })} />
           </Control>
         </div>
       </header>
@@ -166,15 +154,7 @@ export function IndividualsTable({ incidentId, counts, query, onQuery, version, 
         </p>
       )}
       {!searching && (
-        <ErrorBanner
-          error={paged.error}
-          testId="ind-table-error"
-          action={
-            <Button size="sm" onClick={paged.retry}>
-              Try again
-            </Button>
-          }
-        />
+        <ErrorBanner error={paged.error} testId="ind-table-error" onRetry={paged.retry} />
       )}
       {searching ? (
         <VirtualRows
@@ -210,6 +190,21 @@ function Control({ id, label, children }: { id: string; label: string; children:
       </label>
       {children}
     </div>
+  );
+}
+
+type ListSelectProps = { id: string; value: string; options: { value: string; label: string }[]; disabled: boolean; onChange: (value: string) => void };
+
+/** A small select over a fixed list (the flag filter, the sort); `id` is also its test id. */
+function ListSelect({ id, value, options, disabled, onChange }: ListSelectProps) {
+  return (
+    <select id={id} className="input input--sm select" value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)} data-testid={id}>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
   );
 }
 

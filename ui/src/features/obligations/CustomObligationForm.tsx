@@ -4,11 +4,11 @@ import { api } from '../../lib/ipc/client';
 import type { FieldErrors } from '../../lib/useFormErrors';
 import { useFormState } from '../../lib/useFormState';
 import { clockWords, recipientWords, sentenceCase, triggerWords } from '../../lib/labels';
-import { Field } from '../../components/Field';
-import { Button } from '../../components/Button';
+import { Field, type ControlProps } from '../../components/Field';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useSession } from '../shell';
 import { clockTakesAmount, describeClock, PRESETS, type Preset } from './presets';
+import { FormActions } from './FormActions';
 
 const FIELDS = ['label', 'recipient', 'trigger', 'clock', 'amount', 'reference', 'channel', 'address'] as const;
 type CustomField = (typeof FIELDS)[number];
@@ -41,6 +41,19 @@ export function CustomObligationForm({ incidentId, onAdded, onCancel }: Props) {
     value: values[f],
     onChange: (e: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => set(f, e.target.value),
   });
+
+  /** A select over one list of the vocabulary, each choice in words. */
+  const choices =
+    <T extends string>(f: CustomField, options: readonly T[], words: (v: T) => string) =>
+    (p: ControlProps) => (
+      <select {...p} className="input select" {...bind(f)}>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {sentenceCase(words(o))}
+          </option>
+        ))}
+      </select>
+    );
 
   const apply = (p: Preset) => {
     setPreset(p.id);
@@ -118,37 +131,13 @@ export function CustomObligationForm({ incidentId, onAdded, onCancel }: Props) {
           {(p) => <input {...p} ref={labelRef} className="input" type="text" maxLength={200} autoComplete="off" {...bind('label')} />}
         </Field>
         <Field {...field('recipient')} label="Recipient" required>
-          {(p) => (
-            <select {...p} className="input select" {...bind('recipient')}>
-              {vocabulary.custom_recipients.map((r) => (
-                <option key={r} value={r}>
-                  {sentenceCase(recipientWords(r))}
-                </option>
-              ))}
-            </select>
-          )}
+          {choices('recipient', vocabulary.custom_recipients, recipientWords)}
         </Field>
         <Field {...field('trigger')} label="Clock starts at" required>
-          {(p) => (
-            <select {...p} className="input select" {...bind('trigger')}>
-              {vocabulary.custom_triggers.map((t) => (
-                <option key={t} value={t}>
-                  {sentenceCase(triggerWords(t))}
-                </option>
-              ))}
-            </select>
-          )}
+          {choices('trigger', vocabulary.custom_triggers, triggerWords)}
         </Field>
         <Field {...field('clock')} label="Clock" required>
-          {(p) => (
-            <select {...p} className="input select" {...bind('clock')}>
-              {vocabulary.custom_clocks.map((c) => (
-                <option key={c} value={c}>
-                  {sentenceCase(clockWords(c))}
-                </option>
-              ))}
-            </select>
-          )}
+          {choices('clock', vocabulary.custom_clocks, clockWords)}
         </Field>
         {takesAmount ? (
           <Field {...field('amount')} label={sentenceCase(clockWords(values.clock))} required>
@@ -170,14 +159,9 @@ export function CustomObligationForm({ incidentId, onAdded, onCancel }: Props) {
           {(p) => <input {...p} className="input" type="text" maxLength={500} placeholder="e.g. privacy@partner.example" {...bind('address')} />}
         </Field>
       </div>
-      <div className="form-actions form-actions--end">
-        <Button variant="ghost" onClick={onCancel} testId="custom-cancel">
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" busy={busy} testId="custom-submit">
-          Add obligation
-        </Button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel} cancelTestId="custom-cancel" submitTestId="custom-submit">
+        Add obligation
+      </FormActions>
     </form>
   );
 }

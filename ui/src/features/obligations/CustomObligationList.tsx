@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import type { CustomObligation, ErrorBody, Incident } from '../../lib/ipc/bindings';
+import type { CustomObligation, Incident } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
-import { errorText, toErrorBody } from '../../lib/ipc/errors';
+import { errorText } from '../../lib/ipc/errors';
 import type { Load } from '../../lib/useLoad';
+import { useAction } from '../../lib/useAction';
 import { clockWords, humanise, recipientWords, sentenceCase, triggerWords } from '../../lib/labels';
 import { formatDue } from '../../lib/time';
 import { Card } from '../../components/Card';
@@ -65,8 +66,7 @@ function CustomItem({ incident, c, onChanged }: { incident: Incident; c: CustomO
 
 function RetireForm({ incidentId, c, onCancel, onDone }: { incidentId: string; c: CustomObligation; onCancel: () => void; onDone: () => Promise<void> }) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
+  const { busy, error, setError, run } = useAction();
   const id = `retire-reason-${c.id}`;
 
   async function submit(e: FormEvent) {
@@ -75,14 +75,10 @@ function RetireForm({ incidentId, c, onCancel, onDone }: { incidentId: string; c
       setError({ code: 'validation', message: 'Give a reason: the obligation stays on record as retired.', field: 'reason' });
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.retireCustomObligation({ incident_id: incidentId, custom_id: c.id, reason: reason.trim() });
       await onDone();
-    } catch (err) {
-      setError(toErrorBody(err));
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -4,8 +4,8 @@ import { api } from '../../lib/ipc/client';
 import type { FieldErrors } from '../../lib/useFormErrors';
 import { useFormState } from '../../lib/useFormState';
 import { Field } from '../../components/Field';
-import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { FormActions } from './FormActions';
 
 const FIELDS = ['rationale', 'approved_by'] as const;
 type DecisionField = (typeof FIELDS)[number];
@@ -76,14 +76,9 @@ export function DecisionForm({ incidentId, obligation, decision, exemptionId, on
           {(p) => <input {...p} className="input" type="text" maxLength={200} autoComplete="off" value={values.approved_by} onChange={(e) => set('approved_by', e.target.value)} />}
         </Field>
       </div>
-      <div className="form-actions form-actions--end">
-        <Button variant="ghost" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" busy={busy} testId="decision-submit">
-          {exemptionId ? 'Confirm exemption' : decision === 'not_required' ? 'Record “not required”' : 'Record “required”'}
-        </Button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel} submitTestId="decision-submit">
+        {exemptionId ? 'Confirm exemption' : decision === 'not_required' ? 'Record “not required”' : 'Record “required”'}
+      </FormActions>
     </form>
   );
 }

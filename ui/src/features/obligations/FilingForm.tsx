@@ -5,8 +5,8 @@ import type { FieldErrors } from '../../lib/useFormErrors';
 import { useFormState } from '../../lib/useFormState';
 import { nowInZone } from '../../lib/time';
 import { Field } from '../../components/Field';
-import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { FormActions } from './FormActions';
 
 const FIELDS = ['sent_at', 'channel', 'reference', 'note'] as const;
 type FilingField = (typeof FIELDS)[number];
@@ -68,14 +68,9 @@ export function FilingForm({ incident, obligation, onDone, onCancel }: Props) {
           {(p) => <textarea {...p} className="input textarea" rows={2} value={values.note} onChange={(e) => set('note', e.target.value)} />}
         </Field>
       </div>
-      <div className="form-actions form-actions--end">
-        <Button variant="ghost" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" busy={busy} testId="filing-submit">
-          Record notice
-        </Button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel} submitTestId="filing-submit">
+        Record notice
+      </FormActions>
     </form>
   );
 }

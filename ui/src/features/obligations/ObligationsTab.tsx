@@ -6,6 +6,7 @@ import { useInterval, useNow } from '../../lib/useNow';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { Loading } from '../../components/Loading';
 import { DeadlineChart } from '../chart';
 import { CustomObligationForm } from './CustomObligationForm';
 import { CustomObligationList } from './CustomObligationList';
@@ -94,22 +95,10 @@ export function ObligationsTab({ incident, onEditFacts }: Props) {
 
       {adding && <CustomObligationForm incidentId={id} onAdded={added} onCancel={() => setAdding(false)} />}
 
-      <ErrorBanner
-        error={obligations.error}
-        testId="obligations-error"
-        action={
-          <Button size="sm" onClick={() => void obligations.reload()}>
-            Try again
-          </Button>
-        }
-      />
+      <ErrorBanner error={obligations.error} testId="obligations-error" onRetry={obligations.reload} />
 
       {list === null ? (
-        !obligations.error && (
-          <p className="muted" role="status">
-            Loading obligations…
-          </p>
-        )
+        !obligations.error && <Loading>Loading obligations…</Loading>
       ) : list.length === 0 ? (
         <div className="empty" data-testid="obligations">
           <h2 className="empty__title">No obligations yet</h2>

@@ -16,15 +16,7 @@ export function SettingsPage() {
   return (
     <div className="page page--narrow" data-testid="settings">
       <PageHeader title="Settings" />
-      <ErrorBanner
-        error={load.error}
-        testId="settings-load-error"
-        action={
-          <Button size="sm" onClick={() => void load.reload()}>
-            Try again
-          </Button>
-        }
-      />
+      <ErrorBanner error={load.error} testId="settings-load-error" onRetry={load.reload} />
       {load.data ? <ClockSettingsForm initial={load.data} /> : !load.error && <p className="muted">Loading settings…</p>}
     </div>
   );

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Brand } from '../../components/Brand';
 
 type Props = { title?: string; lead?: string; footer?: ReactNode; children: ReactNode };
 
@@ -7,12 +8,7 @@ export function AuthCard({ title, lead, footer, children }: Props) {
   return (
     <main className="auth">
       <div className="auth__card">
-        <div className="brand brand--large">
-          <span className="brand__mark" aria-hidden="true">
-            B
-          </span>
-          <span className="brand__name">Breachdesk</span>
-        </div>
+        <Brand large />
         {title && <h1 className="auth__title">{title}</h1>}
         {lead && <p className="auth__lead">{lead}</p>}
         {children}

@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import type { AppStatus, KeyMode } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
-import { useFormErrors, type FieldErrors } from '../../lib/useFormErrors';
-import { Field } from '../../components/Field';
+import type { FieldErrors } from '../../lib/useFormErrors';
+import { useFormState } from '../../lib/useFormState';
 import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { AuthCard } from './AuthCard';
+import { AuthField } from './AuthField';
 
 const FIELDS = ['user_name', 'passphrase', 'passphrase_confirm'] as const;
 type SetupField = (typeof FIELDS)[number];
@@ -17,38 +18,28 @@ type Props = { status: AppStatus; onDone: (status: AppStatus) => void };
 export function SetupScreen({ status, onDone }: Props) {
   const keyringAvailable = status.keyring_available;
   const MIN_PASSPHRASE = status.passphrase_min_chars;
-  const [name, setName] = useState('');
   const [mode, setMode] = useState<KeyMode>(keyringAvailable ? 'keyring' : 'passphrase');
-  const [passphrase, setPassphrase] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(FIELDS);
+  const { values, set, busy, errors, submit: send } = useFormState(FIELDS, { user_name: '', passphrase: '', passphrase_confirm: '' });
+  const name = values.user_name;
+  const passphrase = values.passphrase;
 
   function check(): FieldErrors<SetupField> {
     const found: FieldErrors<SetupField> = {};
     if (name.trim() === '') found.user_name = 'Enter your name; it is recorded with everything you do.';
     if (mode === 'passphrase') {
       if (passphrase.length < MIN_PASSPHRASE) found.passphrase = `Use at least ${MIN_PASSPHRASE} characters.`;
-      else if (confirm !== passphrase) found.passphrase_confirm = 'The passphrases do not match.';
+      else if (values.passphrase_confirm !== passphrase) found.passphrase_confirm = 'The passphrases do not match.';
     }
     return found;
   }
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    errors.reset();
-    const found = check();
-    if (Object.keys(found).length > 0) {
-      errors.setFieldErrors(found);
-      return;
-    }
-    setBusy(true);
-    try {
-      onDone(await api.setup({ mode, passphrase: mode === 'passphrase' ? passphrase : null, user_name: name.trim() }));
-    } catch (err) {
-      errors.show(err, { alsoBanner: true });
-      setBusy(false);
-    }
+  function submit(e: FormEvent) {
+    void send(
+      e,
+      check,
+      async () => onDone(await api.setup({ mode, passphrase: mode === 'passphrase' ? passphrase : null, user_name: name.trim() })),
+      { alsoBanner: true },
+    );
   }
 
   return (
@@ -63,30 +54,18 @@ export function SetupScreen({ status, onDone }: Props) {
     >
       <form className="stack" onSubmit={submit} noValidate>
         <ErrorBanner error={errors.banner} testId="setup-error" />
-        <Field
+        <AuthField
           id="setup-name"
           label="Your name"
-          testId="setup-name"
-          errorTestId="error-setup-name"
           hint="Shown as the author of every record you add."
           error={errors.fieldErrors.user_name}
           required
-        >
-          {(p) => (
-            <input
-              {...p}
-              className="input"
-              type="text"
-              autoComplete="name"
-              autoFocus
-              value={name}
-              onChange={(e) => {
-                setName(e.target.value);
-                errors.clear('user_name');
-              }}
-            />
-          )}
-        </Field>
+          type="text"
+          autoComplete="name"
+          autoFocus
+          value={name}
+          onChange={(v) => set('user_name', v)}
+        />
 
         <fieldset className="choices">
           <legend className="field__label">Key protection</legend>
@@ -110,51 +89,27 @@ export function SetupScreen({ status, onDone }: Props) {
 
         {mode === 'passphrase' && (
           <div className="stack stack--tight">
-            <Field
+            <AuthField
               id="setup-passphrase"
               label="Passphrase"
-              testId="setup-passphrase"
-              errorTestId="error-setup-passphrase"
               hint={`At least ${MIN_PASSPHRASE} characters. It cannot be recovered if lost.`}
               error={errors.fieldErrors.passphrase}
               required
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  className="input"
-                  type="password"
-                  autoComplete="new-password"
-                  value={passphrase}
-                  onChange={(e) => {
-                    setPassphrase(e.target.value);
-                    errors.clear('passphrase');
-                  }}
-                />
-              )}
-            </Field>
-            <Field
+              type="password"
+              autoComplete="new-password"
+              value={passphrase}
+              onChange={(v) => set('passphrase', v)}
+            />
+            <AuthField
               id="setup-passphrase-confirm"
               label="Confirm passphrase"
-              testId="setup-passphrase-confirm"
-              errorTestId="error-setup-passphrase-confirm"
               error={errors.fieldErrors.passphrase_confirm}
               required
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  className="input"
-                  type="password"
-                  autoComplete="new-password"
-                  value={confirm}
-                  onChange={(e) => {
-                    setConfirm(e.target.value);
-                    errors.clear('passphrase_confirm');
-                  }}
-                />
-              )}
-            </Field>
+              type="password"
+              autoComplete="new-password"
+              value={values.passphrase_confirm}
+              onChange={(v) => set('passphrase_confirm', v)}
+            />
           </div>
         )}
 

@@ -2,11 +2,12 @@ import { useState, type FormEvent } from 'react';
 import type { AppStatus, ErrorBody } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
 import { toErrorBody } from '../../lib/ipc/errors';
+import { useAction } from '../../lib/useAction';
 import { useFormErrors } from '../../lib/useFormErrors';
-import { Field } from '../../components/Field';
 import { Button } from '../../components/Button';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { AuthCard } from './AuthCard';
+import { AuthField } from './AuthField';
 
 type Props = { status: AppStatus; onUnlocked: (status: AppStatus) => void };
 
@@ -59,22 +60,19 @@ function PassphraseUnlock({ onUnlocked }: { onUnlocked: (s: AppStatus) => void }
   return (
     <form className="stack" onSubmit={submit} noValidate>
       <ErrorBanner error={errors.banner} testId="unlock-problem" />
-      <Field id="unlock-passphrase" label="Passphrase" testId="unlock-passphrase" errorTestId="error-unlock-passphrase" error={errors.fieldErrors.passphrase}>
-        {(p) => (
-          <input
-            {...p}
-            className="input"
-            type="password"
-            autoComplete="current-password"
-            autoFocus
-            value={passphrase}
-            onChange={(e) => {
-              setPassphrase(e.target.value);
-              errors.clear('passphrase');
-            }}
-          />
-        )}
-      </Field>
+      <AuthField
+        id="unlock-passphrase"
+        label="Passphrase"
+        error={errors.fieldErrors.passphrase}
+        type="password"
+        autoComplete="current-password"
+        autoFocus
+        value={passphrase}
+        onChange={(v) => {
+          setPassphrase(v);
+          errors.clear('passphrase');
+        }}
+      />
       <Button type="submit" variant="primary" className="btn--block" busy={busy} testId="unlock-submit">
         {busy ? 'Unlocking…' : 'Unlock'}
       </Button>
@@ -83,18 +81,8 @@ function PassphraseUnlock({ onUnlocked }: { onUnlocked: (s: AppStatus) => void }
 }
 
 function KeyringRetry({ problem, onUnlocked }: { problem: ErrorBody | null; onUnlocked: (s: AppStatus) => void }) {
-  const [error, setError] = useState<ErrorBody | null>(problem);
-  const [busy, setBusy] = useState(false);
-
-  async function retry() {
-    setBusy(true);
-    try {
-      onUnlocked(await api.unlock({ passphrase: null }));
-    } catch (err) {
-      setError(toErrorBody(err));
-      setBusy(false);
-    }
-  }
+  const { busy, error, run } = useAction(problem);
+  const retry = () => run(async () => onUnlocked(await api.unlock({ passphrase: null })));
 
   const shown: ErrorBody = error ?? { code: 'locked', message: 'Breachdesk could not unlock the database automatically.', field: null };
   return (

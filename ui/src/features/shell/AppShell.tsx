@@ -3,7 +3,6 @@ import type { AppStatus, ErrorBody, Vocabulary } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
 import { toErrorBody } from '../../lib/ipc/errors';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { Button } from '../../components/Button';
 import { IncidentList } from '../incidents';
 import { IncidentForm } from '../incidents';
 import { IncidentDetailPage } from '../incidents';
@@ -75,14 +74,7 @@ export function AppShell({ status }: { status: AppStatus }) {
       <ReminderToasts toasts={reminders.toasts} onDismiss={reminders.dismiss} onOpen={openIncident} />
       <main className="main">
         {error && (
-          <ErrorBanner
-            error={error}
-            action={
-              <Button size="sm" onClick={loadVocabulary}>
-                Try again
-              </Button>
-            }
-          />
+          <ErrorBanner error={error} onRetry={loadVocabulary} />
         )}
         {session && (
           <SessionContext.Provider value={session}>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Brand } from '../../components/Brand';
 import { AuditVerify } from './AuditVerify';
 import type { Route } from './routes';
 
@@ -16,12 +17,7 @@ export function Sidebar({ userName, dataDir, route, onIncidents, onSettings, rem
   const onSettingsPage = route.page === 'settings';
   return (
     <aside className="sidebar">
-      <div className="brand">
-        <span className="brand__mark" aria-hidden="true">
-          B
-        </span>
-        <span className="brand__name">Breachdesk</span>
-      </div>
+      <Brand />
       <nav className="nav" aria-label="Main">
         <button
           type="button"
