@@ -384,15 +384,11 @@ async fn exits(ui: &mut Ui, export: &Path) -> R<()> {
     assert!(citation.contains("501.171"), "the exit's citation: {citation}");
     ui.shot("exit-proposed").await?;
     ui.click("confirm-exemption").await?;
-    ui.type_into("decision-rationale", "Full-disk encryption (BitLocker, XTS-AES 256); the recovery key is in escrow, not on the laptop").await?;
-    ui.type_into("decision-approved-by", "Ines Counsel").await?;
-    ui.click("decision-submit").await?;
-    ui.until("Florida is exempt", || async {
-        Ok(rows_by_rule(ui)
-            .await?
-            .iter()
-            .any(|(r, _, s, _)| r == "US-FL-individuals" && s == "exempt"))
-    })
+    decide(
+        ui,
+        "Full-disk encryption (BitLocker, XTS-AES 256); the recovery key is in escrow, not on the laptop",
+        ("US-FL-individuals", "exempt"),
+    )
     .await?;
     ui.shot("exit-confirmed").await?;
 
@@ -894,6 +890,18 @@ async fn rows_by_rule_once(ui: &Ui) -> R<Vec<(String, String, String, String)>> 
     Ok(out)
 }
 
+/// Submits the open decision form with `rationale`, approved by Ines Counsel, and waits until the
+/// rule's row shows the status.
+async fn decide(ui: &mut Ui, rationale: &str, (rule, status): (&str, &str)) -> R<()> {
+    ui.type_into("decision-rationale", rationale).await?;
+    ui.type_into("decision-approved-by", "Ines Counsel").await?;
+    ui.click("decision-submit").await?;
+    ui.until(&format!("{rule} is {status}"), || async {
+        Ok(rows_by_rule(ui).await?.iter().any(|(r, _, s, _)| r == rule && s == status))
+    })
+    .await
+}
+
 /// Brings the whole people table into view and takes a screenshot.
 async fn shot_table(ui: &mut Ui, name: &str) -> R<()> {
     ui.c.execute(
@@ -1059,15 +1067,11 @@ async fn cockpit(ui: &mut Ui, export: &Path) -> R<()> {
     ui.click("mark-not-required").await?;
     ui.click("decision-submit").await?;
     ui.wait("error-decision-rationale").await?;
-    ui.type_into("decision-rationale", "Counsel: the 700 Texans are reached by individual notice and a web posting; no media notice").await?;
-    ui.type_into("decision-approved-by", "Ines Counsel").await?;
-    ui.click("decision-submit").await?;
-    ui.until("the media row is not required", || async {
-        Ok(rows_by_rule(ui)
-            .await?
-            .iter()
-            .any(|(r, _, s, _)| r == "HIPAA-media" && s == "not_required"))
-    })
+    decide(
+        ui,
+        "Counsel: the 700 Texans are reached by individual notice and a web posting; no media notice",
+        ("HIPAA-media", "not_required"),
+    )
     .await?;
     let rows = rows_by_rule(ui).await?;
     assert_eq!(rows.last().map(|r| r.0.as_str()), Some("HIPAA-media"), "not required sorts last");
