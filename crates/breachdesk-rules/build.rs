@@ -1,4 +1,5 @@
-//! Embeds every `rules/**/*.toml` (except `rules/vectors/`) into the crate.
+//! Embeds every `rules/**/*.toml` into the crate, except `rules/vectors/` (test vectors) and
+//! `rules/notices/` (the notice content checker's rules, which the core embeds).
 use std::{
     env, fs,
     path::{Path, PathBuf},
@@ -11,7 +12,7 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            if p.file_name().is_some_and(|n| n == "vectors") {
+            if p.file_name().is_some_and(|n| n == "vectors" || n == "notices") {
                 continue;
             }
             walk(&p, root, out);
