@@ -504,8 +504,7 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
         "the report holds reasons, not values"
     );
     ui.shot("import-check").await?;
-    ui.click("import-run").await?;
-    ui.wait("import-result").await?;
+    run_import(ui).await?;
     ui.click("import-done").await?;
     ui.until("the counts show the list", || async {
         Ok(ui
@@ -558,8 +557,7 @@ async fn individuals(ui: &mut Ui, work: &Path, export: &Path) -> R<i64> {
     ui.wait("mapping-saved-applied").await?;
     ui.click("import-check").await?;
     ui.wait("import-summary").await?;
-    ui.click("import-run").await?;
-    ui.wait("import-result").await?;
+    run_import(ui).await?;
     ui.click("import-done").await?;
     ui.until("three more people", || async {
         Ok(ui
@@ -900,6 +898,22 @@ async fn decide(ui: &mut Ui, rationale: &str, (rule, status): (&str, &str)) -> R
         Ok(rows_by_rule(ui).await?.iter().any(|(r, _, s, _)| r == rule && s == status))
     })
     .await
+}
+
+/// Starts the checked import and waits for its result. A click that lands while the page is still
+/// moving can be lost (seen once: the wizard stayed on its check step); the button is there only
+/// until the import starts, so clicking it again cannot start a second import.
+async fn run_import(ui: &mut Ui) -> R<()> {
+    for _ in 0..3 {
+        ui.click("import-run").await?;
+        for _ in 0..25 {
+            if ui.all("import-run").await?.is_empty() {
+                return long_wait(ui, "the import's result", "import-result").await;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    Err("the import did not start after three clicks".into())
 }
 
 /// Brings the whole people table into view and takes a screenshot.
