@@ -44,4 +44,31 @@ fn main() {
     out.push_str("];\n");
     fs::write(PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("migrations.rs"), out)
         .expect("write");
+    seed_templates();
+}
+
+/// Embeds `templates/*.j2` (workspace root): the seed templates, stored on first use.
+fn seed_templates() {
+    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join("../../templates");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<(String, PathBuf)> = fs::read_dir(&dir)
+        .expect("templates/ exists at the workspace root")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "j2"))
+        .map(|p| {
+            println!("cargo:rerun-if-changed={}", p.display());
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            (name, p.canonicalize().expect("path"))
+        })
+        .collect();
+    files.sort();
+    let mut out = String::from("&[\n");
+    for (name, path) in files {
+        writeln!(out, "    ({name:?}, include_str!({:?})),", path.display().to_string())
+            .expect("write to string");
+    }
+    out.push(']');
+    fs::write(PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("seed_templates.rs"), out)
+        .expect("write");
 }

@@ -22,6 +22,7 @@ macro_rules! out {
 
 mod clocks;
 mod individuals;
+mod notices;
 mod output;
 
 fn emit(line: &str) {
@@ -108,6 +109,15 @@ enum Command {
     /// The affected individuals: import, counts, search, export, batches, rollback, generate.
     #[command(subcommand)]
     Individuals(individuals::IndividualsCmd),
+    /// The organisation profile every notice prints.
+    #[command(subcommand)]
+    Org(notices::OrgCmd),
+    /// The notice templates: list, show, add a template or a new version.
+    #[command(subcommand)]
+    Templates(notices::TemplatesCmd),
+    /// Notices: draft, check, render, approve, record sent and confirmed.
+    #[command(subcommand)]
+    Notices(notices::NoticesCmd),
     /// Benchmarks that print their figures.
     #[command(subcommand)]
     Bench(individuals::BenchCmd),
@@ -486,6 +496,9 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
             let ctx = ctx(cli, &bd)?;
             individuals::run(cli.json, &mut bd, &ctx, c)
         }
+        Command::Org(c) => notices::org(cli.json, &bd, &ctx(cli, &bd)?, c),
+        Command::Templates(c) => notices::templates(cli.json, &bd, &ctx(cli, &bd)?, c),
+        Command::Notices(c) => notices::notices(cli.json, &bd, &ctx(cli, &bd)?, c),
         Command::Facts(FactsCmd::Show { incident }) => output::json_value(&bd.facts(incident)?),
         Command::Facts(FactsCmd::Set { incident, file, dry_run }) => {
             let facts = clocks::read_incident_facts(file)?;

@@ -31,7 +31,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// The tables the audit log covers row by row. The individuals themselves are covered per import
 /// (a digest of each import's records); their search index and counts are derived from them.
 /// `reminders_sent` is not: a reminder shown changes nothing on record.
-pub(crate) const COVERED: [&str; 12] = [
+pub(crate) const COVERED: [&str; 19] = [
     "settings",
     "incidents",
     "timeline_entries",
@@ -44,6 +44,13 @@ pub(crate) const COVERED: [&str; 12] = [
     "import_mappings",
     "duplicate_candidates",
     "individual_lists",
+    "org_profile",
+    "notice_narratives",
+    "templates",
+    "notices",
+    "notice_renderings",
+    "notice_events",
+    "notice_proofs",
 ];
 
 /// One change to record.

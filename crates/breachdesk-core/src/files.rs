@@ -131,6 +131,17 @@ pub const MAX_SMALL_INPUT: u64 = 1 << 20;
 /// [`Error::Validation`] on `field` naming the file when it is not a regular file, too large, or
 /// not UTF-8; [`Error::Io`].
 pub fn read_small(path: &Path, field: &str) -> Result<String> {
+    let bytes = read_bytes(path, field, MAX_SMALL_INPUT)?;
+    String::from_utf8(bytes)
+        .map_err(|_| Error::validation(field, format!("{} is not UTF-8 text", path.display())))
+}
+
+/// Reads a regular file of at most `max` bytes whole (a logo, a proof file).
+///
+/// # Errors
+/// [`Error::Validation`] on `field` naming the file when it is not a regular file or too large;
+/// [`Error::Io`].
+pub fn read_bytes(path: &Path, field: &str, max: u64) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(io(path))?;
     if !meta.is_file() {
         return Err(Error::validation(
@@ -138,20 +149,13 @@ pub fn read_small(path: &Path, field: &str) -> Result<String> {
             format!("{} is not a regular file (a folder, pipe or device)", path.display()),
         ));
     }
-    if meta.len() > MAX_SMALL_INPUT {
+    if meta.len() > max {
         return Err(Error::validation(
             field,
-            format!(
-                "{} is {} KB; at most {} KB is read",
-                path.display(),
-                meta.len() >> 10,
-                MAX_SMALL_INPUT >> 10
-            ),
+            format!("{} is {} KB; at most {} KB is read", path.display(), meta.len() >> 10, max >> 10),
         ));
     }
-    let bytes = std::fs::read(path).map_err(io(path))?;
-    String::from_utf8(bytes)
-        .map_err(|_| Error::validation(field, format!("{} is not UTF-8 text", path.display())))
+    std::fs::read(path).map_err(io(path))
 }
 
 /// An I/O error, with a full disk said plainly.

@@ -23,6 +23,7 @@ pub mod internal;
 pub mod ipc;
 mod keys;
 pub mod migrate;
+pub mod notices;
 pub mod obligations;
 mod open;
 pub mod reminders;

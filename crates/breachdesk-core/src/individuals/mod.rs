@@ -1276,6 +1276,11 @@ fn live_person_by_id() -> String {
     format!("{SELECT_PERSON} WHERE id = ?1 AND merged_into IS NULL")
 }
 
+/// One record by its row id, when it is not merged into another.
+pub(crate) fn person_by_id(conn: &rusqlite::Connection, id: i64) -> Result<Option<Individual>> {
+    Ok(conn.query_row(&live_person_by_id(), [id], person_row).optional()?)
+}
+
 fn person_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Individual> {
     Ok(Individual {
         id: i64::from(ListIds::n(r.get(0)?)),

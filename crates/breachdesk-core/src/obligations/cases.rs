@@ -32,7 +32,7 @@ impl Breachdesk {
     }
 
     /// Finds an obligation of an incident by its id, `RULE@JURISDICTION`, or a rule id.
-    fn obligation_of(&self, incident_id: &str, obligation_id: &str) -> Result<(Row, String)> {
+    pub(crate) fn obligation_of(&self, incident_id: &str, obligation_id: &str) -> Result<(Row, String)> {
         let inc = self.incident_row(incident_id)?;
         let id = ObligationRows(&*self.read()?).find(&inc.id, obligation_id)?;
         let id = id.ok_or_else(|| Error::NotFound {
@@ -42,7 +42,7 @@ impl Breachdesk {
         Ok((inc, id))
     }
 
-    fn one_obligation(&self, inc: &Row, id: &str, now: DateTime<Utc>) -> Result<Obligation> {
+    pub(crate) fn one_obligation(&self, inc: &Row, id: &str, now: DateTime<Utc>) -> Result<Obligation> {
         let conn = self.read()?;
         list(&conn, inc, now)?
             .into_iter()
@@ -168,48 +168,85 @@ impl Breachdesk {
         input: &FilingInput,
     ) -> Result<Obligation> {
         let (inc, id) = self.obligation_of(incident_id, obligation_id)?;
-        if input.sent_at.trim().is_empty() {
-            return Err(Error::validation("sent_at", "is required"));
-        }
-        let sent = parse_timestamp("sent_at", &input.sent_at, inc.fields.zone)?;
-        if sent > ctx.now {
-            return Err(Error::validation("sent_at", "cannot be in the future"));
-        }
+        let sent = past_time("sent_at", &input.sent_at, inc.fields.zone, ctx.now)?;
         let channel = incident::clean_optional("channel", input.channel.clone(), 500)?;
         let reference = incident::clean_optional("reference", input.reference.clone(), 500)?;
         let note = incident::clean_optional("note", input.note.clone(), 20_000)?;
-        self.write(ctx, |tx| {
-            filings::insert(
-                tx,
-                &NewFiling {
-                    id: &uuid7(ctx.now),
-                    obligation_id: &id,
-                    sent_at: &to_storage(sent),
-                    channel: channel.as_deref(),
-                    reference: reference.as_deref(),
-                    note: note.as_deref(),
-                    recorded_at: &to_storage(ctx.now),
-                    recorded_by: &ctx.actor,
-                },
-            )?;
-            ObligationWrites::new(tx).freeze(&id, &to_storage(ctx.now))?;
-            crate::failpoint::hit("filing.recorded");
-            let mut audit = vec![Change {
-                action: "obligation.filing",
-                entity_type: "obligation",
-                entity_id: id.clone(),
-                before: None,
-                after: Some(serde_json::json!({
-                    "sent_at": to_storage(sent),
-                    "channel": channel,
-                    "reference": reference,
-                })),
-            }];
-            // The notices timed against this one take their dates from it, in the same transaction.
-            let (_, recompute) = refresh(tx, ctx, &inc, None)?;
-            audit.extend(recompute);
-            Ok(((), audit))
-        })?;
+        let filed = Filed {
+            sent,
+            channel: channel.as_deref(),
+            reference: reference.as_deref(),
+            note: note.as_deref(),
+        };
+        self.write(ctx, |tx| Ok(((), file(tx, ctx, &inc, &id, &filed)?)))?;
         self.one_obligation(&inc, &id, ctx.now)
     }
+}
+
+/// A notice recorded as sent.
+pub(crate) struct Filed<'a> {
+    pub sent: DateTime<Utc>,
+    pub channel: Option<&'a str>,
+    pub reference: Option<&'a str>,
+    pub note: Option<&'a str>,
+}
+
+/// Files obligation `id` inside the caller's transaction: the filing row, the due time frozen
+/// (so later edits of the facts cannot make a late notice look on time), and the notices timed
+/// against this one recomputed. Returns the audit changes.
+pub(crate) fn file(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &Ctx,
+    inc: &Row,
+    id: &str,
+    f: &Filed<'_>,
+) -> Result<Vec<Change>> {
+    filings::insert(
+        tx,
+        &NewFiling {
+            id: &uuid7(ctx.now),
+            obligation_id: id,
+            sent_at: &to_storage(f.sent),
+            channel: f.channel,
+            reference: f.reference,
+            note: f.note,
+            recorded_at: &to_storage(ctx.now),
+            recorded_by: &ctx.actor,
+        },
+    )?;
+    ObligationWrites::new(tx).freeze(id, &to_storage(ctx.now))?;
+    crate::failpoint::hit("filing.recorded");
+    let mut audit = vec![Change {
+        action: "obligation.filing",
+        entity_type: "obligation",
+        entity_id: id.to_owned(),
+        before: None,
+        after: Some(serde_json::json!({
+            "sent_at": to_storage(f.sent),
+            "channel": f.channel,
+            "reference": f.reference,
+        })),
+    }];
+    // The notices timed against this one take their dates from it, in the same transaction.
+    let (_, recompute) = refresh(tx, ctx, inc, None)?;
+    audit.extend(recompute);
+    Ok(audit)
+}
+
+/// A time the user says something happened: required, in the incident's zone (or RFC 3339),
+/// not after `now`.
+pub(crate) fn past_time(
+    field: &str,
+    value: &str,
+    zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>> {
+    if value.trim().is_empty() {
+        return Err(Error::validation(field, "is required"));
+    }
+    let t = parse_timestamp(field, value, zone)?;
+    if t > now {
+        return Err(Error::validation(field, "cannot be in the future"));
+    }
+    Ok(t)
 }

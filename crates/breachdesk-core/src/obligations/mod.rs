@@ -26,6 +26,7 @@ pub(crate) use table::ObligationRows;
 use table::{ListedRow, ObligationWrites, Stored};
 
 mod cases;
+pub(crate) use cases::{file, past_time, Filed};
 mod decisions;
 mod diff;
 mod filings;

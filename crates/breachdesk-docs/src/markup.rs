@@ -1,0 +1,156 @@
+//! The markup a rendered template is written in, read line by line.
+//!
+//! `# Title`, `## Heading`, `- item`, `@ address line` (the envelope window), `| kept line`,
+//! `**bold**` inline, `\pagebreak`; a blank line ends a paragraph, other lines join into it.
+
+/// A piece of text in one weight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub text: String,
+    pub bold: bool,
+}
+
+/// One block of a notice, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Title(Vec<Span>),
+    Heading(Vec<Span>),
+    Para(Vec<Span>),
+    Item(Vec<Span>),
+    /// A line kept as written (a signature, a contact block); empty for a blank kept line.
+    Kept(Vec<Span>),
+    /// A line of the recipient's address block.
+    Address(String),
+    PageBreak,
+}
+
+/// A markup error: the line of the rendered text and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line} of the rendered notice: {message}")]
+pub struct MarkupError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Reads rendered markup into blocks.
+///
+/// # Errors
+/// A [`MarkupError`] naming the line: an unclosed `**`, a second title, a title after the body.
+pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
+    let mut blocks = Vec::new();
+    let mut para: Option<(usize, String, bool)> = None; // (first line, text, is item)
+    let mut seen_title = false;
+    let flush = |para: &mut Option<(usize, String, bool)>,
+                 blocks: &mut Vec<Block>|
+     -> Result<(), MarkupError> {
+        if let Some((line, text, item)) = para.take() {
+            let spans = spans(&text, line)?;
+            blocks.push(if item { Block::Item(spans) } else { Block::Para(spans) });
+        }
+        Ok(())
+    };
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() {
+            flush(&mut para, &mut blocks)?;
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix("## ") {
+            flush(&mut para, &mut blocks)?;
+            blocks.push(Block::Heading(spans(rest.trim(), n)?));
+        } else if let Some(rest) = trimmed.strip_prefix("# ") {
+            flush(&mut para, &mut blocks)?;
+            if seen_title {
+                return Err(MarkupError { line: n, message: "a second title (`# …`)".into() });
+            }
+            if blocks.iter().any(|b| !matches!(b, Block::Address(_))) {
+                return Err(MarkupError {
+                    line: n,
+                    message: "the title (`# …`) must come before the body".into(),
+                });
+            }
+            seen_title = true;
+            blocks.push(Block::Title(spans(rest.trim(), n)?));
+        } else if let Some(rest) = trimmed.strip_prefix("- ") {
+            flush(&mut para, &mut blocks)?;
+            para = Some((n, rest.trim().to_owned(), true));
+        } else if trimmed == "@" || trimmed.starts_with("@ ") {
+            flush(&mut para, &mut blocks)?;
+            let rest = trimmed[1..].trim();
+            if !rest.is_empty() {
+                blocks.push(Block::Address(rest.to_owned()));
+            }
+        } else if trimmed == "|" || trimmed.starts_with("| ") {
+            flush(&mut para, &mut blocks)?;
+            blocks.push(Block::Kept(spans(trimmed[1..].trim(), n)?));
+        } else if trimmed == "\\pagebreak" {
+            flush(&mut para, &mut blocks)?;
+            blocks.push(Block::PageBreak);
+        } else {
+            match &mut para {
+                Some((_, text, _)) => {
+                    text.push(' ');
+                    text.push_str(trimmed);
+                }
+                None => para = Some((n, trimmed.to_owned(), false)),
+            }
+        }
+    }
+    flush(&mut para, &mut blocks)?;
+    Ok(blocks)
+}
+
+/// Splits `**bold**` runs; whitespace inside a line collapses to single spaces.
+fn spans(text: &str, line: usize) -> Result<Vec<Span>, MarkupError> {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let parts: Vec<&str> = collapsed.split("**").collect();
+    if parts.len() % 2 == 0 {
+        return Err(MarkupError { line, message: "`**` opens bold text that is not closed".into() });
+    }
+    Ok(parts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.is_empty())
+        .map(|(i, p)| Span { text: (*p).to_owned(), bold: i % 2 == 1 })
+        .collect())
+}
+
+/// The plain text of spans.
+#[must_use]
+pub fn plain(spans: &[Span]) -> String {
+    spans.iter().map(|s| s.text.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_in_order() {
+        let b = parse("@ Zoë Łukasiewicz\n@ 1 Main St\n\n# Notice of Data Breach\n\n## What Happened\nOn **March 3, 2026**\nwe learned.\n\n- one\n- two\n| Kept line\n\\pagebreak\n")
+            .expect("parses");
+        assert_eq!(b[0], Block::Address("Zoë Łukasiewicz".into()));
+        assert!(matches!(&b[2], Block::Title(s) if plain(s) == "Notice of Data Breach"));
+        assert!(matches!(&b[3], Block::Heading(s) if plain(s) == "What Happened"));
+        match &b[4] {
+            Block::Para(s) => {
+                assert_eq!(plain(s), "On March 3, 2026 we learned.");
+                assert!(s[1].bold && !s[0].bold);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(&b[5], Block::Item(s) if plain(s) == "one"));
+        assert!(matches!(&b[7], Block::Kept(s) if plain(s) == "Kept line"));
+        assert_eq!(b[8], Block::PageBreak);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = parse("# T\n\nsome **bold\n").expect_err("unclosed");
+        assert_eq!(e.line, 3);
+        let e = parse("# T\n\nbody\n\n# Again\n").expect_err("two titles");
+        assert_eq!(e.line, 5);
+    }
+}
