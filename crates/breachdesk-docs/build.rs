@@ -21,6 +21,7 @@ fn main() {
         let _ = writeln!(out, "    ({name:?}, include_str!({:?})),", path.display().to_string());
     }
     out.push(']');
-    let dest = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rule_files.rs");
+    let dest =
+        PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rule_files.rs");
     fs::write(dest, out).expect("OUT_DIR is writable");
 }

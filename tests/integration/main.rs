@@ -11,6 +11,7 @@ mod exemptions;
 mod individuals;
 mod keys;
 mod migrations;
+mod notices;
 mod obligations;
 mod reliability;
 mod support;

@@ -2,7 +2,9 @@
 //! and notices from draft to proof of sending.
 
 use crate::{output, Failure};
-use breachdesk_core::notices::{ConfirmInput, DraftInput, Notice, OrgProfile, Paper, SentInput, Severity};
+use breachdesk_core::notices::{
+    ConfirmInput, DraftInput, Notice, OrgProfile, Paper, SentInput, Severity,
+};
 use breachdesk_core::{files, Breachdesk, Ctx, Error};
 use clap::{Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -123,26 +125,54 @@ pub fn org(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &OrgCmd) -> Result<(), Fai
     match c {
         OrgCmd::Set { file } => {
             let text = files::read_small(file, "file")?;
-            let p: OrgProfile = serde_json::from_str(&text).map_err(|e| user("file", format!("{}: {e}", file.display())))?;
+            let p: OrgProfile = serde_json::from_str(&text)
+                .map_err(|e| user("file", format!("{}: {e}", file.display())))?;
             let org = bd.set_org(ctx, &p, file.parent())?;
             if json {
                 output::json_value(&org)
             } else {
-                out!("Organisation profile set: {}{}", org.profile.legal_name, if org.logo_sha256.is_some() { " (with logo)" } else { "" });
+                out!(
+                    "Organisation profile set: {}{}",
+                    org.profile.legal_name,
+                    if org.logo_sha256.is_some() { " (with logo)" } else { "" }
+                );
                 Ok(())
             }
         }
         OrgCmd::Show => {
-            let org = bd.org()?.ok_or_else(|| user("org", "no organisation profile is set: `breachdesk org set --file org.json`".into()))?;
+            let org = bd.org()?.ok_or_else(|| {
+                user(
+                    "org",
+                    "no organisation profile is set: `breachdesk org set --file org.json`".into(),
+                )
+            })?;
             if json {
                 return output::json_value(&org);
             }
             let p = &org.profile;
             out!("{}", p.legal_name);
-            out!("{}, {}, {} {} {}", p.address.line1, p.address.city, p.address.state.as_deref().unwrap_or(""), p.address.postal_code, p.address.country);
-            out!("Phone {}{} · {} · {}", p.phone, p.toll_free.as_ref().map(|t| format!(" · toll-free {t}")).unwrap_or_default(), p.email, p.website);
+            out!(
+                "{}, {}, {} {} {}",
+                p.address.line1,
+                p.address.city,
+                p.address.state.as_deref().unwrap_or(""),
+                p.address.postal_code,
+                p.address.country
+            );
+            out!(
+                "Phone {}{} · {} · {}",
+                p.phone,
+                p.toll_free.as_ref().map(|t| format!(" · toll-free {t}")).unwrap_or_default(),
+                p.email,
+                p.website
+            );
             out!("Signatory: {}, {}", p.signatory.name, p.signatory.title.as_deref().unwrap_or(""));
-            out!("Logo: {}", org.logo_sha256.as_deref().map_or("none".to_owned(), |s| format!("PNG, SHA-256 {s}")));
+            out!(
+                "Logo: {}",
+                org.logo_sha256
+                    .as_deref()
+                    .map_or("none".to_owned(), |s| format!("PNG, SHA-256 {s}"))
+            );
             Ok(())
         }
     }
@@ -162,7 +192,15 @@ pub fn templates(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &TemplatesCmd) -> Re
                 return output::json_value(&v);
             }
             for t in &list {
-                out!("{:<26} v{:<3} {:<11} {:<6} {}{}", t.id, t.version, format!("{:?}", t.meta.kind).to_lowercase(), t.meta.paper.name(), t.meta.title, if t.seeded { "" } else { "  (edited)" });
+                out!(
+                    "{:<26} v{:<3} {:<11} {:<6} {}{}",
+                    t.id,
+                    t.version,
+                    format!("{:?}", t.meta.kind).to_lowercase(),
+                    t.meta.paper.name(),
+                    t.meta.title,
+                    if t.seeded { "" } else { "  (edited)" }
+                );
             }
             Ok(())
         }
@@ -190,8 +228,21 @@ fn show(json: bool, n: &Notice) -> Result<(), Failure> {
     if json {
         return output::json_value(n);
     }
-    out!("{}  {}  {}  {}", n.id, n.obligation_key, format!("{:?}", n.status).to_lowercase(), n.addressee);
-    out!("  template {} v{} · {} · {} page(s) · dated {}", n.template_id, n.template_version, n.paper.name(), n.pages, n.dated);
+    out!(
+        "{}  {}  {}  {}",
+        n.id,
+        n.obligation_key,
+        format!("{:?}", n.status).to_lowercase(),
+        n.addressee
+    );
+    out!(
+        "  template {} v{} · {} · {} page(s) · dated {}",
+        n.template_id,
+        n.template_version,
+        n.paper.name(),
+        n.pages,
+        n.dated
+    );
     out!("  variant: {}", n.variant_reason);
     out!("  PDF SHA-256 {}", n.pdf_sha256);
     if let Some(a) = &n.amends {
@@ -200,7 +251,12 @@ fn show(json: bool, n: &Notice) -> Result<(), Failure> {
     findings(n);
     for e in &n.events {
         let mut line = format!("  {} {} by {}", e.recorded_at, e.event, e.recorded_by);
-        for (k, v) in [("approver", &e.by_name), ("channel", &e.channel), ("reference", &e.reference), ("via", &e.via)] {
+        for (k, v) in [
+            ("approver", &e.by_name),
+            ("channel", &e.channel),
+            ("reference", &e.reference),
+            ("via", &e.via),
+        ] {
             if let Some(v) = v {
                 line.push_str(&format!(" · {k} {v}"));
             }
@@ -215,14 +271,26 @@ fn show(json: bool, n: &Notice) -> Result<(), Failure> {
 
 fn findings(n: &Notice) {
     let r = &n.report;
-    out!("  checker: {} · {} rule(s) passed, {} finding(s)", if r.ok { "ok" } else { "BLOCKED" }, r.passed.len(), r.findings.len());
+    out!(
+        "  checker: {} · {} rule(s) passed, {} finding(s)",
+        if r.ok { "ok" } else { "BLOCKED" },
+        r.passed.len(),
+        r.findings.len()
+    );
     for f in &r.findings {
         let sev = match f.severity {
             Severity::Block => "BLOCK",
             Severity::Warn => "WARN",
             Severity::Info => "INFO",
         };
-        out!("  {sev:<5} {} — {} ({}; {:?} confidence): {}", f.element, f.label, f.citation, f.confidence, f.message);
+        out!(
+            "  {sev:<5} {} — {} ({}; {:?} confidence): {}",
+            f.element,
+            f.label,
+            f.citation,
+            f.confidence,
+            f.message
+        );
     }
 }
 
@@ -259,7 +327,9 @@ pub fn notices(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &NoticesCmd) -> Result
             let (_, bytes) = bd.notice_pdf(ctx, notice)?;
             write_pdf(file, &bytes)?;
             if json {
-                return output::json_value(&serde_json::json!({"file": file, "bytes": bytes.len()}));
+                return output::json_value(
+                    &serde_json::json!({"file": file, "bytes": bytes.len()}),
+                );
             }
             out!("Wrote {} ({} KB)", file.display(), bytes.len().div_ceil(1024));
             Ok(())
@@ -278,7 +348,12 @@ pub fn notices(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &NoticesCmd) -> Result
             show(json, &bd.notice_sent(ctx, notice, &input)?)
         }
         NoticesCmd::Confirm { notice, number, at, proofs } => {
-            let input = ConfirmInput { number: number.clone(), at: at.clone(), note: None, proofs: paths(proofs) };
+            let input = ConfirmInput {
+                number: number.clone(),
+                at: at.clone(),
+                note: None,
+                proofs: paths(proofs),
+            };
             show(json, &bd.confirm_notice(ctx, notice, &input)?)
         }
         NoticesCmd::Show { notice } => show(json, &bd.notice(ctx, notice)?),
@@ -291,7 +366,15 @@ pub fn notices(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &NoticesCmd) -> Result
                 out!("No notices yet: `breachdesk notices draft {incident} OBLIGATION_KEY`");
             }
             for n in &list {
-                out!("{}  {:<32} {:<9} {:<7} {} · {}", n.id, n.obligation_key, format!("{:?}", n.status).to_lowercase(), if n.report.ok { "ok" } else { "BLOCKED" }, n.template_id, n.addressee);
+                out!(
+                    "{}  {:<32} {:<9} {:<7} {} · {}",
+                    n.id,
+                    n.obligation_key,
+                    format!("{:?}", n.status).to_lowercase(),
+                    if n.report.ok { "ok" } else { "BLOCKED" },
+                    n.template_id,
+                    n.addressee
+                );
             }
             Ok(())
         }
@@ -299,7 +382,8 @@ pub fn notices(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &NoticesCmd) -> Result
             let n = match file {
                 Some(f) => {
                     let text = files::read_small(f, "file")?;
-                    let n = serde_json::from_str(&text).map_err(|e| user("file", format!("{}: {e}", f.display())))?;
+                    let n = serde_json::from_str(&text)
+                        .map_err(|e| user("file", format!("{}: {e}", f.display())))?;
                     bd.set_narrative(ctx, incident, &n)?
                 }
                 None => bd.narrative(incident)?,

@@ -152,7 +152,12 @@ pub fn read_bytes(path: &Path, field: &str, max: u64) -> Result<Vec<u8>> {
     if meta.len() > max {
         return Err(Error::validation(
             field,
-            format!("{} is {} KB; at most {} KB is read", path.display(), meta.len() >> 10, max >> 10),
+            format!(
+                "{} is {} KB; at most {} KB is read",
+                path.display(),
+                meta.len() >> 10,
+                max >> 10
+            ),
         ));
     }
     std::fs::read(path).map_err(io(path))

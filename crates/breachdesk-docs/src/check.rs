@@ -224,16 +224,25 @@ impl RuleBook {
                     return Err(format!("rules/notices/{name}: rule {} is defined twice", r.id));
                 }
                 if r.test.kinds() != 1 {
-                    return Err(format!("rules/notices/{name}: rule {}: `test` must hold exactly one test", r.id));
+                    return Err(format!(
+                        "rules/notices/{name}: rule {}: `test` must hold exactly one test",
+                        r.id
+                    ));
                 }
                 for d in [&r.effective_from, &r.effective_to].into_iter().flatten() {
                     let ok = d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-';
                     if !ok {
-                        return Err(format!("rules/notices/{name}: rule {}: date {d:?} is not YYYY-MM-DD", r.id));
+                        return Err(format!(
+                            "rules/notices/{name}: rule {}: date {d:?} is not YYYY-MM-DD",
+                            r.id
+                        ));
                     }
                 }
                 if r.obligations.is_empty() {
-                    return Err(format!("rules/notices/{name}: rule {}: `obligations` is empty", r.id));
+                    return Err(format!(
+                        "rules/notices/{name}: rule {}: `obligations` is empty",
+                        r.id
+                    ));
                 }
                 rules.push(r);
             }
@@ -322,6 +331,8 @@ impl RuleBook {
         let scope = match &t.section {
             Some(name) => match doc.section(name) {
                 Some(text) => text,
+                // Nothing can be forbidden under a heading the notice does not have.
+                None if t.forbid.is_some() => return Ok(()),
                 None => return Err(format!("(No heading “{name}” was found.)")),
             },
             None => doc.all.clone(),
@@ -359,15 +370,23 @@ impl RuleBook {
             return if self.re(p).is_match(&scope) { Ok(()) } else { Err(String::new()) };
         }
         if let Some(all) = &t.all {
-            let missing: Vec<&String> = all.iter().filter(|p| !self.re(p).is_match(&scope)).collect();
+            let missing: Vec<&String> =
+                all.iter().filter(|p| !self.re(p).is_match(&scope)).collect();
             return if missing.is_empty() {
                 Ok(())
             } else {
-                Err(format!("(Not found: {}.)", missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")))
+                Err(format!(
+                    "(Not found: {}.)",
+                    missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                ))
             };
         }
         if let Some(any) = &t.any {
-            return if any.iter().any(|p| self.re(p).is_match(&scope)) { Ok(()) } else { Err(String::new()) };
+            return if any.iter().any(|p| self.re(p).is_match(&scope)) {
+                Ok(())
+            } else {
+                Err(String::new())
+            };
         }
         if let Some(p) = &t.forbid {
             let body = match &t.section {
@@ -388,7 +407,11 @@ impl RuleBook {
                     date.is_match(w) || unknown.is_match(w)
                 }),
             };
-            return if ok { Ok(()) } else { Err("(No date, and no statement that it is not yet known.)".into()) };
+            return if ok {
+                Ok(())
+            } else {
+                Err("(No date, and no statement that it is not yet known.)".into())
+            };
         }
         if let Some(min) = t.font_min {
             return match doc.sizes.iter().copied().find(|s| *s + 0.001 < min) {
@@ -397,7 +420,9 @@ impl RuleBook {
             };
         }
         if t.no_placeholder == Some(true) {
-            let re = builtin(r"\{\{[^}]*\}\}|\{%|\[\s*[A-Z][A-Z0-9 _/#.-]{2,}\s*\]|«[^»]+»|<<[^>]+>>|\bTBD\b|\bX{3,}\b|(?i:lorem ipsum)");
+            let re = builtin(
+                r"\{\{[^}]*\}\}|\{%|\[\s*[A-Z][A-Z0-9 _/#.-]{2,}\s*\]|«[^»]+»|<<[^>]+>>|\bTBD\b|\bX{3,}\b|(?i:lorem ipsum)",
+            );
             return match re.find(&doc.all) {
                 None => Ok(()),
                 Some(m) => Err(format!("(Found: “{}”.)", m.as_str())),
@@ -435,7 +460,9 @@ impl Doc {
                 }
                 let key = if r.block == usize::MAX { r.line } else { r.block };
                 match blocks.last_mut() {
-                    Some((role, b, line, text)) if *role == r.role && *b == key && r.block != usize::MAX => {
+                    Some((role, b, line, text))
+                        if *role == r.role && *b == key && r.block != usize::MAX =>
+                    {
                         if *line != r.line {
                             text.push(' ');
                             *line = r.line;
@@ -499,7 +526,9 @@ fn window(s: &str, start: usize, end: usize, reach: usize) -> &str {
 }
 
 fn months_near(phrase: &Regex, scope: &str, min: u32) -> Result<(), String> {
-    let dur = builtin(r"(?i)\b(\d{1,3}|one|two|three|six|twelve|eighteen|twenty-four)[\s-]*\(?(?:\d{1,3}\)?\s*)?(month|year)s?\b");
+    let dur = builtin(
+        r"(?i)\b(\d{1,3}|one|two|three|six|twelve|eighteen|twenty-four)[\s-]*\(?(?:\d{1,3}\)?\s*)?(month|year)s?\b",
+    );
     let mut best = 0;
     for m in phrase.find_iter(scope) {
         for c in dur.captures_iter(window(scope, m.start(), m.end(), 200)) {
@@ -531,16 +560,31 @@ fn luhn(digits: &[u32]) -> bool {
         .iter()
         .rev()
         .enumerate()
-        .map(|(i, &d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d })
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                if d * 2 > 9 {
+                    d * 2 - 9
+                } else {
+                    d * 2
+                }
+            } else {
+                d
+            }
+        })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn identifier_values(text: &str) -> Result<(), String> {
     let ssn = builtin(r"\b(\d{3})[- ](\d{2})[- ](\d{4})\b");
     for c in ssn.captures_iter(text) {
         let area = &c[1];
-        if area != "000" && area != "666" && !area.starts_with('9') && &c[2] != "00" && &c[3] != "0000" {
+        if area != "000"
+            && area != "666"
+            && !area.starts_with('9')
+            && &c[2] != "00"
+            && &c[3] != "0000"
+        {
             return Err("(A number shaped like a Social Security number is in the text.)".into());
         }
     }
@@ -658,12 +702,19 @@ test = { no_identifier_values = true }
     fn report(markup: &str, obligation: &str, residence: Option<&str>, data: &[&str]) -> Report {
         let book = RuleBook::load(&[("t.toml", RULES)]).expect("rules load");
         let head = Letterhead { name: "Acme".into(), lines: vec![], logo_px: None };
-        let laid = layout(&parse(markup).expect("markup"), Paper::Letter, &head, "Acme").expect("layout");
+        let laid =
+            layout(&parse(markup).expect("markup"), Paper::Letter, &head, "Acme").expect("layout");
         let data: Vec<String> = data.iter().map(|s| (*s).to_owned()).collect();
         let truthy = |_: &str| false;
         book.check(
             &laid,
-            &Subject { obligation, residence, data_types: &data, date: "2026-12-03", truthy: &truthy },
+            &Subject {
+                obligation,
+                residence,
+                data_types: &data,
+                date: "2026-12-03",
+                truthy: &truthy,
+            },
         )
     }
 
@@ -697,7 +748,8 @@ test = { no_identifier_values = true }
     fn bad_rule_files_are_named() {
         let e = RuleBook::load(&[("x.toml", "[[rule]]\nid = 1\n")]).expect_err("bad");
         assert!(e.contains("rules/notices/x.toml"), "{e}");
-        let two = RULES.replace("test = { font_min = 10.0 }", "test = { font_min = 10.0, min_words = 3 }");
+        let two = RULES
+            .replace("test = { font_min = 10.0 }", "test = { font_min = 10.0, min_words = 3 }");
         let e = RuleBook::load(&[("t.toml", &two)]).expect_err("two tests");
         assert!(e.contains("x.size"), "{e}");
         assert!(glob("US-*-individuals", "US-CA-individuals"));

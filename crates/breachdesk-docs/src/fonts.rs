@@ -62,9 +62,7 @@ impl Face {
             .chars()
             .map(|c| {
                 let c = if c == '\u{a0}' { ' ' } else { c };
-                face.glyph_index(c)
-                    .and_then(|g| face.glyph_hor_advance(g))
-                    .map_or(0, u32::from)
+                face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)).map_or(0, u32::from)
             })
             .sum();
         #[allow(clippy::cast_precision_loss)]
@@ -85,7 +83,8 @@ mod tests {
 
     #[test]
     fn names_from_many_languages_are_covered_and_measured() {
-        for name in ["Zoë Łukasiewicz", "Đặng Thị Mỹ", "José Núñez", "Ελένη", "Дмитрий"] {
+        for name in ["Zoë Łukasiewicz", "Đặng Thị Mỹ", "José Núñez", "Ελένη", "Дмитрий"]
+        {
             for f in Face::ALL {
                 assert_eq!(uncovered(f, name), None, "{name} in {f:?}");
             }

@@ -361,20 +361,43 @@ pub fn layout(
     let mut c = Cursor { paper, pages: vec![Page::default()], top: TOP, line_no: 0 };
 
     // Letterhead: the name, its lines, the logo top right, a rule under it.
-    let name_width = width - head.logo_px.map_or(0.0, |_| 150.0);
-    for l in break_lines(words(&[Span { text: head.name.clone(), bold: false }]), Face::Heading, 13.0, name_width) {
+    // The logo, top right, at most 44 pt high and 140 pt wide; lines beside it leave it room.
+    #[allow(clippy::cast_precision_loss)]
+    let logo = head.logo_px.map(|(pw, ph)| {
+        let (pw, ph) = (pw.max(1) as f32, ph.max(1) as f32);
+        let scale = (44.0 / ph).min(140.0 / pw);
+        (pw * scale, ph * scale)
+    });
+    let beside = |top: f32| match logo {
+        Some((lw, lh)) if top + 6.0 < TOP + lh => width - lw - 12.0,
+        _ => width,
+    };
+    for l in break_lines(
+        words(&[Span { text: head.name.clone(), bold: false }]),
+        Face::Heading,
+        13.0,
+        beside(c.top),
+    ) {
         c.place(left, set_line(&l, Face::Heading, 13.0), 13.0, 17.0, Role::Letterhead, usize::MAX);
     }
     for text in &head.lines {
-        for l in break_lines(words(&[Span { text: text.clone(), bold: false }]), Face::Body, SMALL, name_width) {
-            c.place(left, set_line(&l, Face::Body, SMALL), SMALL, 12.5, Role::Letterhead, usize::MAX);
+        for l in break_lines(
+            words(&[Span { text: text.clone(), bold: false }]),
+            Face::Body,
+            SMALL,
+            beside(c.top),
+        ) {
+            c.place(
+                left,
+                set_line(&l, Face::Body, SMALL),
+                SMALL,
+                12.5,
+                Role::Letterhead,
+                usize::MAX,
+            );
         }
     }
-    if let (Some((pw, ph)), Some(page)) = (head.logo_px, c.pages.last_mut()) {
-        #[allow(clippy::cast_precision_loss)]
-        let (pw, ph) = (pw.max(1) as f32, ph.max(1) as f32);
-        let scale = (44.0 / ph).min(140.0 / pw);
-        let (lw, lh) = (pw * scale, ph * scale);
+    if let (Some((lw, lh)), Some(page)) = (logo, c.pages.last_mut()) {
         page.logo = Some((w - right - lw, h - TOP - lh, lw, lh));
     }
     c.top = c.top.max(TOP + 48.0) + 6.0;
@@ -429,7 +452,14 @@ pub fn layout(
                 // Kept with the first two lines of what follows.
                 c.ensure(lines.len() as f32 * 16.0 + 2.0 * LEADING + 4.0);
                 for l in lines {
-                    c.place(left, set_line(&l, Face::Heading, HEADING), HEADING, 16.0, Role::Heading, i);
+                    c.place(
+                        left,
+                        set_line(&l, Face::Heading, HEADING),
+                        HEADING,
+                        16.0,
+                        Role::Heading,
+                        i,
+                    );
                 }
                 c.top += 2.0;
             }
@@ -438,19 +468,18 @@ pub fn layout(
                 let n = lines.len();
                 for (k, l) in lines.into_iter().enumerate() {
                     // No single line of a paragraph alone at the foot or the head of a page.
-                    if k == 0 && n >= 2 {
-                        c.ensure(2.0 * LEADING);
-                    } else if n >= 3 && k == n - 2 {
-                        c.ensure(2.0 * LEADING);
-                    } else {
-                        c.ensure(LEADING);
-                    }
+                    let keep_two = (k == 0 && n >= 2) || (n >= 3 && k == n - 2);
+                    c.ensure(if keep_two { 2.0 * LEADING } else { LEADING });
                     c.place(left, set_line(&l, Face::Body, BODY), BODY, LEADING, Role::Body, i);
                 }
                 c.top += 6.0;
             }
             Block::Item(s) => {
                 let lines = break_lines(words(s), Face::Body, BODY, width - 16.0);
+                // A short item is never split across pages.
+                if lines.len() <= 3 {
+                    c.ensure(lines.len() as f32 * LEADING);
+                }
                 for (k, l) in lines.into_iter().enumerate() {
                     c.ensure(LEADING);
                     if k == 0 {
@@ -460,7 +489,14 @@ pub fn layout(
                         c.top = top;
                         c.line_no -= 1;
                     }
-                    c.place(left + 16.0, set_line(&l, Face::Body, BODY), BODY, LEADING, Role::Item, i);
+                    c.place(
+                        left + 16.0,
+                        set_line(&l, Face::Body, BODY),
+                        BODY,
+                        LEADING,
+                        Role::Item,
+                        i,
+                    );
                 }
                 c.top += 2.0;
             }
@@ -518,13 +554,18 @@ mod tests {
     use crate::markup::parse;
 
     fn head() -> Letterhead {
-        Letterhead { name: "Acme Health, Inc.".into(), lines: vec!["1 Main St".into()], logo_px: None }
+        Letterhead {
+            name: "Acme Health, Inc.".into(),
+            lines: vec!["1 Main St".into()],
+            logo_px: None,
+        }
     }
 
     #[test]
     fn dates_are_never_split_and_lines_fit() {
         let text = format!("# T\n\n{}\n", "On March 3, 2026 we learned of it. ".repeat(40));
-        let laid = layout(&parse(&text).expect("markup"), Paper::Letter, &head(), "Acme").expect("lays out");
+        let laid = layout(&parse(&text).expect("markup"), Paper::Letter, &head(), "Acme")
+            .expect("lays out");
         let body: Vec<&Run> = laid.pages[0].runs.iter().filter(|r| r.role == Role::Body).collect();
         assert!(body.len() > 5);
         for r in &body {
@@ -537,17 +578,25 @@ mod tests {
 
     #[test]
     fn long_notices_get_page_numbers_and_headings_stay_with_text() {
-        let mut text = String::from("@ Zoë Łukasiewicz\n@ 1 Main St\n\n# Notice of Data Breach\n\n");
+        let mut text =
+            String::from("@ Zoë Łukasiewicz\n@ 1 Main St\n\n# Notice of Data Breach\n\n");
         for k in 0..12 {
-            text.push_str(&format!("## Heading {k}\n\n{}\n\n", "Words in a paragraph. ".repeat(30)));
+            text.push_str(&format!(
+                "## Heading {k}\n\n{}\n\n",
+                "Words in a paragraph. ".repeat(30)
+            ));
         }
-        let laid = layout(&parse(&text).expect("markup"), Paper::A4, &head(), "Acme · NTC-1").expect("lays out");
+        let laid = layout(&parse(&text).expect("markup"), Paper::A4, &head(), "Acme · NTC-1")
+            .expect("lays out");
         let n = laid.pages.len();
         assert!(n >= 2);
         for (k, p) in laid.pages.iter().enumerate() {
-            assert!(p.runs.iter().any(|r| r.role == Role::Footer && r.text == format!("Page {} of {n}", k + 1)));
+            assert!(p
+                .runs
+                .iter()
+                .any(|r| r.role == Role::Footer && r.text == format!("Page {} of {n}", k + 1)));
             // A heading is never the last thing on a page.
-            let last = p.runs.iter().filter(|r| r.role != Role::Footer).last().expect("runs");
+            let last = p.runs.iter().rfind(|r| r.role != Role::Footer).expect("runs");
             assert_ne!(last.role, Role::Heading);
             assert!(p.runs.iter().all(|r| r.size >= 10.0));
         }

@@ -1,7 +1,8 @@
 //! The markup a rendered template is written in, read line by line.
 //!
 //! `# Title`, `## Heading`, `- item`, `@ address line` (the envelope window), `| kept line`,
-//! `**bold**` inline, `\pagebreak`; a blank line ends a paragraph, other lines join into it.
+//! `**bold**` inline, `\pagebreak`; a blank line ends a paragraph, other lines join into it (an
+//! item is one line).
 
 /// A piece of text in one weight.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,17 +39,15 @@ pub struct MarkupError {
 /// A [`MarkupError`] naming the line: an unclosed `**`, a second title, a title after the body.
 pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
     let mut blocks = Vec::new();
-    let mut para: Option<(usize, String, bool)> = None; // (first line, text, is item)
+    let mut para: Option<(usize, String)> = None; // (first line, text)
     let mut seen_title = false;
-    let flush = |para: &mut Option<(usize, String, bool)>,
-                 blocks: &mut Vec<Block>|
-     -> Result<(), MarkupError> {
-        if let Some((line, text, item)) = para.take() {
-            let spans = spans(&text, line)?;
-            blocks.push(if item { Block::Item(spans) } else { Block::Para(spans) });
-        }
-        Ok(())
-    };
+    let flush =
+        |para: &mut Option<(usize, String)>, blocks: &mut Vec<Block>| -> Result<(), MarkupError> {
+            if let Some((line, text)) = para.take() {
+                blocks.push(Block::Para(spans(&text, line)?));
+            }
+            Ok(())
+        };
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
         let line = raw.trim_end();
@@ -65,17 +64,12 @@ pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
             if seen_title {
                 return Err(MarkupError { line: n, message: "a second title (`# …`)".into() });
             }
-            if blocks.iter().any(|b| !matches!(b, Block::Address(_))) {
-                return Err(MarkupError {
-                    line: n,
-                    message: "the title (`# …`) must come before the body".into(),
-                });
-            }
             seen_title = true;
             blocks.push(Block::Title(spans(rest.trim(), n)?));
         } else if let Some(rest) = trimmed.strip_prefix("- ") {
+            // An item is one line: the next line without a marker starts a paragraph.
             flush(&mut para, &mut blocks)?;
-            para = Some((n, rest.trim().to_owned(), true));
+            blocks.push(Block::Item(spans(rest.trim(), n)?));
         } else if trimmed == "@" || trimmed.starts_with("@ ") {
             flush(&mut para, &mut blocks)?;
             let rest = trimmed[1..].trim();
@@ -90,11 +84,11 @@ pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
             blocks.push(Block::PageBreak);
         } else {
             match &mut para {
-                Some((_, text, _)) => {
+                Some((_, text)) => {
                     text.push(' ');
                     text.push_str(trimmed);
                 }
-                None => para = Some((n, trimmed.to_owned(), false)),
+                None => para = Some((n, trimmed.to_owned())),
             }
         }
     }
@@ -106,8 +100,11 @@ pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
 fn spans(text: &str, line: usize) -> Result<Vec<Span>, MarkupError> {
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let parts: Vec<&str> = collapsed.split("**").collect();
-    if parts.len() % 2 == 0 {
-        return Err(MarkupError { line, message: "`**` opens bold text that is not closed".into() });
+    if parts.len().is_multiple_of(2) {
+        return Err(MarkupError {
+            line,
+            message: "`**` opens bold text that is not closed".into(),
+        });
     }
     Ok(parts
         .iter()

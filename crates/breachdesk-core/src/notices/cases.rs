@@ -6,7 +6,10 @@ use super::org::{self, OrgProfile};
 use super::render::{self, Job, Rendered};
 use super::tables::{self, NewEvent, NewRendering, NoticeRow, NoticeRows};
 use super::templates::{Template, TemplateKind, TemplateRows};
-use super::{variant, Channel, ConfirmInput, DraftInput, Notice, NoticeStatus, Paper, Preview, PreviewInput, SentInput};
+use super::{
+    variant, Channel, ConfirmInput, DraftInput, Notice, NoticeStatus, Paper, Preview, PreviewInput,
+    SentInput,
+};
 use crate::audit::Change;
 use crate::incident::{self, Incident, Row};
 use crate::individuals::{self, Individual};
@@ -34,6 +37,8 @@ struct Inputs {
     logo: Option<Vec<u8>>,
     templates: Vec<Template>,
     parts: BTreeMap<String, String>,
+    /// When notices to individuals were recorded as sent (storage form).
+    individual_sent: Vec<String>,
 }
 
 fn notice_id(now: chrono::DateTime<chrono::Utc>) -> String {
@@ -52,7 +57,10 @@ impl Breachdesk {
     /// [`Error::NotFound`] naming the record.
     pub fn individual(&self, incident_id: &str, record: i64) -> Result<Individual> {
         let inc = self.incident_row(incident_id)?;
-        let not_found = || Error::NotFound { entity: "record", id: format!("{record} on the list of {}", inc.human_id) };
+        let not_found = || Error::NotFound {
+            entity: "record",
+            id: format!("{record} on the list of {}", inc.human_id),
+        };
         let n = u32::try_from(record).map_err(|_| not_found())?;
         let ids = self.list_ids(&inc.id)?;
         let id = ids.id(n);
@@ -62,7 +70,13 @@ impl Breachdesk {
         individuals::person_by_id(&*self.read()?, id)?.ok_or_else(not_found)
     }
 
-    fn inputs(&self, ctx: &Ctx, incident_id: &str, obligation: &str, person: Option<i64>) -> Result<Inputs> {
+    fn inputs(
+        &self,
+        ctx: &Ctx,
+        incident_id: &str,
+        obligation: &str,
+        person: Option<i64>,
+    ) -> Result<Inputs> {
         self.seed_templates(ctx)?;
         let (inc, ob_id) = self.obligation_of(incident_id, obligation)?;
         let obligation = self.one_obligation(&inc, &ob_id, ctx.now)?;
@@ -74,6 +88,7 @@ impl Breachdesk {
         let rows = TemplateRows(&conn);
         let templates = rows.latest()?;
         let parts = rows.parts()?;
+        let individual_sent = NoticeRows(&conn).individual_sent(&inc.id)?;
         drop(conn);
         let person = person.map(|r| self.individual(&inc.id, r)).transpose()?;
         Ok(Inputs {
@@ -87,6 +102,7 @@ impl Breachdesk {
             logo,
             templates,
             parts,
+            individual_sent,
         })
     }
 
@@ -99,7 +115,9 @@ impl Breachdesk {
         let mut cur = Some(first.to_owned());
         let mut amended = None;
         while let Some(id) = cur {
-            let r = rows.get(&id)?.ok_or_else(|| Error::NotFound { entity: "notice", id: id.clone() })?;
+            let r = rows
+                .get(&id)?
+                .ok_or_else(|| Error::NotFound { entity: "notice", id: id.clone() })?;
             if amended.is_none() {
                 let d = NaiveDate::parse_from_str(&r.dated, "%Y-%m-%d").unwrap_or_default();
                 amended = Some((r.id.clone(), d));
@@ -138,8 +156,18 @@ impl Breachdesk {
         }
     }
 
-    fn context_for(i: &Inputs, template: &Template, id: &str, dated: NaiveDate, paper: Paper, seq: (i64, Option<(String, NaiveDate)>)) -> serde_json::Value {
-        let kind = serde_json::to_value(template.meta.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    fn context_for(
+        i: &Inputs,
+        template: &Template,
+        id: &str,
+        dated: NaiveDate,
+        paper: Paper,
+        seq: (i64, Option<(String, NaiveDate)>),
+    ) -> serde_json::Value {
+        let kind = serde_json::to_value(template.meta.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         super::context::build(&super::context::Parts {
             org: &i.org,
             has_logo: i.logo.is_some(),
@@ -154,6 +182,7 @@ impl Breachdesk {
             paper: paper.name(),
             amends: seq.1.as_ref().map(|(a, d)| (a.as_str(), *d)),
             sequence: seq.0,
+            individual_sent: &i.individual_sent,
         })
     }
 
@@ -175,11 +204,19 @@ impl Breachdesk {
     /// line and column, a notice already sent (draft a supplement with `amends`).
     pub fn draft_notice(&self, ctx: &Ctx, incident_id: &str, input: &DraftInput) -> Result<Notice> {
         if input.obligation.trim().is_empty() {
-            return Err(Error::validation("obligation", "is required (the key `obligations list` shows)"));
+            return Err(Error::validation(
+                "obligation",
+                "is required (the key `obligations list` shows)",
+            ));
         }
         let i = self.inputs(ctx, incident_id, &input.obligation, input.person)?;
         if input.amends.is_none() {
-            if let Some(existing) = NoticeRows(&*self.read()?).existing(&i.inc.id, &i.obligation.id, input.person)? {
+            if let Some(existing) = NoticeRows(&*self.read()?).existing(
+                &i.inc.id,
+                &i.obligation.id,
+                input.person,
+                input.template.as_deref(),
+            )? {
                 if matches!(existing.status, NoticeStatus::Sent | NoticeStatus::Confirmed) {
                     return Err(Error::validation(
                         "amends",
@@ -191,9 +228,14 @@ impl Breachdesk {
         }
         let amends = match &input.amends {
             Some(a) => {
-                let r = NoticeRows(&*self.read()?).get(a)?.ok_or_else(|| Error::NotFound { entity: "notice", id: a.clone() })?;
+                let r = NoticeRows(&*self.read()?)
+                    .get(a)?
+                    .ok_or_else(|| Error::NotFound { entity: "notice", id: a.clone() })?;
                 if r.incident_id != i.inc.id {
-                    return Err(Error::validation("amends", format!("{} belongs to another incident", r.id)));
+                    return Err(Error::validation(
+                        "amends",
+                        format!("{} belongs to another incident", r.id),
+                    ));
                 }
                 Some(r.id)
             }
@@ -202,21 +244,28 @@ impl Breachdesk {
         let (template, reason) = match &input.template {
             Some(t) => {
                 let t = t.trim();
-                let found = i.templates.iter().find(|x| x.id == t).ok_or_else(|| Error::NotFound { entity: "template", id: t.to_owned() })?;
+                let found = i
+                    .templates
+                    .iter()
+                    .find(|x| x.id == t)
+                    .ok_or_else(|| Error::NotFound { entity: "template", id: t.to_owned() })?;
                 if found.meta.kind == TemplateKind::Part {
-                    return Err(Error::validation("template", format!("{t} is a part: it is included by templates, not drafted")));
+                    return Err(Error::validation(
+                        "template",
+                        format!("{t} is a part: it is included by templates, not drafted"),
+                    ));
                 }
                 (found, format!("chosen: {} ({})", found.meta.title, found.id))
             }
             None => {
-                let p = variant::pick(&i.templates, &i.obligation.rule_id, i.person.as_ref()).ok_or_else(|| {
+                let p = variant::pick(&i.templates, &i.obligation.rule_id, &i.obligation.recipient, i.person.as_ref()).ok_or_else(|| {
                     Error::validation("template", format!("no template answers {}: add one whose front matter lists it in `obligations`, or pass --template", i.obligation.rule_id))
                 })?;
                 (p.template, p.reason)
             }
         };
-        if template.meta.kind == TemplateKind::Individual && i.person.is_none() && i.obligation.recipient == "individuals" {
-            // A letter to individuals without a person is the sample copy (AG filings, review).
+        if template.meta.kind == TemplateKind::Individual && i.person.is_none() {
+            return Err(Error::validation("person", format!("{} is a letter to one person: pass the record number that `individuals search` shows (--person RECORD_NO)", template.id)));
         }
         let paper = input.paper.unwrap_or(template.meta.paper);
         let id = notice_id(ctx.now);
@@ -271,15 +320,19 @@ impl Breachdesk {
             return self.view(&row.id);
         }
         let i = self.inputs(ctx, &row.incident_id, &row.obligation_id, row.person_record)?;
-        let template = i.templates.iter().find(|t| t.id == row.template_id).ok_or_else(|| Error::NotFound { entity: "template", id: row.template_id.clone() })?;
+        let template =
+            i.templates.iter().find(|t| t.id == row.template_id).ok_or_else(|| {
+                Error::NotFound { entity: "template", id: row.template_id.clone() }
+            })?;
         let paper = if row.paper == "a4" { Paper::A4 } else { Paper::Letter };
-        let dated = NaiveDate::parse_from_str(&row.dated, "%Y-%m-%d").map_err(|_| Error::Unreadable {
-            entity: "notice",
-            id: row.id.clone(),
-            field: "dated".into(),
-            problem: format!("{:?} is not a date", row.dated),
-            repair: "Restore the data directory from a backup".into(),
-        })?;
+        let dated =
+            NaiveDate::parse_from_str(&row.dated, "%Y-%m-%d").map_err(|_| Error::Unreadable {
+                entity: "notice",
+                id: row.id.clone(),
+                field: "dated".into(),
+                problem: format!("{:?} is not a date", row.dated),
+                repair: "Restore the data directory from a backup".into(),
+            })?;
         let seq = self.sequence(row.amends.as_deref())?;
         let ctx_json = Self::context_for(&i, template, &row.id, dated, paper, seq);
         let data = Self::data_of(&i);
@@ -307,7 +360,9 @@ impl Breachdesk {
     }
 
     fn notice_row(&self, id: &str) -> Result<NoticeRow> {
-        NoticeRows(&*self.read()?).get(id)?.ok_or_else(|| Error::NotFound { entity: "notice", id: id.trim().to_owned() })
+        NoticeRows(&*self.read()?)
+            .get(id)?
+            .ok_or_else(|| Error::NotFound { entity: "notice", id: id.trim().to_owned() })
     }
 
     /// The incident's notices as stored (not re-rendered), by obligation.
@@ -328,7 +383,9 @@ impl Breachdesk {
         let n = self.notice(ctx, id)?;
         let conn = self.read()?;
         let rows = NoticeRows(&conn);
-        let latest = rows.latest_rendering(&n.id)?.ok_or_else(|| Error::NotFound { entity: "rendering of notice", id: n.id.clone() })?;
+        let latest = rows
+            .latest_rendering(&n.id)?
+            .ok_or_else(|| Error::NotFound { entity: "rendering of notice", id: n.id.clone() })?;
         let name = format!("{}-{}-{}.pdf", n.incident, files::safe_stem(&n.obligation_key), n.id);
         Ok((name, rows.pdf(&latest.id)?))
     }
@@ -346,7 +403,10 @@ impl Breachdesk {
             NoticeStatus::Draft => {}
             NoticeStatus::Approved => return Ok(n),
             NoticeStatus::Sent | NoticeStatus::Confirmed => {
-                return Err(Error::validation("notice", format!("{} was already sent; a change is a new notice that amends it", n.id)))
+                return Err(Error::validation(
+                    "notice",
+                    format!("{} was already sent; a change is a new notice that amends it", n.id),
+                ))
             }
         }
         if !n.report.ok {
@@ -355,9 +415,19 @@ impl Breachdesk {
                 .findings
                 .iter()
                 .filter(|f| f.severity == super::Severity::Block)
-                .map(|f| format!("BLOCK {} — {} ({}): {}", f.element, f.label, f.citation, f.message))
+                .map(|f| {
+                    format!("BLOCK {} — {} ({}): {}", f.element, f.label, f.citation, f.message)
+                })
                 .collect();
-            return Err(Error::validation("notice", format!("{} cannot be approved while {} BLOCK finding(s) stand: {}", n.id, blocks.len(), blocks.join("; "))));
+            return Err(Error::validation(
+                "notice",
+                format!(
+                    "{} cannot be approved while {} BLOCK finding(s) stand: {}",
+                    n.id,
+                    blocks.len(),
+                    blocks.join("; ")
+                ),
+            ));
         }
         let at = to_storage(ctx.now);
         let row = self.notice_row(&n.id)?;
@@ -392,14 +462,25 @@ impl Breachdesk {
         let row = self.notice_row(&n.id)?;
         let approval = tables::approval(&*self.read()?, &n.id)?;
         if approval.as_ref().is_none_or(|a| a.1 != n.pdf_sha256) {
-            return Err(Error::validation("notice", format!("{}: the approval does not match this PDF; approve it again", n.id)));
+            return Err(Error::validation(
+                "notice",
+                format!("{}: the approval does not match this PDF; approve it again", n.id),
+            ));
         }
         let inc = self.incident_row(&row.incident_id)?;
         let sent = obligations::past_time("sent_at", &input.sent_at, inc.fields.zone, ctx.now)?;
         let channel = Channel::ALL
             .into_iter()
             .find(|c| c.as_str() == input.channel.trim())
-            .ok_or_else(|| Error::validation("channel", format!("{:?} is not one of mail, email, portal, fax, press, phone", input.channel)))?;
+            .ok_or_else(|| {
+                Error::validation(
+                    "channel",
+                    format!(
+                        "{:?} is not one of mail, email, portal, fax, press, phone",
+                        input.channel
+                    ),
+                )
+            })?;
         let reference = incident::required("reference", &input.reference, 500)?;
         let recipients = input.recipients.unwrap_or(1);
         if recipients < 1 {
@@ -414,8 +495,8 @@ impl Breachdesk {
             let event = uuid7(ctx.now);
             tables::insert_event(tx, &NewEvent { id: &event, notice_id: &n.id, event: "sent", at: &sent_s, pdf_sha256: Some(&n.pdf_sha256), content_sha256: Some(&n.content_sha256), channel: Some(channel.as_str()), reference: Some(&reference), recipients: Some(recipients), via: via.as_deref(), note: note.as_deref(), recorded_at: &at, recorded_by: &ctx.actor, ..NewEvent::default() })?;
             let mut hashes = Vec::new();
-            for (name, bytes) in &proofs {
-                hashes.push(tables::insert_proof(tx, &uuid7(ctx.now), &n.id, &event, name, bytes, &at, &ctx.actor)?);
+            for proof in &proofs {
+                hashes.push(tables::insert_proof(tx, ctx, &n.id, &event, proof)?);
             }
             tables::set_status(tx, &n.id, NoticeStatus::Sent, &at)?;
             let mut changes = vec![change("notice.sent", &n.id, serde_json::json!({
@@ -444,7 +525,10 @@ impl Breachdesk {
     pub fn confirm_notice(&self, ctx: &Ctx, id: &str, input: &ConfirmInput) -> Result<Notice> {
         let row = self.notice_row(id)?;
         if row.status != NoticeStatus::Sent && row.status != NoticeStatus::Confirmed {
-            return Err(Error::validation("notice", format!("{} is not recorded as sent yet", row.id)));
+            return Err(Error::validation(
+                "notice",
+                format!("{} is not recorded as sent yet", row.id),
+            ));
         }
         let inc = self.incident_row(&row.incident_id)?;
         let number = incident::required("number", &input.number, 500)?;
@@ -455,14 +539,49 @@ impl Breachdesk {
         let when_s = to_storage(when);
         self.write(ctx, |tx| {
             let event = uuid7(ctx.now);
-            tables::insert_event(tx, &NewEvent { id: &event, notice_id: &row.id, event: "confirmed", at: &when_s, reference: Some(&number), note: note.as_deref(), recorded_at: &at, recorded_by: &ctx.actor, ..NewEvent::default() })?;
+            tables::insert_event(
+                tx,
+                &NewEvent {
+                    id: &event,
+                    notice_id: &row.id,
+                    event: "confirmed",
+                    at: &when_s,
+                    reference: Some(&number),
+                    note: note.as_deref(),
+                    recorded_at: &at,
+                    recorded_by: &ctx.actor,
+                    ..NewEvent::default()
+                },
+            )?;
             let mut hashes = Vec::new();
-            for (name, bytes) in &proofs {
-                hashes.push(tables::insert_proof(tx, &uuid7(ctx.now), &row.id, &event, name, bytes, &at, &ctx.actor)?);
+            for proof in &proofs {
+                hashes.push(tables::insert_proof(tx, ctx, &row.id, &event, proof)?);
             }
             tables::set_status(tx, &row.id, NoticeStatus::Confirmed, &at)?;
-            timeline::append_event(tx, ctx, &row.incident_id, TimelineKind::Notification, &format!("Notice {} ({}) confirmed: number {number}{}", row.id, row.obligation_key, if proofs.is_empty() { String::new() } else { format!(", {} proof file(s)", proofs.len()) }))?;
-            Ok(((), vec![change("notice.confirm", &row.id, serde_json::json!({"number": number, "at": when_s, "proofs": hashes}))]))
+            timeline::append_event(
+                tx,
+                ctx,
+                &row.incident_id,
+                TimelineKind::Notification,
+                &format!(
+                    "Notice {} ({}) confirmed: number {number}{}",
+                    row.id,
+                    row.obligation_key,
+                    if proofs.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {} proof file(s)", proofs.len())
+                    }
+                ),
+            )?;
+            Ok((
+                (),
+                vec![change(
+                    "notice.confirm",
+                    &row.id,
+                    serde_json::json!({"number": number, "at": when_s, "proofs": hashes}),
+                )],
+            ))
         })?;
         self.view(&row.id)
     }
@@ -473,7 +592,13 @@ impl Breachdesk {
     /// [`Error::NotFound`] for the incident; everything else comes back as the preview's `error`.
     pub fn preview_template(&self, ctx: &Ctx, input: &PreviewInput) -> Result<Preview> {
         let inc = self.incident_row(&input.incident)?;
-        let fail = |e: Error, reason: String| Preview { pages: vec![], report: None, text: String::new(), error: Some(e.to_string()), variant_reason: reason };
+        let fail = |e: Error, reason: String| Preview {
+            pages: vec![],
+            report: None,
+            text: String::new(),
+            error: Some(e.to_string()),
+            variant_reason: reason,
+        };
         let meta = match super::templates::front_matter(&input.source) {
             Ok(m) => m,
             Err(e) => return Ok(fail(e, String::new())),
@@ -482,9 +607,22 @@ impl Breachdesk {
             Some(o) => o.clone(),
             None => {
                 let all = self.obligations(&inc.id, ctx.now)?;
-                match all.iter().find(|o| meta.obligations.iter().any(|g| breachdesk_docs::check::glob(g, &o.rule_id))) {
+                let probe = Template { meta: meta.clone(), ..Template::blank() };
+                match all.iter().find(|o| variant::answers(&probe, &o.rule_id, &o.recipient)) {
                     Some(o) => o.rule_id.clone(),
-                    None => return Ok(fail(Error::validation("obligation", format!("no obligation of {} matches this template's obligations ({})", inc.human_id, meta.obligations.join(", "))), String::new())),
+                    None => {
+                        return Ok(fail(
+                            Error::validation(
+                                "obligation",
+                                format!(
+                                    "no obligation of {} matches this template's obligations ({})",
+                                    inc.human_id,
+                                    meta.obligations.join(", ")
+                                ),
+                            ),
+                            String::new(),
+                        ))
+                    }
                 }
             }
         };
@@ -504,23 +642,35 @@ impl Breachdesk {
         i.parts = parts;
         let template = Template {
             id: meta.id.clone(),
-            version: 0,
             sha256: super::sha256_hex(input.source.as_bytes()),
             source: input.source.clone(),
             meta: meta.clone(),
-            seeded: false,
-            created_at: String::new(),
-            created_by: String::new(),
-            seed_source: None,
-            used_by: 0,
-            versions: vec![],
+            ..Template::blank()
         };
         let dated = today(ctx.now, i.inc.fields.zone);
-        let reason = i.person.as_ref().map_or_else(|| obligation.clone(), |p| format!("{obligation} · record {}", p.id));
-        let ctx_json = Self::context_for(&i, &template, "NTC-PREVIEW", dated, meta.paper, (1, None));
+        let reason = i
+            .person
+            .as_ref()
+            .map_or_else(|| obligation.clone(), |p| format!("{obligation} · record {}", p.id));
+        let ctx_json =
+            Self::context_for(&i, &template, "NTC-PREVIEW", dated, meta.paper, (1, None));
         let data = Self::data_of(&i);
-        match render::run(&Self::job_for(&i, &template, &ctx_json, meta.paper, "NTC-PREVIEW", &data, dated)) {
-            Ok(r) => Ok(Preview { pages: render::svg_pages(&r.laid, i.logo.as_deref()), report: Some(r.report), text: r.text, error: None, variant_reason: reason }),
+        match render::run(&Self::job_for(
+            &i,
+            &template,
+            &ctx_json,
+            meta.paper,
+            "NTC-PREVIEW",
+            &data,
+            dated,
+        )) {
+            Ok(r) => Ok(Preview {
+                pages: render::svg_pages(&r.laid, i.logo.as_deref()),
+                report: Some(r.report),
+                text: r.text,
+                error: None,
+                variant_reason: reason,
+            }),
             Err(e) => Ok(fail(e, reason)),
         }
     }
@@ -529,21 +679,27 @@ impl Breachdesk {
     fn view(&self, id: &str) -> Result<Notice> {
         let conn = self.read()?;
         let rows = NoticeRows(&conn);
-        let row = rows.get(id)?.ok_or_else(|| Error::NotFound { entity: "notice", id: id.to_owned() })?;
-        let r = rows.latest_rendering(&row.id)?.ok_or_else(|| Error::NotFound { entity: "rendering of notice", id: row.id.clone() })?;
+        let row =
+            rows.get(id)?.ok_or_else(|| Error::NotFound { entity: "notice", id: id.to_owned() })?;
+        let r = rows
+            .latest_rendering(&row.id)?
+            .ok_or_else(|| Error::NotFound { entity: "rendering of notice", id: row.id.clone() })?;
         let template = TemplateRows(&conn).get(&row.template_id, Some(r.template_version))?;
         let events = rows.events(&row.id)?;
         let approval = tables::approval(&conn, &row.id)?.filter(|a| a.1 == r.pdf_sha256);
         let (human, recipient): (String, String) = conn.query_row(
-            "SELECT i.human_id, o.jurisdiction || ' ' || replace(o.recipient, '_', ' ') FROM notices n
-             JOIN incidents i ON i.id = n.incident_id JOIN obligations o ON o.id = n.obligation_id WHERE n.id = ?1",
+            "SELECT i.human_id, COALESCE(c.label, o.jurisdiction || ' ' || replace(o.recipient, '_', ' ')) FROM notices n
+             JOIN incidents i ON i.id = n.incident_id JOIN obligations o ON o.id = n.obligation_id
+             LEFT JOIN custom_obligations c ON c.rule_id = o.rule_id WHERE n.id = ?1",
             [&row.id],
             |x| Ok((x.get(0)?, x.get(1)?)),
         )?;
         drop(conn);
         let addressee = match row.person_record {
-            Some(p) => self.individual(&row.incident_id, p).map_or_else(|_| format!("record {p}"), |x| individuals::addressee(&x)),
-            None => recipient,
+            Some(p) => self
+                .individual(&row.incident_id, p)
+                .map_or_else(|_| format!("record {p}"), |x| individuals::addressee(&x)),
+            None => recipient.trim().to_owned(),
         };
         Ok(Notice {
             id: row.id,
@@ -573,23 +729,41 @@ impl Breachdesk {
 }
 
 fn change(action: &'static str, id: &str, after: serde_json::Value) -> Change {
-    Change { action, entity_type: "notice", entity_id: id.to_owned(), before: None, after: Some(after) }
+    Change {
+        action,
+        entity_type: "notice",
+        entity_id: id.to_owned(),
+        before: None,
+        after: Some(after),
+    }
 }
 
-fn store_rendering(tx: &rusqlite::Transaction<'_>, notice_id: &str, version: i64, r: &Rendered, at: &str) -> Result<()> {
-    let report_json = serde_json::to_string(&r.report).map_err(|source| Error::Json { what: "a checker report", source })?;
-    tables::insert_rendering(tx, &NewRendering {
-        id: &uuid7(chrono::DateTime::parse_from_rfc3339(at).map(|t| t.to_utc()).unwrap_or_default()),
-        notice_id,
-        template_version: version,
-        content_sha256: &r.content_sha256,
-        pdf: &r.pdf,
-        pdf_sha256: &r.pdf_sha256,
-        text: &r.text,
-        report_json: &report_json,
-        pages: i64::try_from(r.pages).unwrap_or(i64::MAX),
-        at,
-    })
+fn store_rendering(
+    tx: &rusqlite::Transaction<'_>,
+    notice_id: &str,
+    version: i64,
+    r: &Rendered,
+    at: &str,
+) -> Result<()> {
+    let report_json = serde_json::to_string(&r.report)
+        .map_err(|source| Error::Json { what: "a checker report", source })?;
+    tables::insert_rendering(
+        tx,
+        &NewRendering {
+            id: &uuid7(
+                chrono::DateTime::parse_from_rfc3339(at).map(|t| t.to_utc()).unwrap_or_default(),
+            ),
+            notice_id,
+            template_version: version,
+            content_sha256: &r.content_sha256,
+            pdf: &r.pdf,
+            pdf_sha256: &r.pdf_sha256,
+            text: &r.text,
+            report_json: &report_json,
+            pages: i64::try_from(r.pages).unwrap_or(i64::MAX),
+            at,
+        },
+    )
 }
 
 fn read_proofs(paths: &[String]) -> Result<Vec<(String, Vec<u8>)>> {
@@ -599,7 +773,9 @@ fn read_proofs(paths: &[String]) -> Result<Vec<(String, Vec<u8>)>> {
         .map(|p| {
             let path = Path::new(p.trim());
             let bytes = files::read_bytes(path, "proof", MAX_PROOF)?;
-            let name = path.file_name().map_or_else(|| "proof".into(), |n| n.to_string_lossy().into_owned());
+            let name = path
+                .file_name()
+                .map_or_else(|| "proof".into(), |n| n.to_string_lossy().into_owned());
             Ok((name, bytes))
         })
         .collect()

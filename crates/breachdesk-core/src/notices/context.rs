@@ -17,7 +17,9 @@ pub(crate) fn date_words(s: &str, zone: Tz) -> Option<String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&zone).format("%B %-d, %Y").to_string());
     }
-    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok().map(|d| d.format("%B %-d, %Y").to_string())
+    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.format("%B %-d, %Y").to_string())
 }
 
 /// An instant in words in `zone`: "March 3, 2026 at 9:00 AM EST".
@@ -36,7 +38,15 @@ fn opt_time(s: Option<&String>, zone: Tz) -> Value {
 }
 
 /// The address lines of a postal address, country last when it is not the sender's.
-fn postal_lines(line1: Option<&str>, line2: Option<&str>, city: Option<&str>, region: Option<&str>, postal: Option<&str>, country: Option<&str>, home: &str) -> Vec<String> {
+fn postal_lines(
+    line1: Option<&str>,
+    line2: Option<&str>,
+    city: Option<&str>,
+    region: Option<&str>,
+    postal: Option<&str>,
+    country: Option<&str>,
+    home: &str,
+) -> Vec<String> {
     let mut out = Vec::new();
     for l in [line1, line2].into_iter().flatten() {
         if !l.trim().is_empty() {
@@ -58,7 +68,8 @@ fn postal_lines(line1: Option<&str>, line2: Option<&str>, city: Option<&str>, re
         out.push(last);
     }
     if let Some(c) = country {
-        if !c.eq_ignore_ascii_case(home) && !(us && home.eq_ignore_ascii_case("US")) {
+        let domestic = c.eq_ignore_ascii_case(home) || (us && home.eq_ignore_ascii_case("US"));
+        if !domestic {
             out.push(c.to_uppercase());
         }
     }
@@ -67,7 +78,15 @@ fn postal_lines(line1: Option<&str>, line2: Option<&str>, city: Option<&str>, re
 
 pub(crate) fn org_lines(o: &OrgProfile) -> Vec<String> {
     let a = &o.address;
-    postal_lines(Some(&a.line1), a.line2.as_deref(), Some(&a.city), a.state.as_deref(), Some(&a.postal_code), None, &a.country)
+    postal_lines(
+        Some(&a.line1),
+        a.line2.as_deref(),
+        Some(&a.city),
+        a.state.as_deref(),
+        Some(&a.postal_code),
+        None,
+        &a.country,
+    )
 }
 
 /// Everything a notice's template reads.
@@ -85,6 +104,8 @@ pub(crate) struct Parts<'a> {
     pub paper: &'a str,
     pub amends: Option<(&'a str, NaiveDate)>,
     pub sequence: i64,
+    /// Dates (storage form) on which notices to individuals were recorded as sent.
+    pub individual_sent: &'a [String],
 }
 
 pub(crate) fn build(p: &Parts<'_>) -> Value {
@@ -153,7 +174,7 @@ pub(crate) fn build(p: &Parts<'_>) -> Value {
     let obligation = json!({
         "key": ob.rule_id, "regime": ob.regime, "jurisdiction": ob.jurisdiction, "recipient": ob.recipient,
         "citation": ob.citation, "due_on": opt_date(ob.due.as_ref(), zone), "address": ob.address,
-        "channel": ob.channel,
+        "channel": ob.channel, "label": ob.label,
     });
     let person = p.person.map(|x| {
         let data: Vec<String> = if x.data_elements.is_empty() { f.data_types.clone() } else { x.data_elements.clone() };
@@ -178,11 +199,30 @@ pub(crate) fn build(p: &Parts<'_>) -> Value {
         "amends": p.amends.map(|a| a.0),
         "amends_date": p.amends.map(|a| a.1.format("%B %-d, %Y").to_string()),
         "sequence": p.sequence,
+        "individual_notice_dates": individual_dates(p, zone),
     });
     json!({
         "org": org, "incident": incident, "facts": facts, "narrative": narrative,
         "obligation": obligation, "person": person, "notice": notice,
     })
+}
+
+/// The dates individual notice was given: those recorded here, else what the narrative says.
+fn individual_dates(p: &Parts<'_>, zone: Tz) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for d in p.individual_sent.iter().filter_map(|s| date_words(s, zone)) {
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    if out.is_empty() {
+        if let Some(d) =
+            p.narrative.individual_notice_dates.as_ref().filter(|d| !d.trim().is_empty())
+        {
+            out.push(d.trim().to_owned());
+        }
+    }
+    out
 }
 
 /// Whether a dotted path of the context holds a value (not null, false, 0 or empty).
@@ -210,9 +250,25 @@ mod tests {
 
     #[test]
     fn addresses_and_dates_read_as_on_an_envelope() {
-        let us = postal_lines(Some("12 Elm St"), Some(""), Some("Boston"), Some("US-MA"), Some("02110"), Some("US"), "US");
+        let us = postal_lines(
+            Some("12 Elm St"),
+            Some(""),
+            Some("Boston"),
+            Some("US-MA"),
+            Some("02110"),
+            Some("US"),
+            "US",
+        );
         assert_eq!(us, ["12 Elm St", "Boston, MA 02110"]);
-        let de = postal_lines(Some("Hauptstr. 5"), None, Some("Köln"), None, Some("50667"), Some("DE"), "US");
+        let de = postal_lines(
+            Some("Hauptstr. 5"),
+            None,
+            Some("Köln"),
+            None,
+            Some("50667"),
+            Some("DE"),
+            "US",
+        );
         assert_eq!(de, ["Hauptstr. 5", "50667 Köln", "DE"]);
         let zone: Tz = "America/New_York".parse().expect("zone");
         assert_eq!(date_words("2026-03-03T03:00:00Z", zone).as_deref(), Some("March 2, 2026"));

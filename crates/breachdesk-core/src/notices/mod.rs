@@ -68,7 +68,14 @@ pub enum Channel {
 }
 
 impl Channel {
-    pub const ALL: [Channel; 6] = [Channel::Mail, Channel::Email, Channel::Portal, Channel::Fax, Channel::Press, Channel::Phone];
+    pub const ALL: [Channel; 6] = [
+        Channel::Mail,
+        Channel::Email,
+        Channel::Portal,
+        Channel::Fax,
+        Channel::Press,
+        Channel::Phone,
+    ];
 
     #[must_use]
     pub fn as_str(self) -> &'static str {

@@ -58,6 +58,9 @@ pub struct Narrative {
     pub severity_impact: Option<String>,
     pub material_impact: Option<String>,
     pub delay_reasons: Option<String>,
+    /// When individual notice was given, in words, when it was sent outside Breachdesk (the
+    /// dates of notices recorded as sent here come first).
+    pub individual_notice_dates: Option<String>,
     pub monitoring: Option<Monitoring>,
 }
 
@@ -79,7 +82,10 @@ fn check(n: &Narrative) -> Result<()> {
         }
         if let Some(d) = &m.enroll_by {
             chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                Error::validation("monitoring.enroll_by", format!("{d:?} is not a date (YYYY-MM-DD)"))
+                Error::validation(
+                    "monitoring.enroll_by",
+                    format!("{d:?} is not a date (YYYY-MM-DD)"),
+                )
             })?;
         }
     }
@@ -131,7 +137,8 @@ impl Breachdesk {
         check(n)?;
         let inc = self.incident_row(incident_id)?;
         let before = self.narrative(&inc.id)?;
-        let json = serde_json::to_string(n).map_err(|source| Error::Json { what: "a narrative", source })?;
+        let json = serde_json::to_string(n)
+            .map_err(|source| Error::Json { what: "a narrative", source })?;
         let at = to_storage(ctx.now);
         self.write(ctx, |tx| {
             tx.execute(

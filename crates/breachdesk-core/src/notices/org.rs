@@ -85,9 +85,14 @@ fn check(p: &OrgProfile) -> Result<()> {
     required("address.postal_code", &p.address.postal_code)?;
     required("address.country", &p.address.country)?;
     if p.address.country.trim().len() != 2 {
-        return Err(Error::validation("address.country", "use the two-letter ISO code (US, DE, GB)"));
+        return Err(Error::validation(
+            "address.country",
+            "use the two-letter ISO code (US, DE, GB)",
+        ));
     }
-    if p.address.country.eq_ignore_ascii_case("US") && p.address.state.as_deref().unwrap_or("").trim().is_empty() {
+    if p.address.country.eq_ignore_ascii_case("US")
+        && p.address.state.as_deref().unwrap_or("").trim().is_empty()
+    {
         return Err(Error::validation("address.state", "is required for a US address"));
     }
     required("phone", &p.phone)?;
@@ -121,7 +126,10 @@ pub(crate) fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     Some((w, h))
 }
 
-pub(crate) fn read(conn: &Connection) -> Result<Option<(OrgProfile, Option<Vec<u8>>, Org)>> {
+/// The stored profile, its logo's bytes, and the view of both.
+type Stored = (OrgProfile, Option<Vec<u8>>, Org);
+
+pub(crate) fn read(conn: &Connection) -> Result<Option<Stored>> {
     let row = conn
         .query_row(
             "SELECT profile_json, logo, logo_sha256, updated_at, updated_by FROM org_profile WHERE id = 1",
@@ -149,8 +157,15 @@ pub(crate) fn read(conn: &Connection) -> Result<Option<(OrgProfile, Option<Vec<u
     Ok(Some((profile, logo, org)))
 }
 
-fn write(tx: &Transaction<'_>, p: &OrgProfile, logo: Option<&[u8]>, at: &str, by: &str) -> Result<Option<String>> {
-    let json = serde_json::to_string(p).map_err(|source| Error::Json { what: "the organisation profile", source })?;
+fn write(
+    tx: &Transaction<'_>,
+    p: &OrgProfile,
+    logo: Option<&[u8]>,
+    at: &str,
+    by: &str,
+) -> Result<Option<String>> {
+    let json = serde_json::to_string(p)
+        .map_err(|source| Error::Json { what: "the organisation profile", source })?;
     let sha = logo.map(crate::notices::sha256_hex);
     tx.execute(
         "INSERT INTO org_profile (id, profile_json, logo, logo_sha256, updated_at, updated_by)
@@ -196,12 +211,15 @@ impl Breachdesk {
                     action: "org.set",
                     entity_type: "org_profile",
                     entity_id: "1".into(),
-                    before: before.as_ref().map(|b| serde_json::json!({"profile": b.0, "logo_sha256": b.2.logo_sha256})),
+                    before: before.as_ref().map(
+                        |b| serde_json::json!({"profile": b.0, "logo_sha256": b.2.logo_sha256}),
+                    ),
                     after: Some(serde_json::json!({"profile": stored, "logo_sha256": sha})),
                 }],
             ))
         })?;
-        self.org()?.ok_or_else(|| Error::NotFound { entity: "organisation profile", id: "1".into() })
+        self.org()?
+            .ok_or_else(|| Error::NotFound { entity: "organisation profile", id: "1".into() })
     }
 
     /// The organisation profile, when one was set.

@@ -76,33 +76,49 @@ pub(crate) fn rule_book() -> Result<&'static breachdesk_docs::RuleBook> {
 /// a character the fonts lack, a logo that does not decode.
 pub(crate) fn run(job: &Job<'_>) -> Result<Rendered> {
     let text = templates::render(&job.template.id, &job.template.source, job.parts, job.context)?;
-    let blocks = markup::parse(&text).map_err(|e| Error::validation("template", format!("{} v{}: {e}", job.template.id, job.template.version)))?;
+    let blocks = markup::parse(&text).map_err(|e| {
+        Error::validation("template", format!("{} v{}: {e}", job.template.id, job.template.version))
+    })?;
     let o = job.org;
-    let mut contact = vec![o.phone.clone()];
+    let mut phones = vec![o.phone.clone()];
     if let Some(t) = o.toll_free.as_ref().filter(|t| !t.trim().is_empty()) {
-        contact.push(format!("Toll-free {t}"));
+        phones.push(format!("Toll-free {t}"));
     }
-    contact.push(o.website.clone());
-    contact.push(o.email.clone());
     let head = Letterhead {
         name: o.legal_name.clone(),
-        lines: vec![context::org_lines(o).join(" · "), contact.join(" · ")],
+        lines: vec![
+            context::org_lines(o).join(" · "),
+            phones.join(" · "),
+            format!("{} · {}", o.website, o.email),
+        ],
         logo_px: job.logo.and_then(super::org::png_size),
     };
     let footer = format!("{} · {}", o.legal_name, job.notice_id);
-    let laid = layout(&blocks, job.paper, &head, &footer).map_err(|e| Error::validation("template", e.to_string()))?;
+    let laid = layout(&blocks, job.paper, &head, &footer)
+        .map_err(|e| Error::validation("template", e.to_string()))?;
     let truthy = |p: &str| context::truthy(job.context, p);
     let date = job.dated.format("%Y-%m-%d").to_string();
     let report = rule_book()?.check(
         &laid,
-        &Subject { obligation: job.obligation_key, residence: job.residence, data_types: job.data_types, date: &date, truthy: &truthy },
+        &Subject {
+            obligation: job.obligation_key,
+            residence: job.residence,
+            data_types: job.data_types,
+            date: &date,
+            truthy: &truthy,
+        },
     );
     let title = blocks
         .iter()
         .find_map(|b| if let markup::Block::Title(s) = b { Some(markup::plain(s)) } else { None })
         .unwrap_or_else(|| job.template.meta.title.clone());
     let created = job.dated.and_hms_opt(12, 0, 0).map_or(0, |d| d.and_utc().timestamp());
-    let info = pdf::Info { title, author: o.legal_name.clone(), subject: job.obligation_key.to_owned(), created_unix: created };
+    let info = pdf::Info {
+        title,
+        author: o.legal_name.clone(),
+        subject: job.obligation_key.to_owned(),
+        created_unix: created,
+    };
     let bytes = pdf::write(&laid, &info, job.logo).map_err(|e| Error::validation("logo", e.0))?;
     Ok(Rendered {
         text: plain_text(&laid),
@@ -143,7 +159,9 @@ fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for c in bytes.chunks(3) {
-        let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
         for (i, shift) in [18, 12, 6, 0].iter().enumerate() {
             if i <= c.len() {
                 out.push(char::from(A[((n >> shift) & 63) as usize]));
@@ -189,7 +207,9 @@ pub(crate) fn svg_pages(laid: &Laid, logo: Option<&[u8]>) -> Vec<String> {
 mod tests {
     #[test]
     fn base64_matches_the_rfc_vectors() {
-        for (i, o) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
+        for (i, o) in
+            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")]
+        {
             assert_eq!(super::base64(i.as_bytes()), o);
         }
     }

@@ -74,29 +74,55 @@ pub(crate) struct NoticeRows<'c>(pub &'c Connection);
 impl NoticeRows<'_> {
     pub(crate) fn get(&self, id: &str) -> Result<Option<NoticeRow>> {
         self.0
-            .query_row(&format!("{SELECT_NOTICE} WHERE id = ?1"), [id.trim().to_uppercase()], notice_row)
+            .query_row(
+                &format!("{SELECT_NOTICE} WHERE id = ?1"),
+                [id.trim().to_uppercase()],
+                notice_row,
+            )
             .optional()?
             .map(with_status)
             .transpose()
     }
 
     pub(crate) fn of_incident(&self, incident_uuid: &str) -> Result<Vec<NoticeRow>> {
-        let mut stmt = self.0.prepare_cached(&format!("{SELECT_NOTICE} WHERE incident_id = ?1 ORDER BY obligation_key, created_at, id"))?;
-        let rows = stmt.query_map([incident_uuid], notice_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.0.prepare_cached(&format!(
+            "{SELECT_NOTICE} WHERE incident_id = ?1 ORDER BY obligation_key, created_at, id"
+        ))?;
+        let rows =
+            stmt.query_map([incident_uuid], notice_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter().map(with_status).collect()
     }
 
     /// The notice already drafted for this obligation and person (not an amendment), if any.
-    pub(crate) fn existing(&self, incident_uuid: &str, obligation_id: &str, person: Option<i64>) -> Result<Option<NoticeRow>> {
+    pub(crate) fn existing(
+        &self,
+        incident_uuid: &str,
+        obligation_id: &str,
+        person: Option<i64>,
+        template: Option<&str>,
+    ) -> Result<Option<NoticeRow>> {
         self.0
             .query_row(
-                &format!("{SELECT_NOTICE} WHERE incident_id = ?1 AND obligation_id = ?2 AND person_record IS ?3 AND amends IS NULL ORDER BY created_at LIMIT 1"),
-                params![incident_uuid, obligation_id, person],
+                &format!("{SELECT_NOTICE} WHERE incident_id = ?1 AND obligation_id = ?2 AND person_record IS ?3 AND amends IS NULL AND (?4 IS NULL OR template_id = ?4) ORDER BY created_at LIMIT 1"),
+                params![incident_uuid, obligation_id, person, template.map(str::trim)],
                 notice_row,
             )
             .optional()?
             .map(with_status)
             .transpose()
+    }
+
+    /// When the incident's notices to individuals were recorded as sent, oldest first.
+    pub(crate) fn individual_sent(&self, incident_uuid: &str) -> Result<Vec<String>> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT e.at FROM notice_events e JOIN notices n ON n.id = e.notice_id
+             WHERE n.incident_id = ?1 AND n.obligation_key LIKE '%-individuals' AND e.event = 'sent'
+             ORDER BY e.at",
+        )?;
+        let rows = stmt
+            .query_map([incident_uuid], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
     }
 
     pub(crate) fn latest_rendering(&self, notice_id: &str) -> Result<Option<RenderingRow>> {
@@ -123,7 +149,11 @@ impl NoticeRows<'_> {
     }
 
     pub(crate) fn pdf(&self, rendering_id: &str) -> Result<Vec<u8>> {
-        Ok(self.0.query_row("SELECT pdf FROM notice_renderings WHERE id = ?1", [rendering_id], |r| r.get(0))?)
+        Ok(self.0.query_row(
+            "SELECT pdf FROM notice_renderings WHERE id = ?1",
+            [rendering_id],
+            |r| r.get(0),
+        )?)
     }
 
     pub(crate) fn events(&self, notice_id: &str) -> Result<Vec<NoticeEvent>> {
@@ -155,7 +185,15 @@ impl NoticeRows<'_> {
         )?;
         let proofs = stmt
             .query_map([notice_id], |r| {
-                Ok((r.get::<_, String>(1)?, Proof { id: r.get(0)?, file_name: r.get(2)?, sha256: r.get(3)?, bytes: r.get(4)? }))
+                Ok((
+                    r.get::<_, String>(1)?,
+                    Proof {
+                        id: r.get(0)?,
+                        file_name: r.get(2)?,
+                        sha256: r.get(3)?,
+                        bytes: r.get(4)?,
+                    },
+                ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         for (event, p) in proofs {
@@ -176,8 +214,16 @@ pub(crate) fn insert_notice(tx: &Transaction<'_>, n: &NoticeRow) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn set_status(tx: &Transaction<'_>, id: &str, status: NoticeStatus, at: &str) -> Result<()> {
-    tx.execute("UPDATE notices SET status = ?2, updated_at = ?3 WHERE id = ?1", params![id, status.as_str(), at])?;
+pub(crate) fn set_status(
+    tx: &Transaction<'_>,
+    id: &str,
+    status: NoticeStatus,
+    at: &str,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE notices SET status = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, status.as_str(), at],
+    )?;
     Ok(())
 }
 
@@ -234,7 +280,10 @@ pub(crate) fn insert_event(tx: &Transaction<'_>, e: &NewEvent<'_>) -> Result<()>
 
 /// The approval in force: the newest `approved` event after the newest `voided` one, with the
 /// hashes it binds.
-pub(crate) fn approval(conn: &Connection, notice_id: &str) -> Result<Option<(String, String, String)>> {
+pub(crate) fn approval(
+    conn: &Connection,
+    notice_id: &str,
+) -> Result<Option<(String, String, String)>> {
     Ok(conn
         .query_row(
             "SELECT event, by_name, pdf_sha256, content_sha256 FROM notice_events
@@ -246,11 +295,28 @@ pub(crate) fn approval(conn: &Connection, notice_id: &str) -> Result<Option<(Str
         .and_then(|(e, by, pdf, content)| (e == "approved").then(|| (by.unwrap_or_default(), pdf.unwrap_or_default(), content.unwrap_or_default()))))
 }
 
-pub(crate) fn insert_proof(tx: &Transaction<'_>, id: &str, notice_id: &str, event_id: &str, name: &str, bytes: &[u8], at: &str, by: &str) -> Result<String> {
+pub(crate) fn insert_proof(
+    tx: &Transaction<'_>,
+    ctx: &crate::Ctx,
+    notice_id: &str,
+    event_id: &str,
+    (name, bytes): &(String, Vec<u8>),
+) -> Result<String> {
     let sha = super::sha256_hex(bytes);
     tx.execute(
-        "INSERT INTO notice_proofs (id, notice_id, event_id, file_name, bytes, sha256, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![id, notice_id, event_id, name, bytes, sha, at, by],
+        "INSERT INTO notice_proofs (id, notice_id, event_id, file_name, bytes, sha256, recorded_at,
+             recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            crate::uuid7(ctx.now),
+            notice_id,
+            event_id,
+            name,
+            bytes,
+            sha,
+            breachdesk_rules::time::to_storage(ctx.now),
+            ctx.actor
+        ],
     )?;
     Ok(sha)
 }

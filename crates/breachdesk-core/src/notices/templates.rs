@@ -46,6 +46,9 @@ pub struct TemplateMeta {
     pub kind: TemplateKind,
     #[serde(default)]
     pub obligations: Vec<String>,
+    /// Only obligations to these recipients (`investors`, `board`, …); empty: any.
+    #[serde(default)]
+    pub recipients: Vec<String>,
     #[serde(default)]
     pub residence: Vec<String>,
     #[serde(default = "person")]
@@ -96,6 +99,37 @@ pub struct Template {
     pub versions: Vec<i64>,
 }
 
+impl Template {
+    /// An unsaved template (the preview's), to fill in.
+    pub(crate) fn blank() -> Template {
+        Template {
+            id: String::new(),
+            version: 0,
+            meta: TemplateMeta {
+                id: String::new(),
+                title: String::new(),
+                kind: TemplateKind::Regulator,
+                obligations: vec![],
+                recipients: vec![],
+                residence: vec![],
+                addressee: Addressee::Person,
+                language: english(),
+                version: 1,
+                paper: Paper::Letter,
+                citation: String::new(),
+            },
+            source: String::new(),
+            sha256: String::new(),
+            seeded: false,
+            created_at: String::new(),
+            created_by: String::new(),
+            seed_source: None,
+            used_by: 0,
+            versions: vec![],
+        }
+    }
+}
+
 /// Reads the front matter.
 ///
 /// # Errors
@@ -118,13 +152,19 @@ pub fn front_matter(source: &str) -> Result<TemplateMeta> {
         || meta.id.len() > 64
         || !meta.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
-        return Err(bad(format!("front matter: id {:?} must be 1 to 64 of a-z, 0-9 and -", meta.id)));
+        return Err(bad(format!(
+            "front matter: id {:?} must be 1 to 64 of a-z, 0-9 and -",
+            meta.id
+        )));
     }
     if meta.title.trim().is_empty() {
         return Err(bad("front matter: title is required".into()));
     }
     if meta.kind != TemplateKind::Part && meta.obligations.is_empty() {
-        return Err(bad("front matter: obligations (the obligation keys it answers, globs allowed) is required".into()));
+        return Err(bad(
+            "front matter: obligations (the obligation keys it answers, globs allowed) is required"
+                .into(),
+        ));
     }
     Ok(meta)
 }
@@ -142,7 +182,9 @@ fn line_col(source: &str, offset: usize) -> (usize, usize) {
 fn explain(e: &minijinja::Error, fallback_name: &str, fallback_source: &str) -> Error {
     let name = e.name().unwrap_or(fallback_name).to_owned();
     let source = e.template_source().unwrap_or(fallback_source);
-    let span = e.range().map(|r| (line_col(source, r.start), source.get(r.clone()).unwrap_or("").trim().to_owned()));
+    let span = e.range().map(|r| {
+        (line_col(source, r.start), source.get(r.clone()).unwrap_or("").trim().to_owned())
+    });
     let at = match (&span, e.line()) {
         (Some(((l, c), _)), _) => format!("{name}, line {l}, column {c}"),
         (None, Some(l)) => format!("{name}, line {l}"),
@@ -151,19 +193,43 @@ fn explain(e: &minijinja::Error, fallback_name: &str, fallback_source: &str) -> 
     let detail = e.detail().unwrap_or("");
     match e.kind() {
         ErrorKind::UndefinedError => {
-            let field = span.map(|s| s.1).filter(|s| !s.is_empty()).unwrap_or_else(|| "a placeholder".into());
-            Error::validation(&field, format!("unknown placeholder ({at}): the render context has no such field"))
+            let field = span
+                .map(|s| s.1)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "a placeholder".into());
+            Error::validation(
+                &field,
+                format!("unknown placeholder ({at}): the render context has no such field"),
+            )
         }
         ErrorKind::InvalidOperation if detail.starts_with("empty:") => {
-            let field = span.map(|s| s.1).filter(|s| !s.is_empty()).unwrap_or_else(|| "a placeholder".into());
+            let field = span
+                .map(|s| s.1)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "a placeholder".into());
             let field = field.trim_start_matches("{{").trim_end_matches("}}").trim().to_owned();
             Error::validation(&field, format!("is not set, and {at} prints it: set it (organisation profile, narrative or incident), or guard it with {{% if … %}}"))
         }
-        ErrorKind::SyntaxError | ErrorKind::BadEscape | ErrorKind::UnknownFilter | ErrorKind::UnknownTest | ErrorKind::UnknownFunction => {
-            Error::validation("template", format!("{at}: {}{}", e.kind(), if detail.is_empty() { String::new() } else { format!(": {detail}") }))
-        }
-        ErrorKind::TemplateNotFound => Error::validation("template", format!("{at}: includes a part that does not exist ({detail})")),
-        ErrorKind::OutOfFuel => Error::validation("template", format!("{at}: the template runs too long (a loop that does not end?)")),
+        ErrorKind::SyntaxError
+        | ErrorKind::BadEscape
+        | ErrorKind::UnknownFilter
+        | ErrorKind::UnknownTest
+        | ErrorKind::UnknownFunction => Error::validation(
+            "template",
+            format!(
+                "{at}: {}{}",
+                e.kind(),
+                if detail.is_empty() { String::new() } else { format!(": {detail}") }
+            ),
+        ),
+        ErrorKind::TemplateNotFound => Error::validation(
+            "template",
+            format!("{at}: includes a part that does not exist ({detail})"),
+        ),
+        ErrorKind::OutOfFuel => Error::validation(
+            "template",
+            format!("{at}: the template runs too long (a loop that does not end?)"),
+        ),
         _ => Error::validation("template", format!("{at}: {e}")),
     }
 }
@@ -180,7 +246,12 @@ fn and_list(v: Vec<String>) -> String {
 fn longdate(s: String) -> std::result::Result<String, minijinja::Error> {
     chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(&s), "%Y-%m-%d")
         .map(|d| d.format("%B %-d, %Y").to_string())
-        .map_err(|_| minijinja::Error::new(ErrorKind::InvalidOperation, format!("longdate: {s:?} is not a date")))
+        .map_err(|_| {
+            minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("longdate: {s:?} is not a date"),
+            )
+        })
 }
 
 /// The environment templates run in: no file system, parts from `parts` only, strict undefined,
@@ -190,14 +261,15 @@ fn environment(parts: BTreeMap<String, String>) -> Environment<'static> {
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(2_000_000));
     env.set_keep_trailing_newline(true);
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
     env.set_loader(move |name| Ok(parts.get(name).cloned()));
     env.add_filter("and_list", and_list);
     env.add_filter("longdate", longdate);
     env.set_formatter(|out, state, value| {
         if value.is_none() || value.is_undefined() {
-            return Err(minijinja::Error::new(ErrorKind::InvalidOperation, "empty: a value that is not set"));
+            return Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                "empty: a value that is not set",
+            ));
         }
         minijinja::escape_formatter(out, state, value)
     });
@@ -210,7 +282,8 @@ fn environment(parts: BTreeMap<String, String>) -> Environment<'static> {
 /// [`Error::Validation`] with the line and column of a syntax error.
 pub(crate) fn compile(id: &str, source: &str, parts: &BTreeMap<String, String>) -> Result<()> {
     let mut env = environment(parts.clone());
-    env.add_template_owned(id.to_owned(), source.to_owned()).map_err(|e| explain(&e, id, source))?;
+    env.add_template_owned(id.to_owned(), source.to_owned())
+        .map_err(|e| explain(&e, id, source))?;
     Ok(())
 }
 
@@ -226,7 +299,8 @@ pub(crate) fn render(
     context: &serde_json::Value,
 ) -> Result<String> {
     let mut env = environment(parts.clone());
-    env.add_template_owned(id.to_owned(), source.to_owned()).map_err(|e| explain(&e, id, source))?;
+    env.add_template_owned(id.to_owned(), source.to_owned())
+        .map_err(|e| explain(&e, id, source))?;
     let t = env.get_template(id).map_err(|e| explain(&e, id, source))?;
     t.render(minijinja::Value::from_serialize(context)).map_err(|e| explain(&e, id, source))
 }
@@ -234,7 +308,10 @@ pub(crate) fn render(
 pub(crate) const SELECT: &str =
     "SELECT id, version, meta_json, source, sha256, seeded, created_at, created_by FROM templates";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, i64, String, String, String, bool, String, String)> {
+/// A `templates` row: id, version, meta, source, sha256, seeded, created at, created by.
+type TemplateRow = (String, i64, String, String, String, bool, String, String);
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TemplateRow> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
 }
 
@@ -245,8 +322,16 @@ impl TemplateRows<'_> {
     /// A version (the latest when `version` is `None`).
     pub(crate) fn get(&self, id: &str, version: Option<i64>) -> Result<Option<Template>> {
         let r = match version {
-            Some(v) => self.0.query_row(&format!("{SELECT} WHERE id = ?1 AND version = ?2"), params![id, v], row),
-            None => self.0.query_row(&format!("{SELECT} WHERE id = ?1 ORDER BY version DESC LIMIT 1"), [id], row),
+            Some(v) => self.0.query_row(
+                &format!("{SELECT} WHERE id = ?1 AND version = ?2"),
+                params![id, v],
+                row,
+            ),
+            None => self.0.query_row(
+                &format!("{SELECT} WHERE id = ?1 ORDER BY version DESC LIMIT 1"),
+                [id],
+                row,
+            ),
         }
         .optional()?;
         let Some((id, version, meta, source, sha256, seeded, created_at, created_by)) = r else {
@@ -265,16 +350,34 @@ impl TemplateRows<'_> {
             params![id, version],
             |r| r.get(0),
         )?;
-        let mut stmt = self.0.prepare_cached("SELECT version FROM templates WHERE id = ?1 ORDER BY version DESC")?;
-        let versions = stmt.query_map([&id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
-        let seed_source = SEEDS.iter().find_map(|(_, s)| front_matter(s).ok().filter(|m| m.id == id).map(|_| (*s).to_owned()));
-        Ok(Some(Template { id, version, meta, source, sha256, seeded, created_at, created_by, seed_source, used_by, versions }))
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT version FROM templates WHERE id = ?1 ORDER BY version DESC")?;
+        let versions =
+            stmt.query_map([&id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+        let seed_source = SEEDS.iter().find_map(|(_, s)| {
+            front_matter(s).ok().filter(|m| m.id == id).map(|_| (*s).to_owned())
+        });
+        Ok(Some(Template {
+            id,
+            version,
+            meta,
+            source,
+            sha256,
+            seeded,
+            created_at,
+            created_by,
+            seed_source,
+            used_by,
+            versions,
+        }))
     }
 
     /// The latest version of every template.
     pub(crate) fn latest(&self) -> Result<Vec<Template>> {
         let mut stmt = self.0.prepare("SELECT DISTINCT id FROM templates ORDER BY id")?;
-        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let ids =
+            stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
         ids.iter().filter_map(|id| self.get(id, None).transpose()).collect()
     }
 
@@ -289,10 +392,22 @@ impl TemplateRows<'_> {
     }
 }
 
-fn insert(tx: &Transaction<'_>, meta: &TemplateMeta, version: i64, source: &str, seeded: bool, at: &str, by: &str) -> Result<Change> {
+fn insert(
+    tx: &Transaction<'_>,
+    meta: &TemplateMeta,
+    version: i64,
+    source: &str,
+    seeded: bool,
+    at: &str,
+    by: &str,
+) -> Result<Change> {
     let sha = crate::notices::sha256_hex(source.as_bytes());
-    let meta_json = serde_json::to_string(meta).map_err(|source| Error::Json { what: "a template's front matter", source })?;
-    let kind = serde_json::to_value(meta.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let meta_json = serde_json::to_string(meta)
+        .map_err(|source| Error::Json { what: "a template's front matter", source })?;
+    let kind = serde_json::to_value(meta.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     tx.execute(
         "INSERT INTO templates (id, version, kind, title, meta_json, source, sha256, seeded, created_at, created_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -312,7 +427,8 @@ fn pending_seeds(conn: &Connection) -> Result<Vec<(TemplateMeta, i64, &'static s
     let rows = TemplateRows(conn);
     let mut out = Vec::new();
     for (file, text) in SEEDS {
-        let meta = front_matter(text).map_err(|e| Error::RuleData(format!("templates/{file}: {e}")))?;
+        let meta =
+            front_matter(text).map_err(|e| Error::RuleData(format!("templates/{file}: {e}")))?;
         match rows.get(&meta.id, None)? {
             None => out.push((meta, 1, *text)),
             Some(t) if t.seeded && t.source != *text => out.push((meta, t.version + 1, *text)),
@@ -388,12 +504,20 @@ impl Breachdesk {
                 return Ok(t.clone());
             }
             if (t.meta.kind == TemplateKind::Part) != (meta.kind == TemplateKind::Part) {
-                return Err(Error::validation("kind", format!("{} is a {:?} template; a new version keeps its kind", t.id, t.meta.kind)));
+                return Err(Error::validation(
+                    "kind",
+                    format!(
+                        "{} is a {:?} template; a new version keeps its kind",
+                        t.id, t.meta.kind
+                    ),
+                ));
             }
         }
         let version = latest.map_or(1, |t| t.version + 1);
         let at = to_storage(ctx.now);
-        self.write(ctx, |tx| Ok(((), vec![insert(tx, &meta, version, source, false, &at, &ctx.actor)?])))?;
+        self.write(ctx, |tx| {
+            Ok(((), vec![insert(tx, &meta, version, source, false, &at, &ctx.actor)?]))
+        })?;
         self.template(ctx, &meta.id, Some(version))
     }
 }
@@ -406,7 +530,12 @@ mod tests {
     fn every_seed_compiles_with_the_seeded_parts() {
         let parts: BTreeMap<String, String> = SEEDS
             .iter()
-            .filter_map(|(_, s)| front_matter(s).ok().filter(|m| m.kind == TemplateKind::Part).map(|m| (m.id, (*s).to_owned())))
+            .filter_map(|(_, s)| {
+                front_matter(s)
+                    .ok()
+                    .filter(|m| m.kind == TemplateKind::Part)
+                    .map(|m| (m.id, (*s).to_owned()))
+            })
             .collect();
         assert!(SEEDS.len() >= 20, "{} seeds", SEEDS.len());
         for (file, s) in SEEDS {
@@ -426,7 +555,8 @@ mod tests {
         let ctx = serde_json::json!({"narrative": {"what_happened": null}});
         let e = render("t", &ok, &parts, &ctx).expect_err("empty");
         assert!(e.to_string().starts_with("narrative.what_happened:"), "{e}");
-        let e = render("t", &ok, &parts, &serde_json::json!({"narrative": {}})).expect_err("unknown");
+        let e =
+            render("t", &ok, &parts, &serde_json::json!({"narrative": {}})).expect_err("unknown");
         assert!(e.to_string().starts_with("narrative.what_happened:"), "{e}");
         assert!(e.to_string().contains("unknown placeholder"), "{e}");
         let e = front_matter("# no front matter").expect_err("none");

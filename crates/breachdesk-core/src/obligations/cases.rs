@@ -32,7 +32,11 @@ impl Breachdesk {
     }
 
     /// Finds an obligation of an incident by its id, `RULE@JURISDICTION`, or a rule id.
-    pub(crate) fn obligation_of(&self, incident_id: &str, obligation_id: &str) -> Result<(Row, String)> {
+    pub(crate) fn obligation_of(
+        &self,
+        incident_id: &str,
+        obligation_id: &str,
+    ) -> Result<(Row, String)> {
         let inc = self.incident_row(incident_id)?;
         let id = ObligationRows(&*self.read()?).find(&inc.id, obligation_id)?;
         let id = id.ok_or_else(|| Error::NotFound {
@@ -42,7 +46,12 @@ impl Breachdesk {
         Ok((inc, id))
     }
 
-    pub(crate) fn one_obligation(&self, inc: &Row, id: &str, now: DateTime<Utc>) -> Result<Obligation> {
+    pub(crate) fn one_obligation(
+        &self,
+        inc: &Row,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Obligation> {
         let conn = self.read()?;
         list(&conn, inc, now)?
             .into_iter()
