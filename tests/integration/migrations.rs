@@ -386,9 +386,11 @@ fn schema_9_search_chunks_are_rebuilt_front_coded_with_the_same_hits() {
             .expect("old chunk");
         }
     }
-    // Later migrations are undone too (migration 11 only added columns).
+    // Later migrations are undone too (11 and 12 added columns, 13 the notices' tables).
     conn.execute_batch(
         "UPDATE individual_lists SET search_built = 1; DELETE FROM schema_migrations WHERE version >= 10; PRAGMA user_version = 9;
+         DROP TABLE notice_proofs; DROP TABLE notice_events; DROP TABLE notice_renderings; DROP TABLE notices;
+         DROP TABLE templates; DROP TABLE notice_narratives; DROP TABLE org_profile;
          ALTER TABLE obligations DROP COLUMN exemption_json; ALTER TABLE obligations DROP COLUMN anchor;
          ALTER TABLE obligation_decisions DROP COLUMN exemption_id;
          ALTER TABLE audit_log DROP COLUMN rows_json; ALTER TABLE audit_log DROP COLUMN keyed;",
