@@ -44,18 +44,21 @@ fn main() {
     out.push_str("];\n");
     fs::write(PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("migrations.rs"), out)
         .expect("write");
-    seed_templates();
+    embed("templates", "j2", "seed_templates.rs");
+    embed("rules/notices", "toml", "notice_rules.rs");
 }
 
-/// Embeds `templates/*.j2` (workspace root): the seed templates, stored on first use.
-fn seed_templates() {
+/// Embeds every `*.EXT` file of `DIR` (workspace root) as `&[(file name, text)]` in `OUT_DIR/OUT`:
+/// the seed templates, the notice checker's rules.
+fn embed(dir: &str, ext: &str, out_name: &str) {
     let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
-        .join("../../templates");
+        .join("../..")
+        .join(dir);
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<(String, PathBuf)> = fs::read_dir(&dir)
-        .expect("templates/ exists at the workspace root")
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "j2"))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
         .map(|p| {
             println!("cargo:rerun-if-changed={}", p.display());
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
@@ -69,6 +72,6 @@ fn seed_templates() {
             .expect("write to string");
     }
     out.push(']');
-    fs::write(PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("seed_templates.rs"), out)
+    fs::write(PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join(out_name), out)
         .expect("write");
 }

@@ -154,6 +154,23 @@ fn read_back(bd: &Breachdesk, ctx: &Ctx, n: &Notice, out: &Path) -> String {
     text
 }
 
+/// Drafts (or finds) the notice of `key` on the first sample incident.
+fn draft(
+    bd: &Breachdesk,
+    ctx: &Ctx,
+    key: &str,
+    person: Option<i64>,
+    template: Option<&str>,
+) -> Notice {
+    let input = DraftInput {
+        obligation: key.to_owned(),
+        person,
+        template: template.map(str::to_owned),
+        ..DraftInput::default()
+    };
+    bd.draft_notice(ctx, "INC-20261102-001", &input).unwrap_or_else(|e| panic!("{key}: {e}"))
+}
+
 fn custom_key(bd: &Breachdesk, now: chrono::DateTime<Utc>, recipient: &str) -> String {
     bd.obligations("INC-20261120-001", now)
         .expect("obligations")
@@ -369,17 +386,7 @@ fn a_massachusetts_letter_states_no_count_and_no_nature_and_names_are_exact() {
     let bd = Breachdesk::open(dir.path(), Some(&passphrase()), &MemoryKeyring::default(), now)
         .expect("open");
     let out = tempfile::tempdir().expect("tmp");
-    let ma = bd
-        .draft_notice(
-            &ctx,
-            "INC-20261102-001",
-            &DraftInput {
-                obligation: "US-MA-individuals".into(),
-                person: Some(2),
-                ..DraftInput::default()
-            },
-        )
-        .expect("draft");
+    let ma = draft(&bd, &ctx, "US-MA-individuals", Some(2), None);
     let text = read_back(&bd, &ctx, &ma, out.path());
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     for forbidden in
@@ -389,47 +396,16 @@ fn a_massachusetts_letter_states_no_count_and_no_nature_and_names_are_exact() {
     }
     assert!(flat.contains("josé núñez"), "{text}");
     // The same incident's California letter does describe what happened (the narrative).
-    let ca = bd
-        .draft_notice(
-            &ctx,
-            "INC-20261102-001",
-            &DraftInput {
-                obligation: "US-CA-individuals".into(),
-                person: Some(1),
-                ..DraftInput::default()
-            },
-        )
-        .expect("draft");
+    let ca = draft(&bd, &ctx, "US-CA-individuals", Some(1), None);
     let ca_text = read_back(&bd, &ctx, &ca, out.path());
     assert!(ca_text.contains("phishing"), "{ca_text}");
     // GDPR Art. 34 to a person in Germany, on A4.
-    let de = bd
-        .draft_notice(
-            &ctx,
-            "INC-20261102-001",
-            &DraftInput {
-                obligation: "HIPAA-individuals".into(),
-                person: Some(6),
-                template: Some("gdpr-art34".into()),
-                ..DraftInput::default()
-            },
-        )
-        .expect("draft");
+    let de = draft(&bd, &ctx, "HIPAA-individuals", Some(6), Some("gdpr-art34"));
     assert_eq!(de.paper, breachdesk_core::notices::Paper::A4);
     let de_text = read_back(&bd, &ctx, &de, out.path());
     assert!(de_text.contains("Hauptstraße 5") && de_text.contains("50667 Köln"), "{de_text}");
     // A letter drafted twice is one notice.
-    let again = bd
-        .draft_notice(
-            &ctx,
-            "INC-20261102-001",
-            &DraftInput {
-                obligation: "US-MA-individuals".into(),
-                person: Some(2),
-                ..DraftInput::default()
-            },
-        )
-        .expect("draft");
+    let again = draft(&bd, &ctx, "US-MA-individuals", Some(2), None);
     assert_eq!(again.id, ma.id);
     assert_eq!(again.pdf_sha256, ma.pdf_sha256);
 }

@@ -21,6 +21,9 @@ pub use crate::individuals::{
 };
 pub use crate::internal::{InternalClock, InternalClockSettings};
 pub use crate::ipc::{AppStatus, IncidentDetail, SetupInput, Vocabulary};
+pub use crate::notices::{
+    ConfirmInput, DraftInput, Notice, Org, Preview, PreviewInput, SentInput, Template,
+};
 pub use crate::obligations::{
     DecisionInput, FactsDraft, FactsPreview, FilingInput, IncidentFacts, Obligation,
     ObligationChange,
@@ -75,6 +78,19 @@ macro_rules! with_commands {
             decide_duplicate(DecideDuplicate) -> Vec<ObligationChange>;
             saved_mappings(Empty) -> Vec<SavedMapping>;
             save_mapping(SaveMapping) -> SavedMapping;
+            get_org(Empty) -> Option<Org>;
+            list_templates(Empty) -> Vec<Template>;
+            get_template(TemplateRef) -> Template;
+            add_template(AddTemplate) -> Template;
+            preview_template(PreviewInput) -> Preview;
+            list_notices(ById) -> Vec<Notice>;
+            draft_notice(DraftNotice) -> Notice;
+            get_notice(ByNotice) -> Notice;
+            notice_pages(ByNotice) -> Preview;
+            approve_notice(ApproveNotice) -> Notice;
+            record_notice_sent(NoticeSent) -> Notice;
+            confirm_notice(ConfirmNotice) -> Notice;
+            export_notice_pdf(ByNotice) -> String;
         }
     };
 }
@@ -126,6 +142,20 @@ requests! {
         merge: bool,
     }
     SaveMapping { name: String, mapping: Mapping }
+    /// A template's latest version, or `version`.
+    TemplateRef {
+        id: String,
+        #[ts(type = "number | null")]
+        version: Option<i64>,
+    }
+    /// A template's text: a new template, or a new version of its id.
+    AddTemplate { source: String }
+    DraftNotice { incident_id: String, input: DraftInput }
+    /// A notice by its `NTC-…` id.
+    ByNotice { id: String }
+    ApproveNotice { id: String, by: String }
+    NoticeSent { id: String, input: SentInput }
+    ConfirmNotice { id: String, input: ConfirmInput }
 }
 
 /// How many search hits the window shows.
@@ -319,6 +349,63 @@ impl App {
 
     pub fn save_mapping(&self, r: SaveMapping) -> Result<SavedMapping> {
         self.with(|bd, ctx| bd.save_mapping(ctx, &r.name, &r.mapping))
+    }
+}
+
+impl App {
+    pub fn get_org(&self, _: Empty) -> Result<Option<Org>> {
+        self.with(|bd, _| bd.org())
+    }
+
+    pub fn list_templates(&self, _: Empty) -> Result<Vec<Template>> {
+        self.with(|bd, ctx| bd.templates(ctx))
+    }
+
+    pub fn get_template(&self, r: TemplateRef) -> Result<Template> {
+        self.with(|bd, ctx| bd.template(ctx, &r.id, r.version))
+    }
+
+    pub fn add_template(&self, r: AddTemplate) -> Result<Template> {
+        self.with(|bd, ctx| bd.add_template(ctx, &r.source))
+    }
+
+    /// The template's text rendered on the incident's data: nothing is stored.
+    pub fn preview_template(&self, r: PreviewInput) -> Result<Preview> {
+        self.with(|bd, ctx| bd.preview_template(ctx, &r))
+    }
+
+    pub fn list_notices(&self, r: ById) -> Result<Vec<Notice>> {
+        self.with(|bd, _| bd.notices(&r.id))
+    }
+
+    pub fn draft_notice(&self, r: DraftNotice) -> Result<Notice> {
+        self.with(|bd, ctx| bd.draft_notice(ctx, &r.incident_id, &r.input))
+    }
+
+    pub fn get_notice(&self, r: ByNotice) -> Result<Notice> {
+        self.with(|bd, ctx| bd.notice(ctx, &r.id))
+    }
+
+    pub fn notice_pages(&self, r: ByNotice) -> Result<Preview> {
+        self.with(|bd, ctx| bd.notice_pages(ctx, &r.id))
+    }
+
+    pub fn approve_notice(&self, r: ApproveNotice) -> Result<Notice> {
+        self.with(|bd, ctx| bd.approve_notice(ctx, &r.id, &r.by))
+    }
+
+    pub fn record_notice_sent(&self, r: NoticeSent) -> Result<Notice> {
+        self.with(|bd, ctx| bd.notice_sent(ctx, &r.id, &r.input))
+    }
+
+    pub fn confirm_notice(&self, r: ConfirmNotice) -> Result<Notice> {
+        self.with(|bd, ctx| bd.confirm_notice(ctx, &r.id, &r.input))
+    }
+
+    /// Saves the notice's PDF in the export folder; returns its path.
+    pub fn export_notice_pdf(&self, r: ByNotice) -> Result<String> {
+        let (name, bytes) = self.with(|bd, ctx| bd.notice_pdf(ctx, &r.id))?;
+        self.export(&name, &bytes)
     }
 }
 

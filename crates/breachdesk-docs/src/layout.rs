@@ -64,7 +64,7 @@ pub struct Letterhead {
     pub name: String,
     /// Address and contact lines under the name.
     pub lines: Vec<String>,
-    /// The logo's pixel size, when there is one (drawn top right, at most 44 pt high).
+    /// The logo's pixel size, when there is one (drawn top right, at most 36 pt high).
     pub logo_px: Option<(u32, u32)>,
 }
 
@@ -361,15 +361,15 @@ pub fn layout(
     let mut c = Cursor { paper, pages: vec![Page::default()], top: TOP, line_no: 0 };
 
     // Letterhead: the name, its lines, the logo top right, a rule under it.
-    // The logo, top right, at most 44 pt high and 140 pt wide; lines beside it leave it room.
+    // The logo, top right, at most 36 pt high and 140 pt wide; lines beside it leave it room.
     #[allow(clippy::cast_precision_loss)]
     let logo = head.logo_px.map(|(pw, ph)| {
         let (pw, ph) = (pw.max(1) as f32, ph.max(1) as f32);
-        let scale = (44.0 / ph).min(140.0 / pw);
+        let scale = (36.0 / ph).min(140.0 / pw);
         (pw * scale, ph * scale)
     });
     let beside = |top: f32| match logo {
-        Some((lw, lh)) if top + 6.0 < TOP + lh => width - lw - 12.0,
+        Some((lw, lh)) if top < TOP + lh + 2.0 => width - lw - 12.0,
         _ => width,
     };
     for l in break_lines(

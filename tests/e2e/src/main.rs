@@ -319,6 +319,13 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
     let work = data.parent().unwrap_or(data);
     while_importing(ui, work).await?;
     passed.push("during a 200,000-row import, another incident's cockpit and facts editor answer within a second");
+    notices(ui, data, work).await?;
+    passed.extend([
+        "a template is edited with its live preview: a BLOCK finding appears, is fixed, and the edit is saved as a new version",
+        "the HHS notice is drafted from it, checked, approved against its PDF's hash",
+        "the notice is recorded as sent through the portal with a receipt, then confirmed with its number",
+        "the obligation shows done, filed with the portal's reference",
+    ]);
     passed.extend([
         "facts entered in the editor show the diff before saving",
         "the cockpit lists the expected obligations with live countdowns",
@@ -330,6 +337,182 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
         "a reminder is shown while the app runs",
     ]);
     Ok(passed)
+}
+
+/// Runs the CLI on the app's data directory (beside the running app: the store is shared).
+fn cli_json(data: &Path, args: &[&str]) -> R<serde_json::Value> {
+    let out = std::process::Command::new(cli_path())
+        .arg("--data-dir")
+        .arg(data)
+        .args(["--actor", "Dana Liaison", "--json"])
+        .args(args)
+        .output()?;
+    if !out.status.success() {
+        return Err(format!("breachdesk {args:?}: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    Ok(serde_json::from_slice(&out.stdout)?)
+}
+
+/// Notices, end to end in the app. The organisation profile and the incident's narrative come from
+/// the CLI (their forms are not in the app yet). The HHS worksheet template is edited with its live
+/// preview: renaming a heading the OCR portal needs raises a BLOCK finding beside the pages, which
+/// goes when it is named back; the edit is saved as version 2. The live incident's HHS notice is
+/// drafted from it, approved, recorded as sent through the portal with a receipt file, and
+/// confirmed with its number; the cockpit then shows the obligation done.
+async fn notices(ui: &mut Ui, data: &Path, work: &Path) -> R<()> {
+    let org = work.join("org.json");
+    std::fs::write(
+        &org,
+        r#"{"legal_name": "Northwind Health Partners, Inc.", "address": {"line1": "500 Market Street", "line2": "Suite 1200", "city": "San Francisco", "state": "CA", "postal_code": "94105", "country": "US"},
+            "phone": "(415) 555-0142", "toll_free": "1-888-555-0199", "email": "privacy@northwindhealth.example", "website": "www.northwindhealth.example",
+            "signatory": {"name": "Maria Chen", "title": "Chief Privacy Officer"}}"#,
+    )?;
+    cli_json(data, &["org", "set", "--file", org.to_str().ok_or("utf8")?])?;
+    let incidents = cli_json(data, &["incident", "list"])?;
+    let live = incidents
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["title"] == "Patient portal: credential stuffing"))
+        .ok_or("the live incident")?;
+    let (live_id, live_human) = (
+        live["id"].as_str().ok_or("id")?.to_owned(),
+        live["human_id"].as_str().ok_or("human id")?.to_owned(),
+    );
+    let narrative = work.join("narrative.json");
+    std::fs::write(
+        &narrative,
+        r#"{"what_happened": "An attacker used passwords stolen elsewhere to sign in to 212 patient portal accounts and view appointment and billing details.",
+            "how_discovered": "Our monitoring flagged a surge of failed sign-ins.", "breach_type": "Hacking/IT Incident", "location": "Network Server",
+            "safeguards": "Rate limiting and password hashing; no multi-factor authentication for patients.",
+            "investigation": "We engaged a forensic firm.", "mitigation": "We reset the affected passwords and blocked the attacking addresses.",
+            "prevention": "We are adding multi-factor authentication to the portal.", "individual_notice_dates": "INDIVIDUAL_DATE"}"#
+            .replace("INDIVIDUAL_DATE", &ny_date_today()),
+    )?;
+    cli_json(
+        data,
+        &["notices", "narrative", &live_human, "--file", narrative.to_str().ok_or("utf8")?],
+    )?;
+
+    // The template library: the HHS worksheet, previewed on the live incident.
+    ui.click("nav-templates").await?;
+    ui.wait("templates-page").await?;
+    let item = css("template-item") + "[data-id=\"hhs-worksheet\"]";
+    ui.until("the HHS worksheet is listed", || async {
+        Ok(!ui.c.find_all(Locator::Css(&item)).await?.is_empty())
+    })
+    .await?;
+    ui.c.find(Locator::Css(&item)).await?.click().await?;
+    ui.wait("template-editor").await?;
+    ui.set("preview-incident", &live_id).await?;
+    let source =
+        ui.c.execute(
+            &format!("return document.querySelector('{}').value", css("template-source")),
+            vec![],
+        )
+        .await?
+        .as_str()
+        .ok_or("template text")?
+        .to_owned();
+    let broken = source.replace("## Attestation", "## Sign-off");
+    assert_ne!(broken, source, "the worksheet has an Attestation section");
+    ui.set("template-source", &broken).await?;
+    ui.until("the preview blocks on the missing Attestation", || async {
+        Ok(ui.attr("preview-findings", "data-ok").await?.as_deref() == Some("false"))
+    })
+    .await?;
+    let finding = css("finding") + "[data-element=\"hipaa.hhs.attestation\"]";
+    let shown = ui.c.find(Locator::Css(&finding)).await?.text().await?;
+    assert!(
+        shown.contains("Attestation") && shown.contains("OCR"),
+        "the finding names the element and its source: {shown}"
+    );
+    ui.wait("preview-pages").await?;
+    ui.shot("template-block-finding").await?;
+    let fixed = source.replace(
+        "## Attestation",
+        "## Attestation\n\nPrepared from the incident record by the compliance liaison.\n",
+    );
+    ui.set("template-source", &fixed).await?;
+    ui.until("the preview passes again", || async {
+        Ok(ui.attr("preview-findings", "data-ok").await?.as_deref() == Some("true"))
+    })
+    .await?;
+    ui.click("show-diff").await?;
+    let diff = ui.text("template-diff").await?;
+    assert!(
+        diff.contains("+ Prepared from the incident record"),
+        "the diff against the seed shows the edit: {diff}"
+    );
+    ui.shot("template-diff").await?;
+    ui.click("template-save").await?;
+    ui.wait("template-saved").await?;
+    let saved = ui.text("template-saved").await?;
+    assert!(saved.contains("version 2"), "{saved}");
+
+    // The live incident's HHS notice, from version 2.
+    open_incident(ui, "Patient portal: credential stuffing").await?;
+    ui.click("tab-notices").await?;
+    ui.wait("notices-tab").await?;
+    ui.set("draft-obligation", "HIPAA-hhs").await?;
+    ui.click("draft-submit").await?;
+    ui.wait("notice-view").await?;
+    ui.until("the draft passes its checker", || async {
+        Ok(ui.attr("findings", "data-ok").await?.as_deref() == Some("true"))
+    })
+    .await?;
+    ui.wait("notice-page").await?;
+    assert_eq!(ui.text("notice-status").await?, "Draft");
+    ui.shot("notice-draft").await?;
+    ui.click("notice-approve").await?;
+    ui.until("approved", || async { Ok(ui.text("notice-status").await? == "Approved") }).await?;
+    assert_eq!(ui.text("notice-approved-by").await?, "Dana Liaison");
+
+    let receipt = work.join("hhs-portal-receipt.pdf");
+    std::fs::write(
+        &receipt,
+        b"%PDF-1.4\n% HHS OCR breach portal receipt, transaction 2026-HHS-0042\n",
+    )?;
+    ui.set("sent-at", &ny_hours_ago(0)).await?;
+    ui.set("sent-channel", "portal").await?;
+    ui.type_into("sent-reference", "2026-HHS-0042").await?;
+    ui.type_into("sent-via", "HHS OCR breach portal").await?;
+    ui.type_into("proof-path", receipt.to_str().ok_or("utf8")?).await?;
+    ui.click("proof-add").await?;
+    ui.wait("proof-list").await?;
+    ui.click("notice-record-sent").await?;
+    ui.until("sent", || async { Ok(ui.text("notice-status").await? == "Sent") }).await?;
+    ui.type_into("confirm-number", "OCR-TX-88412").await?;
+    ui.set("confirm-at", &ny_hours_ago(0)).await?;
+    ui.type_into("proof-path", receipt.to_str().ok_or("utf8")?).await?;
+    ui.click("proof-add").await?;
+    ui.click("notice-confirm").await?;
+    ui.until("confirmed", || async { Ok(ui.text("notice-status").await? == "Confirmed") }).await?;
+    let history = ui.text("notice-history").await?;
+    for what in [
+        "drafted",
+        "approved",
+        "sent",
+        "confirmed",
+        "OCR-TX-88412",
+        "2026-HHS-0042",
+        "hhs-portal-receipt.pdf",
+    ] {
+        assert!(history.contains(what), "the history shows {what}: {history}");
+    }
+    ui.shot("notice-confirmed").await?;
+
+    // The cockpit: the HHS obligation is done, filed with the portal's reference.
+    ui.click("tab-obligations").await?;
+    ui.until("the HHS obligation is done", || async {
+        Ok(rows_by_rule_once(ui).await?.iter().any(|(r, _, s, _)| r == "HIPAA-hhs" && s == "done"))
+    })
+    .await?;
+    let obligations = cli_json(data, &["obligations", "list", &live_human])?;
+    let hhs = obligations
+        .as_array()
+        .and_then(|a| a.iter().find(|o| o["rule_id"] == "HIPAA-hhs"))
+        .ok_or("HIPAA-hhs")?;
+    assert_eq!(hhs["filings"][0]["reference"], "2026-HHS-0042");
+    Ok(())
 }
 
 /// The notify-or-not decision: an encrypted laptop is lost with the key safe, so the state notices
@@ -855,6 +1038,11 @@ fn cli_path() -> String {
             .display()
             .to_string()
     })
+}
+
+/// Today in New York in words ("December 3, 2026"): the individual notices went out today.
+fn ny_date_today() -> String {
+    chrono::Utc::now().with_timezone(&chrono_tz::America::New_York).format("%B %-d, %Y").to_string()
 }
 
 /// Local `YYYY-MM-DDTHH:MM` in New York, `hours` before now: this incident's clocks run in real time.

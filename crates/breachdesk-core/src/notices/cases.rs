@@ -319,21 +319,11 @@ impl Breachdesk {
         if matches!(row.status, NoticeStatus::Sent | NoticeStatus::Confirmed) {
             return self.view(&row.id);
         }
-        let i = self.inputs(ctx, &row.incident_id, &row.obligation_id, row.person_record)?;
+        let (i, paper, dated, seq) = self.prepare(ctx, &row)?;
         let template =
             i.templates.iter().find(|t| t.id == row.template_id).ok_or_else(|| {
                 Error::NotFound { entity: "template", id: row.template_id.clone() }
             })?;
-        let paper = if row.paper == "a4" { Paper::A4 } else { Paper::Letter };
-        let dated =
-            NaiveDate::parse_from_str(&row.dated, "%Y-%m-%d").map_err(|_| Error::Unreadable {
-                entity: "notice",
-                id: row.id.clone(),
-                field: "dated".into(),
-                problem: format!("{:?} is not a date", row.dated),
-                repair: "Restore the data directory from a backup".into(),
-            })?;
-        let seq = self.sequence(row.amends.as_deref())?;
         let ctx_json = Self::context_for(&i, template, &row.id, dated, paper, seq);
         let data = Self::data_of(&i);
         let job = Self::job_for(&i, template, &ctx_json, paper, &row.id, &data, dated);
@@ -584,6 +574,65 @@ impl Breachdesk {
             ))
         })?;
         self.view(&row.id)
+    }
+
+    /// What a stored notice is made of: its inputs, paper, date and phase.
+    #[allow(clippy::type_complexity)]
+    fn prepare(
+        &self,
+        ctx: &Ctx,
+        row: &NoticeRow,
+    ) -> Result<(Inputs, Paper, NaiveDate, (i64, Option<(String, NaiveDate)>))> {
+        let i = self.inputs(ctx, &row.incident_id, &row.obligation_id, row.person_record)?;
+        let paper = if row.paper == "a4" { Paper::A4 } else { Paper::Letter };
+        let dated =
+            NaiveDate::parse_from_str(&row.dated, "%Y-%m-%d").map_err(|_| Error::Unreadable {
+                entity: "notice",
+                id: row.id.clone(),
+                field: "dated".into(),
+                problem: format!("{:?} is not a date", row.dated),
+                repair: "Restore the data directory from a backup".into(),
+            })?;
+        let seq = self.sequence(row.amends.as_deref())?;
+        Ok((i, paper, dated, seq))
+    }
+
+    /// The notice's pages for the app's preview, drawn as in its PDF; a notice recorded as sent
+    /// shows the text kept with its PDF (what it was made of may have changed since).
+    ///
+    /// # Errors
+    /// As [`Breachdesk::notice`].
+    pub fn notice_pages(&self, ctx: &Ctx, id: &str) -> Result<Preview> {
+        let n = self.notice(ctx, id)?;
+        if matches!(n.status, NoticeStatus::Sent | NoticeStatus::Confirmed) {
+            let text = NoticeRows(&*self.read()?).text(&n.id)?;
+            return Ok(Preview {
+                pages: vec![],
+                report: Some(n.report),
+                text,
+                error: None,
+                variant_reason: n.variant_reason,
+            });
+        }
+        let row = self.notice_row(&n.id)?;
+        let (i, paper, dated, seq) = self.prepare(ctx, &row)?;
+        let template = TemplateRows(&*self.read()?)
+            .get(&n.template_id, Some(n.template_version))?
+            .ok_or_else(|| Error::NotFound {
+                entity: "template",
+                id: format!("{} version {}", n.template_id, n.template_version),
+            })?;
+        let ctx_json = Self::context_for(&i, &template, &row.id, dated, paper, seq);
+        let data = Self::data_of(&i);
+        let r =
+            render::run(&Self::job_for(&i, &template, &ctx_json, paper, &row.id, &data, dated))?;
+        Ok(Preview {
+            pages: render::svg_pages(&r.laid, i.logo.as_deref()),
+            report: Some(r.report),
+            text: r.text,
+            error: None,
+            variant_reason: n.variant_reason,
+        })
     }
 
     /// Renders a template's text (saved or not) on the incident's real data: nothing is stored.

@@ -49,7 +49,7 @@ pub(crate) struct Rendered {
 pub(crate) fn content_hash(job: &Job<'_>) -> String {
     let mut h = Sha256::new();
     h.update(ENGINE);
-    for (name, text) in breachdesk_docs::RULE_FILES {
+    for (name, text) in RULE_FILES {
         h.update(name);
         h.update(text);
     }
@@ -64,9 +64,17 @@ pub(crate) fn content_hash(job: &Job<'_>) -> String {
     hex::encode(h.finalize())
 }
 
-/// The rule book built into this program.
+/// The notice rules (`rules/notices/*.toml`), compiled in: `(file name, text)`.
+pub(crate) const RULE_FILES: &[(&str, &str)] =
+    include!(concat!(env!("OUT_DIR"), "/notice_rules.rs"));
+
+/// The rule book built into this program (loaded once).
 pub(crate) fn rule_book() -> Result<&'static breachdesk_docs::RuleBook> {
-    breachdesk_docs::rule_book().map_err(Error::RuleData)
+    static BOOK: std::sync::OnceLock<std::result::Result<breachdesk_docs::RuleBook, String>> =
+        std::sync::OnceLock::new();
+    BOOK.get_or_init(|| breachdesk_docs::RuleBook::load(RULE_FILES))
+        .as_ref()
+        .map_err(|e| Error::RuleData(e.clone()))
 }
 
 /// Renders, lays out, checks and writes one notice.
@@ -205,6 +213,13 @@ pub(crate) fn svg_pages(laid: &Laid, logo: Option<&[u8]>) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_committed_rules_load() {
+        let book = super::rule_book().expect("rules/notices loads");
+        let (rules, phrases) = book.size();
+        assert!(rules > 250 && phrases > 90, "{rules} rules, {phrases} phrases");
+    }
+
     #[test]
     fn base64_matches_the_rfc_vectors() {
         for (i, o) in

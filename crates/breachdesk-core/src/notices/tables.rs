@@ -148,6 +148,15 @@ impl NoticeRows<'_> {
         .transpose()
     }
 
+    /// The text of the notice's latest rendering.
+    pub(crate) fn text(&self, notice_id: &str) -> Result<String> {
+        Ok(self.0.query_row(
+            "SELECT text FROM notice_renderings WHERE notice_id = ?1 ORDER BY rendered_at DESC, rowid DESC LIMIT 1",
+            [notice_id],
+            |r| r.get(0),
+        )?)
+    }
+
     pub(crate) fn pdf(&self, rendering_id: &str) -> Result<Vec<u8>> {
         Ok(self.0.query_row(
             "SELECT pdf FROM notice_renderings WHERE id = ?1",

@@ -16,6 +16,7 @@ import { FactsEditor } from '../facts';
 import { ChangeList } from '../facts';
 import { WhatIf } from '../whatif';
 import { IndividualsTab } from '../individuals';
+import { NoticesTab } from '../notices';
 import type { Navigate } from '../shell';
 import { StatusControl } from './StatusControl';
 import { LegalTimestampsCard } from './LegalTimestampsCard';
@@ -25,12 +26,13 @@ import { visible } from '../../lib/visible';
 
 type Props = { id: string; navigate: Navigate };
 
-type Tab = 'obligations' | 'facts' | 'individuals' | 'whatif' | 'timeline';
+type Tab = 'obligations' | 'facts' | 'individuals' | 'notices' | 'whatif' | 'timeline';
 
 const TABS: TabDef<Tab>[] = [
   { key: 'obligations', label: 'Obligations' },
   { key: 'facts', label: 'Facts' },
   { key: 'individuals', label: 'Individuals' },
+  { key: 'notices', label: 'Notices' },
   { key: 'whatif', label: 'What-if' },
   { key: 'timeline', label: 'Timeline' },
 ];
@@ -125,6 +127,9 @@ export function IncidentDetailPage({ id, navigate }: Props) {
       </TabPanel>
       <TabPanel id="incident" tab="individuals" active={tab === 'individuals'}>
         {visited.has('individuals') && <IndividualsTab incident={incident} onChanged={individualsChanged} />}
+      </TabPanel>
+      <TabPanel id="incident" tab="notices" active={tab === 'notices'}>
+        {tab === 'notices' && <NoticesTab incident={incident} />}
       </TabPanel>
       <TabPanel id="incident" tab="whatif" active={tab === 'whatif'}>
         {visited.has('whatif') && <WhatIf key={factsKey} incident={incident} />}

@@ -7,6 +7,7 @@ import { IncidentList } from '../incidents';
 import { IncidentForm } from '../incidents';
 import { IncidentDetailPage } from '../incidents';
 import { SettingsPage } from '../settings';
+import { TemplatesPage } from '../notices';
 import { SessionContext, type Session } from './session';
 import type { Route } from './routes';
 import { Sidebar } from './Sidebar';
@@ -68,6 +69,7 @@ export function AppShell({ status }: { status: AppStatus }) {
         route={route}
         onIncidents={() => navigate({ page: 'list' })}
         onSettings={() => navigate({ page: 'settings' })}
+        onTemplates={() => navigate({ page: 'templates' })}
         reminders={<ReminderBell count={reminders.list.length} unseen={reminders.unseen} open={panelOpen} onToggle={togglePanel} />}
       />
       {panelOpen && <ReminderPanel reminders={reminders.list} listenError={reminders.listenError} onClose={closePanel} onOpen={openIncident} />}
@@ -94,6 +96,8 @@ function Page({ route, navigate }: { route: Route; navigate: (to: Route) => void
       return <IncidentForm navigate={navigate} />;
     case 'detail':
       return <IncidentDetailPage key={route.id} id={route.id} navigate={navigate} />;
+    case 'templates':
+      return <TemplatesPage />;
     case 'settings':
       return <SettingsPage />;
   }

@@ -9,44 +9,33 @@ type Props = {
   route: Route;
   onIncidents: () => void;
   onSettings: () => void;
+  onTemplates: () => void;
   /** The reminders entry (bell with count). */
   reminders: ReactNode;
 };
 
-export function Sidebar({ userName, dataDir, route, onIncidents, onSettings, reminders }: Props) {
+export function Sidebar({ userName, dataDir, route, onIncidents, onSettings, onTemplates, reminders }: Props) {
   const onSettingsPage = route.page === 'settings';
+  const onTemplatesPage = route.page === 'templates';
+  const onIncidentsPage = !onSettingsPage && !onTemplatesPage;
   return (
     <aside className="sidebar">
       <Brand />
       <nav className="nav" aria-label="Main">
-        <button
-          type="button"
-          className={onSettingsPage ? 'nav__item' : 'nav__item nav__item--active'}
-          aria-current={onSettingsPage ? undefined : 'page'}
-          onClick={onIncidents}
-          data-testid="nav-incidents"
-        >
-          <svg className="nav__icon" width="15" height="15" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round">
-            <path d="M8 1.8 13.2 4v4c0 3-2.2 5.3-5.2 6.2C5 13.3 2.8 11 2.8 8V4z" />
-            <path d="M8 5.2v3.3M8 10.6v.1" strokeLinecap="round" />
-          </svg>
-          <span className="nav__text">Incidents</span>
-        </button>
+        <NavItem active={onIncidentsPage} onClick={onIncidents} testId="nav-incidents" label="Incidents">
+          <path d="M8 1.8 13.2 4v4c0 3-2.2 5.3-5.2 6.2C5 13.3 2.8 11 2.8 8V4z" />
+          <path d="M8 5.2v3.3M8 10.6v.1" strokeLinecap="round" />
+        </NavItem>
         {reminders}
-        <button
-          type="button"
-          className={onSettingsPage ? 'nav__item nav__item--active' : 'nav__item'}
-          aria-current={onSettingsPage ? 'page' : undefined}
-          onClick={onSettings}
-          data-testid="nav-settings"
-        >
-          <svg className="nav__icon" width="15" height="15" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round">
-            <path d="M2.5 4.5h6M11.5 4.5h2M2.5 11.5h2M7.5 11.5h6" />
-            <circle cx="10" cy="4.5" r="1.5" />
-            <circle cx="6" cy="11.5" r="1.5" />
-          </svg>
-          <span className="nav__text">Settings</span>
-        </button>
+        <NavItem active={onTemplatesPage} onClick={onTemplates} testId="nav-templates" label="Templates">
+          <path d="M3.5 1.8h6l3 3v9.4h-9z" />
+          <path d="M9.5 1.8v3h3M5.8 8h4.4M5.8 10.6h4.4" strokeLinecap="round" />
+        </NavItem>
+        <NavItem active={onSettingsPage} onClick={onSettings} testId="nav-settings" label="Settings">
+          <path d="M2.5 4.5h6M11.5 4.5h2M2.5 11.5h2M7.5 11.5h6" strokeLinecap="round" />
+          <circle cx="10" cy="4.5" r="1.5" />
+          <circle cx="6" cy="11.5" r="1.5" />
+        </NavItem>
       </nav>
       <div className="sidebar__footer">
         <AuditVerify />
@@ -62,5 +51,19 @@ export function Sidebar({ userName, dataDir, route, onIncidents, onSettings, rem
         </div>
       </div>
     </aside>
+  );
+}
+
+type NavItemProps = { active: boolean; onClick: () => void; testId: string; label: string; children: ReactNode };
+
+/** One entry of the main navigation: its icon (the SVG's shapes as children) and label. */
+function NavItem({ active, onClick, testId, label, children }: NavItemProps) {
+  return (
+    <button type="button" className={active ? 'nav__item nav__item--active' : 'nav__item'} aria-current={active ? 'page' : undefined} onClick={onClick} data-testid={testId}>
+      <svg className="nav__icon" width="15" height="15" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round">
+        {children}
+      </svg>
+      <span className="nav__text">{label}</span>
+    </button>
   );
 }

@@ -587,6 +587,184 @@ export type JobProgress = {
  */
 job: string, progress: Progress, };
 
+export type Paper = "letter" | "a4";
+
+export type FindingSeverity = "BLOCK" | "WARN" | "INFO";
+
+export type FindingConfidence = "high" | "medium" | "low";
+
+export type Finding = { 
+/**
+ * The rule's element id (`ca.title`).
+ */
+element: string, 
+/**
+ * What the element is, in words.
+ */
+label: string, severity: FindingSeverity, citation: string, source_url: string, confidence: FindingConfidence, 
+/**
+ * What is wrong and what to do.
+ */
+message: string, };
+
+export type Report = { ok: boolean, findings: Array<Finding>, 
+/**
+ * The element ids of the rules that applied and passed.
+ */
+passed: Array<string>, };
+
+export type PostalAddress = { line1: string, line2: string | null, city: string, 
+/**
+ * State, province or region (required in the US).
+ */
+state: string | null, postal_code: string, 
+/**
+ * ISO 3166-1 alpha-2 (`US`, `DE`).
+ */
+country: string, };
+
+export type Person = { name: string, title: string | null, email: string | null, phone: string | null, };
+
+export type OrgProfile = { legal_name: string, address: PostalAddress, phone: string, 
+/**
+ * The toll-free number for questions (HIPAA 164.404(c)(1)(E), substitute notice).
+ */
+toll_free: string | null, email: string, website: string, signatory: Person, 
+/**
+ * Data protection officer (GDPR Art. 33(3)(b)).
+ */
+dpo: Person | null, 
+/**
+ * Identifiers with regulators: `hhs`, `ico`, `sec_cik`, `nydfs`, …
+ */
+regulator_ids: Record<string, string>, 
+/**
+ * A PNG file to read the logo from (on `org set`); stored inside the database.
+ */
+logo?: string | null, };
+
+export type Org = { profile: OrgProfile, logo_sha256: string | null, updated_at: string, updated_by: string, };
+
+export type TemplateKind = "individual" | "regulator" | "media" | "substitute" | "b2b" | "investor" | "internal" | "part";
+
+export type Addressee = "person" | "guardian" | "next_of_kin";
+
+export type TemplateMeta = { id: string, title: string, kind: TemplateKind, obligations: Array<string>, 
+/**
+ * Only obligations to these recipients (`investors`, `board`, …); empty: any.
+ */
+recipients: Array<string>, residence: Array<string>, addressee: Addressee, language: string, version: number, paper: Paper, citation: string, };
+
+export type Template = { id: string, version: number, meta: TemplateMeta, source: string, sha256: string, 
+/**
+ * This version is the seed text shipped with Breachdesk.
+ */
+seeded: boolean, created_at: string, created_by: string, 
+/**
+ * The seed text of this id, for a diff (none for a template the user added).
+ */
+seed_source: string | null, 
+/**
+ * How many notices used this version.
+ */
+used_by: number, 
+/**
+ * Every version of this id, newest first.
+ */
+versions: number[], };
+
+export type NoticeStatus = "draft" | "approved" | "sent" | "confirmed";
+
+export type Channel = "mail" | "email" | "portal" | "fax" | "press" | "phone";
+
+export type Proof = { id: string, file_name: string, sha256: string, bytes: number, };
+
+export type NoticeEvent = { id: string, 
+/**
+ * drafted | approved | voided | sent | confirmed
+ */
+event: string, 
+/**
+ * When it happened (RFC 3339 in the incident's zone): sent at, acknowledged at, …
+ */
+at: string, by_name: string | null, pdf_sha256: string | null, channel: string | null, reference: string | null, recipients: number | null, via: string | null, note: string | null, recorded_at: string, recorded_by: string, proofs: Array<Proof>, };
+
+export type Notice = { id: string, 
+/**
+ * The incident's `INC-…` id.
+ */
+incident: string, obligation_key: string, obligation_id: string, template_id: string, template_version: number, template_title: string, person_record: number | null, 
+/**
+ * To whom: the person's name (or their guardian / next of kin), or the recipient.
+ */
+addressee: string, paper: Paper, 
+/**
+ * The letter's date, `YYYY-MM-DD`.
+ */
+dated: string, amends: string | null, 
+/**
+ * Why this template: "US-CA resident → California format (ca-individual)".
+ */
+variant_reason: string, status: NoticeStatus, pages: number, pdf_sha256: string, content_sha256: string, report: Report, 
+/**
+ * The approval in force (binds this PDF's hash), if any.
+ */
+approved_by: string | null, events: Array<NoticeEvent>, created_at: string, created_by: string, };
+
+export type DraftInput = { 
+/**
+ * The obligation key (`HIPAA-hhs`, `US-CA-individuals`) or id.
+ */
+obligation: string, template: string | null, 
+/**
+ * A record number on the incident's list: a letter to that person.
+ */
+person: number | null, paper: Paper | null, 
+/**
+ * The notice this one amends or supplements (HHS addendum, GDPR phased reporting).
+ */
+amends: string | null, };
+
+export type SentInput = { 
+/**
+ * Local `YYYY-MM-DDTHH:MM` in the incident's zone, or RFC 3339.
+ */
+sent_at: string, channel: string, 
+/**
+ * The portal's transaction number, the mail vendor's job id, the e-mail's message id.
+ */
+reference: string, recipients: number | null, 
+/**
+ * The portal or vendor it went through.
+ */
+via: string | null, note: string | null, 
+/**
+ * Proof files to keep (paths).
+ */
+proofs: Array<string>, };
+
+export type ConfirmInput = { 
+/**
+ * The confirmation or acknowledgement number.
+ */
+number: string, 
+/**
+ * When it was acknowledged.
+ */
+at: string, note: string | null, proofs: Array<string>, };
+
+export type Preview = { 
+/**
+ * The pages as SVG (the PDF's runs at the PDF's places).
+ */
+pages: Array<string>, report: Report | null, text: string, 
+/**
+ * Why it does not render (a template error names the line and column or the field).
+ */
+error: string | null, variant_reason: string, };
+
+export type PreviewInput = { incident: string, source: string, obligation: string | null, person: number | null, };
+
 export type Empty = Record<string, never>;
 
 export type ById = { id: string, };
@@ -626,6 +804,20 @@ export type DuplicateQueue = { id: string, decided: boolean, };
 export type DecideDuplicate = { incident_id: string, pair: number, merge: boolean, };
 
 export type SaveMapping = { name: string, mapping: Mapping, };
+
+export type TemplateRef = { id: string, version: number | null, };
+
+export type AddTemplate = { source: string, };
+
+export type DraftNotice = { incident_id: string, input: DraftInput, };
+
+export type ByNotice = { id: string, };
+
+export type ApproveNotice = { id: string, by: string, };
+
+export type NoticeSent = { id: string, input: SentInput, };
+
+export type ConfirmNotice = { id: string, input: ConfirmInput, };
 
 /** Every command of the app (crates/breachdesk-core/src/commands.rs). */
 export const commands = {
@@ -669,4 +861,17 @@ export const commands = {
   decideDuplicate: (req: DecideDuplicate) => call<Array<ObligationChange>>('decide_duplicate', req),
   savedMappings: () => call<Array<SavedMapping>>('saved_mappings', {}),
   saveMapping: (req: SaveMapping) => call<SavedMapping>('save_mapping', req),
+  getOrg: () => call<Org | null>('get_org', {}),
+  listTemplates: () => call<Array<Template>>('list_templates', {}),
+  getTemplate: (req: TemplateRef) => call<Template>('get_template', req),
+  addTemplate: (req: AddTemplate) => call<Template>('add_template', req),
+  previewTemplate: (req: PreviewInput) => call<Preview>('preview_template', req),
+  listNotices: (req: ById) => call<Array<Notice>>('list_notices', req),
+  draftNotice: (req: DraftNotice) => call<Notice>('draft_notice', req),
+  getNotice: (req: ByNotice) => call<Notice>('get_notice', req),
+  noticePages: (req: ByNotice) => call<Preview>('notice_pages', req),
+  approveNotice: (req: ApproveNotice) => call<Notice>('approve_notice', req),
+  recordNoticeSent: (req: NoticeSent) => call<Notice>('record_notice_sent', req),
+  confirmNotice: (req: ConfirmNotice) => call<Notice>('confirm_notice', req),
+  exportNoticePdf: (req: ByNotice) => call<string>('export_notice_pdf', req),
 };

@@ -48,3 +48,10 @@ export const emptyPatch: IncidentPatch = {
   discovery_gap_reason: null,
   roles: null,
 };
+
+/** The system file picker for any file (a proof of sending); resolves to its path, or null when cancelled. */
+export async function pickFile(): Promise<string | null> {
+  const { open } = await import('@tauri-apps/plugin-dialog');
+  const picked = await open({ multiple: false, directory: false });
+  return typeof picked === 'string' ? picked : null;
+}

@@ -1,0 +1,143 @@
+import { useCallback, useMemo, useState } from 'react';
+import type { ErrorBody, Incident, Notice, Obligation } from '../../lib/ipc/bindings';
+import { api } from '../../lib/ipc/client';
+import { useLoad } from '../../lib/useLoad';
+import { toErrorBody } from '../../lib/ipc/errors';
+import { Button } from '../../components/Button';
+import { Card } from '../../components/Card';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { Loading } from '../../components/Loading';
+import { NoticeView } from './NoticeView';
+import { NOTICE_STATUS_LABEL } from './labels';
+
+type Props = { incident: Incident };
+
+const label = (o: Obligation) => `${o.label ?? `${o.jurisdiction} ${o.recipient.replace(/_/g, ' ')}`} · ${o.rule_id}`;
+
+/** The incident's notices: draft one for an obligation, then preview, check, approve, record sent. */
+export function NoticesTab({ incident }: Props) {
+  const id = incident.id;
+  const notices = useLoad(useCallback(() => api.listNotices({ id }), [id]));
+  const obligations = useLoad(useCallback(() => api.listObligations({ id }), [id]));
+  const [selected, setSelected] = useState<string | null>(null);
+  const current = useLoad(useCallback(() => (selected ? api.getNotice({ id: selected }) : Promise.resolve(null)), [selected]));
+
+  const reload = useCallback(async () => {
+    await Promise.all([notices.reload(), current.reload(), obligations.reload()]);
+  }, [notices, current, obligations]);
+
+  const open = (n: Notice) => setSelected(n.id);
+  const drafted = async (n: Notice) => {
+    setSelected(n.id);
+    await notices.reload();
+  };
+
+  const list = notices.data ?? [];
+  return (
+    <div className="notices-tab stack" data-testid="notices-tab">
+      <div className="notices-tab__top">
+        <DraftForm obligations={obligations.data ?? []} incident={incident} onDrafted={drafted} />
+        <Card title="Notices" testId="notice-list">
+          {notices.error && <ErrorBanner error={notices.error} onRetry={notices.reload} />}
+          {!notices.data && !notices.error && <Loading>Loading notices…</Loading>}
+          {notices.data && list.length === 0 && <p className="muted">No notices yet. Draft one for an obligation.</p>}
+          {list.length > 0 && (
+            <table className="table notice-table">
+              <thead>
+                <tr>
+                  <th>Notice</th>
+                  <th>Obligation</th>
+                  <th>To</th>
+                  <th>Checker</th>
+                  <th>Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((n) => (
+                  <tr
+                    key={n.id}
+                    className={n.id === selected ? 'notice-table__row notice-table__row--selected' : 'notice-table__row'}
+                    onClick={() => open(n)}
+                    data-testid="notice-row"
+                    data-id={n.id}
+                    data-obligation={n.obligation_key}
+                  >
+                    <td>
+                      <button type="button" className="btn btn--link btn--sm mono" onClick={() => open(n)}>
+                        {n.id}
+                      </button>
+                    </td>
+                    <td className="mono small">{n.obligation_key}</td>
+                    <td>{n.addressee}</td>
+                    <td>{n.report.ok ? <span className="ok-text">OK</span> : <span className="block-text">Blocked</span>}</td>
+                    <td>
+                      <span className={`notice-status notice-status--${n.status}`}>{NOTICE_STATUS_LABEL[n.status]}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Card>
+      </div>
+      {current.error && <ErrorBanner error={current.error} onRetry={current.reload} testId="notice-error" />}
+      {current.data && <NoticeView key={current.data.id + current.data.pdf_sha256} notice={current.data} onChanged={reload} />}
+    </div>
+  );
+}
+
+function DraftForm({ obligations, incident, onDrafted }: { obligations: Obligation[]; incident: Incident; onDrafted: (n: Notice) => Promise<void> }) {
+  const open = useMemo(() => obligations.filter((o) => o.in_scope && o.status !== 'not_required'), [obligations]);
+  const [key, setKey] = useState('');
+  const [person, setPerson] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorBody | null>(null);
+  const chosen = open.find((o) => o.rule_id === key);
+  const toPeople = chosen?.recipient === 'individuals';
+  const draft = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const n = await api.draftNotice({
+        incident_id: incident.id,
+        input: { obligation: key, template: null, person: toPeople && person.trim() ? Number(person) : null, paper: null, amends: null },
+      });
+      await onDrafted(n);
+    } catch (e) {
+      setError(toErrorBody(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card title="Draft a notice" testId="notice-draft">
+      <div className="field">
+        <label className="field__label" htmlFor="draft-obligation">
+          Obligation
+        </label>
+        <select id="draft-obligation" className="input" value={key} onChange={(e) => setKey(e.target.value)} data-testid="draft-obligation">
+          <option value="">Choose…</option>
+          {open.map((o) => (
+            <option key={o.id} value={o.rule_id}>
+              {label(o)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {toPeople && (
+        <div className="field">
+          <label className="field__label" htmlFor="draft-person">
+            Record number <span className="muted">(one letter to one person on the list; the whole list is a mail merge)</span>
+          </label>
+          <input id="draft-person" className="input" inputMode="numeric" value={person} onChange={(e) => setPerson(e.target.value)} data-testid="draft-person" />
+        </div>
+      )}
+      {error && <ErrorBanner error={error} testId="draft-error" />}
+      <div className="form-actions">
+        <Button variant="primary" disabled={!key || (toPeople && !person.trim())} busy={busy} testId="draft-submit" onClick={() => void draft()}>
+          Draft
+        </Button>
+      </div>
+    </Card>
+  );
+}

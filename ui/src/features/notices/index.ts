@@ -1,0 +1,3 @@
+// What other features may use of the notices.
+export { NoticesTab } from './NoticesTab';
+export { TemplatesPage } from './TemplatesPage';
