@@ -246,7 +246,13 @@ fn every_seeded_template_renders_passes_its_checker_and_reads_back_from_the_pdf(
             vec!["1-888-555-0199"],
         ),
         ("INC-20261102-001", "HIPAA-media", None, "hipaa-media", vec!["Northwind Health Partners"]),
-        ("INC-20261102-001", "US-TX-attorney_general", None, "ag-cover", vec!["Attorney General"]),
+        (
+            "INC-20261102-001",
+            "US-TX-attorney_general",
+            None,
+            "ag-cover",
+            vec!["Attorney General", "Jane Sample", "123 Main Street", "Anytown, TX 00000"],
+        ),
         (
             "INC-20261120-001",
             "GDPR-supervisory_authority",
@@ -342,6 +348,12 @@ fn every_seeded_template_renders_passes_its_checker_and_reads_back_from_the_pdf(
             assert!(flat.contains(w), "{template}: {w:?} not in the PDF's text:\n{text}");
         }
         assert!(text.contains(&n.id), "{template}: the footer names the notice");
+        if *template == "ag-cover" {
+            // The enclosed sample copy is addressed to a specimen: no one on the list appears.
+            for real in ["Łukasiewicz", "Núñez", "Rivers", "Ruth Old"] {
+                assert!(!flat.contains(real), "the AG's sample names {real}");
+            }
+        }
         used.insert(n.template_id.clone());
     }
     // The two drafts not picked by the variant rule, by --template.

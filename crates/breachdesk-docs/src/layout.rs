@@ -332,7 +332,7 @@ fn check_glyphs(blocks: &[Block], head: &Letterhead) -> Result<(), GlyphError> {
             Block::Address(a) => {
                 (vec![Span { text: a.clone(), bold: false }], Face::Body, "address block".into())
             }
-            Block::PageBreak => continue,
+            Block::PageBreak | Block::NewLetter => continue,
         };
         for s in &spans {
             let face = face_of(s.bold, base);
@@ -344,23 +344,10 @@ fn check_glyphs(blocks: &[Block], head: &Letterhead) -> Result<(), GlyphError> {
     Ok(())
 }
 
-/// Lays out a notice.
-///
-/// # Errors
-/// A [`GlyphError`] for a character the fonts lack.
-pub fn layout(
-    blocks: &[Block],
-    paper: Paper,
-    head: &Letterhead,
-    footer: &str,
-) -> Result<Laid, GlyphError> {
-    check_glyphs(blocks, head)?;
-    let (w, h) = paper.size();
-    let (left, right) = paper.margins();
-    let width = w - left - right;
-    let mut c = Cursor { paper, pages: vec![Page::default()], top: TOP, line_no: 0 };
-
-    // Letterhead: the name, its lines, the logo top right, a rule under it.
+/// The letterhead at the top of the current page: the name, its lines, the logo top right, a rule.
+fn letterhead(c: &mut Cursor, head: &Letterhead, left: f32, width: f32) {
+    let (w, h) = c.paper.size();
+    let right = w - left - width;
     // The logo, top right, at most 36 pt high and 140 pt wide; lines beside it leave it room.
     #[allow(clippy::cast_precision_loss)]
     let logo = head.logo_px.map(|(pw, ph)| {
@@ -406,37 +393,63 @@ pub fn layout(
         page.rules.push((left, w - right, rule_y));
     }
     c.top += 18.0;
+}
 
-    // The address block, in the window.
-    let address: Vec<&String> = blocks
-        .iter()
-        .filter_map(|b| if let Block::Address(a) = b { Some(a) } else { None })
-        .collect();
-    if !address.is_empty() {
-        let (ax, atop) = paper.window();
-        c.top = c.top.max(atop);
-        let bi = blocks.iter().position(|b| matches!(b, Block::Address(_))).unwrap_or(0);
-        for a in address {
-            let ws = words(&[Span { text: a.clone(), bold: false }]);
-            // An address line is never wrapped into the window's next line: it is shrunk to fit.
-            let mut size = BODY;
-            while size > SMALL && word_width(&ws.concat(), Face::Body, size) > mm(85.0) {
-                size -= 0.25;
-            }
-            for l in break_lines(ws, Face::Body, size, mm(85.0)) {
-                c.place(ax, set_line(&l, Face::Body, size), size, 13.0, Role::Address, bi);
-            }
-        }
-        c.top += 26.0;
-    }
+/// Lays out a notice.
+///
+/// # Errors
+/// A [`GlyphError`] for a character the fonts lack.
+pub fn layout(
+    blocks: &[Block],
+    paper: Paper,
+    head: &Letterhead,
+    footer: &str,
+) -> Result<Laid, GlyphError> {
+    check_glyphs(blocks, head)?;
+    let (w, _) = paper.size();
+    let (left, right) = paper.margins();
+    let width = w - left - right;
+    let mut c = Cursor { paper, pages: vec![Page::default()], top: TOP, line_no: 0 };
+
+    // Letterhead: the name, its lines, the logo top right, a rule under it.
+    letterhead(&mut c, head, left, width);
 
     // The body.
     let mut i = 0;
     while i < blocks.len() {
         let b = &blocks[i];
         match b {
-            Block::Address(_) => {}
+            Block::Address(a) => {
+                // A letter's address block sits in the envelope window of its first page.
+                if i == 0 || !matches!(blocks[i - 1], Block::Address(_)) {
+                    c.top = c.top.max(paper.window().1);
+                }
+                let ws = words(&[Span { text: a.clone(), bold: false }]);
+                // An address line is never wrapped into the window's next line: it is shrunk to fit.
+                let mut size = BODY;
+                while size > SMALL && word_width(&ws.concat(), Face::Body, size) > mm(85.0) {
+                    size -= 0.25;
+                }
+                for l in break_lines(ws, Face::Body, size, mm(85.0)) {
+                    c.place(
+                        paper.window().0,
+                        set_line(&l, Face::Body, size),
+                        size,
+                        13.0,
+                        Role::Address,
+                        i,
+                    );
+                }
+                if !matches!(blocks.get(i + 1), Some(Block::Address(_))) {
+                    c.top += 26.0;
+                }
+            }
             Block::PageBreak => c.new_page(),
+            Block::NewLetter => {
+                c.new_page();
+                c.top = TOP;
+                letterhead(&mut c, head, left, width);
+            }
             Block::Title(s) => {
                 c.top += 4.0;
                 let lines = break_lines(words(s), Face::Heading, TITLE, width);

@@ -1,7 +1,7 @@
 //! The markup a rendered template is written in, read line by line.
 //!
 //! `# Title`, `## Heading`, `- item`, `@ address line` (the envelope window), `| kept line`,
-//! `**bold**` inline, `\pagebreak`; a blank line ends a paragraph, other lines join into it (an
+//! `**bold**` inline, `\pagebreak`, `\newletter` (an enclosed letter: new page, letterhead); a blank line ends a paragraph, other lines join into it (an
 //! item is one line).
 
 /// A piece of text in one weight.
@@ -23,6 +23,9 @@ pub enum Block {
     /// A line of the recipient's address block.
     Address(String),
     PageBreak,
+    /// A second letter in the same PDF (an enclosure): a new page with the letterhead; its own
+    /// address block and title follow.
+    NewLetter,
 }
 
 /// A markup error: the line of the rendered text and what is wrong.
@@ -82,6 +85,10 @@ pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
         } else if trimmed == "\\pagebreak" {
             flush(&mut para, &mut blocks)?;
             blocks.push(Block::PageBreak);
+        } else if trimmed == "\\newletter" {
+            flush(&mut para, &mut blocks)?;
+            blocks.push(Block::NewLetter);
+            seen_title = false;
         } else {
             match &mut para {
                 Some((_, text)) => {

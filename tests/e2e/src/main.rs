@@ -918,7 +918,8 @@ async fn while_importing(ui: &mut Ui, work: &Path) -> R<()> {
 
 /// Back to the list, then the incident whose row names `title`.
 async fn open_incident(ui: &Ui, title: &str) -> R<()> {
-    ui.click("back-to-list").await?;
+    // The sidebar's Incidents entry: there from every page (the detail's back link is not).
+    ui.click("nav-incidents").await?;
     ui.wait("incident-list").await?;
     // The list loads after the page is drawn: look again until the row is there.
     for _ in 0..50 {

@@ -186,6 +186,60 @@ impl Breachdesk {
         })
     }
 
+    /// The context of `template` for notice `id`, with the enclosed sample letter's markup when
+    /// the template encloses one.
+    fn full_context(
+        i: &Inputs,
+        template: &Template,
+        id: &str,
+        dated: NaiveDate,
+        paper: Paper,
+        seq: (i64, Option<(String, NaiveDate)>),
+    ) -> Result<serde_json::Value> {
+        let mut ctx = Self::context_for(i, template, id, dated, paper, seq);
+        if template.meta.attach_sample {
+            ctx["notice"]["sample"] =
+                serde_json::Value::String(Self::sample_letter(i, id, dated, paper)?);
+        }
+        Ok(ctx)
+    }
+
+    /// The jurisdiction's resident letter for a specimen person (no one's personal information):
+    /// the sample copy an attorney general asks for.
+    fn sample_letter(i: &Inputs, id: &str, dated: NaiveDate, paper: Paper) -> Result<String> {
+        let jurisdiction = i.obligation.jurisdiction.clone();
+        let key = format!("{jurisdiction}-individuals");
+        let specimen = specimen(&jurisdiction, &i.facts);
+        let pick =
+            variant::pick(&i.templates, &key, "individuals", Some(&specimen)).ok_or_else(|| {
+                Error::validation(
+                    "template",
+                    format!("no template answers {key}, so no sample copy can be enclosed"),
+                )
+            })?;
+        let mut obligation = i.obligation.clone();
+        obligation.rule_id = key;
+        obligation.recipient = "individuals".into();
+        let kind = "individual";
+        let ctx = super::context::build(&super::context::Parts {
+            org: &i.org,
+            has_logo: i.logo.is_some(),
+            incident: &i.incident,
+            facts: &i.facts,
+            narrative: &i.narrative,
+            obligation: &obligation,
+            person: Some(&specimen),
+            notice_id: id,
+            dated,
+            kind,
+            paper: paper.name(),
+            amends: None,
+            sequence: 1,
+            individual_sent: &i.individual_sent,
+        });
+        super::templates::render(&pick.template.id, &pick.template.source, &i.parts, &ctx)
+    }
+
     fn data_of(i: &Inputs) -> Vec<String> {
         match &i.person {
             Some(p) if !p.data_elements.is_empty() => p.data_elements.clone(),
@@ -271,7 +325,7 @@ impl Breachdesk {
         let id = notice_id(ctx.now);
         let dated = today(ctx.now, i.inc.fields.zone);
         let seq = self.sequence(amends.as_deref())?;
-        let ctx_json = Self::context_for(&i, template, &id, dated, paper, seq);
+        let ctx_json = Self::full_context(&i, template, &id, dated, paper, seq)?;
         let data = Self::data_of(&i);
         let r = render::run(&Self::job_for(&i, template, &ctx_json, paper, &id, &data, dated))?;
         let row = NoticeRow {
@@ -324,7 +378,7 @@ impl Breachdesk {
             i.templates.iter().find(|t| t.id == row.template_id).ok_or_else(|| {
                 Error::NotFound { entity: "template", id: row.template_id.clone() }
             })?;
-        let ctx_json = Self::context_for(&i, template, &row.id, dated, paper, seq);
+        let ctx_json = Self::full_context(&i, template, &row.id, dated, paper, seq)?;
         let data = Self::data_of(&i);
         let job = Self::job_for(&i, template, &ctx_json, paper, &row.id, &data, dated);
         let latest = NoticeRows(&*self.read()?).latest_rendering(&row.id)?;
@@ -622,7 +676,7 @@ impl Breachdesk {
                 entity: "template",
                 id: format!("{} version {}", n.template_id, n.template_version),
             })?;
-        let ctx_json = Self::context_for(&i, &template, &row.id, dated, paper, seq);
+        let ctx_json = Self::full_context(&i, &template, &row.id, dated, paper, seq)?;
         let data = Self::data_of(&i);
         let r =
             render::run(&Self::job_for(&i, &template, &ctx_json, paper, &row.id, &data, dated))?;
@@ -702,7 +756,10 @@ impl Breachdesk {
             .as_ref()
             .map_or_else(|| obligation.clone(), |p| format!("{obligation} · record {}", p.id));
         let ctx_json =
-            Self::context_for(&i, &template, "NTC-PREVIEW", dated, meta.paper, (1, None));
+            match Self::full_context(&i, &template, "NTC-PREVIEW", dated, meta.paper, (1, None)) {
+                Ok(c) => c,
+                Err(e) => return Ok(fail(e, reason)),
+            };
         let data = Self::data_of(&i);
         match render::run(&Self::job_for(
             &i,
@@ -774,6 +831,36 @@ impl Breachdesk {
             created_at: row.created_at,
             created_by: row.created_by,
         })
+    }
+}
+
+/// A person who does not exist, living in `jurisdiction`: the addressee of a sample copy.
+fn specimen(jurisdiction: &str, facts: &IncidentFacts) -> Individual {
+    Individual {
+        id: 0,
+        external_id: None,
+        full_name: "Jane Sample".into(),
+        email: None,
+        phone: None,
+        address1: Some("123 Main Street".into()),
+        address2: None,
+        city: Some("Anytown".into()),
+        region: Some(jurisdiction.trim_start_matches("US-").to_owned()),
+        postal_code: Some("00000".into()),
+        country: Some("US".into()),
+        dob: None,
+        residence: Some(jurisdiction.to_owned()),
+        residence_source: None,
+        minor: false,
+        deceased: false,
+        guardian: None,
+        no_postal: false,
+        no_email: false,
+        data_elements: facts.data_types.clone(),
+        batch_id: String::new(),
+        source_row: 0,
+        residence_conflict: false,
+        addressee: "Jane Sample".into(),
     }
 }
 

@@ -200,6 +200,7 @@ pub(crate) fn build(p: &Parts<'_>) -> Value {
         "amends_date": p.amends.map(|a| a.1.format("%B %-d, %Y").to_string()),
         "sequence": p.sequence,
         "individual_notice_dates": individual_dates(p, zone),
+        "sample": serde_json::Value::Null,
     });
     json!({
         "org": org, "incident": incident, "facts": facts, "narrative": narrative,

@@ -61,6 +61,11 @@ pub struct TemplateMeta {
     pub paper: Paper,
     #[serde(default)]
     pub citation: String,
+    /// Encloses a sample copy of the notice to the jurisdiction's residents (an attorney
+    /// general's cover letter): the resident letter the variant rule picks, addressed to a
+    /// specimen person, so that it carries no one's personal information.
+    #[serde(default)]
+    pub attach_sample: bool,
 }
 
 fn person() -> Addressee {
@@ -117,6 +122,7 @@ impl Template {
                 version: 1,
                 paper: Paper::Letter,
                 citation: String::new(),
+                attach_sample: false,
             },
             source: String::new(),
             sha256: String::new(),
