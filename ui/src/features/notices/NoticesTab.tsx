@@ -20,15 +20,18 @@ export function NoticesTab({ incident }: Props) {
   const notices = useLoad(useCallback(() => api.listNotices({ id }), [id]));
   const obligations = useLoad(useCallback(() => api.listObligations({ id }), [id]));
   const [selected, setSelected] = useState<string | null>(null);
-  const current = useLoad(useCallback(() => (selected ? api.getNotice({ id: selected }) : Promise.resolve(null)), [selected]));
-
-  const reload = useCallback(async () => {
-    await Promise.all([notices.reload(), current.reload(), obligations.reload()]);
-  }, [notices, current, obligations]);
+  // Drafting the notice already shown loads it again.
+  const [drafts, setDrafts] = useState(0);
+  const { reload: reloadNotices } = notices;
+  const { reload: reloadObligations } = obligations;
+  const reloadLists = useCallback(async () => {
+    await Promise.all([reloadNotices(), reloadObligations()]);
+  }, [reloadNotices, reloadObligations]);
 
   const open = (n: Notice) => setSelected(n.id);
   const drafted = async (n: Notice) => {
     setSelected(n.id);
+    setDrafts((d) => d + 1);
     await notices.reload();
   };
 
@@ -80,10 +83,21 @@ export function NoticesTab({ incident }: Props) {
           )}
         </Card>
       </div>
-      {current.error && <ErrorBanner error={current.error} onRetry={current.reload} testId="notice-error" />}
-      {current.data && <NoticeView key={current.data.id + current.data.pdf_sha256} notice={current.data} onChanged={reload} />}
+      {selected && <SelectedNotice key={`${selected}-${drafts}`} id={selected} onChanged={reloadLists} />}
     </div>
   );
+}
+
+/** The notice chosen in the list, loaded (and re-rendered if its inputs changed) when chosen. */
+function SelectedNotice({ id, onChanged }: { id: string; onChanged: () => Promise<void> }) {
+  const notice = useLoad(useCallback(() => api.getNotice({ id }), [id]));
+  const { reload } = notice;
+  const changed = useCallback(async () => {
+    await Promise.all([reload(), onChanged()]);
+  }, [reload, onChanged]);
+  if (notice.error) return <ErrorBanner error={notice.error} onRetry={notice.reload} testId="notice-error" />;
+  if (!notice.data) return <Loading>Rendering the notice…</Loading>;
+  return <NoticeView key={notice.data.pdf_sha256 + notice.data.status} notice={notice.data} onChanged={changed} />;
 }
 
 function DraftForm({ obligations, incident, onDrafted }: { obligations: Obligation[]; incident: Incident; onDrafted: (n: Notice) => Promise<void> }) {
