@@ -59,6 +59,19 @@ pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
             flush(&mut para, &mut blocks)?;
             continue;
         }
+        // `\` before a marker keeps the line as text (user text is escaped so: `\# 1 in line`).
+        if let Some(rest) =
+            trimmed.strip_prefix('\\').filter(|r| r.starts_with(['#', '-', '@', '|', '\\']))
+        {
+            match &mut para {
+                Some((_, text)) => {
+                    text.push(' ');
+                    text.push_str(rest);
+                }
+                None => para = Some((n, rest.to_owned())),
+            }
+            continue;
+        }
         if let Some(rest) = trimmed.strip_prefix("## ") {
             flush(&mut para, &mut blocks)?;
             blocks.push(Block::Heading(spans(rest.trim(), n)?));
@@ -148,6 +161,16 @@ mod tests {
         assert!(matches!(&b[5], Block::Item(s) if plain(s) == "one"));
         assert!(matches!(&b[7], Block::Kept(s) if plain(s) == "Kept line"));
         assert_eq!(b[8], Block::PageBreak);
+    }
+
+    #[test]
+    fn an_escaped_marker_is_text() {
+        let b =
+            parse("# T\n\n\\# 1 priority\n\\- not an item\n\\@ not an address\n").expect("parses");
+        assert_eq!(b.len(), 2);
+        assert!(
+            matches!(&b[1], Block::Para(s) if plain(s) == "# 1 priority - not an item @ not an address")
+        );
     }
 
     #[test]

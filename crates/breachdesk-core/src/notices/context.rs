@@ -50,7 +50,7 @@ fn postal_lines(
     let mut out = Vec::new();
     for l in [line1, line2].into_iter().flatten() {
         if !l.trim().is_empty() {
-            out.push(l.trim().to_owned());
+            out.push(one_line(l));
         }
     }
     let country = country.map(str::trim).filter(|c| !c.is_empty());
@@ -87,6 +87,37 @@ pub(crate) fn org_lines(o: &OrgProfile) -> Vec<String> {
         None,
         &a.country,
     )
+}
+
+/// User text made safe to print into the markup: a line that would start with a marker (`#`,
+/// `-`, `@`, `|`, `\`) is escaped, so a pasted list or heading stays text.
+pub(crate) fn escape_markup(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            let t = l.trim_start();
+            if t.starts_with(['#', '-', '@', '|', '\\']) {
+                format!("\\{t}")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Escapes every string in a JSON value (the narrative).
+fn escape_all(v: &mut Value) {
+    match v {
+        Value::String(s) => *s = escape_markup(s),
+        Value::Array(a) => a.iter_mut().for_each(escape_all),
+        Value::Object(o) => o.values_mut().for_each(escape_all),
+        _ => {}
+    }
+}
+
+/// One line of an address: line breaks inside a field become spaces.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Everything a notice's template reads.
@@ -158,6 +189,7 @@ pub(crate) fn build(p: &Parts<'_>) -> Value {
     });
     let n = p.narrative;
     let mut narrative = serde_json::to_value(n).unwrap_or_else(|_| json!({}));
+    escape_all(&mut narrative);
     if let Some(obj) = narrative.as_object_mut() {
         for k in ["breach_start", "breach_end"] {
             let words = obj.get(k).and_then(Value::as_str).and_then(|s| date_words(s, zone));
@@ -180,7 +212,7 @@ pub(crate) fn build(p: &Parts<'_>) -> Value {
         let data: Vec<String> = if x.data_elements.is_empty() { f.data_types.clone() } else { x.data_elements.clone() };
         json!({
             "record_no": x.id,
-            "full_name": x.full_name,
+            "full_name": one_line(&x.full_name),
             "address_lines": postal_lines(x.address1.as_deref(), x.address2.as_deref(), x.city.as_deref(), x.region.as_deref(), x.postal_code.as_deref(), x.country.as_deref(), &o.address.country),
             "residence": x.residence,
             "minor": x.minor,
@@ -278,5 +310,6 @@ mod tests {
         assert!(truthy(&ctx, "narrative.monitoring"));
         assert!(!truthy(&ctx, "narrative.x"));
         assert!(!truthy(&ctx, "narrative.y.z"));
+        assert_eq!(escape_markup("Steps:\n- reset\n  # 2 done"), "Steps:\n\\- reset\n\\# 2 done");
     }
 }

@@ -653,7 +653,13 @@ export type TemplateMeta = { id: string, title: string, kind: TemplateKind, obli
 /**
  * Only obligations to these recipients (`investors`, `board`, …); empty: any.
  */
-recipients: Array<string>, residence: Array<string>, addressee: Addressee, language: string, version: number, paper: Paper, citation: string, };
+recipients: Array<string>, residence: Array<string>, addressee: Addressee, language: string, version: number, paper: Paper, citation: string, 
+/**
+ * Encloses a sample copy of the notice to the jurisdiction's residents (an attorney
+ * general's cover letter): the resident letter the variant rule picks, addressed to a
+ * specimen person, so that it carries no one's personal information.
+ */
+attach_sample: boolean, };
 
 export type Template = { id: string, version: number, meta: TemplateMeta, source: string, sha256: string, 
 /**
