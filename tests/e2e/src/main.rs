@@ -486,14 +486,15 @@ async fn notices(ui: &mut Ui, data: &Path, work: &Path) -> R<()> {
     ui.click("proof-add").await?;
     ui.click("notice-confirm").await?;
     ui.until("confirmed", || async { Ok(ui.text("notice-status").await? == "Confirmed") }).await?;
-    let history = ui.text("notice-history").await?;
+    // The events are shown capitalised: compare without case.
+    let history = ui.text("notice-history").await?.to_lowercase();
     for what in [
         "drafted",
         "approved",
         "sent",
         "confirmed",
-        "OCR-TX-88412",
-        "2026-HHS-0042",
+        "ocr-tx-88412",
+        "2026-hhs-0042",
         "hhs-portal-receipt.pdf",
     ] {
         assert!(history.contains(what), "the history shows {what}: {history}");
