@@ -793,19 +793,31 @@ impl Breachdesk {
         let template = TemplateRows(&conn).get(&row.template_id, Some(r.template_version))?;
         let events = rows.events(&row.id)?;
         let approval = tables::approval(&conn, &row.id)?.filter(|a| a.1 == r.pdf_sha256);
-        let (human, recipient): (String, String) = conn.query_row(
-            "SELECT i.human_id, COALESCE(c.label, o.jurisdiction || ' ' || replace(o.recipient, '_', ' ')) FROM notices n
-             JOIN incidents i ON i.id = n.incident_id JOIN obligations o ON o.id = n.obligation_id
-             LEFT JOIN custom_obligations c ON c.rule_id = o.rule_id WHERE n.id = ?1",
-            [&row.id],
-            |x| Ok((x.get(0)?, x.get(1)?)),
-        )?;
+        let (human, jurisdiction, recipient, label): (String, String, String, Option<String>) =
+            conn.query_row(
+                "SELECT i.human_id, o.jurisdiction, o.recipient, c.label FROM notices n
+                 JOIN incidents i ON i.id = n.incident_id JOIN obligations o ON o.id = n.obligation_id
+                 LEFT JOIN custom_obligations c ON c.rule_id = o.rule_id WHERE n.id = ?1",
+                [&row.id],
+                |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?)),
+            )?;
+        // "US-TX attorney general", "US HHS", or a contract clock's own label.
+        let recipient = label.unwrap_or_else(|| {
+            let words = serde_json::from_value::<breachdesk_rules::schema::Recipient>(
+                serde_json::Value::String(recipient.clone()),
+            )
+            .map_or_else(
+                |_| recipient.replace('_', " "),
+                |r| breachdesk_rules::schema::recipient_label(r).to_owned(),
+            );
+            format!("{jurisdiction} {words}").trim().to_owned()
+        });
         drop(conn);
         let addressee = match row.person_record {
             Some(p) => self
                 .individual(&row.incident_id, p)
                 .map_or_else(|_| format!("record {p}"), |x| individuals::addressee(&x)),
-            None => recipient.trim().to_owned(),
+            None => recipient,
         };
         Ok(Notice {
             id: row.id,

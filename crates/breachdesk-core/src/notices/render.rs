@@ -150,6 +150,8 @@ pub(crate) fn plain_text(laid: &Laid) -> String {
         for r in &page.runs {
             if last.is_some() && last != Some((r.line, r.role == Role::Footer)) {
                 out.push('\n');
+            } else if out.ends_with('•') {
+                out.push(' ');
             }
             out.push_str(&r.text);
             last = Some((r.line, r.role == Role::Footer));
