@@ -130,6 +130,15 @@ fn sample() -> tempfile::TempDir {
     dir
 }
 
+/// The sample store through the core, on 3 December 2026 at 15:00 UTC.
+fn open(dir: &Path) -> (Breachdesk, Ctx) {
+    let now = Utc.with_ymd_and_hms(2026, 12, 3, 15, 0, 0).single().expect("instant");
+    let ctx = Ctx::new("Dana Liaison", now).expect("ctx");
+    let bd =
+        Breachdesk::open(dir, Some(&passphrase()), &MemoryKeyring::default(), now).expect("open");
+    (bd, ctx)
+}
+
 fn tool(cmd: &str, args: &[&str]) -> (bool, String) {
     let o = Command::new(cmd)
         .args(args)
@@ -183,12 +192,10 @@ fn custom_key(bd: &Breachdesk, now: chrono::DateTime<Utc>, recipient: &str) -> S
 #[test]
 fn every_seeded_template_renders_passes_its_checker_and_reads_back_from_the_pdf() {
     let dir = sample();
-    let now = Utc.with_ymd_and_hms(2026, 12, 3, 15, 0, 0).single().expect("instant");
-    let ctx = Ctx::new("Dana Liaison", now).expect("ctx");
-    let bd = Breachdesk::open(dir.path(), Some(&passphrase()), &MemoryKeyring::default(), now)
-        .expect("open");
+    let (bd, ctx) = open(dir.path());
     let out = tempfile::tempdir().expect("tmp");
-    let (other, investors) = (custom_key(&bd, now, "other"), custom_key(&bd, now, "investors"));
+    let (other, investors) =
+        (custom_key(&bd, ctx.now, "other"), custom_key(&bd, ctx.now, "investors"));
     // (incident, obligation, person, the template the variant rule must pick, words the PDF must show)
     type Case<'a> = (&'a str, &'a str, Option<i64>, &'a str, Vec<&'a str>);
     let cases: Vec<Case<'_>> = vec![
@@ -393,10 +400,7 @@ fn every_seeded_template_renders_passes_its_checker_and_reads_back_from_the_pdf(
 #[test]
 fn a_massachusetts_letter_states_no_count_and_no_nature_and_names_are_exact() {
     let dir = sample();
-    let now = Utc.with_ymd_and_hms(2026, 12, 3, 15, 0, 0).single().expect("instant");
-    let ctx = Ctx::new("Dana Liaison", now).expect("ctx");
-    let bd = Breachdesk::open(dir.path(), Some(&passphrase()), &MemoryKeyring::default(), now)
-        .expect("open");
+    let (bd, ctx) = open(dir.path());
     let out = tempfile::tempdir().expect("tmp");
     let ma = draft(&bd, &ctx, "US-MA-individuals", Some(2), None);
     let text = read_back(&bd, &ctx, &ma, out.path());

@@ -156,19 +156,21 @@ impl Breachdesk {
         }
     }
 
-    fn context_for(
+    /// The context of `template` for notice `id`, with the enclosed sample letter's markup when
+    /// the template encloses one.
+    fn full_context(
         i: &Inputs,
         template: &Template,
         id: &str,
         dated: NaiveDate,
         paper: Paper,
         seq: (i64, Option<(String, NaiveDate)>),
-    ) -> serde_json::Value {
+    ) -> Result<serde_json::Value> {
         let kind = serde_json::to_value(template.meta.kind)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        super::context::build(&super::context::Parts {
+        let mut ctx = super::context::build(&super::context::Parts {
             org: &i.org,
             has_logo: i.logo.is_some(),
             incident: &i.incident,
@@ -183,20 +185,7 @@ impl Breachdesk {
             amends: seq.1.as_ref().map(|(a, d)| (a.as_str(), *d)),
             sequence: seq.0,
             individual_sent: &i.individual_sent,
-        })
-    }
-
-    /// The context of `template` for notice `id`, with the enclosed sample letter's markup when
-    /// the template encloses one.
-    fn full_context(
-        i: &Inputs,
-        template: &Template,
-        id: &str,
-        dated: NaiveDate,
-        paper: Paper,
-        seq: (i64, Option<(String, NaiveDate)>),
-    ) -> Result<serde_json::Value> {
-        let mut ctx = Self::context_for(i, template, id, dated, paper, seq);
+        });
         if template.meta.attach_sample {
             ctx["notice"]["sample"] =
                 serde_json::Value::String(Self::sample_letter(i, id, dated, paper)?);
