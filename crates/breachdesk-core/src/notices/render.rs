@@ -150,8 +150,9 @@ pub(crate) fn plain_text(laid: &Laid) -> String {
         for r in &page.runs {
             if last.is_some() && last != Some((r.line, r.role == Role::Footer)) {
                 out.push('\n');
-            } else if out.ends_with('•') {
-                out.push(' ');
+            } else if out.ends_with('•') || r.role == Role::Footer {
+                // A bullet and its text, the footer's two ends: apart on paper, apart in text.
+                out.push_str(if r.role == Role::Footer { "   " } else { " " });
             }
             out.push_str(&r.text);
             last = Some((r.line, r.role == Role::Footer));
