@@ -22,7 +22,8 @@ pub use crate::individuals::{
 pub use crate::internal::{InternalClock, InternalClockSettings};
 pub use crate::ipc::{AppStatus, IncidentDetail, SetupInput, Vocabulary};
 pub use crate::notices::{
-    ConfirmInput, DraftInput, Notice, Org, Preview, PreviewInput, SentInput, Template,
+    ConfirmInput, DraftInput, Narrative, Notice, Org, OrgProfile, Preview, PreviewInput, SentInput,
+    Template,
 };
 pub use crate::obligations::{
     DecisionInput, FactsDraft, FactsPreview, FilingInput, IncidentFacts, Obligation,
@@ -79,6 +80,9 @@ macro_rules! with_commands {
             saved_mappings(Empty) -> Vec<SavedMapping>;
             save_mapping(SaveMapping) -> SavedMapping;
             get_org(Empty) -> Option<Org>;
+            set_org(SetOrg) -> Org;
+            get_narrative(ById) -> Narrative;
+            set_narrative(SetNarrative) -> Narrative;
             list_templates(Empty) -> Vec<Template>;
             get_template(TemplateRef) -> Template;
             add_template(AddTemplate) -> Template;
@@ -142,6 +146,9 @@ requests! {
         merge: bool,
     }
     SaveMapping { name: String, mapping: Mapping }
+    /// The organisation profile; its `logo` is a PNG file's path (none keeps the stored logo).
+    SetOrg { profile: OrgProfile }
+    SetNarrative { id: String, narrative: Narrative }
     /// A template's latest version, or `version`.
     TemplateRef {
         id: String,
@@ -355,6 +362,18 @@ impl App {
 impl App {
     pub fn get_org(&self, _: Empty) -> Result<Option<Org>> {
         self.with(|bd, _| bd.org())
+    }
+
+    pub fn set_org(&self, r: SetOrg) -> Result<Org> {
+        self.with(|bd, ctx| bd.set_org(ctx, &r.profile, None))
+    }
+
+    pub fn get_narrative(&self, r: ById) -> Result<Narrative> {
+        self.with(|bd, _| bd.narrative(&r.id))
+    }
+
+    pub fn set_narrative(&self, r: SetNarrative) -> Result<Narrative> {
+        self.with(|bd, ctx| bd.set_narrative(ctx, &r.id, &r.narrative))
     }
 
     pub fn list_templates(&self, _: Empty) -> Result<Vec<Template>> {

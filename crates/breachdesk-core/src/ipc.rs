@@ -183,6 +183,8 @@ pub fn typescript_bindings() -> String {
         crate::notices::org::Person::decl(),
         crate::notices::OrgProfile::decl(),
         crate::notices::Org::decl(),
+        crate::notices::Monitoring::decl(),
+        crate::notices::Narrative::decl(),
         crate::notices::TemplateKind::decl(),
         crate::notices::Addressee::decl(),
         crate::notices::TemplateMeta::decl(),

@@ -392,6 +392,16 @@ async fn notices(ui: &mut Ui, data: &Path, work: &Path) -> R<()> {
         &["notices", "narrative", &live_human, "--file", narrative.to_str().ok_or("utf8")?],
     )?;
 
+    // Settings shows the profile the CLI set, in the form that edits it.
+    ui.click("nav-settings").await?;
+    ui.wait("org-card").await?;
+    ui.until("the organisation's name is in its form", || async {
+        Ok(ui.attr("org-legal_name", "value").await?.as_deref()
+            == Some("Northwind Health Partners, Inc."))
+    })
+    .await?;
+    ui.shot("settings-organisation").await?;
+
     // The template library: the HHS worksheet, previewed on the live incident.
     ui.click("nav-templates").await?;
     ui.wait("templates-page").await?;
@@ -452,6 +462,18 @@ async fn notices(ui: &mut Ui, data: &Path, work: &Path) -> R<()> {
     open_incident(ui, "Patient portal: credential stuffing").await?;
     ui.click("tab-notices").await?;
     ui.wait("notices-tab").await?;
+    // The incident's narrative, as the CLI wrote it, in the tab's editor.
+    ui.click("narrative-toggle").await?;
+    ui.until("the narrative is shown", || async {
+        Ok(ui
+            .attr("nar-what_happened", "value")
+            .await?
+            .unwrap_or_default()
+            .contains("212 patient portal accounts"))
+    })
+    .await?;
+    ui.shot("notices-narrative").await?;
+    ui.click("narrative-toggle").await?;
     ui.set("draft-obligation", "HIPAA-hhs").await?;
     ui.click("draft-submit").await?;
     ui.wait("notice-view").await?;

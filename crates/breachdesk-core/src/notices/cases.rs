@@ -82,7 +82,7 @@ impl Breachdesk {
         let obligation = self.one_obligation(&inc, &ob_id, ctx.now)?;
         let conn = self.read()?;
         let Some((org, logo, _)) = org::read(&conn)? else {
-            return Err(Error::validation("org", "no organisation profile is set: every notice prints it. Set it with `breachdesk org set --file org.json` (or Settings → Organisation)"));
+            return Err(Error::validation("org", "no organisation profile is set: every notice prints it. Set it with `breachdesk org set --file org.json` (or in the app: Settings → Organisation)"));
         };
         let narrative = narrative::read(&conn, &inc.id)?;
         let rows = TemplateRows(&conn);

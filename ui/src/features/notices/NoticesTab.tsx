@@ -8,6 +8,7 @@ import { Card } from '../../components/Card';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Loading } from '../../components/Loading';
 import { NoticeView } from './NoticeView';
+import { NarrativeCard } from './NarrativeCard';
 import { NOTICE_STATUS_LABEL } from './labels';
 
 type Props = { incident: Incident };
@@ -83,6 +84,7 @@ export function NoticesTab({ incident }: Props) {
           )}
         </Card>
       </div>
+      <NarrativeCard incidentId={incident.id} onSaved={reloadLists} />
       {selected && <SelectedNotice key={`${selected}-${drafts}`} id={selected} onChanged={reloadLists} />}
     </div>
   );

@@ -1,3 +1,4 @@
 // What other features may use of the notices.
 export { NoticesTab } from './NoticesTab';
 export { TemplatesPage } from './TemplatesPage';
+export { OrganisationCard } from './OrganisationCard';

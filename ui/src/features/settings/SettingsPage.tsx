@@ -9,13 +9,15 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { PageHeader } from '../../components/PageHeader';
 import { SeverityBadge } from '../../components/Badges';
 import { useSession } from '../shell';
+import { OrganisationCard } from '../notices';
 
-/** The app's settings: for now the internal clock targets by severity. */
+/** The app's settings: the organisation every notice prints, and the internal clock targets by severity. */
 export function SettingsPage() {
   const load = useLoad(api.getClockSettings);
   return (
     <div className="page page--narrow" data-testid="settings">
       <PageHeader title="Settings" />
+      <OrganisationCard />
       <ErrorBanner error={load.error} testId="settings-load-error" onRetry={load.reload} />
       {load.data ? <ClockSettingsForm initial={load.data} /> : !load.error && <p className="muted">Loading settings…</p>}
     </div>

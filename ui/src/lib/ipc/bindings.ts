@@ -645,6 +645,41 @@ logo?: string | null, };
 
 export type Org = { profile: OrgProfile, logo_sha256: string | null, updated_at: string, updated_by: string, };
 
+export type Monitoring = { provider: string, months: number, enroll_url: string | null, 
+/**
+ * The last day to enroll, `YYYY-MM-DD`.
+ */
+enroll_by: string | null, phone: string | null, };
+
+export type Narrative = { what_happened: string | null, how_discovered: string | null, 
+/**
+ * `YYYY-MM-DD`, when known.
+ */
+breach_start: string | null, breach_end: string | null, investigation: string | null, mitigation: string | null, prevention: string | null, what_you_can_do: string | null, consequences: string | null, measures: string | null, 
+/**
+ * HHS portal list: Hacking/IT Incident, Unauthorized Access/Disclosure, Theft, Loss,
+ * Improper Disposal, Other.
+ */
+breach_type: string | null, 
+/**
+ * HHS portal list: Network Server, Email, Electronic Medical Record, Desktop Computer,
+ * Laptop, Paper/Films, Other Portable Electronic Device, Other.
+ */
+location: string | null, safeguards: string | null, subject_categories: string | null, record_categories: string | null, approx_subjects: string | null, approx_records: string | null, le_delay_statement: string | null, 
+/**
+ * yes | no | unknown
+ */
+malicious: string | null, 
+/**
+ * yes | no | unknown
+ */
+cross_border: string | null, root_cause: string | null, iocs: string | null, severity_impact: string | null, material_impact: string | null, delay_reasons: string | null, 
+/**
+ * When individual notice was given, in words, when it was sent outside Breachdesk (the
+ * dates of notices recorded as sent here come first).
+ */
+individual_notice_dates: string | null, monitoring: Monitoring | null, };
+
 export type TemplateKind = "individual" | "regulator" | "media" | "substitute" | "b2b" | "investor" | "internal" | "part";
 
 export type Addressee = "person" | "guardian" | "next_of_kin";
@@ -811,6 +846,10 @@ export type DecideDuplicate = { incident_id: string, pair: number, merge: boolea
 
 export type SaveMapping = { name: string, mapping: Mapping, };
 
+export type SetOrg = { profile: OrgProfile, };
+
+export type SetNarrative = { id: string, narrative: Narrative, };
+
 export type TemplateRef = { id: string, version: number | null, };
 
 export type AddTemplate = { source: string, };
@@ -868,6 +907,9 @@ export const commands = {
   savedMappings: () => call<Array<SavedMapping>>('saved_mappings', {}),
   saveMapping: (req: SaveMapping) => call<SavedMapping>('save_mapping', req),
   getOrg: () => call<Org | null>('get_org', {}),
+  setOrg: (req: SetOrg) => call<Org>('set_org', req),
+  getNarrative: (req: ById) => call<Narrative>('get_narrative', req),
+  setNarrative: (req: SetNarrative) => call<Narrative>('set_narrative', req),
   listTemplates: () => call<Array<Template>>('list_templates', {}),
   getTemplate: (req: TemplateRef) => call<Template>('get_template', req),
   addTemplate: (req: AddTemplate) => call<Template>('add_template', req),
