@@ -529,6 +529,8 @@ fn the_cli_drafts_blocks_approves_voids_sends_and_files_with_proof() {
         2,
         "the seed is version 1"
     );
+    let listed = json(&ok(d, &a(&["--json", "notices", "list", "INC-20261102-001"])));
+    assert_eq!(listed[0]["status"], "draft", "the list shows the voided approval too: {listed}");
     let shown = json(&ok(d, &a(&["--json", "notices", "show", &id])));
     assert_eq!(shown["status"], "draft", "{shown}");
     assert!(shown["events"].as_array().expect("events").iter().any(|e| e["event"] == "voided"));

@@ -358,7 +358,7 @@ pub fn notices(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &NoticesCmd) -> Result
         }
         NoticesCmd::Show { notice } => show(json, &bd.notice(ctx, notice)?),
         NoticesCmd::List { incident } => {
-            let list = bd.notices(incident)?;
+            let list = bd.notices(ctx, incident)?;
             if json {
                 return output::json_value(&list);
             }

@@ -394,7 +394,7 @@ impl App {
     }
 
     pub fn list_notices(&self, r: ById) -> Result<Vec<Notice>> {
-        self.with(|bd, _| bd.notices(&r.id))
+        self.with(|bd, ctx| bd.notices(ctx, &r.id))
     }
 
     pub fn draft_notice(&self, r: DraftNotice) -> Result<Notice> {

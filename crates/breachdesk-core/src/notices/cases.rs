@@ -398,14 +398,23 @@ impl Breachdesk {
             .ok_or_else(|| Error::NotFound { entity: "notice", id: id.trim().to_owned() })
     }
 
-    /// The incident's notices as stored (not re-rendered), by obligation.
+    /// The incident's notices, by obligation. Those that can still change are brought up to date
+    /// first (as [`Breachdesk::notice`]), so that a list never shows an approval a change has
+    /// voided; one whose template no longer renders is shown as last rendered.
     ///
     /// # Errors
     /// [`Error::NotFound`] for the incident.
-    pub fn notices(&self, incident_id: &str) -> Result<Vec<Notice>> {
+    pub fn notices(&self, ctx: &Ctx, incident_id: &str) -> Result<Vec<Notice>> {
         let inc = self.incident_row(incident_id)?;
         let rows = NoticeRows(&*self.read()?).of_incident(&inc.id)?;
-        rows.iter().map(|r| self.view(&r.id)).collect()
+        rows.iter()
+            .map(|r| match r.status {
+                NoticeStatus::Draft | NoticeStatus::Approved => {
+                    self.notice(ctx, &r.id).or_else(|_| self.view(&r.id))
+                }
+                NoticeStatus::Sent | NoticeStatus::Confirmed => self.view(&r.id),
+            })
+            .collect()
     }
 
     /// The notice's current PDF and a file name for it.
