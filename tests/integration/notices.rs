@@ -3,7 +3,7 @@
 //! and no nature of the breach; approval, voiding, sending and proof through the exact CLI.
 
 use crate::support::{cli, init_cli, passphrase};
-use breachdesk_core::notices::{DraftInput, Notice, NoticeStatus, Severity};
+use breachdesk_core::notices::{DraftInput, Notice, Severity};
 use breachdesk_core::{Breachdesk, Ctx, MemoryKeyring};
 use chrono::{TimeZone, Utc};
 use std::collections::BTreeSet;
@@ -621,5 +621,4 @@ fn the_cli_drafts_blocks_approves_voids_sends_and_files_with_proof() {
             path.display()
         );
     }
-    let _ = NoticeStatus::Sent;
 }
