@@ -25,3 +25,28 @@ export function useAction(initialError: ErrorBody | null = null) {
 
   return { busy, error, setError, run };
 }
+
+/**
+ * An action that can run again from the same view (save, draft, export): busy only while it runs;
+ * a failure is kept as `error` until the next run. `run` resolves to whether it succeeded.
+ */
+export function useTask() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorBody | null>(null);
+
+  async function run(action: () => Promise<unknown>): Promise<boolean> {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      return true;
+    } catch (e) {
+      setError(toErrorBody(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return { busy, error, run };
+}

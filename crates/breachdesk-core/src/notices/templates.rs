@@ -361,9 +361,7 @@ impl TemplateRows<'_> {
             .prepare_cached("SELECT version FROM templates WHERE id = ?1 ORDER BY version DESC")?;
         let versions =
             stmt.query_map([&id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
-        let seed_source = SEEDS.iter().find_map(|(_, s)| {
-            front_matter(s).ok().filter(|m| m.id == id).map(|_| (*s).to_owned())
-        });
+        let seed_source = seed_texts().get(id.as_str()).map(|s| (*s).to_owned());
         Ok(Some(Template {
             id,
             version,
@@ -425,6 +423,14 @@ fn insert(
         entity_id: format!("{}@{version}", meta.id),
         before: None,
         after: Some(serde_json::json!({"sha256": sha, "title": meta.title})),
+    })
+}
+
+/// The seed texts by template id (their front matter read once).
+fn seed_texts() -> &'static BTreeMap<String, &'static str> {
+    static BY_ID: std::sync::OnceLock<BTreeMap<String, &'static str>> = std::sync::OnceLock::new();
+    BY_ID.get_or_init(|| {
+        SEEDS.iter().filter_map(|(_, s)| front_matter(s).ok().map(|m| (m.id, *s))).collect()
     })
 }
 

@@ -1,8 +1,8 @@
 import { useCallback, useState } from 'react';
-import type { ErrorBody, Monitoring, Narrative } from '../../lib/ipc/bindings';
+import type { Monitoring, Narrative } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
-import { toErrorBody } from '../../lib/ipc/errors';
 import { useLoad } from '../../lib/useLoad';
+import { useTask } from '../../lib/useAction';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -40,26 +40,19 @@ export function NarrativeCard({ incidentId, onSaved }: { incidentId: string; onS
 function NarrativeForm({ incidentId, initial, onSaved }: { incidentId: string; initial: Narrative; onSaved: () => Promise<void> }) {
   const [n, setN] = useState<Narrative>(initial);
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
+  const task = useTask();
   const [saved, setSaved] = useState(false);
   const filled = TEXTS.filter((t) => n[t.key]).length;
   const set = (key: TextKey, v: string) => setN({ ...n, [key]: v.trim() ? v : null });
   const monitoring = n.monitoring;
   const setMonitoring = (m: Partial<Monitoring> | null) => setN({ ...n, monitoring: m === null ? null : { ...(monitoring ?? NO_MONITORING), ...m } });
   const save = async () => {
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await task.run(async () => {
       await api.setNarrative({ id: incidentId, narrative: n });
       setSaved(true);
       await onSaved();
-    } catch (e) {
-      setError(toErrorBody(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Card
@@ -122,9 +115,9 @@ function NarrativeForm({ incidentId, initial, onSaved }: { incidentId: string; i
               </>
             )}
           </div>
-          {error && <ErrorBanner error={error} testId="narrative-error" />}
+          {task.error && <ErrorBanner error={task.error} testId="narrative-error" />}
           <div className="form-actions">
-            <Button variant="primary" busy={busy} onClick={() => void save()} testId="narrative-save">
+            <Button variant="primary" busy={task.busy} onClick={() => void save()} testId="narrative-save">
               Save
             </Button>
             {saved && <span className="ok-text small">Saved. Drafts re-render with it; approved notices that change lose their approval.</span>}

@@ -1,9 +1,8 @@
 import { useCallback, useState, type ReactNode } from 'react';
-import type { Channel, ErrorBody, Notice, NoticeEvent } from '../../lib/ipc/bindings';
-import { toErrorBody } from '../../lib/ipc/errors';
+import type { Channel, Notice, NoticeEvent } from '../../lib/ipc/bindings';
 import { api, pickFile } from '../../lib/ipc/client';
 import { useLoad } from '../../lib/useLoad';
-import { useAction } from '../../lib/useAction';
+import { useAction, useTask } from '../../lib/useAction';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -22,19 +21,8 @@ export function NoticeView({ notice, onChanged }: Props) {
   const id = notice.id;
   const pages = useLoad(useCallback(() => api.noticePages({ id }), [id]));
   const [exported, setExported] = useState<string | null>(null);
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<ErrorBody | null>(null);
-  const exportPdf = async () => {
-    setExporting(true);
-    setExportError(null);
-    try {
-      setExported(await api.exportNoticePdf({ id }));
-    } catch (e) {
-      setExportError(toErrorBody(e));
-    } finally {
-      setExporting(false);
-    }
-  };
+  const exporting = useTask();
+  const exportPdf = () => exporting.run(async () => setExported(await api.exportNoticePdf({ id })));
   return (
     <div className="notice-view" data-testid="notice-view" data-id={notice.id} data-status={notice.status}>
       <div className="notice-view__preview">
@@ -89,7 +77,7 @@ export function NoticeView({ notice, onChanged }: Props) {
             <Button
               size="sm"
               testId="notice-export"
-              busy={exporting}
+              busy={exporting.busy}
               onClick={() => void exportPdf()}
             >
               Save PDF…
@@ -100,7 +88,7 @@ export function NoticeView({ notice, onChanged }: Props) {
               </span>
             )}
           </div>
-          {exportError && <ErrorBanner error={exportError} />}
+          {exporting.error && <ErrorBanner error={exporting.error} />}
         </Card>
         <Card title="Checker" testId="notice-checker">
           <Findings report={notice.report} />

@@ -1,8 +1,8 @@
 import { useCallback, useMemo, useState } from 'react';
-import type { ErrorBody, Incident, Notice, Obligation } from '../../lib/ipc/bindings';
+import type { Incident, Notice, Obligation } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
 import { useLoad } from '../../lib/useLoad';
-import { toErrorBody } from '../../lib/ipc/errors';
+import { useTask } from '../../lib/useAction';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -106,25 +106,17 @@ function DraftForm({ obligations, incident, onDrafted }: { obligations: Obligati
   const open = useMemo(() => obligations.filter((o) => o.in_scope && o.status !== 'not_required'), [obligations]);
   const [key, setKey] = useState('');
   const [person, setPerson] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
+  const task = useTask();
   const chosen = open.find((o) => o.rule_id === key);
   const toPeople = chosen?.recipient === 'individuals';
-  const draft = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const draft = () =>
+    task.run(async () => {
       const n = await api.draftNotice({
         incident_id: incident.id,
         input: { obligation: key, template: null, person: toPeople && person.trim() ? Number(person) : null, paper: null, amends: null },
       });
       await onDrafted(n);
-    } catch (e) {
-      setError(toErrorBody(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Card title="Draft a notice" testId="notice-draft">
       <div className="field">
@@ -148,9 +140,9 @@ function DraftForm({ obligations, incident, onDrafted }: { obligations: Obligati
           <input id="draft-person" className="input" inputMode="numeric" value={person} onChange={(e) => setPerson(e.target.value)} data-testid="draft-person" />
         </div>
       )}
-      {error && <ErrorBanner error={error} testId="draft-error" />}
+      {task.error && <ErrorBanner error={task.error} testId="draft-error" />}
       <div className="form-actions">
-        <Button variant="primary" disabled={!key || (toPeople && !person.trim())} busy={busy} testId="draft-submit" onClick={() => void draft()}>
+        <Button variant="primary" disabled={!key || (toPeople && !person.trim())} busy={task.busy} testId="draft-submit" onClick={() => void draft()}>
           Draft
         </Button>
       </div>

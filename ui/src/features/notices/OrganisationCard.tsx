@@ -1,8 +1,8 @@
 import { useCallback, useState } from 'react';
-import type { ErrorBody, OrgProfile } from '../../lib/ipc/bindings';
+import type { OrgProfile } from '../../lib/ipc/bindings';
 import { api, pickFile } from '../../lib/ipc/client';
-import { toErrorBody } from '../../lib/ipc/errors';
 import { useLoad } from '../../lib/useLoad';
+import { useTask } from '../../lib/useAction';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -49,22 +49,15 @@ export function OrganisationCard() {
 
 function OrganisationForm({ initial, hasLogo, onSaved }: { initial: OrgProfile; hasLogo: boolean; onSaved: () => Promise<void> }) {
   const [p, setP] = useState<OrgProfile>(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
+  const task = useTask();
   const [saved, setSaved] = useState(false);
   const save = async () => {
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await task.run(async () => {
       await api.setOrg({ profile: p });
       setSaved(true);
       await onSaved();
-    } catch (e) {
-      setError(toErrorBody(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Card title="Organisation" testId="org-card">
@@ -78,7 +71,7 @@ function OrganisationForm({ initial, hasLogo, onSaved }: { initial: OrgProfile; 
             <input
               id={`org-${l.key}`}
               className="input"
-              aria-invalid={error?.field === l.key || undefined}
+              aria-invalid={task.error?.field === l.key || undefined}
               value={l.get(p) ?? ''}
               onChange={(e) => setP(l.set(p, e.target.value))}
               data-testid={`org-${l.key}`}
@@ -95,9 +88,9 @@ function OrganisationForm({ initial, hasLogo, onSaved }: { initial: OrgProfile; 
           </div>
         </div>
       </div>
-      {error && <ErrorBanner error={error} testId="org-error" />}
+      {task.error && <ErrorBanner error={task.error} testId="org-error" />}
       <div className="form-actions">
-        <Button variant="primary" busy={busy} onClick={() => void save()} testId="org-save">
+        <Button variant="primary" busy={task.busy} onClick={() => void save()} testId="org-save">
           Save organisation
         </Button>
         {saved && <span className="ok-text small">Saved. Drafts re-render with it; approved notices that change lose their approval.</span>}

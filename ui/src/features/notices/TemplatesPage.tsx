@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ErrorBody, Preview, Template } from '../../lib/ipc/bindings';
+import type { Preview, Template } from '../../lib/ipc/bindings';
 import { api } from '../../lib/ipc/client';
 import { toErrorBody } from '../../lib/ipc/errors';
 import { useLoad } from '../../lib/useLoad';
+import { useTask } from '../../lib/useAction';
 import { PageHeader } from '../../components/PageHeader';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
@@ -69,8 +70,7 @@ function Editor({ template, incidents, onSaved }: EditorProps) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [previewing, setPreviewing] = useState(false);
   const [view, setView] = useState<'preview' | 'diff'>('preview');
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
+  const saving = useTask();
   const [saved, setSaved] = useState<number | null>(null);
   useEffect(() => {
     if (!incident && incidents[0]) setIncident(incidents[0].id);
@@ -96,19 +96,12 @@ function Editor({ template, incidents, onSaved }: EditorProps) {
 
   const diff = useMemo(() => (template.seed_source != null ? lineDiff(template.seed_source, source) : null), [template.seed_source, source]);
   const changed = source !== template.source;
-  const save = async () => {
-    setSaving(true);
-    setError(null);
-    try {
+  const save = () =>
+    saving.run(async () => {
       const t = await api.addTemplate({ source });
       setSaved(t.version);
       await onSaved();
-    } catch (e) {
-      setError(toErrorBody(e));
-    } finally {
-      setSaving(false);
-    }
-  };
+    });
 
   return (
     <div className="template-editor" data-testid="template-editor" data-id={template.id}>
@@ -119,7 +112,7 @@ function Editor({ template, incidents, onSaved }: EditorProps) {
           </>
         }
         actions={
-          <Button variant="primary" size="sm" disabled={!changed} busy={saving} onClick={() => void save()} testId="template-save">
+          <Button variant="primary" size="sm" disabled={!changed} busy={saving.busy} onClick={() => void save()} testId="template-save">
             Save as version {Math.max(...template.versions, template.version) + 1}
           </Button>
         }
@@ -133,7 +126,7 @@ function Editor({ template, incidents, onSaved }: EditorProps) {
             Saved as version {saved}. Drafts that use this template follow it; approved notices that change lose their approval.
           </p>
         )}
-        {error && <ErrorBanner error={error} testId="template-error" />}
+        {saving.error && <ErrorBanner error={saving.error} testId="template-error" />}
         <textarea className="template-source mono" spellCheck={false} value={source} onChange={(e) => setSource(e.target.value)} data-testid="template-source" aria-label="Template text" />
       </Card>
       <Card title="Preview on real data" testId="template-preview">
