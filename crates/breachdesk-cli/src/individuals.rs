@@ -1,13 +1,12 @@
 //! `breachdesk individuals …` and `breachdesk bench import`.
 
-use crate::Failure;
+use crate::{output, Failure};
 use breachdesk_core::individuals::mapping::Mapping;
 use breachdesk_core::individuals::{spreadsheet_safe, ImportOptions, ImportReport, Individual};
 use breachdesk_core::{Breachdesk, Ctx, Error};
 use clap::Subcommand;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 #[derive(Subcommand)]
 pub enum IndividualsCmd {
@@ -230,32 +229,9 @@ pub fn run(
                 }
             };
             let options = ImportOptions { mapping, dry_run: *dry_run, skip_invalid: *skip_invalid };
-            let tty = std::io::stderr().is_terminal();
-            let started = Instant::now();
-            let mut last = Instant::now();
-            let report = bd.import_individuals(ctx, incident, file, &options, &mut |p| {
-                if tty && last.elapsed().as_millis() > 500 {
-                    last = Instant::now();
-                    let secs = started.elapsed().as_secs_f64().max(0.001);
-                    #[allow(clippy::cast_precision_loss)]
-                    let rate = p.rows as f64 / secs;
-                    #[allow(clippy::cast_precision_loss)]
-                    let eta = p
-                        .bytes
-                        .filter(|b| *b > 0)
-                        .map(|b| secs * (p.total_bytes as f64 / b as f64 - 1.0));
-                    eprint!(
-                        "\r{} rows · {:.0} rows/s{}   ",
-                        p.rows,
-                        rate,
-                        eta.map_or_else(String::new, |e| format!(" · ETA {e:.0} s"))
-                    );
-                }
-                true
-            })?;
-            if tty {
-                eprintln!();
-            }
+            let report =
+                bd.import_individuals(ctx, incident, file, &options, &mut output::progress("rows"))?;
+            output::progress_done();
             if let Some(path) = errors {
                 write_errors(path, &report)?;
             }

@@ -364,6 +364,28 @@ enum KeyCmd {
 enum ConfigCmd {
     /// Set the user name recorded as the default actor.
     UserName { name: String },
+    /// The company's SMTP relay for e-mailed notices (kept in the system keyring).
+    #[command(group(clap::ArgGroup::new("security").required(true).args(["starttls", "tls"])))]
+    Smtp {
+        #[arg(long)]
+        host: String,
+        #[arg(long)]
+        port: u16,
+        #[arg(long)]
+        user: String,
+        /// The environment variable that holds the password.
+        #[arg(long, value_name = "VAR")]
+        password_env: String,
+        /// Upgrade with STARTTLS before anything is sent (port 587).
+        #[arg(long)]
+        starttls: bool,
+        /// TLS from the first byte (port 465).
+        #[arg(long)]
+        tls: bool,
+        /// A CA certificate (PEM) to trust for this relay besides the system's.
+        #[arg(long, value_name = "FILE")]
+        ca_cert: Option<PathBuf>,
+    },
     /// Show the internal clock targets by severity, or set them from a JSON file (--set FILE).
     Clocks {
         #[arg(long)]
@@ -752,6 +774,23 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
                     })
                 })?;
             output::json_value(&bd.set_internal_clock_settings(&ctx(cli, &bd)?, &settings)?)
+        }
+        Command::Config(ConfigCmd::Smtp { host, port, user, password_env, starttls: _, tls, ca_cert }) => {
+            let password = env_passphrase("password-env", password_env)?;
+            let ca_cert_pem = ca_cert.as_ref().map(|p| breachdesk_core::files::read_small(p, "ca-cert")).transpose()?;
+            let cfg = breachdesk_core::notices::SmtpConfig {
+                host: host.clone(),
+                port: *port,
+                user: user.clone(),
+                password: password.dangerous_expose().to_owned(),
+                security: if *tls { breachdesk_core::notices::Security::Tls } else { breachdesk_core::notices::Security::Starttls },
+                ca_cert_pem,
+            };
+            let shown = bd.set_smtp(&ring, &cfg)?;
+            if cli.json {
+                return output::json_value(&shown);
+            }
+            output::done(false, "smtp_set", &format!("SMTP relay {}:{} ({:?}) for {} kept in the system keyring.", shown.host, shown.port, shown.security, shown.user))
         }
         Command::Config(ConfigCmd::UserName { name }) => {
             let ctx = Ctx::new(cli.actor.as_deref().unwrap_or(name), now())?;

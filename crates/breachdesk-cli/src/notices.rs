@@ -3,7 +3,8 @@
 
 use crate::{output, Failure};
 use breachdesk_core::notices::{
-    ConfirmInput, DraftInput, Notice, OrgProfile, Paper, SentInput, Severity,
+    ConfirmInput, DraftInput, MergeInput, MergeReport, Notice, OrgProfile, Pace, Paper,
+    SentInput, Severity,
 };
 use breachdesk_core::{files, Breachdesk, Ctx, Error};
 use clap::{Subcommand, ValueEnum};
@@ -105,6 +106,50 @@ pub enum NoticesCmd {
     Show { notice: String },
     /// The incident's notices.
     List { incident: String },
+    /// Merge a population's notice into one letter per person (variant per person): print-ready
+    /// PDFs in mailing order with a manifest, and on request one PDF per person and .eml files.
+    /// Killed or stopped, the same command resumes; a notice already sent merges its re-mails.
+    Merge {
+        notice: String,
+        #[arg(short = 'o', long = "output", value_name = "OUT_DIR")]
+        out_dir: PathBuf,
+        #[arg(long)]
+        per_person: bool,
+        /// At most N letters per print file (default 5,000).
+        #[arg(long, value_name = "N")]
+        batch_size: Option<u32>,
+        #[arg(long)]
+        email_eml: bool,
+    },
+    /// E-mail the approved notice's e-mail letters through the configured SMTP relay.
+    SendEmail {
+        notice: String,
+        /// Connect and authenticate; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Messages per second at most.
+        #[arg(long, default_value_t = 10.0)]
+        rate: f64,
+    },
+    /// Import a vendor's credit-monitoring activation codes (one per letter, never reused).
+    Codes { incident: String, file: PathBuf },
+    /// Import a vendor's return/status file or an SMTP bounce list (CSV keyed by letter_id).
+    Returns { incident: String, file: PathBuf },
+    /// Each letter of a merged notice and its status (--status queued|printed|mailed|…).
+    People {
+        notice: String,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
+    /// The 164.414 evidence of a merged notice as CSV: per person what was sent, when, how, and
+    /// what came back.
+    Evidence {
+        notice: String,
+        #[arg(short = 'o', long = "output", value_name = "FILE.csv")]
+        output: PathBuf,
+    },
     /// The incident's narrative (what the notices say in words): show, or set from a JSON file.
     Narrative {
         incident: String,
@@ -378,6 +423,81 @@ pub fn notices(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &NoticesCmd) -> Result
             }
             Ok(())
         }
+        NoticesCmd::Merge { notice, out_dir, per_person, batch_size, email_eml } => {
+            let input = MergeInput {
+                out_dir: out_dir.display().to_string(),
+                per_person: *per_person,
+                batch_size: *batch_size,
+                email_eml: *email_eml,
+            };
+            let started = std::time::Instant::now();
+            let r = bd.merge_notice(ctx, notice, &input, &mut output::progress("letters"))?;
+            output::progress_done();
+            merged(json, &r, started.elapsed().as_secs_f64())
+        }
+        NoticesCmd::SendEmail { notice, dry_run, rate } => {
+            if !(*rate > 0.0 && *rate <= 1000.0) {
+                return Err(user("rate", "is between 0 and 1000 messages per second".into()));
+            }
+            let pace = Pace { between: std::time::Duration::from_secs_f64(1.0 / rate), ..Pace::default() };
+            let r = bd.send_notice_email(ctx, &breachdesk_core::OsKeyring, notice, *dry_run, pace, &mut output::progress("messages"))?;
+            output::progress_done();
+            if json {
+                return output::json_value(&r);
+            }
+            if r.dry_run {
+                out!("The relay accepts the connection; {} letters are queued for e-mail (none sent: dry run).", r.queued);
+            } else {
+                for (id, status, reply) in &r.results {
+                    out!("{id}  {status:<9} {reply}");
+                }
+                out!("{} sent, {} bounced, {} deferred (of {} queued)", r.sent, r.bounced, r.deferred, r.queued);
+            }
+            if r.unknown > 0 {
+                out!("{} letter(s) were handed to the relay by a send that stopped before the reply: not sent again. Settle them with a returns file (email_sent or email_bounced).", r.unknown);
+            }
+            Ok(())
+        }
+        NoticesCmd::Codes { incident, file } => {
+            let r = bd.import_codes(ctx, incident, file)?;
+            if json {
+                return output::json_value(&r);
+            }
+            out!("{} codes imported ({} already were); {} unused, {} given to letters.", r.imported, r.already, r.unused, r.given);
+            Ok(())
+        }
+        NoticesCmd::Returns { incident, file } => {
+            let r = bd.import_returns(ctx, incident, file)?;
+            if json {
+                return output::json_value(&r);
+            }
+            out!("{} rows: {}", r.rows, r.events.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "));
+            out!("{} re-queued for a re-mail, {} toward substitute notice, {} to the next of kin; {} people without a usable address", r.requeued, r.substitute, r.next_of_kin, r.undeliverable);
+            output::changes(false, &r.changes, false)
+        }
+        NoticesCmd::People { notice, status, limit } => {
+            let p = bd.notice_people(notice, status.as_deref(), 0, *limit)?;
+            if json {
+                return output::json_value(&p);
+            }
+            out!("{}", p.counts.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(" · "));
+            for l in &p.letters {
+                out!("{}  {:>8}  {:<10} {:<6} {:<32} {}", l.id, l.record, l.status_text(), l.channel, l.variant, l.reason.as_deref().unwrap_or(""));
+            }
+            if p.total > i64::try_from(p.letters.len()).unwrap_or(0) {
+                out!("… {} letters in all (--limit)", p.total);
+            }
+            Ok(())
+        }
+        NoticesCmd::Evidence { notice, output: file } => {
+            let csv = bd.notice_evidence_csv(notice)?;
+            files::AtomicFile::write_all(file, csv.as_bytes())?;
+            if json {
+                return output::json_value(&serde_json::json!({"file": file, "rows": csv.lines().count().saturating_sub(1)}));
+            }
+            out!("Wrote {} ({} letters)", file.display(), csv.lines().count().saturating_sub(1));
+            Ok(())
+        }
         NoticesCmd::Narrative { incident, file } => {
             let n = match file {
                 Some(f) => {
@@ -391,4 +511,47 @@ pub fn notices(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &NoticesCmd) -> Result
             output::json_value(&n)
         }
     }
+}
+
+fn merged(json: bool, r: &MergeReport, secs: f64) -> Result<(), Failure> {
+    if json {
+        return output::json_value(r);
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let rate = r.written as f64 / secs.max(0.001);
+    out!(
+        "{} {} of {}: {} letters ({}), {} written now ({rate:.0} letters/s){}",
+        r.run,
+        r.kind,
+        r.notice,
+        r.letters,
+        r.by_channel.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "),
+        r.written,
+        if r.resumed { ", resumed" } else { "" }
+    );
+    for (v, n) in &r.by_variant {
+        out!("  {n:>8}  {v}");
+    }
+    for v in &r.variants {
+        let blocks = v.report.findings.iter().filter(|f| f.severity == Severity::Block).count();
+        out!("  checked {} on record {}: {}", v.template, v.record, if blocks == 0 { "ok".to_owned() } else { format!("{blocks} BLOCK finding(s)") });
+        for f in v.report.findings.iter().filter(|f| f.severity == Severity::Block) {
+            out!("    BLOCK {} — {} ({}): {}", f.element, f.label, f.citation, f.message);
+        }
+    }
+    for f in &r.files {
+        if f.kind != "person" && f.kind != "eml" {
+            out!("  {:<60} {:>6} letters {:>7} pages  {}", f.name, f.letters, f.pages, f.sha256);
+        }
+    }
+    let others = r.files.iter().filter(|f| f.kind == "person" || f.kind == "eml").count();
+    if others > 0 {
+        out!("  and {others} per-person PDF and .eml files under letters/ and email/");
+    }
+    if r.finished {
+        out!("Finished into {}. Approve it with `breachdesk notices approve {} --by NAME`.", r.out_dir, r.notice);
+    } else {
+        out!("Stopped: run the same command again to go on.");
+    }
+    Ok(())
 }

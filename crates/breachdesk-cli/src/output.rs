@@ -330,3 +330,41 @@ pub fn internal(
     }
     Ok(())
 }
+
+/// A progress line on standard error (a terminal only), at most twice a second: the count, the
+/// rate and the time left. Gives back whether to go on (always: Ctrl-C stops the process, and a
+/// merge or an import resumes or rolls back whole).
+pub fn progress(unit: &'static str) -> impl FnMut(breachdesk_core::individuals::Progress) -> bool {
+    use std::io::IsTerminal as _;
+    let tty = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let mut last = std::time::Instant::now();
+    move |p| {
+        if tty && last.elapsed().as_millis() > 500 {
+            last = std::time::Instant::now();
+            let secs = started.elapsed().as_secs_f64().max(0.001);
+            #[allow(clippy::cast_precision_loss)]
+            let rate = p.rows as f64 / secs;
+            #[allow(clippy::cast_precision_loss)]
+            let eta = p
+                .bytes
+                .filter(|b| *b > 0)
+                .map(|b| secs * (p.total_bytes as f64 / b as f64 - 1.0));
+            eprint!(
+                "\r{} {unit} · {:.0} {unit}/s{}   ",
+                p.rows,
+                rate,
+                eta.map_or_else(String::new, |e| format!(" · {e:.0} s left"))
+            );
+        }
+        true
+    }
+}
+
+/// Ends a progress line.
+pub fn progress_done() {
+    use std::io::IsTerminal as _;
+    if std::io::stderr().is_terminal() {
+        eprintln!();
+    }
+}

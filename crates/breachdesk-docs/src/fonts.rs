@@ -71,6 +71,47 @@ impl Face {
     }
 }
 
+/// What the PDF's font descriptor says of a face, in font units.
+#[derive(Debug, Clone, Copy)]
+pub struct Metrics {
+    pub units_per_em: u16,
+    pub ascent: i16,
+    pub descent: i16,
+    pub cap_height: i16,
+    pub bbox: (i16, i16, i16, i16),
+}
+
+impl Face {
+    /// The glyph that draws `c`.
+    #[must_use]
+    pub fn glyph(self, c: char) -> Option<u16> {
+        self.parsed().glyph_index(c).map(|g| g.0)
+    }
+
+    /// The advance width of glyph `gid` in font units (`c`'s when the glyph has none).
+    #[must_use]
+    pub fn advance(self, gid: u16, c: char) -> f32 {
+        let face = self.parsed();
+        let g = face
+            .glyph_hor_advance(ttf_parser::GlyphId(gid))
+            .or_else(|| face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)));
+        f32::from(g.unwrap_or(0))
+    }
+
+    #[must_use]
+    pub fn metrics(self) -> Metrics {
+        let f = self.parsed();
+        let b = f.global_bounding_box();
+        Metrics {
+            units_per_em: f.units_per_em(),
+            ascent: f.ascender(),
+            descent: f.descender(),
+            cap_height: f.capital_height().unwrap_or(f.ascender()),
+            bbox: (b.x_min, b.y_min, b.x_max, b.y_max),
+        }
+    }
+}
+
 /// The first character of `text` that `face` cannot draw.
 #[must_use]
 pub fn uncovered(face: Face, text: &str) -> Option<char> {

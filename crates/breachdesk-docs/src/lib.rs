@@ -10,6 +10,7 @@ pub mod fonts;
 pub mod layout;
 pub mod markup;
 pub mod pdf;
+pub mod stream;
 
 pub use check::{Finding, Report, RuleBook, Severity, Subject};
 pub use layout::{layout, Laid, Letterhead, Paper};

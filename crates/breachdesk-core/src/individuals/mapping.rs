@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The fields a person can have.
-pub const FIELDS: [&str; 17] = [
+pub const FIELDS: [&str; 18] = [
     "external_id",
     "full_name",
     "first_name",
@@ -23,6 +23,7 @@ pub const FIELDS: [&str; 17] = [
     "minor",
     "guardian",
     "data_elements",
+    "email_consent",
 ];
 
 /// Positions in [`FIELDS`], for the per-row lookups of an import.
@@ -44,6 +45,7 @@ pub(crate) mod field {
     pub const MINOR: usize = 14;
     pub const GUARDIAN: usize = 15;
     pub const DATA_ELEMENTS: usize = 16;
+    pub const EMAIL_CONSENT: usize = 17;
 }
 
 /// Field → header of the column that holds it.
@@ -87,6 +89,8 @@ fn field_for(header: &str) -> Option<&'static str> {
         }
         "dataelements" | "dataexposed" | "elementsexposed" | "exposeddata" | "datatypes"
         | "compromiseddata" | "elements" => "data_elements",
+        "emailconsent" | "consentemail" | "emailoptin" | "electronicnotice"
+        | "electronicconsent" | "emailnotice" => "email_consent",
         _ => return None,
     };
     Some(f)

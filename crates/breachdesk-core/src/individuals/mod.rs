@@ -186,6 +186,8 @@ pub struct Individual {
     pub guardian: Option<String>,
     pub no_postal: bool,
     pub no_email: bool,
+    /// Agreed to notice by e-mail (the list's e-mail consent column).
+    pub email_consent: bool,
     pub data_elements: Vec<String>,
     pub batch_id: String,
     #[ts(type = "number")]
@@ -709,6 +711,7 @@ fn write_chunks(
     total_bytes: u64,
 ) -> Result<()> {
     let mut insert = BulkInsert::prepare(tx, INSERT)?;
+    let mut consent = tx.prepare_cached("INSERT INTO individual_email_consent (id) VALUES (?1)")?;
     for chunk in receive {
         for item in &chunk.items {
             report.rows_read += 1;
@@ -724,6 +727,9 @@ fn write_chunks(
                     }
                     if !options.dry_run {
                         insert.insert(&record_binds(ids, p, *source_row, *number, *dup))?;
+                        if p.email_consent {
+                            consent.execute([ids.id(*number)])?;
+                        }
                     }
                     continue;
                 }
@@ -1178,6 +1184,7 @@ impl Breachdesk {
                 params![ids.lo(), ids.hi(), first, last],
             )?;
             tx.execute("DELETE FROM duplicate_candidates WHERE a_id BETWEEN ?1 AND ?2 OR b_id BETWEEN ?1 AND ?2", params![first, last])?;
+            tx.execute("DELETE FROM individual_email_consent WHERE id BETWEEN ?1 AND ?2", params![first, last])?;
             let removed = tx.execute("DELETE FROM individuals WHERE id BETWEEN ?1 AND ?2", params![first, last])?;
             search::rebuild(tx, ids.0)?;
             tx.execute("UPDATE import_batches SET rolled_back_at = ?2, rolled_back_by = ?3 WHERE id = ?1", params![id, to_storage(ctx.now), ctx.actor])?;
@@ -1211,7 +1218,8 @@ pub(crate) fn counts_into_facts(
     facts.affected = counts.by_residence.clone();
     facts.exposure = counts.exposure.clone();
     facts.exposure.remove(""); // the undetermined are not in `affected` either
-    facts.undeliverable = counts.undeliverable;
+    // The list's people with neither address nor e-mail, and those whose letters came back.
+    facts.undeliverable = counts.undeliverable + crate::notices::letters_undeliverable(tx, &inc.id)?;
     for t in counts.by_element.keys() {
         if !facts.data_types.contains(t) {
             facts.data_types.push(t.clone());
@@ -1268,12 +1276,18 @@ fn read_counts(conn: &rusqlite::Connection, incident_uuid: &str) -> Result<Count
 
 const SELECT_PERSON: &str = "SELECT id, external_id, full_name, email, phone, address1, address2, city, region, postal_code, country, dob,
     residence, residence_src, minor, deceased, guardian, no_postal, no_email, elements,
-    (SELECT b.id FROM import_batches b WHERE b.first_id <= individuals.id ORDER BY b.first_id DESC LIMIT 1), source_row, residence_conflict
+    (SELECT b.id FROM import_batches b WHERE b.first_id <= individuals.id ORDER BY b.first_id DESC LIMIT 1), source_row, residence_conflict,
+    EXISTS (SELECT 1 FROM individual_email_consent c WHERE c.id = individuals.id)
     FROM individuals";
 
 /// One record by id, when it is not merged into another (the search index holds merged records too).
 fn live_person_by_id() -> String {
     format!("{SELECT_PERSON} WHERE id = ?1 AND merged_into IS NULL")
+}
+
+/// [`person_by_id`] through a cached statement (a merge reads every letter's person).
+pub(crate) fn person_by_id_cached(conn: &rusqlite::Connection, id: i64) -> Result<Option<Individual>> {
+    Ok(conn.prepare_cached(&live_person_by_id())?.query_row([id], person_row).optional()?)
 }
 
 /// One record by its row id, when it is not merged into another.
@@ -1309,6 +1323,7 @@ fn person_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Individual> {
         batch_id: r.get(20)?,
         source_row: r.get(21)?,
         residence_conflict: r.get(22)?,
+        email_consent: r.get(23)?,
         addressee: String::new(),
     })
     .map(|mut p: Individual| {

@@ -36,6 +36,8 @@ pub(super) struct Person {
     pub guardian: String,
     pub no_postal: bool,
     pub no_email: bool,
+    /// Agreed to notice by e-mail (and has an address).
+    pub email_consent: bool,
     pub elements: u32,
     /// The state column and the ZIP code name different states.
     pub conflict: bool,
@@ -208,6 +210,7 @@ pub(super) fn fill(
     text(f::GUARDIAN, &mut p.guardian);
     p.no_postal = p.address1.is_empty() || (p.postal_code.is_empty() && p.city.is_empty());
     p.no_email = p.email.is_empty();
+    p.email_consent = !p.no_email && get(f::EMAIL_CONSENT).is_some_and(nz::truthy);
     buf.address_key.clear();
     nz::address_key_into(
         &[&p.address1, get(f::ADDRESS2).unwrap_or("")],

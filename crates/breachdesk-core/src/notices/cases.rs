@@ -26,27 +26,27 @@ use std::path::Path;
 const MAX_PROOF: u64 = 20 << 20;
 
 /// Everything a notice of one obligation reads.
-struct Inputs {
-    inc: Row,
-    incident: Incident,
-    facts: IncidentFacts,
-    narrative: Narrative,
-    obligation: Obligation,
-    person: Option<Individual>,
-    org: OrgProfile,
-    logo: Option<Vec<u8>>,
-    templates: Vec<Template>,
-    parts: BTreeMap<String, String>,
+pub(super) struct Inputs {
+    pub(super) inc: Row,
+    pub(super) incident: Incident,
+    pub(super) facts: IncidentFacts,
+    pub(super) narrative: Narrative,
+    pub(super) obligation: Obligation,
+    pub(super) person: Option<Individual>,
+    pub(super) org: OrgProfile,
+    pub(super) logo: Option<Vec<u8>>,
+    pub(super) templates: Vec<Template>,
+    pub(super) parts: BTreeMap<String, String>,
     /// When notices to individuals were recorded as sent (storage form).
-    individual_sent: Vec<String>,
+    pub(super) individual_sent: Vec<String>,
 }
 
-fn notice_id(now: chrono::DateTime<chrono::Utc>) -> String {
+pub(super) fn notice_id(now: chrono::DateTime<chrono::Utc>) -> String {
     let h = super::sha256_hex(uuid7(now).as_bytes());
     format!("NTC-{}", h[..8].to_uppercase())
 }
 
-fn today(now: chrono::DateTime<chrono::Utc>, zone: Tz) -> NaiveDate {
+pub(super) fn today(now: chrono::DateTime<chrono::Utc>, zone: Tz) -> NaiveDate {
     now.with_timezone(&zone).date_naive()
 }
 
@@ -70,7 +70,7 @@ impl Breachdesk {
         individuals::person_by_id(&*self.read()?, id)?.ok_or_else(not_found)
     }
 
-    fn inputs(
+    pub(super) fn inputs(
         &self,
         ctx: &Ctx,
         incident_id: &str,
@@ -90,10 +90,16 @@ impl Breachdesk {
         let parts = rows.parts()?;
         let individual_sent = NoticeRows(&conn).individual_sent(&inc.id)?;
         drop(conn);
-        let person = person.map(|r| self.individual(&inc.id, r)).transpose()?;
+        let facts = self.facts(&inc.id)?;
+        let person = match person {
+            Some(r) => Some(self.individual(&inc.id, r)?),
+            // A population's notice (a mail merge's letter) reads as the letter to a specimen.
+            None if is_population(&obligation) => Some(population_specimen(&obligation, &facts)),
+            None => None,
+        };
         Ok(Inputs {
             incident: self.get_incident(&inc.id)?,
-            facts: self.facts(&inc.id)?,
+            facts,
             inc,
             narrative,
             obligation,
@@ -107,7 +113,7 @@ impl Breachdesk {
     }
 
     /// The phase of a notice: 1, or one more than the notice it amends.
-    fn sequence(&self, amends: Option<&str>) -> Result<(i64, Option<(String, NaiveDate)>)> {
+    pub(super) fn sequence(&self, amends: Option<&str>) -> Result<(i64, Option<(String, NaiveDate)>)> {
         let Some(first) = amends else { return Ok((1, None)) };
         let conn = self.read()?;
         let rows = NoticeRows(&conn);
@@ -132,7 +138,7 @@ impl Breachdesk {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn job_for<'a>(
+    pub(super) fn job_for<'a>(
         i: &'a Inputs,
         template: &'a Template,
         ctx_json: &'a serde_json::Value,
@@ -158,7 +164,7 @@ impl Breachdesk {
 
     /// The context of `template` for notice `id`, with the enclosed sample letter's markup when
     /// the template encloses one.
-    fn full_context(
+    pub(super) fn full_context(
         i: &Inputs,
         template: &Template,
         id: &str,
@@ -229,7 +235,7 @@ impl Breachdesk {
         super::templates::render(&pick.template.id, &pick.template.source, &i.parts, &ctx)
     }
 
-    fn data_of(i: &Inputs) -> Vec<String> {
+    pub(super) fn data_of(i: &Inputs) -> Vec<String> {
         match &i.person {
             Some(p) if !p.data_elements.is_empty() => p.data_elements.clone(),
             _ => i.facts.data_types.clone(),
@@ -392,7 +398,17 @@ impl Breachdesk {
         self.view(&row.id)
     }
 
-    fn notice_row(&self, id: &str) -> Result<NoticeRow> {
+    /// Whether a stored notice goes to a whole population (merged letter by letter).
+    pub(super) fn is_population_notice(&self, row: &NoticeRow) -> Result<bool> {
+        let recipient: String = self.read()?.query_row(
+            "SELECT recipient FROM obligations WHERE id = ?1",
+            [&row.obligation_id],
+            |r| r.get(0),
+        )?;
+        Ok(row.person_record.is_none() && recipient == "individuals" && row.obligation_key.ends_with("-individuals"))
+    }
+
+    pub(super) fn notice_row(&self, id: &str) -> Result<NoticeRow> {
         NoticeRows(&*self.read()?)
             .get(id)?
             .ok_or_else(|| Error::NotFound { entity: "notice", id: id.trim().to_owned() })
@@ -473,11 +489,28 @@ impl Breachdesk {
         }
         let at = to_storage(ctx.now);
         let row = self.notice_row(&n.id)?;
+        // A population's notice is approved as merged: the approval binds every file's SHA-256.
+        let merge = if row.person_record.is_none() && self.is_population_notice(&row)? {
+            Some(self.merge_binding(ctx, &row, &n.content_sha256)?)
+        } else {
+            None
+        };
         self.write(ctx, |tx| {
-            tables::insert_event(tx, &NewEvent { id: &uuid7(ctx.now), notice_id: &n.id, event: "approved", at: &at, by_name: Some(&by), pdf_sha256: Some(&n.pdf_sha256), content_sha256: Some(&n.content_sha256), recorded_at: &at, recorded_by: &ctx.actor, ..NewEvent::default() })?;
+            let event = uuid7(ctx.now);
+            let note = merge.as_ref().map(|(run, files)| format!("merge {}: manifest SHA-256 {}; {} files", run.id, run.manifest_sha256.clone().unwrap_or_default(), files.len()));
+            tables::insert_event(tx, &NewEvent { id: &event, notice_id: &n.id, event: "approved", at: &at, by_name: Some(&by), pdf_sha256: Some(&n.pdf_sha256), content_sha256: Some(&n.content_sha256), note: note.as_deref(), recorded_at: &at, recorded_by: &ctx.actor, ..NewEvent::default() })?;
             tables::set_status(tx, &n.id, NoticeStatus::Approved, &at)?;
-            timeline::append_event(tx, ctx, &row.incident_id, TimelineKind::Notification, &format!("Notice {} ({}) approved by {by}; PDF SHA-256 {}", n.id, n.obligation_key, n.pdf_sha256))?;
-            Ok(((), vec![change("notice.approve", &n.id, serde_json::json!({"by": by, "pdf_sha256": n.pdf_sha256, "content_sha256": n.content_sha256}))]))
+            let mut after = serde_json::json!({"by": by, "pdf_sha256": n.pdf_sha256, "content_sha256": n.content_sha256});
+            let what = match &merge {
+                Some((run, files)) => {
+                    tx.execute("UPDATE merge_runs SET approved_event = ?2 WHERE id = ?1", rusqlite::params![run.id, event])?;
+                    after["merge"] = serde_json::json!({"run": run.id, "manifest_sha256": run.manifest_sha256, "files": files.iter().map(|f| serde_json::json!({"name": f.0, "sha256": f.2})).collect::<Vec<_>>()});
+                    format!("Notice {} ({}) approved by {by} as merged in {}: {} letters, manifest SHA-256 {}", n.id, n.obligation_key, run.id, run.letters, run.manifest_sha256.clone().unwrap_or_default())
+                }
+                None => format!("Notice {} ({}) approved by {by}; PDF SHA-256 {}", n.id, n.obligation_key, n.pdf_sha256),
+            };
+            timeline::append_event(tx, ctx, &row.incident_id, TimelineKind::Notification, &what)?;
+            Ok(((), vec![change("notice.approve", &n.id, after)]))
         })?;
         self.view(&n.id)
     }
@@ -509,6 +542,15 @@ impl Breachdesk {
                 format!("{}: the approval does not match this PDF; approve it again", n.id),
             ));
         }
+        let merge = if row.person_record.is_none() && self.is_population_notice(&row)? {
+            let (run, _) = self.merge_binding(ctx, &row, &n.content_sha256)?;
+            if run.approved_event.is_none() {
+                return Err(Error::validation("notice", format!("{}: merge {} is not the one approved; approve it again", n.id, run.id)));
+            }
+            Some(run)
+        } else {
+            None
+        };
         let inc = self.incident_row(&row.incident_id)?;
         let sent = obligations::past_time("sent_at", &input.sent_at, inc.fields.zone, ctx.now)?;
         let channel = Channel::ALL
@@ -541,6 +583,9 @@ impl Breachdesk {
                 hashes.push(tables::insert_proof(tx, ctx, &n.id, &event, proof)?);
             }
             tables::set_status(tx, &n.id, NoticeStatus::Sent, &at)?;
+            if let (Some(run), Channel::Mail) = (&merge, channel) {
+                super::letters::mark_mailed(tx, ctx, &run.id, &sent_s, &reference, &at)?;
+            }
             let mut changes = vec![change("notice.sent", &n.id, serde_json::json!({
                 "sent_at": sent_s, "channel": channel.as_str(), "reference": reference, "recipients": recipients,
                 "via": via, "pdf_sha256": n.pdf_sha256, "proofs": hashes,
@@ -630,7 +675,7 @@ impl Breachdesk {
 
     /// What a stored notice is made of: its inputs, paper, date and phase.
     #[allow(clippy::type_complexity)]
-    fn prepare(
+    pub(super) fn prepare(
         &self,
         ctx: &Ctx,
         row: &NoticeRow,
@@ -780,7 +825,7 @@ impl Breachdesk {
     }
 
     /// A notice with its latest rendering and history (reads only).
-    fn view(&self, id: &str) -> Result<Notice> {
+    pub(super) fn view(&self, id: &str) -> Result<Notice> {
         let conn = self.read()?;
         let rows = NoticeRows(&conn);
         let row =
@@ -844,6 +889,22 @@ impl Breachdesk {
     }
 }
 
+/// Whether the obligation is a notice to every affected person (merged letter by letter).
+pub(crate) fn is_population(o: &Obligation) -> bool {
+    o.recipient == "individuals" && o.rule_id.ends_with("-individuals")
+}
+
+/// The specimen a population's notice is drafted for: a resident of the obligation's state, or
+/// of no particular place for a federal or EU obligation.
+fn population_specimen(o: &Obligation, facts: &IncidentFacts) -> Individual {
+    let mut p = specimen(&o.jurisdiction, facts);
+    if !o.jurisdiction.starts_with("US-") {
+        p.residence = None;
+        p.region = None;
+    }
+    p
+}
+
 /// A person who does not exist, living in `jurisdiction`: the addressee of a sample copy.
 fn specimen(jurisdiction: &str, facts: &IncidentFacts) -> Individual {
     Individual {
@@ -866,6 +927,7 @@ fn specimen(jurisdiction: &str, facts: &IncidentFacts) -> Individual {
         guardian: None,
         no_postal: false,
         no_email: false,
+        email_consent: false,
         data_elements: facts.data_types.clone(),
         batch_id: String::new(),
         source_row: 0,
@@ -874,7 +936,7 @@ fn specimen(jurisdiction: &str, facts: &IncidentFacts) -> Individual {
     }
 }
 
-fn change(action: &'static str, id: &str, after: serde_json::Value) -> Change {
+pub(super) fn change(action: &'static str, id: &str, after: serde_json::Value) -> Change {
     Change {
         action,
         entity_type: "notice",

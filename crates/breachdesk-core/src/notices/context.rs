@@ -208,20 +208,7 @@ pub(crate) fn build(p: &Parts<'_>) -> Value {
         "citation": ob.citation, "due_on": opt_date(ob.due.as_ref(), zone), "address": ob.address,
         "channel": ob.channel, "label": ob.label,
     });
-    let person = p.person.map(|x| {
-        let data: Vec<String> = if x.data_elements.is_empty() { f.data_types.clone() } else { x.data_elements.clone() };
-        json!({
-            "record_no": x.id,
-            "full_name": one_line(&x.full_name),
-            "address_lines": postal_lines(x.address1.as_deref(), x.address2.as_deref(), x.city.as_deref(), x.region.as_deref(), x.postal_code.as_deref(), x.country.as_deref(), &o.address.country),
-            "residence": x.residence,
-            "minor": x.minor,
-            "deceased": x.deceased,
-            "guardian": x.guardian,
-            "data_types": data,
-            "data_labels": data.iter().map(|t| data_type_label(t)).collect::<Vec<_>>(),
-        })
-    });
+    let person = p.person.map(|x| person(x, f, o));
     let notice = json!({
         "id": p.notice_id,
         "date": p.dated.format("%B %-d, %Y").to_string(),
@@ -233,11 +220,43 @@ pub(crate) fn build(p: &Parts<'_>) -> Value {
         "sequence": p.sequence,
         "individual_notice_dates": individual_dates(p, zone),
         "sample": serde_json::Value::Null,
+        "letter_id": serde_json::Value::Null,
+        "activation_code": serde_json::Value::Null,
     });
     json!({
         "org": org, "incident": incident, "facts": facts, "narrative": narrative,
         "obligation": obligation, "person": person, "notice": notice,
     })
+}
+
+/// The `person` of the context.
+pub(crate) fn person(x: &Individual, f: &IncidentFacts, o: &OrgProfile) -> Value {
+    let data: Vec<String> =
+        if x.data_elements.is_empty() { f.data_types.clone() } else { x.data_elements.clone() };
+    json!({
+        "record_no": x.id,
+        "full_name": one_line(&x.full_name),
+        "address_lines": address_lines(x, o),
+        "residence": x.residence,
+        "minor": x.minor,
+        "deceased": x.deceased,
+        "guardian": x.guardian,
+        "data_types": data,
+        "data_labels": data.iter().map(|t| data_type_label(t)).collect::<Vec<_>>(),
+    })
+}
+
+/// A person's postal address lines, as the envelope shows them.
+pub(crate) fn address_lines(x: &Individual, o: &OrgProfile) -> Vec<String> {
+    postal_lines(
+        x.address1.as_deref(),
+        x.address2.as_deref(),
+        x.city.as_deref(),
+        x.region.as_deref(),
+        x.postal_code.as_deref(),
+        x.country.as_deref(),
+        &o.address.country,
+    )
 }
 
 /// The dates individual notice was given: those recorded here, else what the narrative says.

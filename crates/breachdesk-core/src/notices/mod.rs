@@ -9,9 +9,13 @@
 
 mod cases;
 mod context;
+mod email;
+mod letters;
+mod merge;
 pub mod narrative;
 pub mod org;
 mod render;
+mod returns;
 mod tables;
 pub mod templates;
 mod variant;
@@ -20,7 +24,16 @@ pub use breachdesk_docs::check::{Confidence, Finding, Report, Severity};
 pub use breachdesk_docs::Paper;
 pub use narrative::{Monitoring, Narrative};
 pub use org::{Org, OrgProfile};
+pub use email::{Pace, Security, SendReport, SmtpConfig, SmtpShown};
+pub use letters::LetterStatus;
+pub use merge::{MergeFile, MergeInput, MergeReport, VariantCheck, DEFAULT_BATCH};
+pub use returns::{CodesReport, LetterView, PeoplePage, ReturnsReport};
 pub use templates::{Addressee, Template, TemplateKind, TemplateMeta};
+
+/// People whose letters came back with no good address (for the substitute-notice count).
+pub(crate) fn letters_undeliverable(conn: &rusqlite::Connection, incident_uuid: &str) -> crate::Result<i64> {
+    letters::undeliverable(conn, incident_uuid)
+}
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

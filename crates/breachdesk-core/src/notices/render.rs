@@ -77,6 +77,23 @@ pub(crate) fn rule_book() -> Result<&'static breachdesk_docs::RuleBook> {
         .map_err(|e| Error::RuleData(e.clone()))
 }
 
+/// The letterhead: the organisation's name, address and contacts, and its logo.
+pub(crate) fn letterhead(o: &OrgProfile, logo: Option<&[u8]>) -> Letterhead {
+    let mut phones = vec![o.phone.clone()];
+    if let Some(t) = o.toll_free.as_ref().filter(|t| !t.trim().is_empty()) {
+        phones.push(format!("Toll-free {t}"));
+    }
+    Letterhead {
+        name: o.legal_name.clone(),
+        lines: vec![
+            context::org_lines(o).join(" · "),
+            phones.join(" · "),
+            format!("{} · {}", o.website, o.email),
+        ],
+        logo_px: logo.and_then(super::org::png_size),
+    }
+}
+
 /// Renders, lays out, checks and writes one notice.
 ///
 /// # Errors
@@ -88,19 +105,7 @@ pub(crate) fn run(job: &Job<'_>) -> Result<Rendered> {
         Error::validation("template", format!("{} v{}: {e}", job.template.id, job.template.version))
     })?;
     let o = job.org;
-    let mut phones = vec![o.phone.clone()];
-    if let Some(t) = o.toll_free.as_ref().filter(|t| !t.trim().is_empty()) {
-        phones.push(format!("Toll-free {t}"));
-    }
-    let head = Letterhead {
-        name: o.legal_name.clone(),
-        lines: vec![
-            context::org_lines(o).join(" · "),
-            phones.join(" · "),
-            format!("{} · {}", o.website, o.email),
-        ],
-        logo_px: job.logo.and_then(super::org::png_size),
-    };
+    let head = letterhead(o, job.logo);
     let footer = format!("{} · {}", o.legal_name, job.notice_id);
     let laid = layout(&blocks, job.paper, &head, &footer)
         .map_err(|e| Error::validation("template", e.to_string()))?;

@@ -304,11 +304,32 @@ pub(crate) fn render(
     parts: &BTreeMap<String, String>,
     context: &serde_json::Value,
 ) -> Result<String> {
-    let mut env = environment(parts.clone());
-    env.add_template_owned(id.to_owned(), source.to_owned())
-        .map_err(|e| explain(&e, id, source))?;
-    let t = env.get_template(id).map_err(|e| explain(&e, id, source))?;
-    t.render(minijinja::Value::from_serialize(context)).map_err(|e| explain(&e, id, source))
+    Compiled::new(id, source, parts)?.render(minijinja::Value::from_serialize(context))
+}
+
+/// A template compiled once and rendered many times (a mail merge's letters of one variant).
+pub(crate) struct Compiled {
+    env: Environment<'static>,
+    id: String,
+    source: String,
+}
+
+impl Compiled {
+    /// # Errors
+    /// [`Error::Validation`] with the line and column of a syntax error.
+    pub(crate) fn new(id: &str, source: &str, parts: &BTreeMap<String, String>) -> Result<Self> {
+        let mut env = environment(parts.clone());
+        env.add_template_owned(id.to_owned(), source.to_owned())
+            .map_err(|e| explain(&e, id, source))?;
+        Ok(Compiled { env, id: id.to_owned(), source: source.to_owned() })
+    }
+
+    /// # Errors
+    /// [`Error::Validation`] naming the unknown placeholder or the empty field.
+    pub(crate) fn render(&self, context: minijinja::Value) -> Result<String> {
+        let t = self.env.get_template(&self.id).map_err(|e| explain(&e, &self.id, &self.source))?;
+        t.render(context).map_err(|e| explain(&e, &self.id, &self.source))
+    }
 }
 
 pub(crate) const SELECT: &str =
