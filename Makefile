@@ -9,7 +9,8 @@ DEB_BUILD := build-essential pkg-config file perl make libssl-dev libwebkit2gtk-
              libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
              libxdo-dev libdbus-1-dev
 DEB_TEST  := xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools fonts-dejavu-core \
-             poppler-utils qpdf imagemagick python3-icalendar python3-openpyxl notification-daemon
+             poppler-utils qpdf imagemagick python3-icalendar python3-openpyxl notification-daemon \
+             python3-aiosmtpd openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)

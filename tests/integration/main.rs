@@ -10,6 +10,7 @@ mod encryption;
 mod exemptions;
 mod individuals;
 mod keys;
+mod mail_merge;
 mod migrations;
 mod notices;
 mod obligations;

@@ -229,8 +229,13 @@ pub fn run(
                 }
             };
             let options = ImportOptions { mapping, dry_run: *dry_run, skip_invalid: *skip_invalid };
-            let report =
-                bd.import_individuals(ctx, incident, file, &options, &mut output::progress("rows"))?;
+            let report = bd.import_individuals(
+                ctx,
+                incident,
+                file,
+                &options,
+                &mut output::progress("rows"),
+            )?;
             output::progress_done();
             if let Some(path) = errors {
                 write_errors(path, &report)?;

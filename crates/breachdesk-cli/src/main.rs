@@ -775,22 +775,44 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
                 })?;
             output::json_value(&bd.set_internal_clock_settings(&ctx(cli, &bd)?, &settings)?)
         }
-        Command::Config(ConfigCmd::Smtp { host, port, user, password_env, starttls: _, tls, ca_cert }) => {
+        Command::Config(ConfigCmd::Smtp {
+            host,
+            port,
+            user,
+            password_env,
+            starttls: _,
+            tls,
+            ca_cert,
+        }) => {
             let password = env_passphrase("password-env", password_env)?;
-            let ca_cert_pem = ca_cert.as_ref().map(|p| breachdesk_core::files::read_small(p, "ca-cert")).transpose()?;
+            let ca_cert_pem = ca_cert
+                .as_ref()
+                .map(|p| breachdesk_core::files::read_small(p, "ca-cert"))
+                .transpose()?;
             let cfg = breachdesk_core::notices::SmtpConfig {
                 host: host.clone(),
                 port: *port,
                 user: user.clone(),
                 password: password.dangerous_expose().to_owned(),
-                security: if *tls { breachdesk_core::notices::Security::Tls } else { breachdesk_core::notices::Security::Starttls },
+                security: if *tls {
+                    breachdesk_core::notices::Security::Tls
+                } else {
+                    breachdesk_core::notices::Security::Starttls
+                },
                 ca_cert_pem,
             };
             let shown = bd.set_smtp(&ring, &cfg)?;
             if cli.json {
                 return output::json_value(&shown);
             }
-            output::done(false, "smtp_set", &format!("SMTP relay {}:{} ({:?}) for {} kept in the system keyring.", shown.host, shown.port, shown.security, shown.user))
+            output::done(
+                false,
+                "smtp_set",
+                &format!(
+                    "SMTP relay {}:{} ({:?}) for {} kept in the system keyring.",
+                    shown.host, shown.port, shown.security, shown.user
+                ),
+            )
         }
         Command::Config(ConfigCmd::UserName { name }) => {
             let ctx = Ctx::new(cli.actor.as_deref().unwrap_or(name), now())?;

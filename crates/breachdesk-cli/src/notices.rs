@@ -3,8 +3,8 @@
 
 use crate::{output, Failure};
 use breachdesk_core::notices::{
-    ConfirmInput, DraftInput, MergeInput, MergeReport, Notice, OrgProfile, Pace, Paper,
-    SentInput, Severity,
+    ConfirmInput, DraftInput, MergeInput, MergeReport, Notice, OrgProfile, Pace, Paper, SentInput,
+    Severity,
 };
 use breachdesk_core::{files, Breachdesk, Ctx, Error};
 use clap::{Subcommand, ValueEnum};
@@ -439,8 +439,16 @@ pub fn notices(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &NoticesCmd) -> Result
             if !(*rate > 0.0 && *rate <= 1000.0) {
                 return Err(user("rate", "is between 0 and 1000 messages per second".into()));
             }
-            let pace = Pace { between: std::time::Duration::from_secs_f64(1.0 / rate), ..Pace::default() };
-            let r = bd.send_notice_email(ctx, &breachdesk_core::OsKeyring, notice, *dry_run, pace, &mut output::progress("messages"))?;
+            let pace =
+                Pace { between: std::time::Duration::from_secs_f64(1.0 / rate), ..Pace::default() };
+            let r = bd.send_notice_email(
+                ctx,
+                &breachdesk_core::OsKeyring,
+                notice,
+                *dry_run,
+                pace,
+                &mut output::progress("messages"),
+            )?;
             output::progress_done();
             if json {
                 return output::json_value(&r);
@@ -451,7 +459,13 @@ pub fn notices(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &NoticesCmd) -> Result
                 for (id, status, reply) in &r.results {
                     out!("{id}  {status:<9} {reply}");
                 }
-                out!("{} sent, {} bounced, {} deferred (of {} queued)", r.sent, r.bounced, r.deferred, r.queued);
+                out!(
+                    "{} sent, {} bounced, {} deferred (of {} queued)",
+                    r.sent,
+                    r.bounced,
+                    r.deferred,
+                    r.queued
+                );
             }
             if r.unknown > 0 {
                 out!("{} letter(s) were handed to the relay by a send that stopped before the reply: not sent again. Settle them with a returns file (email_sent or email_bounced).", r.unknown);
@@ -463,7 +477,13 @@ pub fn notices(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &NoticesCmd) -> Result
             if json {
                 return output::json_value(&r);
             }
-            out!("{} codes imported ({} already were); {} unused, {} given to letters.", r.imported, r.already, r.unused, r.given);
+            out!(
+                "{} codes imported ({} already were); {} unused, {} given to letters.",
+                r.imported,
+                r.already,
+                r.unused,
+                r.given
+            );
             Ok(())
         }
         NoticesCmd::Returns { incident, file } => {
@@ -471,7 +491,11 @@ pub fn notices(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &NoticesCmd) -> Result
             if json {
                 return output::json_value(&r);
             }
-            out!("{} rows: {}", r.rows, r.events.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "));
+            out!(
+                "{} rows: {}",
+                r.rows,
+                r.events.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+            );
             out!("{} re-queued for a re-mail, {} toward substitute notice, {} to the next of kin; {} people without a usable address", r.requeued, r.substitute, r.next_of_kin, r.undeliverable);
             output::changes(false, &r.changes, false)
         }
@@ -480,9 +504,20 @@ pub fn notices(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &NoticesCmd) -> Result
             if json {
                 return output::json_value(&p);
             }
-            out!("{}", p.counts.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(" · "));
+            out!(
+                "{}",
+                p.counts.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(" · ")
+            );
             for l in &p.letters {
-                out!("{}  {:>8}  {:<10} {:<6} {:<32} {}", l.id, l.record, l.status_text(), l.channel, l.variant, l.reason.as_deref().unwrap_or(""));
+                out!(
+                    "{}  {:>8}  {:<10} {:<6} {:<32} {}",
+                    l.id,
+                    l.record,
+                    l.status_text(),
+                    l.channel,
+                    l.variant,
+                    l.reason.as_deref().unwrap_or("")
+                );
             }
             if p.total > i64::try_from(p.letters.len()).unwrap_or(0) {
                 out!("… {} letters in all (--limit)", p.total);
@@ -493,7 +528,9 @@ pub fn notices(json: bool, bd: &Breachdesk, ctx: &Ctx, c: &NoticesCmd) -> Result
             let csv = bd.notice_evidence_csv(notice)?;
             files::AtomicFile::write_all(file, csv.as_bytes())?;
             if json {
-                return output::json_value(&serde_json::json!({"file": file, "rows": csv.lines().count().saturating_sub(1)}));
+                return output::json_value(
+                    &serde_json::json!({"file": file, "rows": csv.lines().count().saturating_sub(1)}),
+                );
             }
             out!("Wrote {} ({} letters)", file.display(), csv.lines().count().saturating_sub(1));
             Ok(())
@@ -534,7 +571,12 @@ fn merged(json: bool, r: &MergeReport, secs: f64) -> Result<(), Failure> {
     }
     for v in &r.variants {
         let blocks = v.report.findings.iter().filter(|f| f.severity == Severity::Block).count();
-        out!("  checked {} on record {}: {}", v.template, v.record, if blocks == 0 { "ok".to_owned() } else { format!("{blocks} BLOCK finding(s)") });
+        out!(
+            "  checked {} on record {}: {}",
+            v.template,
+            v.record,
+            if blocks == 0 { "ok".to_owned() } else { format!("{blocks} BLOCK finding(s)") }
+        );
         for f in v.report.findings.iter().filter(|f| f.severity == Severity::Block) {
             out!("    BLOCK {} — {} ({}): {}", f.element, f.label, f.citation, f.message);
         }
@@ -549,7 +591,11 @@ fn merged(json: bool, r: &MergeReport, secs: f64) -> Result<(), Failure> {
         out!("  and {others} per-person PDF and .eml files under letters/ and email/");
     }
     if r.finished {
-        out!("Finished into {}. Approve it with `breachdesk notices approve {} --by NAME`.", r.out_dir, r.notice);
+        out!(
+            "Finished into {}. Approve it with `breachdesk notices approve {} --by NAME`.",
+            r.out_dir,
+            r.notice
+        );
     } else {
         out!("Stopped: run the same command again to go on.");
     }

@@ -346,10 +346,8 @@ pub fn progress(unit: &'static str) -> impl FnMut(breachdesk_core::individuals::
             #[allow(clippy::cast_precision_loss)]
             let rate = p.rows as f64 / secs;
             #[allow(clippy::cast_precision_loss)]
-            let eta = p
-                .bytes
-                .filter(|b| *b > 0)
-                .map(|b| secs * (p.total_bytes as f64 / b as f64 - 1.0));
+            let eta =
+                p.bytes.filter(|b| *b > 0).map(|b| secs * (p.total_bytes as f64 / b as f64 - 1.0));
             eprint!(
                 "\r{} {unit} · {:.0} {unit}/s{}   ",
                 p.rows,

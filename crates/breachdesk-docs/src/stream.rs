@@ -41,7 +41,9 @@ impl Logo {
             RawImageData::U8(px) => px,
             RawImageData::U16(px) => px.iter().map(|v| (v >> 8) as u8).collect(),
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            RawImageData::F32(px) => px.iter().map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8).collect(),
+            RawImageData::F32(px) => {
+                px.iter().map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8).collect()
+            }
         };
         let n = img.width * img.height;
         let (mut rgb, mut alpha) = (Vec::with_capacity(n * 3), None);
@@ -65,9 +67,11 @@ impl Logo {
                 }
                 alpha = Some(a);
             }
-            other => return Err(PdfError(format!(
+            other => {
+                return Err(PdfError(format!(
                 "the logo's pixel format {other:?} is not supported: save it as an 8-bit RGB PNG"
-            ))),
+            )))
+            }
         }
         Ok(Logo { width: img.width, height: img.height, rgb, alpha })
     }

@@ -1218,8 +1218,9 @@ pub(crate) fn counts_into_facts(
     facts.affected = counts.by_residence.clone();
     facts.exposure = counts.exposure.clone();
     facts.exposure.remove(""); // the undetermined are not in `affected` either
-    // The list's people with neither address nor e-mail, and those whose letters came back.
-    facts.undeliverable = counts.undeliverable + crate::notices::letters_undeliverable(tx, &inc.id)?;
+                               // The list's people with neither address nor e-mail, and those whose letters came back.
+    facts.undeliverable =
+        counts.undeliverable + crate::notices::letters_undeliverable(tx, &inc.id)?;
     for t in counts.by_element.keys() {
         if !facts.data_types.contains(t) {
             facts.data_types.push(t.clone());
@@ -1286,7 +1287,10 @@ fn live_person_by_id() -> String {
 }
 
 /// [`person_by_id`] through a cached statement (a merge reads every letter's person).
-pub(crate) fn person_by_id_cached(conn: &rusqlite::Connection, id: i64) -> Result<Option<Individual>> {
+pub(crate) fn person_by_id_cached(
+    conn: &rusqlite::Connection,
+    id: i64,
+) -> Result<Option<Individual>> {
     Ok(conn.prepare_cached(&live_person_by_id())?.query_row([id], person_row).optional()?)
 }
 

@@ -113,7 +113,10 @@ impl Breachdesk {
     }
 
     /// The phase of a notice: 1, or one more than the notice it amends.
-    pub(super) fn sequence(&self, amends: Option<&str>) -> Result<(i64, Option<(String, NaiveDate)>)> {
+    pub(super) fn sequence(
+        &self,
+        amends: Option<&str>,
+    ) -> Result<(i64, Option<(String, NaiveDate)>)> {
         let Some(first) = amends else { return Ok((1, None)) };
         let conn = self.read()?;
         let rows = NoticeRows(&conn);
@@ -405,7 +408,9 @@ impl Breachdesk {
             [&row.obligation_id],
             |r| r.get(0),
         )?;
-        Ok(row.person_record.is_none() && recipient == "individuals" && row.obligation_key.ends_with("-individuals"))
+        Ok(row.person_record.is_none()
+            && recipient == "individuals"
+            && row.obligation_key.ends_with("-individuals"))
     }
 
     pub(super) fn notice_row(&self, id: &str) -> Result<NoticeRow> {
@@ -491,7 +496,7 @@ impl Breachdesk {
         let row = self.notice_row(&n.id)?;
         // A population's notice is approved as merged: the approval binds every file's SHA-256.
         let merge = if row.person_record.is_none() && self.is_population_notice(&row)? {
-            Some(self.merge_binding(ctx, &row, &n.content_sha256)?)
+            Some(self.merge_binding(ctx, &row, &n.content_sha256, true)?)
         } else {
             None
         };
@@ -543,9 +548,12 @@ impl Breachdesk {
             ));
         }
         let merge = if row.person_record.is_none() && self.is_population_notice(&row)? {
-            let (run, _) = self.merge_binding(ctx, &row, &n.content_sha256)?;
+            let (run, _) = self.merge_binding(ctx, &row, &n.content_sha256, false)?;
             if run.approved_event.is_none() {
-                return Err(Error::validation("notice", format!("{}: merge {} is not the one approved; approve it again", n.id, run.id)));
+                return Err(Error::validation(
+                    "notice",
+                    format!("{}: merge {} is not the one approved; approve it again", n.id, run.id),
+                ));
             }
             Some(run)
         } else {

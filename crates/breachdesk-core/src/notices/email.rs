@@ -135,31 +135,47 @@ pub(crate) fn message(
     };
     let pdf = breachdesk_docs::pdf::write(&laid, &pdf_info, i.logo.as_deref())
         .map_err(|e| Error::validation("logo", e.0))?;
-    let from: Mailbox = format!("{} <{}>", i.org.legal_name.replace(['<', '>', '"'], ""), i.org.email)
-        .parse()
-        .map_err(|e| Error::validation("org.email", format!("{:?} is not an address mail can come from: {e}", i.org.email)))?;
+    let from = Mailbox::new(
+        Some(i.org.legal_name.clone()),
+        i.org.email.trim().parse().map_err(|e| {
+            Error::validation(
+                "org.email",
+                format!("{:?} is not an address mail can come from: {e}", i.org.email),
+            )
+        })?,
+    );
     let to_box = Mailbox::new(
         Some(j.letter.addressee.clone()),
-        to.parse().map_err(|e| Error::validation("email", format!("record {}: {e}", j.person.id)))?,
+        to.parse()
+            .map_err(|e| Error::validation("email", format!("record {}: {e}", j.person.id)))?,
     );
     let when = chrono::DateTime::parse_from_rfc3339(now)
-        .map(|t| std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(t.timestamp()).unwrap_or(0)))
+        .map(|t| {
+            std::time::SystemTime::UNIX_EPOCH
+                + Duration::from_secs(u64::try_from(t.timestamp()).unwrap_or(0))
+        })
         .unwrap_or(std::time::SystemTime::UNIX_EPOCH);
     Message::builder()
         .from(from)
         .to(to_box)
         .subject(subject)
         .date(when)
-        .message_id(Some(format!("<{}.{}@{}>", j.letter.id, j.letter.notice_id, domain_of(&i.org.email))))
-        .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("X-Breachdesk-Letter"), j.letter.id.clone()))
-        .multipart(
-            MultiPart::mixed()
-                .singlepart(SinglePart::plain(text))
-                .singlepart(
-                    Attachment::new(format!("{}.pdf", j.letter.id))
-                        .body(pdf, ContentType::parse("application/pdf").unwrap_or(ContentType::TEXT_PLAIN)),
-                ),
-        )
+        .message_id(Some(format!(
+            "<{}.{}@{}>",
+            j.letter.id,
+            j.letter.notice_id,
+            domain_of(&i.org.email)
+        )))
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("X-Breachdesk-Letter"),
+            j.letter.id.clone(),
+        ))
+        .multipart(MultiPart::mixed().singlepart(SinglePart::plain(text)).singlepart(
+            Attachment::new(format!("{}.pdf", j.letter.id)).body(
+                pdf,
+                ContentType::parse("application/pdf").unwrap_or(ContentType::TEXT_PLAIN),
+            ),
+        ))
         .map_err(|e| Error::validation("email", format!("letter {}: {e}", j.letter.id)))
 }
 
@@ -171,7 +187,10 @@ impl Breachdesk {
     /// [`Error::KeyringUnavailable`].
     pub fn set_smtp(&self, store: &dyn SecretStore, cfg: &SmtpConfig) -> Result<SmtpShown> {
         if cfg.host.trim().is_empty() || cfg.host.contains(char::is_whitespace) {
-            return Err(Error::validation("host", "is the relay's host name, e.g. smtp.example.com"));
+            return Err(Error::validation(
+                "host",
+                "is the relay's host name, e.g. smtp.example.com",
+            ));
         }
         if cfg.port == 0 {
             return Err(Error::validation("port", "is between 1 and 65535"));
@@ -180,13 +199,20 @@ impl Breachdesk {
             return Err(Error::validation("user", "is required"));
         }
         if cfg.password.is_empty() {
-            return Err(Error::validation("password", "is empty: give it through the environment variable named by --password-env"));
+            return Err(Error::validation(
+                "password",
+                "is empty: give it through the environment variable named by --password-env",
+            ));
         }
         if let Some(pem) = &cfg.ca_cert_pem {
-            lettre::transport::smtp::client::Certificate::from_pem(pem.as_bytes())
-                .map_err(|e| Error::validation("ca_cert", format!("is not a PEM certificate: {e}")))?;
+            lettre::transport::smtp::client::Certificate::from_pem(pem.as_bytes()).map_err(
+                |e| Error::validation("ca_cert", format!("is not a PEM certificate: {e}")),
+            )?;
         }
-        let json = Zeroizing::new(serde_json::to_string(cfg).map_err(|source| Error::Json { what: "the SMTP settings", source })?);
+        let json = Zeroizing::new(
+            serde_json::to_string(cfg)
+                .map_err(|source| Error::Json { what: "the SMTP settings", source })?,
+        );
         store.set(&keyring_account(self), &json)?;
         Ok(shown(cfg))
     }
@@ -224,12 +250,24 @@ impl Breachdesk {
     ) -> Result<SendReport> {
         let cfg = self.smtp_config(store)?.ok_or_else(|| Error::validation("smtp", "no SMTP relay is configured: `breachdesk config smtp --host H --port P --user U --password-env VAR --starttls`"))?;
         let n = self.notice(ctx, id)?;
-        if !matches!(n.status, super::NoticeStatus::Approved | super::NoticeStatus::Sent | super::NoticeStatus::Confirmed) {
-            return Err(Error::validation("notice", format!("{} is not approved: letters go out only as approved", n.id)));
+        if !matches!(
+            n.status,
+            super::NoticeStatus::Approved
+                | super::NoticeStatus::Sent
+                | super::NoticeStatus::Confirmed
+        ) {
+            return Err(Error::validation(
+                "notice",
+                format!("{} is not approved: letters go out only as approved", n.id),
+            ));
         }
         let row = self.notice_row(&n.id)?;
         let all = letters::of_notice(&*self.read()?, &n.id)?;
-        let queued: Vec<_> = all.iter().filter(|l| l.channel == "email" && l.status == LetterStatus::Queued).cloned().collect();
+        let queued: Vec<_> = all
+            .iter()
+            .filter(|l| l.channel == "email" && l.status == LetterStatus::Queued)
+            .cloned()
+            .collect();
         let unknown = all.iter().filter(|l| l.status == LetterStatus::Sending).count();
         let mut report = SendReport {
             notice: n.id.clone(),
@@ -240,7 +278,15 @@ impl Breachdesk {
         };
         let transport = transport(&cfg)?;
         if dry_run {
-            transport.test_connection().map_err(|e| Error::validation("smtp", format!("the relay {}:{} does not accept the connection: {e}", cfg.host, cfg.port)))?;
+            transport.test_connection().map_err(|e| {
+                Error::validation(
+                    "smtp",
+                    format!(
+                        "the relay {}:{} does not accept the connection: {e}",
+                        cfg.host, cfg.port
+                    ),
+                )
+            })?;
             return Ok(report);
         }
         if queued.is_empty() {
@@ -255,11 +301,32 @@ impl Breachdesk {
             if k > 0 {
                 std::thread::sleep(pace.between);
             }
-            let person = crate::individuals::person_by_id_cached(&*self.read()?, ids.id(u32::try_from(l.record).unwrap_or(0)))?
-                .ok_or_else(|| Error::NotFound { entity: "record", id: l.record.to_string() })?;
-            let msg = message(&renderer, &Job { letter: l, person: &person }, &i, &n.template_title, &now)?;
+            let person = crate::individuals::person_by_id_cached(
+                &*self.read()?,
+                ids.id(u32::try_from(l.record).unwrap_or(0)),
+            )?
+            .ok_or_else(|| Error::NotFound { entity: "record", id: l.record.to_string() })?;
+            let msg = message(
+                &renderer,
+                &Job { letter: l, person: &person },
+                &i,
+                &n.template_title,
+                &now,
+            )?;
             self.write(ctx, |tx| {
-                letters::move_to(tx, ctx, &Move { letter: &l.id, status: LetterStatus::Sending, at: &now, reason: None, detail: Some(&cfg.host), source: "smtp" }, &now)?;
+                letters::move_to(
+                    tx,
+                    ctx,
+                    &Move {
+                        letter: &l.id,
+                        status: LetterStatus::Sending,
+                        at: &now,
+                        reason: None,
+                        detail: Some(&cfg.host),
+                        source: "smtp",
+                    },
+                    &now,
+                )?;
                 Ok(((), vec![]))
             })?;
             crate::failpoint::hit("email.handed_over");
@@ -283,7 +350,19 @@ impl Breachdesk {
                 Err((false, why)) => (LetterStatus::Queued, why.clone()),
             };
             self.write(ctx, |tx| {
-                letters::move_to(tx, ctx, &Move { letter: &l.id, status, at: &at, reason: Some(&reply), detail: Some(&format!("attempts {attempt}")), source: "smtp" }, &now)?;
+                letters::move_to(
+                    tx,
+                    ctx,
+                    &Move {
+                        letter: &l.id,
+                        status,
+                        at: &at,
+                        reason: Some(&reply),
+                        detail: Some(&format!("attempts {attempt}")),
+                        source: "smtp",
+                    },
+                    &now,
+                )?;
                 if status == LetterStatus::Bounced {
                     super::returns::fall_back_to_mail(tx, ctx, l, &person, &at, "smtp")?;
                 }
@@ -295,7 +374,11 @@ impl Breachdesk {
                 _ => report.deferred += 1,
             }
             report.results.push((l.id.clone(), status.as_str().to_owned(), reply));
-            if !progress(Progress { rows: k as u64 + 1, bytes: Some(k as u64 + 1), total_bytes: total }) {
+            if !progress(Progress {
+                rows: k as u64 + 1,
+                bytes: Some(k as u64 + 1),
+                total_bytes: total,
+            }) {
                 report.stopped = true;
                 break;
             }
@@ -334,7 +417,9 @@ fn shown(c: &SmtpConfig) -> SmtpShown {
 fn transport(cfg: &SmtpConfig) -> Result<lettre::SmtpTransport> {
     use lettre::transport::smtp::authentication::Credentials;
     use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-    let bad = |e: lettre::transport::smtp::Error| Error::validation("smtp", format!("the relay's TLS settings: {e}"));
+    let bad = |e: lettre::transport::smtp::Error| {
+        Error::validation("smtp", format!("the relay's TLS settings: {e}"))
+    };
     let mut params = TlsParameters::builder(cfg.host.clone());
     if let Some(pem) = &cfg.ca_cert_pem {
         params = params.add_root_certificate(Certificate::from_pem(pem.as_bytes()).map_err(bad)?);

@@ -6,7 +6,9 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 /// Where a letter is: the statuses of the issue's tracking, in the order they usually come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
+)]
 pub enum LetterStatus {
     /// Planned, not yet in a print file (or re-queued for a re-mail).
     #[serde(rename = "queued")]
@@ -133,7 +135,8 @@ pub(crate) fn letter_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LetterRow> {
 
 /// A notice's letters, in mailing order.
 pub(crate) fn of_notice(conn: &Connection, notice: &str) -> Result<Vec<LetterRow>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT_LETTER} WHERE notice_id = ?1 ORDER BY seq"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("{SELECT_LETTER} WHERE notice_id = ?1 ORDER BY seq"))?;
     let rows = stmt.query_map([notice], letter_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -182,15 +185,27 @@ pub(crate) struct Move<'a> {
 }
 
 /// Sets a letter's status and adds the event.
-pub(crate) fn move_to(tx: &Transaction<'_>, ctx: &Ctx, m: &Move<'_>, recorded_at: &str) -> Result<()> {
-    tx.prepare_cached("UPDATE notice_letters SET status = ?2, status_at = ?3, reason = ?4 WHERE id = ?1")?
-        .execute(params![m.letter, m.status.as_str(), m.at, m.reason])?;
+pub(crate) fn move_to(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    m: &Move<'_>,
+    recorded_at: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE notice_letters SET status = ?2, status_at = ?3, reason = ?4 WHERE id = ?1",
+    )?
+    .execute(params![m.letter, m.status.as_str(), m.at, m.reason])?;
     event(tx, ctx, m, recorded_at)
 }
 
 /// Adds an event without changing the letter's status (a step on the way: returned, then
 /// re-queued).
-pub(crate) fn event(tx: &Transaction<'_>, ctx: &Ctx, m: &Move<'_>, recorded_at: &str) -> Result<()> {
+pub(crate) fn event(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    m: &Move<'_>,
+    recorded_at: &str,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO letter_events (letter_id, status, at, reason, detail, source, recorded_at, recorded_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -254,8 +269,9 @@ fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
 
 /// A notice's runs, newest first.
 pub(crate) fn runs(conn: &Connection, notice: &str) -> Result<Vec<RunRow>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("{SELECT_RUN} WHERE notice_id = ?1 ORDER BY started_at DESC, rowid DESC"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT_RUN} WHERE notice_id = ?1 ORDER BY started_at DESC, rowid DESC"
+    ))?;
     let rows = stmt.query_map([notice], run_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -315,13 +331,32 @@ pub(crate) fn undeliverable(conn: &Connection, incident_uuid: &str) -> Result<i6
 }
 
 /// The printed letters of run `run` as mailed (the print file went to the mail).
-pub(crate) fn mark_mailed(tx: &Transaction<'_>, ctx: &Ctx, run: &str, at: &str, reference: &str, now: &str) -> Result<usize> {
+pub(crate) fn mark_mailed(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    run: &str,
+    at: &str,
+    reference: &str,
+    now: &str,
+) -> Result<usize> {
     let ids: Vec<String> = tx
         .prepare("SELECT id FROM notice_letters WHERE run_id = ?1 AND status = 'printed' AND channel = 'mail'")?
         .query_map([run], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in &ids {
-        move_to(tx, ctx, &Move { letter: id, status: LetterStatus::Mailed, at, reason: None, detail: Some(reference), source: run }, now)?;
+        move_to(
+            tx,
+            ctx,
+            &Move {
+                letter: id,
+                status: LetterStatus::Mailed,
+                at,
+                reason: None,
+                detail: Some(reference),
+                source: run,
+            },
+            now,
+        )?;
     }
     Ok(ids.len())
 }

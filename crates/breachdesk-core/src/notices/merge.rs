@@ -229,9 +229,8 @@ impl Renderer<'_> {
             notice => minijinja::Value::from_serialize(self.notice_value(j)),
         };
         let text = t.render(ctx)?;
-        let blocks = markup::parse(&text).map_err(|e| {
-            Error::validation("template", format!("{} v{}: {e}", key.0, key.1))
-        })?;
+        let blocks = markup::parse(&text)
+            .map_err(|e| Error::validation("template", format!("{} v{}: {e}", key.0, key.1)))?;
         let footer = format!("{} · letter {}", self.legal_name, j.letter.id);
         let laid = layout(&blocks, self.paper, &self.head, &footer)
             .map_err(|e| Error::validation("template", format!("letter {}: {e}", j.letter.id)))?;
@@ -326,14 +325,20 @@ impl Breachdesk {
         }
         let batch = input.batch_size.unwrap_or(DEFAULT_BATCH);
         if batch == 0 || batch > 1_000_000 {
-            return Err(Error::validation("batch_size", "is between 1 and 1,000,000 letters per file"));
+            return Err(Error::validation(
+                "batch_size",
+                "is between 1 and 1,000,000 letters per file",
+            ));
         }
         let out_dir = PathBuf::from(input.out_dir.trim());
         if input.out_dir.trim().is_empty() {
             return Err(Error::validation("out_dir", "is required: the folder the files go to"));
         }
         if out_dir.exists() && !out_dir.is_dir() {
-            return Err(Error::validation("out_dir", format!("{} is a file, not a folder", out_dir.display())));
+            return Err(Error::validation(
+                "out_dir",
+                format!("{} is a file, not a folder", out_dir.display()),
+            ));
         }
         std::fs::create_dir_all(&out_dir).map_err(|e| files::disk(&out_dir, e))?;
         let (i, paper, dated, seq) = self.prepare(ctx, &row)?;
@@ -354,7 +359,8 @@ impl Breachdesk {
             .iter()
             .filter(|l| {
                 if resending {
-                    matches!(l.status, LetterStatus::Queued | LetterStatus::Bounced) && l.channel == "mail"
+                    matches!(l.status, LetterStatus::Queued | LetterStatus::Bounced)
+                        && l.channel == "mail"
                 } else {
                     l.status != LetterStatus::Withdrawn
                 }
@@ -379,31 +385,54 @@ impl Breachdesk {
             let (_, laid) = renderer.lay(&job)?;
             let ctx_json = renderer.full_json(&job);
             let truthy = |p: &str| context::truthy(&ctx_json, p);
-            let data = if people[k].data_elements.is_empty() { i.facts.data_types.clone() } else { people[k].data_elements.clone() };
+            let data = if people[k].data_elements.is_empty() {
+                i.facts.data_types.clone()
+            } else {
+                people[k].data_elements.clone()
+            };
             let date = dated.format("%Y-%m-%d").to_string();
-            let report = render::rule_book()?.check(&laid, &Subject {
-                obligation: &i.obligation.rule_id,
-                residence: people[k].residence.as_deref(),
-                data_types: &data,
-                date: &date,
-                truthy: &truthy,
+            let report = render::rule_book()?.check(
+                &laid,
+                &Subject {
+                    obligation: &i.obligation.rule_id,
+                    residence: people[k].residence.as_deref(),
+                    data_types: &data,
+                    date: &date,
+                    truthy: &truthy,
+                },
+            );
+            let title = i
+                .templates
+                .iter()
+                .find(|t| t.id == l.template_id)
+                .map(|t| t.meta.title.clone())
+                .unwrap_or_default();
+            variants.push(VariantCheck {
+                template: key,
+                title,
+                letters: 1,
+                record: l.record,
+                report,
             });
-            let title = i.templates.iter().find(|t| t.id == l.template_id).map(|t| t.meta.title.clone()).unwrap_or_default();
-            variants.push(VariantCheck { template: key, title, letters: 1, record: l.record, report });
         }
-        let checks_json = serde_json::to_string(&variants).map_err(|source| Error::Json { what: "variant checks", source })?;
+        let checks_json = serde_json::to_string(&variants)
+            .map_err(|source| Error::Json { what: "variant checks", source })?;
         let plan_sha256 = plan_hash(&n.content_sha256, &run_letters, &i.templates, input, batch);
         let out_text = out_dir.to_string_lossy().into_owned();
         let runs = letters::runs(&*self.read()?, &n.id)?;
         let mut resumed = false;
-        let run = match runs.iter().find(|r| r.plan_sha256 == plan_sha256 && r.out_dir == out_text) {
+        let run = match runs.iter().find(|r| r.plan_sha256 == plan_sha256 && r.out_dir == out_text)
+        {
             Some(r) => {
                 resumed = true;
                 r.clone()
             }
             None => {
                 let r = RunRow {
-                    id: format!("RUN-{}", &sha256_hex(uuid7(ctx.now).as_bytes())[..8].to_uppercase()),
+                    id: format!(
+                        "RUN-{}",
+                        &sha256_hex(uuid7(ctx.now).as_bytes())[..8].to_uppercase()
+                    ),
                     notice_id: n.id.clone(),
                     kind: kind.to_owned(),
                     out_dir: out_text.clone(),
@@ -439,13 +468,27 @@ impl Breachdesk {
             finished_letters: 0,
             progress,
             now: &now,
-            logo: i.logo.as_deref().map(Logo::decode).transpose().map_err(|e| Error::validation("logo", e.0))?,
+            logo: i
+                .logo
+                .as_deref()
+                .map(Logo::decode)
+                .transpose()
+                .map_err(|e| Error::validation("logo", e.0))?,
             kind,
         };
         clean_partials(&out_dir);
-        let print: Vec<usize> = (0..run_letters.len()).filter(|&k| run_letters[k].channel == "mail").collect();
-        let person: Vec<usize> = if input.per_person { (0..run_letters.len()).filter(|&k| run_letters[k].channel != "none").collect() } else { vec![] };
-        let eml: Vec<usize> = if input.email_eml { (0..run_letters.len()).filter(|&k| run_letters[k].channel == "email").collect() } else { vec![] };
+        let print: Vec<usize> =
+            (0..run_letters.len()).filter(|&k| run_letters[k].channel == "mail").collect();
+        let person: Vec<usize> = if input.per_person {
+            (0..run_letters.len()).filter(|&k| run_letters[k].channel != "none").collect()
+        } else {
+            vec![]
+        };
+        let eml: Vec<usize> = if input.email_eml {
+            (0..run_letters.len()).filter(|&k| run_letters[k].channel == "email").collect()
+        } else {
+            vec![]
+        };
         w.total = (print.len() + person.len() + eml.len()) as u64;
         let mut stopped = false;
         for (b, chunk) in print.chunks(batch as usize).enumerate() {
@@ -456,7 +499,8 @@ impl Breachdesk {
             }
         }
         if !stopped && !person.is_empty() {
-            std::fs::create_dir_all(out_dir.join("letters")).map_err(|e| files::disk(&out_dir, e))?;
+            std::fs::create_dir_all(out_dir.join("letters"))
+                .map_err(|e| files::disk(&out_dir, e))?;
             for chunk in person.chunks(200) {
                 if !w.person_files(&renderer, chunk, &run_letters, &people, &i)? {
                     stopped = true;
@@ -478,18 +522,26 @@ impl Breachdesk {
         let mut manifest_sha = run.manifest_sha256.clone();
         if !stopped {
             let name = format!("{prefix}-manifest.csv");
-            let (sha, _) = self.write_manifest(ctx, &run, &out_dir, &name, &i.inc.id, &n.id)?;
+            let (sha, _) =
+                self.write_manifest(ctx, &run, &out_dir, &name, &i.inc.id, &n.id, &run_letters)?;
             manifest = Some(name);
             manifest_sha = Some(sha);
         }
         let files = letters::files(&*self.read()?, &run.id)?
             .into_iter()
-            .map(|(name, kind, sha256, letters, pages)| MergeFile { name, kind, sha256, letters, pages })
+            .map(|(name, kind, sha256, letters, pages)| MergeFile {
+                name,
+                kind,
+                sha256,
+                letters,
+                pages,
+            })
             .collect();
         let mut by_variant = BTreeMap::new();
         let mut by_channel = BTreeMap::new();
         for l in &run_letters {
-            *by_variant.entry(format!("{}@{}", l.template_id, l.template_version)).or_insert(0) += 1;
+            *by_variant.entry(format!("{}@{}", l.template_id, l.template_version)).or_insert(0) +=
+                1;
             *by_channel.entry(l.channel.clone()).or_insert(0) += 1;
         }
         Ok(MergeReport {
@@ -711,12 +763,14 @@ impl Breachdesk {
         name: &str,
         incident_uuid: &str,
         notice: &str,
+        run_letters: &[LetterRow],
     ) -> Result<(String, i64)> {
-        let conn = self.read()?;
-        let mut stmt = conn.prepare(&format!("{} WHERE run_id = ?1 AND channel <> 'none' ORDER BY seq", letters::SELECT_LETTER))?;
-        let rows = stmt.query_map([&run.id], letters::letter_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        drop(stmt);
-        drop(conn);
+        let ids: std::collections::HashSet<&str> =
+            run_letters.iter().map(|l| l.id.as_str()).collect();
+        let rows: Vec<LetterRow> = letters::of_notice(&*self.read()?, notice)?
+            .into_iter()
+            .filter(|l| ids.contains(l.id.as_str()) && l.channel != "none")
+            .collect();
         let mut csv = String::from("letter_id,record_no,variant,channel,file,pages,addressee,address_block,activation_code\n");
         for l in &rows {
             let fields = [
@@ -724,7 +778,11 @@ impl Breachdesk {
                 l.record.to_string(),
                 format!("{}@{}", l.template_id, l.template_version),
                 l.channel.clone(),
-                l.file.clone().unwrap_or_default(),
+                match (l.channel.as_str(), run.email_eml) {
+                    ("email", true) => format!("email/{}.eml", l.id),
+                    ("email", false) => String::new(),
+                    _ => l.file.clone().unwrap_or_default(),
+                },
                 l.pages.map(|p| p.to_string()).unwrap_or_default(),
                 l.addressee.clone(),
                 l.address_block.replace('\n', " | "),
@@ -767,7 +825,13 @@ fn replannable(l: &LetterRow) -> bool {
 
 /// The SHA-256 of what a run writes: the notice's content, each letter's plan, each variant's
 /// text, and the output options. The same hash means the same files, byte for byte.
-fn plan_hash(content: &str, ls: &[LetterRow], templates: &[Template], input: &MergeInput, batch: u32) -> String {
+fn plan_hash(
+    content: &str,
+    ls: &[LetterRow],
+    templates: &[Template],
+    input: &MergeInput,
+    batch: u32,
+) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(render::ENGINE);
@@ -775,7 +839,18 @@ fn plan_hash(content: &str, ls: &[LetterRow], templates: &[Template], input: &Me
     h.update(format!("{batch}|{}|{}", input.per_person, input.email_eml));
     let mut seen = std::collections::BTreeSet::new();
     for l in ls {
-        h.update(format!("\n{}|{}|{}@{}|{}|{}|{}|{}|{}", l.id, l.record, l.template_id, l.template_version, l.channel, l.addressee, l.address_block, l.code.as_deref().unwrap_or(""), l.remails));
+        h.update(format!(
+            "\n{}|{}|{}@{}|{}|{}|{}|{}|{}",
+            l.id,
+            l.record,
+            l.template_id,
+            l.template_version,
+            l.channel,
+            l.addressee,
+            l.address_block,
+            l.code.as_deref().unwrap_or(""),
+            l.remails
+        ));
         seen.insert((l.template_id.clone(), l.template_version));
     }
     for (id, v) in seen {
@@ -839,7 +914,11 @@ struct Writer<'a, 'p> {
 impl Writer<'_, '_> {
     fn tick(&mut self, n: usize) -> bool {
         self.finished_letters += n as u64;
-        (self.progress)(Progress { rows: self.finished_letters, bytes: Some(self.finished_letters), total_bytes: self.total })
+        (self.progress)(Progress {
+            rows: self.finished_letters,
+            bytes: Some(self.finished_letters),
+            total_bytes: self.total,
+        })
     }
 
     /// Whether `name` is recorded and on disk intact.
@@ -848,7 +927,14 @@ impl Writer<'_, '_> {
     }
 
     /// Writes one print file; `false` when stopped.
-    fn print_file(&mut self, r: &Renderer<'_>, name: &str, chunk: &[usize], ls: &[LetterRow], people: &[Individual]) -> Result<bool> {
+    fn print_file(
+        &mut self,
+        r: &Renderer<'_>,
+        name: &str,
+        chunk: &[usize],
+        ls: &[LetterRow],
+        people: &[Individual],
+    ) -> Result<bool> {
         if self.already(name) {
             return Ok(self.tick(chunk.len()));
         }
@@ -858,12 +944,19 @@ impl Writer<'_, '_> {
             std::fs::remove_file(&path).map_err(|e| files::disk(&path, e))?;
         }
         let file = AtomicFile::create(&path)?;
-        let info = pdf::Info { title: name.to_owned(), author: r.legal_name.clone(), subject: format!("mail merge {}", self.run.id), created_unix: unix(self.now) };
+        let info = pdf::Info {
+            title: name.to_owned(),
+            author: r.legal_name.clone(),
+            subject: format!("mail merge {}", self.run.id),
+            created_unix: unix(self.now),
+        };
         let out = std::io::BufWriter::with_capacity(1 << 20, file);
-        let mut pdf = PdfStream::new(out, r.paper, &info, self.logo.as_ref()).map_err(|e| files::disk(&path, e))?;
+        let mut pdf = PdfStream::new(out, r.paper, &info, self.logo.as_ref())
+            .map_err(|e| files::disk(&path, e))?;
         let mut pages_of = Vec::with_capacity(chunk.len());
         for part in chunk.chunks(64) {
-            let jobs: Vec<Job<'_>> = part.iter().map(|&k| Job { letter: &ls[k], person: &people[k] }).collect();
+            let jobs: Vec<Job<'_>> =
+                part.iter().map(|&k| Job { letter: &ls[k], person: &people[k] }).collect();
             for laid in lay_all(r, &jobs)? {
                 pages_of.push(laid.pages.len());
                 for p in &laid.pages {
@@ -885,8 +978,15 @@ impl Writer<'_, '_> {
             std::io::copy(&mut f, &mut h).map_err(|e| files::disk(&path, e))?;
             hex::encode(h.finalize())
         };
-        let status = if self.kind == "re-mail" { LetterStatus::Remailed } else { LetterStatus::Printed };
-        let rec = (name.to_owned(), "print".to_owned(), sha, i64::try_from(chunk.len()).unwrap_or(0), i64::try_from(pages).unwrap_or(0));
+        let status =
+            if self.kind == "re-mail" { LetterStatus::Remailed } else { LetterStatus::Printed };
+        let rec = (
+            name.to_owned(),
+            "print".to_owned(),
+            sha,
+            i64::try_from(chunk.len()).unwrap_or(0),
+            i64::try_from(pages).unwrap_or(0),
+        );
         let (ctx, run, now) = (self.ctx, self.run, self.now);
         self.bd.write(ctx, |tx| {
             letters::insert_file(tx, &run.id, &rec)?;
@@ -908,7 +1008,14 @@ impl Writer<'_, '_> {
     }
 
     /// One PDF per person (the same engine as a single notice), recorded per chunk.
-    fn person_files(&mut self, r: &Renderer<'_>, chunk: &[usize], ls: &[LetterRow], people: &[Individual], i: &super::cases::Inputs) -> Result<bool> {
+    fn person_files(
+        &mut self,
+        r: &Renderer<'_>,
+        chunk: &[usize],
+        ls: &[LetterRow],
+        people: &[Individual],
+        i: &super::cases::Inputs,
+    ) -> Result<bool> {
         let mut recs = Vec::new();
         for &k in chunk {
             let l = &ls[k];
@@ -917,21 +1024,41 @@ impl Writer<'_, '_> {
                 continue;
             }
             let (_, laid) = r.lay(&Job { letter: l, person: &people[k] })?;
-            let info = pdf::Info { title: format!("Letter {}", l.id), author: r.legal_name.clone(), subject: l.notice_id.clone(), created_unix: unix(self.now) };
-            let bytes = pdf::write(&laid, &info, i.logo.as_deref()).map_err(|e| Error::validation("logo", e.0))?;
+            let info = pdf::Info {
+                title: format!("Letter {}", l.id),
+                author: r.legal_name.clone(),
+                subject: l.notice_id.clone(),
+                created_unix: unix(self.now),
+            };
+            let bytes = pdf::write(&laid, &info, i.logo.as_deref())
+                .map_err(|e| Error::validation("logo", e.0))?;
             let path = self.dir.join(&name);
             if path.exists() {
                 std::fs::remove_file(&path).map_err(|e| files::disk(&path, e))?;
             }
             AtomicFile::write_all(&path, &bytes)?;
-            recs.push((name, "person".to_owned(), sha256_hex(&bytes), 1, i64::try_from(laid.pages.len()).unwrap_or(0)));
+            recs.push((
+                name,
+                "person".to_owned(),
+                sha256_hex(&bytes),
+                1,
+                i64::try_from(laid.pages.len()).unwrap_or(0),
+            ));
         }
         self.record(recs)?;
         Ok(self.tick(chunk.len()))
     }
 
     /// The e-mail letters as `.eml` files.
-    fn eml_files(&mut self, r: &Renderer<'_>, chunk: &[usize], ls: &[LetterRow], people: &[Individual], i: &super::cases::Inputs, title: &str) -> Result<bool> {
+    fn eml_files(
+        &mut self,
+        r: &Renderer<'_>,
+        chunk: &[usize],
+        ls: &[LetterRow],
+        people: &[Individual],
+        i: &super::cases::Inputs,
+        title: &str,
+    ) -> Result<bool> {
         let mut recs = Vec::new();
         for &k in chunk {
             let l = &ls[k];
@@ -939,7 +1066,14 @@ impl Writer<'_, '_> {
             if self.already(&name) {
                 continue;
             }
-            let bytes = super::email::message(r, &Job { letter: l, person: &people[k] }, i, title, self.now)?.formatted();
+            let bytes = super::email::message(
+                r,
+                &Job { letter: l, person: &people[k] },
+                i,
+                title,
+                self.now,
+            )?
+            .formatted();
             let path = self.dir.join(&name);
             if path.exists() {
                 std::fs::remove_file(&path).map_err(|e| files::disk(&path, e))?;
@@ -960,7 +1094,14 @@ impl Writer<'_, '_> {
             for f in &recs {
                 letters::insert_file(tx, &run.id, f)?;
             }
-            Ok(((), vec![super::cases::change("notice.merge_file", &run.notice_id, serde_json::json!({"run": run.id, "files": recs.len()}))]))
+            Ok((
+                (),
+                vec![super::cases::change(
+                    "notice.merge_file",
+                    &run.notice_id,
+                    serde_json::json!({"run": run.id, "files": recs.len()}),
+                )],
+            ))
         })?;
         self.done.extend(recs);
         Ok(())
@@ -983,17 +1124,29 @@ impl Breachdesk {
         ctx: &Ctx,
         row: &super::tables::NoticeRow,
         content_sha256: &str,
+        replan: bool,
     ) -> Result<(RunRow, Vec<FileRow>)> {
         let (i, _, _, _) = self.prepare(ctx, row)?;
         let conn = self.read()?;
         let runs = letters::runs(&conn, &row.id)?;
-        let Some(run) = runs.iter().find(|r| r.kind == "mail" && r.finished_at.is_some()).cloned() else {
+        let Some(run) = runs.iter().find(|r| r.kind == "mail" && r.finished_at.is_some()).cloned()
+        else {
             return Err(Error::validation("notice", format!("{} goes to every affected person: merge it first (`breachdesk notices merge {} -o OUT_DIR`), then approve the merge", row.id, row.id)));
         };
         let all = letters::of_notice(&conn, &row.id)?;
         let files = letters::files(&conn, &run.id)?;
         drop(conn);
-        let again = |why: String| Error::validation("notice", format!("{}: {why} since merge {}: merge again, then approve", row.id, run.id));
+        let again = |why: String| {
+            Error::validation(
+                "notice",
+                format!("{}: {why} since merge {}: merge again, then approve", row.id, run.id),
+            )
+        };
+        if !replan {
+            // After approval letters move on (e-mailed, bounced): the approved files are what goes.
+            intact(&run, &files).map_err(again)?;
+            return Ok((run, files));
+        }
         let planned = self.plan(&i)?;
         let by_record: HashMap<i64, &LetterRow> = all.iter().map(|l| (l.record, l)).collect();
         for (k, p) in planned.iter().enumerate() {
@@ -1006,29 +1159,65 @@ impl Breachdesk {
         }
         let live = all.iter().filter(|l| l.status != LetterStatus::Withdrawn).count();
         if live != planned.len() {
-            return Err(again(format!("the population changed ({} letters planned, {} now)", live, planned.len())));
+            return Err(again(format!(
+                "the population changed ({} letters planned, {} now)",
+                live,
+                planned.len()
+            )));
         }
-        let mut run_letters: Vec<LetterRow> = all.into_iter().filter(|l| l.status != LetterStatus::Withdrawn).collect();
+        let mut run_letters: Vec<LetterRow> =
+            all.into_iter().filter(|l| l.status != LetterStatus::Withdrawn).collect();
         run_letters.sort_by_key(|l| l.seq);
-        let input = MergeInput { out_dir: run.out_dir.clone(), per_person: run.per_person, batch_size: None, email_eml: run.email_eml };
+        let input = MergeInput {
+            out_dir: run.out_dir.clone(),
+            per_person: run.per_person,
+            batch_size: None,
+            email_eml: run.email_eml,
+        };
         let batch = u32::try_from(run.batch_size).unwrap_or(DEFAULT_BATCH);
         if plan_hash(content_sha256, &run_letters, &i.templates, &input, batch) != run.plan_sha256 {
             return Err(again("the notice, a variant's template or a letter changed".into()));
         }
-        let dir = Path::new(&run.out_dir);
-        for f in files.iter().filter(|f| f.1 == "print" || f.1 == "manifest") {
-            if !file_matches(&dir.join(&f.0), &f.2) {
-                return Err(again(format!("{} is missing or no longer matches its recorded SHA-256", dir.join(&f.0).display())));
-            }
-        }
+        intact(&run, &files).map_err(again)?;
         let checks: Vec<VariantCheck> = serde_json::from_str(&run.checks_json).unwrap_or_default();
         let blocks: Vec<String> = checks
             .iter()
-            .flat_map(|v| v.report.findings.iter().filter(|f| f.severity == super::Severity::Block).map(move |f| format!("{} (record {}): BLOCK {} — {} ({})", v.template, v.record, f.element, f.label, f.citation)))
+            .flat_map(|v| {
+                v.report.findings.iter().filter(|f| f.severity == super::Severity::Block).map(
+                    move |f| {
+                        format!(
+                            "{} (record {}): BLOCK {} — {} ({})",
+                            v.template, v.record, f.element, f.label, f.citation
+                        )
+                    },
+                )
+            })
             .collect();
         if !blocks.is_empty() {
-            return Err(Error::validation("notice", format!("{} cannot be approved while {} BLOCK finding(s) stand in its variants: {}", row.id, blocks.len(), blocks.join("; "))));
+            return Err(Error::validation(
+                "notice",
+                format!(
+                    "{} cannot be approved while {} BLOCK finding(s) stand in its variants: {}",
+                    row.id,
+                    blocks.len(),
+                    blocks.join("; ")
+                ),
+            ));
         }
         Ok((run, files))
     }
+}
+
+/// Whether a run's print files and manifest are on disk as recorded.
+fn intact(run: &RunRow, files: &[FileRow]) -> std::result::Result<(), String> {
+    let dir = Path::new(&run.out_dir);
+    for f in files.iter().filter(|f| f.1 == "print" || f.1 == "manifest") {
+        if !file_matches(&dir.join(&f.0), &f.2) {
+            return Err(format!(
+                "{} is missing or no longer matches its recorded SHA-256",
+                dir.join(&f.0).display()
+            ));
+        }
+    }
+    Ok(())
 }

@@ -22,16 +22,19 @@ mod variant;
 
 pub use breachdesk_docs::check::{Confidence, Finding, Report, Severity};
 pub use breachdesk_docs::Paper;
-pub use narrative::{Monitoring, Narrative};
-pub use org::{Org, OrgProfile};
 pub use email::{Pace, Security, SendReport, SmtpConfig, SmtpShown};
 pub use letters::LetterStatus;
 pub use merge::{MergeFile, MergeInput, MergeReport, VariantCheck, DEFAULT_BATCH};
+pub use narrative::{Monitoring, Narrative};
+pub use org::{Org, OrgProfile};
 pub use returns::{CodesReport, LetterView, PeoplePage, ReturnsReport};
 pub use templates::{Addressee, Template, TemplateKind, TemplateMeta};
 
 /// People whose letters came back with no good address (for the substitute-notice count).
-pub(crate) fn letters_undeliverable(conn: &rusqlite::Connection, incident_uuid: &str) -> crate::Result<i64> {
+pub(crate) fn letters_undeliverable(
+    conn: &rusqlite::Connection,
+    incident_uuid: &str,
+) -> crate::Result<i64> {
     letters::undeliverable(conn, incident_uuid)
 }
 

@@ -128,10 +128,34 @@ pub(crate) fn fall_back_to_mail(
 ) -> Result<()> {
     let now = to_storage(ctx.now);
     if p.no_postal {
-        return letters::move_to(tx, ctx, &Move { letter: &l.id, status: LetterStatus::Substitute, at, reason: Some("e-mail bounced and no postal address"), detail: None, source }, &now);
+        return letters::move_to(
+            tx,
+            ctx,
+            &Move {
+                letter: &l.id,
+                status: LetterStatus::Substitute,
+                at,
+                reason: Some("e-mail bounced and no postal address"),
+                detail: None,
+                source,
+            },
+            &now,
+        );
     }
     tx.execute("UPDATE notice_letters SET channel = 'mail' WHERE id = ?1", [&l.id])?;
-    letters::move_to(tx, ctx, &Move { letter: &l.id, status: LetterStatus::Bounced, at, reason: Some("e-mail bounced: goes by first-class mail in the next re-mail"), detail: None, source }, &now)
+    letters::move_to(
+        tx,
+        ctx,
+        &Move {
+            letter: &l.id,
+            status: LetterStatus::Bounced,
+            at,
+            reason: Some("e-mail bounced: goes by first-class mail in the next re-mail"),
+            detail: None,
+            source,
+        },
+        &now,
+    )
 }
 
 /// Reads a CSV file into its header (lower-cased) and rows.
@@ -141,19 +165,31 @@ fn read_csv(path: &Path, field: &str) -> Result<(String, Vec<String>, Vec<Vec<St
     let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[..]);
     let mut rows = Vec::new();
     for (k, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| Error::validation(field, format!("{} row {}: {e}", path.display(), k + 1)))?;
+        let rec = rec.map_err(|e| {
+            Error::validation(field, format!("{} row {}: {e}", path.display(), k + 1))
+        })?;
         rows.push(rec.iter().map(|s| s.trim().to_owned()).collect::<Vec<_>>());
     }
     if rows.is_empty() {
         return Err(Error::validation(field, format!("{} is empty", path.display())));
     }
-    let header: Vec<String> = rows.remove(0).iter().map(|h| h.trim_start_matches('\u{feff}').to_lowercase()).collect();
+    let header: Vec<String> =
+        rows.remove(0).iter().map(|h| h.trim_start_matches('\u{feff}').to_lowercase()).collect();
     Ok((sha, header, rows))
 }
 
 /// The event types a returns file may carry.
-const EVENTS: [&str; 9] =
-    ["accepted", "mailed", "in_transit", "processed_for_delivery", "delivered", "returned", "deceased", "email_sent", "email_bounced"];
+const EVENTS: [&str; 9] = [
+    "accepted",
+    "mailed",
+    "in_transit",
+    "processed_for_delivery",
+    "delivered",
+    "returned",
+    "deceased",
+    "email_sent",
+    "email_bounced",
+];
 
 impl Breachdesk {
     /// Imports a vendor's activation codes for the incident: one code per row (column `code` or
@@ -173,11 +209,17 @@ impl Breachdesk {
         let col = col.unwrap_or(0);
         let first = if codes.is_empty() { 2 } else { 1 };
         for (k, r) in rows.iter().enumerate() {
-            codes.push((k + first + usize::from(first == 1), r.get(col).cloned().unwrap_or_default()));
+            codes.push((
+                k + first + usize::from(first == 1),
+                r.get(col).cloned().unwrap_or_default(),
+            ));
         }
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (row, c) in &codes {
-            if c.is_empty() || c.len() > 64 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-') {
+            if c.is_empty()
+                || c.len() > 64
+                || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+            {
                 return Err(Error::validation("codes", format!("{} row {row}: {c:?} is not an activation code (letters, digits and '-', at most 64)", path.display())));
             }
             if let Some(prev) = seen.insert(c, *row) {
@@ -212,47 +254,124 @@ impl Breachdesk {
     ///
     /// # Errors
     /// [`Error::Validation`] naming the file, row and column.
-    pub fn import_returns(&self, ctx: &Ctx, incident_id: &str, path: &Path) -> Result<ReturnsReport> {
+    pub fn import_returns(
+        &self,
+        ctx: &Ctx,
+        incident_id: &str,
+        path: &Path,
+    ) -> Result<ReturnsReport> {
         let inc = self.incident_row(incident_id)?;
         let (sha, header, rows) = read_csv(path, "returns")?;
         let col = |name: &str| header.iter().position(|h| h == name);
-        let letter_col = col("letter_id").ok_or_else(|| Error::validation("returns", format!("{}: no letter_id column (the header has {})", path.display(), header.join(", "))))?;
-        let event_col = col("event_type").ok_or_else(|| Error::validation("returns", format!("{}: no event_type column", path.display())))?;
-        let (ts_col, reason_col, evidence_col) = (col("event_ts"), col("return_reason_code"), col("evidence_ref"));
-        let addr = ["new_address1", "new_address2", "new_city", "new_state", "new_postal_code", "new_country"].map(|c| col(c));
+        let letter_col = col("letter_id").ok_or_else(|| {
+            Error::validation(
+                "returns",
+                format!(
+                    "{}: no letter_id column (the header has {})",
+                    path.display(),
+                    header.join(", ")
+                ),
+            )
+        })?;
+        let event_col = col("event_type").ok_or_else(|| {
+            Error::validation("returns", format!("{}: no event_type column", path.display()))
+        })?;
+        let (ts_col, reason_col, evidence_col) =
+            (col("event_ts"), col("return_reason_code"), col("evidence_ref"));
+        let addr = [
+            "new_address1",
+            "new_address2",
+            "new_city",
+            "new_state",
+            "new_postal_code",
+            "new_country",
+        ]
+        .map(|c| col(c));
         let source = format!("returns {}", &sha[..16]);
         let conn = self.read()?;
-        let done: i64 = conn.query_row("SELECT count(*) FROM letter_events WHERE source = ?1", [&source], |r| r.get(0))?;
+        let done: i64 = conn.query_row(
+            "SELECT count(*) FROM letter_events WHERE substr(source, 1, length(?1)) = ?1",
+            [&source],
+            |r| r.get(0),
+        )?;
         if done > 0 {
-            return Err(Error::validation("returns", format!("{} was already imported (SHA-256 {sha}): its rows are applied once", path.display())));
+            return Err(Error::validation(
+                "returns",
+                format!(
+                    "{} was already imported (SHA-256 {sha}): its rows are applied once",
+                    path.display()
+                ),
+            ));
         }
         let ids = self.list_ids(&inc.id)?;
         let org = super::org::read(&conn)?.map(|o| o.0);
-        struct Row { n: usize, letter: LetterRow, person: Individual, event: String, at: String, reason: Option<String>, evidence: Option<String>, new_address: Option<Individual> }
+        struct Row {
+            n: usize,
+            letter: LetterRow,
+            person: Individual,
+            event: String,
+            at: String,
+            reason: Option<String>,
+            evidence: Option<String>,
+            new_address: Option<Individual>,
+        }
         let mut parsed = Vec::with_capacity(rows.len());
-        let get = |r: &Vec<String>, c: Option<usize>| c.and_then(|c| r.get(c)).map(String::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
+        let get = |r: &Vec<String>, c: Option<usize>| {
+            c.and_then(|c| r.get(c))
+                .map(String::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
         for (k, r) in rows.iter().enumerate() {
             let n = k + 2;
-            let bad = |column: &str, what: String| Error::validation("returns", format!("{} row {n}, column {column}: {what}", path.display()));
+            let bad = |column: &str, what: String| {
+                Error::validation(
+                    "returns",
+                    format!("{} row {n}, column {column}: {what}", path.display()),
+                )
+            };
             let id = r.get(letter_col).cloned().unwrap_or_default();
-            let letter = letters::get(&conn, &id)?.ok_or_else(|| bad("letter_id", format!("{id:?} is not a letter of this store")))?;
-            let belongs: Option<String> = conn.query_row("SELECT incident_id FROM notices WHERE id = ?1", [&letter.notice_id], |x| x.get(0)).ok();
+            let letter = letters::get(&conn, &id)?
+                .ok_or_else(|| bad("letter_id", format!("{id:?} is not a letter of this store")))?;
+            let belongs: Option<String> = conn
+                .query_row(
+                    "SELECT incident_id FROM notices WHERE id = ?1",
+                    [&letter.notice_id],
+                    |x| x.get(0),
+                )
+                .ok();
             if belongs.as_deref() != Some(inc.id.as_str()) {
                 return Err(bad("letter_id", format!("{id} belongs to another incident")));
             }
             let event = r.get(event_col).map(|e| e.to_lowercase()).unwrap_or_default();
             if !EVENTS.contains(&event.as_str()) {
-                return Err(bad("event_type", format!("{event:?} is not one of {}", EVENTS.join(", "))));
+                return Err(bad(
+                    "event_type",
+                    format!("{event:?} is not one of {}", EVENTS.join(", ")),
+                ));
             }
             let at = match get(r, ts_col) {
-                Some(t) if t.len() == 10 => crate::obligations::past_time("event_ts", &format!("{t}T12:00"), inc.fields.zone, ctx.now).map_err(|e| bad("event_ts", e.to_string()))?,
-                Some(t) => crate::obligations::past_time("event_ts", &t, inc.fields.zone, ctx.now).map_err(|e| bad("event_ts", e.to_string()))?,
+                Some(t) if t.len() == 10 => crate::obligations::past_time(
+                    "event_ts",
+                    &format!("{t}T12:00"),
+                    inc.fields.zone,
+                    ctx.now,
+                )
+                .map_err(|e| bad("event_ts", e.to_string()))?,
+                Some(t) => crate::obligations::past_time("event_ts", &t, inc.fields.zone, ctx.now)
+                    .map_err(|e| bad("event_ts", e.to_string()))?,
                 None => ctx.now,
             };
-            let person = individuals::person_by_id_cached(&conn, ids.id(u32::try_from(letter.record).unwrap_or(0)))?
-                .ok_or_else(|| bad("letter_id", format!("the person of {id} is no longer on the list")))?;
+            let person = individuals::person_by_id_cached(
+                &conn,
+                ids.id(u32::try_from(letter.record).unwrap_or(0)),
+            )?
+            .ok_or_else(|| {
+                bad("letter_id", format!("the person of {id} is no longer on the list"))
+            })?;
             let new_address = if addr.iter().any(|c| get(r, *c).is_some()) {
-                let line1 = get(r, addr[0]).ok_or_else(|| bad("new_address1", "is required with a new address".into()))?;
+                let line1 = get(r, addr[0])
+                    .ok_or_else(|| bad("new_address1", "is required with a new address".into()))?;
                 let mut p = person.clone();
                 p.address1 = Some(line1);
                 p.address2 = get(r, addr[1]);
@@ -263,18 +382,39 @@ impl Breachdesk {
                     p.country = Some(c);
                 }
                 if p.city.is_none() && p.postal_code.is_none() {
-                    return Err(bad("new_city", "a new address needs a city or a postal code".into()));
+                    return Err(bad(
+                        "new_city",
+                        "a new address needs a city or a postal code".into(),
+                    ));
                 }
                 Some(p)
             } else {
                 None
             };
-            parsed.push(Row { n, letter, person, event, at: to_storage(at), reason: get(r, reason_col), evidence: get(r, evidence_col), new_address });
+            parsed.push(Row {
+                n,
+                letter,
+                person,
+                event,
+                at: to_storage(at),
+                reason: get(r, reason_col),
+                evidence: get(r, evidence_col),
+                new_address,
+            });
         }
         let templates = super::templates::TemplateRows(&conn).latest()?;
         drop(conn);
         let now = to_storage(ctx.now);
-        let mut report = ReturnsReport { file_sha256: sha.clone(), rows: i64::try_from(parsed.len()).unwrap_or(0), events: BTreeMap::new(), requeued: 0, substitute: 0, next_of_kin: 0, undeliverable: 0, changes: vec![] };
+        let mut report = ReturnsReport {
+            file_sha256: sha.clone(),
+            rows: i64::try_from(parsed.len()).unwrap_or(0),
+            events: BTreeMap::new(),
+            requeued: 0,
+            substitute: 0,
+            next_of_kin: 0,
+            undeliverable: 0,
+            changes: vec![],
+        };
         let changes = self.write(ctx, |tx| {
             for r in &parsed {
                 *report.events.entry(r.event.clone()).or_insert(0) += 1;
@@ -341,25 +481,56 @@ impl Breachdesk {
     }
 
     /// Recomputes the incident's undeliverable count (and so the substitute-notice obligation).
-    pub(crate) fn refresh_undeliverable(&self, ctx: &Ctx, incident_uuid: &str) -> Result<Vec<ObligationChange>> {
+    pub(crate) fn refresh_undeliverable(
+        &self,
+        ctx: &Ctx,
+        incident_uuid: &str,
+    ) -> Result<Vec<ObligationChange>> {
         let inc = self.incident_row(incident_uuid)?;
-        self.write(ctx, |tx| individuals::counts_into_facts(tx, ctx, &inc))
+        self.write(ctx, |tx| {
+            let (changes, mut audit) = individuals::counts_into_facts(tx, ctx, &inc)?;
+            let n = letters::undeliverable(tx, &inc.id)?;
+            audit.push(crate::audit::Change {
+                action: "letters.undeliverable",
+                entity_type: "incident",
+                entity_id: inc.id.clone(),
+                before: None,
+                after: Some(serde_json::json!({ "returned_without_address": n })),
+            });
+            Ok((changes, audit))
+        })
     }
 
     /// A notice's letters by status, and one page of them (`status` filters).
     ///
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Validation`] on `status`.
-    pub fn notice_people(&self, id: &str, status: Option<&str>, offset: usize, limit: usize) -> Result<PeoplePage> {
+    pub fn notice_people(
+        &self,
+        id: &str,
+        status: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<PeoplePage> {
         let row = self.notice_row(id)?;
         let want = match status.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => Some(LetterStatus::parse(s).ok_or_else(|| Error::validation("status", format!("{s:?} is not one of {}", LetterStatus::ALL.map(LetterStatus::as_str).join(", "))))?),
+            Some(s) => Some(LetterStatus::parse(s).ok_or_else(|| {
+                Error::validation(
+                    "status",
+                    format!(
+                        "{s:?} is not one of {}",
+                        LetterStatus::ALL.map(LetterStatus::as_str).join(", ")
+                    ),
+                )
+            })?),
             None => None,
         };
         let conn = self.read()?;
-        let counts: BTreeMap<String, i64> = letters::status_counts(&conn, &row.id)?.into_iter().collect();
+        let counts: BTreeMap<String, i64> =
+            letters::status_counts(&conn, &row.id)?.into_iter().collect();
         let all = letters::of_notice(&conn, &row.id)?;
-        let matching: Vec<&LetterRow> = all.iter().filter(|l| want.is_none_or(|w| l.status == w)).collect();
+        let matching: Vec<&LetterRow> =
+            all.iter().filter(|l| want.is_none_or(|w| l.status == w)).collect();
         Ok(PeoplePage {
             counts,
             total: i64::try_from(matching.len()).unwrap_or(0),
@@ -398,14 +569,22 @@ impl Breachdesk {
                 .collect();
             let file = l.file.clone().unwrap_or_default();
             let fields = [
-                l.id.clone(), l.record.to_string(), l.addressee.clone(), l.channel.clone(),
+                l.id.clone(),
+                l.record.to_string(),
+                l.addressee.clone(),
+                l.channel.clone(),
                 format!("{}@{}", l.template_id, l.template_version),
                 approval.as_ref().map(|a| a.0.clone()).unwrap_or_default(),
-                file.clone(), file_sha.get(&file).cloned().unwrap_or_default(),
-                l.status.as_str().to_owned(), l.status_at.clone(), l.reason.clone().unwrap_or_default(),
+                file.clone(),
+                file_sha.get(&file).cloned().unwrap_or_default(),
+                l.status.as_str().to_owned(),
+                l.status_at.clone(),
+                l.reason.clone().unwrap_or_default(),
                 events.join(" ; "),
             ];
-            out.push_str(&fields.iter().map(|f| super::merge::csv_field(f)).collect::<Vec<_>>().join(","));
+            out.push_str(
+                &fields.iter().map(|f| super::merge::csv_field(f)).collect::<Vec<_>>().join(","),
+            );
             out.push('\n');
         }
         Ok(out)
@@ -432,7 +611,19 @@ fn requeue(
         "UPDATE notice_letters SET address_block = ?2, zip = ?3, channel = 'mail' WHERE id = ?1",
         rusqlite::params![l.id, lines.join("\n"), a.postal_code.clone().unwrap_or_default()],
     )?;
-    letters::move_to(tx, ctx, &Move { letter: &l.id, status: LetterStatus::Queued, at, reason: Some(why), detail: Some(&lines.join(" | ")), source: src }, now)
+    letters::move_to(
+        tx,
+        ctx,
+        &Move {
+            letter: &l.id,
+            status: LetterStatus::Queued,
+            at,
+            reason: Some(why),
+            detail: Some(&lines.join(" | ")),
+            source: src,
+        },
+        now,
+    )
 }
 
 /// A USPS return reason in words (ACS deliverability codes and nixie reasons), the code kept.
