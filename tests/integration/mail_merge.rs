@@ -390,6 +390,7 @@ fn a_population_merges_letter_by_letter_is_approved_emailed_mailed_returned_and_
     assert_eq!(std::fs::read_dir(&got).expect("relay").count(), 0, "a dry run sends nothing");
     let o = smtp(&["--json", "notices", "send-email", &n, "--rate", "200"]);
     let _ = server.kill();
+    let _ = server.wait();
     assert_eq!(o.code, 0, "{}", o.stderr);
     let s = json(&o.stdout);
     assert_eq!(

@@ -320,7 +320,7 @@ impl<W: Write> PdfStream<W> {
         let xref = self.pos;
         let mut x = format!("xref\n0 {}\n0000000000 65535 f \n", self.offsets.len());
         for o in &self.offsets[1..] {
-            let _ = write!(x, "{o:010} 00000 n \n");
+            let _ = writeln!(x, "{o:010} 00000 n ");
         }
         let id = file_id(&self.info, count);
         let _ = write!(x, "trailer\n<< /Size {} /Root {catalog} 0 R /Info {info} 0 R /ID [<{id}> <{id}>] >>\nstartxref\n{xref}\n%%EOF\n", self.offsets.len());

@@ -755,6 +755,7 @@ impl Breachdesk {
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn write_manifest(
         &self,
         ctx: &Ctx,

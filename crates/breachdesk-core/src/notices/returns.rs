@@ -286,7 +286,7 @@ impl Breachdesk {
             "new_postal_code",
             "new_country",
         ]
-        .map(|c| col(c));
+        .map(col);
         let source = format!("returns {}", &sha[..16]);
         let conn = self.read()?;
         let done: i64 = conn.query_row(
