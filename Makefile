@@ -76,9 +76,11 @@ e2e-big: deps-test app
 	  env BREACHDESK_APP="$(CURDIR)/$(APP)" BREACHDESK_CLI="$(CURDIR)/target/release/breachdesk" BREACHDESK_E2E_ROWS=$(or $(ROWS),1000000) \
 	  cargo test -p breachdesk-e2e --test e2e
 
-## make bench: import of 1,000,000 generated rows against a bare SQLCipher baseline; counts and search times.
+## make bench: import of 1,000,000 generated rows against a bare SQLCipher baseline, counts and search
+## times; then 100,000 one-page letters merged into print files against the plain printpdf loop.
 bench: deps
 	cargo run --release -p breachdesk-cli -- bench import --rows $(or $(ROWS),1000000)
+	cargo run --release -p breachdesk-cli -- bench letters --rows $(or $(LETTERS),100000)
 
 ## make fuzz: the parser fuzzers (CSV, XLSX, facts JSON, rule files, timestamps) at length, release
 ## build, from a random seed it prints: CASES per target (default 20,000); SEED=N replays a run.

@@ -101,6 +101,14 @@ pub enum BenchCmd {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Merge generated one-page letters into print files, against the plain printpdf page loop.
+    Letters {
+        #[arg(long, default_value_t = 100_000)]
+        rows: u64,
+        /// Working folder (default: a temporary one, removed afterwards).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Failure + '_ {
@@ -126,7 +134,10 @@ pub fn generate(rows: u64, bad_rate: f64, seed: u64, output: Option<&Path>) -> R
 }
 
 pub fn bench(as_json: bool, b: &BenchCmd) -> Result<(), Failure> {
-    let BenchCmd::Import { rows, turns, dir } = b;
+    let (rows, turns, dir) = match b {
+        BenchCmd::Import { rows, turns, dir } => (rows, turns, dir),
+        BenchCmd::Letters { rows, dir } => return bench_letters(as_json, *rows, dir.as_deref()),
+    };
     let tmp;
     let dir = match dir {
         Some(d) => {
@@ -564,5 +575,28 @@ fn print_report(as_json: bool, r: &ImportReport) -> Result<(), Failure> {
     for c in &r.changes {
         out!("{}", c.message);
     }
+    Ok(())
+}
+
+fn bench_letters(as_json: bool, rows: u64, dir: Option<&Path>) -> Result<(), Failure> {
+    let tmp;
+    let dir = match dir {
+        Some(d) => {
+            std::fs::create_dir_all(d).map_err(io(d))?;
+            d.to_owned()
+        }
+        None => {
+            tmp = tempfile::tempdir().map_err(io(Path::new("<tmp>")))?;
+            tmp.path().to_owned()
+        }
+    };
+    let r = breachdesk_core::notices::bench::run(rows, &dir, &mut |s| eprintln!("{s}"))?;
+    if as_json {
+        return output::json_value(&r);
+    }
+    let mb = |m: Option<f64>| m.map_or_else(|| "n/a".to_owned(), |m| format!("{m:.0} MB"));
+    out!("letters (Breachdesk merge): {} one-page letters in {:.2} s = {:.0} letters/s; {} files, {} pages, {:.0} MB; peak RSS {}", r.letters, r.seconds, r.letters_per_s, r.files, r.pages, r.bytes as f64 / 1e6, mb(r.peak_rss_mb));
+    out!("baseline (plain printpdf loop, one document): {} letters in {:.2} s = {:.0} letters/s; peak RSS {}", r.baseline_letters, r.baseline_seconds, r.baseline_letters_per_s, mb(r.baseline_peak_rss_mb));
+    out!("ratio: {:.2}x the baseline", r.ratio);
     Ok(())
 }

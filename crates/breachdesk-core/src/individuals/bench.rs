@@ -48,7 +48,7 @@ pub struct BenchReport {
     pub pages: Vec<(String, f64)>,
 }
 
-fn peak_rss_mb() -> Option<f64> {
+pub(crate) fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb: f64 = status
         .lines()
@@ -61,7 +61,7 @@ fn peak_rss_mb() -> Option<f64> {
 }
 
 /// Resets this process's peak-memory mark to its current size (Linux: `clear_refs` 5).
-fn reset_peak() {
+pub(crate) fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 

@@ -189,7 +189,36 @@ pub(crate) struct Job<'a> {
     pub person: &'a Individual,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    /// A renderer of the compiled templates over the context `base` (its `person` unset).
+    pub(crate) fn new(
+        compiled: HashMap<(String, i64), Compiled>,
+        base: &serde_json::Value,
+        head: Letterhead,
+        paper: Paper,
+        org: &'a OrgProfile,
+        facts: &'a IncidentFacts,
+    ) -> Self {
+        let v = |k: &str| minijinja::Value::from_serialize(&base[k]);
+        Renderer {
+            compiled,
+            base: Base {
+                org: v("org"),
+                incident: v("incident"),
+                facts: v("facts"),
+                narrative: v("narrative"),
+                obligation: v("obligation"),
+                notice: base["notice"].clone(),
+                json: base.clone(),
+            },
+            head,
+            paper,
+            org,
+            facts,
+            legal_name: org.legal_name.clone(),
+        }
+    }
+
     /// The letter's render context as JSON (for the checker's `truthy`).
     fn person_value(&self, j: &Job<'_>) -> serde_json::Value {
         let mut person = context::person(j.person, self.facts, self.org);
@@ -236,6 +265,30 @@ impl Renderer<'_> {
             .map_err(|e| Error::validation("template", format!("letter {}: {e}", j.letter.id)))?;
         Ok((text, laid))
     }
+}
+
+/// Lays out `jobs` (64 at a time, on two threads) and writes their pages to `pdf`; `tick` hears
+/// of each 64 and stops the work by answering `false` (then `None`). Gives each letter's pages.
+pub(crate) fn print_letters<W: std::io::Write>(
+    r: &Renderer<'_>,
+    jobs: &[Job<'_>],
+    pdf: &mut PdfStream<W>,
+    path: &Path,
+    tick: &mut dyn FnMut(usize) -> bool,
+) -> Result<Option<Vec<usize>>> {
+    let mut pages_of = Vec::with_capacity(jobs.len());
+    for part in jobs.chunks(64) {
+        for laid in lay_all(r, part)? {
+            pages_of.push(laid.pages.len());
+            for p in &laid.pages {
+                pdf.page(p).map_err(|e| files::disk(path, e))?;
+            }
+        }
+        if !tick(part.len()) {
+            return Ok(None);
+        }
+    }
+    Ok(Some(pages_of))
 }
 
 /// Lays out `jobs` on two threads, in order.
@@ -602,7 +655,6 @@ impl Breachdesk {
             sequence: seq.0,
             individual_sent: &i.individual_sent,
         });
-        let v = |k: &str| minijinja::Value::from_serialize(&base[k]);
         let mut compiled = HashMap::new();
         let conn = self.read()?;
         let rows = super::templates::TemplateRows(&conn);
@@ -620,23 +672,14 @@ impl Breachdesk {
             }
             compiled.insert(key, Compiled::new(&t.id, &t.source, &i.parts)?);
         }
-        Ok(Renderer {
+        Ok(Renderer::new(
             compiled,
-            base: Base {
-                org: v("org"),
-                incident: v("incident"),
-                facts: v("facts"),
-                narrative: v("narrative"),
-                obligation: v("obligation"),
-                notice: base["notice"].clone(),
-                json: base.clone(),
-            },
-            head: render::letterhead(&i.org, i.logo.as_deref()),
+            &base,
+            render::letterhead(&i.org, i.logo.as_deref()),
             paper,
-            org: &i.org,
-            facts: &i.facts,
-            legal_name: i.org.legal_name.clone(),
-        })
+            &i.org,
+            &i.facts,
+        ))
     }
 
     /// Stores the plan: new letters, changed ones re-planned, those no longer due withdrawn, and
@@ -954,20 +997,12 @@ impl Writer<'_, '_> {
         let out = std::io::BufWriter::with_capacity(1 << 20, file);
         let mut pdf = PdfStream::new(out, r.paper, &info, self.logo.as_ref())
             .map_err(|e| files::disk(&path, e))?;
-        let mut pages_of = Vec::with_capacity(chunk.len());
-        for part in chunk.chunks(64) {
-            let jobs: Vec<Job<'_>> =
-                part.iter().map(|&k| Job { letter: &ls[k], person: &people[k] }).collect();
-            for laid in lay_all(r, &jobs)? {
-                pages_of.push(laid.pages.len());
-                for p in &laid.pages {
-                    pdf.page(p).map_err(|e| files::disk(&path, e))?;
-                }
-            }
-            if !self.tick(part.len()) {
-                return Ok(false); // the temporary file is removed as it drops
-            }
-        }
+        let jobs: Vec<Job<'_>> =
+            chunk.iter().map(|&k| Job { letter: &ls[k], person: &people[k] }).collect();
+        let Some(pages_of) = print_letters(r, &jobs, &mut pdf, &path, &mut |n| self.tick(n))?
+        else {
+            return Ok(false); // the temporary file is removed as it drops
+        };
         let (out, pages) = pdf.finish().map_err(|e| files::disk(&path, e))?;
         let file = out.into_inner().map_err(|e| files::disk(&path, e.into_error()))?;
         file.commit()?;

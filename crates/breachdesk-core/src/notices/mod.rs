@@ -7,6 +7,7 @@
 //! sent (files the obligation for a notice to a regulator, the press or a population) →
 //! confirmed (confirmation number, receipts). Nothing is deleted.
 
+pub mod bench;
 mod cases;
 mod context;
 mod email;
