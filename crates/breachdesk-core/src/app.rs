@@ -269,6 +269,11 @@ impl App {
     ///
     /// # Errors
     /// I/O errors naming the path.
+    /// The secret store the app opened its key with (the SMTP relay lives there too).
+    pub(crate) fn keyring(&self) -> &dyn SecretStore {
+        self.keyring.as_ref()
+    }
+
     pub fn export(&self, name: &str, bytes: &[u8]) -> Result<String> {
         files::write_export(&self.export_dir()?, name, bytes)
     }

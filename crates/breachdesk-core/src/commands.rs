@@ -22,8 +22,9 @@ pub use crate::individuals::{
 pub use crate::internal::{InternalClock, InternalClockSettings};
 pub use crate::ipc::{AppStatus, IncidentDetail, SetupInput, Vocabulary};
 pub use crate::notices::{
-    ConfirmInput, DraftInput, Narrative, Notice, Org, OrgProfile, Preview, PreviewInput, SentInput,
-    Template,
+    CodesReport, ConfirmInput, DraftInput, MergeInput, MergeReport, Narrative, Notice, Org,
+    OrgProfile, PeoplePage, Preview, PreviewInput, ReturnsReport, SendReport, SentInput,
+    SmtpShown, Template,
 };
 pub use crate::obligations::{
     DecisionInput, FactsDraft, FactsPreview, FilingInput, IncidentFacts, Obligation,
@@ -95,6 +96,13 @@ macro_rules! with_commands {
             record_notice_sent(NoticeSent) -> Notice;
             confirm_notice(ConfirmNotice) -> Notice;
             export_notice_pdf(ByNotice) -> String;
+            merge_notice(MergeNotice) -> MergeReport;
+            notice_people(NoticePeople) -> PeoplePage;
+            import_codes(ImportIncidentFile) -> CodesReport;
+            import_returns(ImportIncidentFile) -> ReturnsReport;
+            export_notice_evidence(ByNotice) -> String;
+            get_smtp(Empty) -> Option<SmtpShown>;
+            send_notice_email(SendNoticeEmail) -> SendReport;
         }
     };
 }
@@ -163,6 +171,22 @@ requests! {
     ApproveNotice { id: String, by: String }
     NoticeSent { id: String, input: SentInput }
     ConfirmNotice { id: String, input: ConfirmInput }
+    /// A merge as job `job` (progress events; `cancel_job` stops it, the next merge goes on).
+    /// An empty `input.out_dir` merges into the export folder's `merge-NTC-…`.
+    MergeNotice { id: String, input: MergeInput, job: String }
+    /// One page of a merged notice's letters, `status` filtering.
+    NoticePeople {
+        id: String,
+        status: Option<String>,
+        #[ts(type = "number")]
+        offset: u32,
+        #[ts(type = "number")]
+        limit: u32,
+    }
+    /// A vendor's file (codes, returns) for an incident.
+    ImportIncidentFile { incident_id: String, path: String }
+    /// E-mails the approved notice's e-mail letters as job `job`.
+    SendNoticeEmail { id: String, dry_run: bool, job: String }
 }
 
 /// How many search hits the window shows.
@@ -419,6 +443,54 @@ impl App {
 
     pub fn confirm_notice(&self, r: ConfirmNotice) -> Result<Notice> {
         self.with(|bd, ctx| bd.confirm_notice(ctx, &r.id, &r.input))
+    }
+
+    pub fn merge_notice(&self, r: MergeNotice) -> Result<MergeReport> {
+        let mut input = r.input.clone();
+        if input.out_dir.trim().is_empty() {
+            let name = format!("merge-{}", crate::files::safe_stem(&r.id));
+            input.out_dir = self.export_dir()?.join(name).display().to_string();
+        }
+        self.run_job(&r.job, |progress| self.with(|bd, ctx| bd.merge_notice(ctx, &r.id, &input, progress)))
+    }
+
+    pub fn notice_people(&self, r: NoticePeople) -> Result<PeoplePage> {
+        self.with(|bd, _| {
+            bd.notice_people(&r.id, r.status.as_deref(), r.offset as usize, r.limit.min(500) as usize)
+        })
+    }
+
+    pub fn import_codes(&self, r: ImportIncidentFile) -> Result<CodesReport> {
+        self.with(|bd, ctx| bd.import_codes(ctx, &r.incident_id, std::path::Path::new(&r.path)))
+    }
+
+    pub fn import_returns(&self, r: ImportIncidentFile) -> Result<ReturnsReport> {
+        self.with(|bd, ctx| bd.import_returns(ctx, &r.incident_id, std::path::Path::new(&r.path)))
+    }
+
+    /// Saves the notice's 164.414 evidence CSV in the export folder; returns its path.
+    pub fn export_notice_evidence(&self, r: ByNotice) -> Result<String> {
+        let csv = self.with(|bd, _| bd.notice_evidence_csv(&r.id))?;
+        self.export(&format!("{}-evidence.csv", crate::files::safe_stem(&r.id)), csv.as_bytes())
+    }
+
+    pub fn get_smtp(&self, _: Empty) -> Result<Option<SmtpShown>> {
+        self.with(|bd, _| bd.smtp(self.keyring()))
+    }
+
+    pub fn send_notice_email(&self, r: SendNoticeEmail) -> Result<SendReport> {
+        self.run_job(&r.job, |progress| {
+            self.with(|bd, ctx| {
+                bd.send_notice_email(
+                    ctx,
+                    self.keyring(),
+                    &r.id,
+                    r.dry_run,
+                    crate::notices::Pace::default(),
+                    progress,
+                )
+            })
+        })
     }
 
     /// Saves the notice's PDF in the export folder; returns its path.

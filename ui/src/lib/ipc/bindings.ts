@@ -511,7 +511,11 @@ id: number, external_id: string | null, full_name: string, email: string | null,
 /**
  * state | zip | zip_prefix | country | null
  */
-residence_source: string | null, minor: boolean, deceased: boolean, guardian: string | null, no_postal: boolean, no_email: boolean, data_elements: Array<string>, batch_id: string, source_row: number, 
+residence_source: string | null, minor: boolean, deceased: boolean, guardian: string | null, no_postal: boolean, no_email: boolean, 
+/**
+ * Agreed to notice by e-mail (the list's e-mail consent column).
+ */
+email_consent: boolean, data_elements: Array<string>, batch_id: string, source_row: number, 
 /**
  * The state column and the ZIP code name different states.
  */
@@ -806,6 +810,130 @@ error: string | null, variant_reason: string, };
 
 export type PreviewInput = { incident: string, source: string, obligation: string | null, person: number | null, };
 
+export type MergeInput = { 
+/**
+ * The folder the files go to (created when missing).
+ */
+out_dir: string, 
+/**
+ * Also one PDF per person (`letters/LETTER_ID.pdf`).
+ */
+per_person: boolean, 
+/**
+ * At most this many letters per print file.
+ */
+batch_size: number | null, 
+/**
+ * The e-mail letters as `.eml` files (`email/LETTER_ID.eml`) too.
+ */
+email_eml: boolean, };
+
+export type MergeFile = { 
+/**
+ * The file's name in the output folder (`letters/…` and `email/…` for those kinds).
+ */
+name: string, 
+/**
+ * print | person | eml | manifest
+ */
+kind: string, sha256: string, letters: number, pages: number, };
+
+export type VariantCheck = { 
+/**
+ * `id@version`
+ */
+template: string, title: string, letters: number, 
+/**
+ * The record whose letter was checked (the first in mailing order).
+ */
+record: number, report: Report, };
+
+export type MergeReport = { notice: string, run: string, 
+/**
+ * mail | re-mail
+ */
+kind: string, out_dir: string, letters: number, 
+/**
+ * Letters by template (`id@version`).
+ */
+by_variant: Record<string, number>, 
+/**
+ * Letters by channel: mail, email, none (no usable address: substitute notice).
+ */
+by_channel: Record<string, number>, variants: Array<VariantCheck>, files: Array<MergeFile>, 
+/**
+ * The manifest's file name, once every file is written.
+ */
+manifest: string | null, manifest_sha256: string | null, 
+/**
+ * Letters written by this call (the rest were found written by an earlier one).
+ */
+written: number, resumed: boolean, finished: boolean, 
+/**
+ * No BLOCK finding in any variant: the merge can be approved.
+ */
+approvable: boolean, };
+
+export type LetterStatus = "queued" | "printed" | "mailed" | "sending" | "e-mailed" | "bounced" | "returned" | "re-mailed" | "delivered" | "substitute" | "withdrawn";
+
+export type LetterView = { id: string, record: number, addressee: string, channel: string, status: LetterStatus, status_at: string, reason: string | null, variant: string, file: string | null, pages: number | null, has_code: boolean, next_of_kin: boolean, remails: number, };
+
+export type PeoplePage = { counts: Record<string, number>, total: number, letters: Array<LetterView>, };
+
+export type CodesReport = { file_sha256: string, imported: number, 
+/**
+ * Already imported before (by an earlier file): not added twice.
+ */
+already: number, unused: number, given: number, };
+
+export type ReturnsReport = { file_sha256: string, rows: number, 
+/**
+ * Rows by event type.
+ */
+events: Record<string, number>, 
+/**
+ * Letters re-queued to a new address (a re-mail: `notices merge` writes it).
+ */
+requeued: number, 
+/**
+ * Letters whose person is now counted toward substitute notice.
+ */
+substitute: number, 
+/**
+ * Letters routed to the next of kin (the person has died).
+ */
+next_of_kin: number, 
+/**
+ * People of the incident without a usable address, after this file.
+ */
+undeliverable: number, 
+/**
+ * What the new count did to the obligations (the substitute notice appears at 10).
+ */
+changes: Array<ObligationChange>, };
+
+export type Security = "tls" | "starttls";
+
+export type SmtpShown = { host: string, port: number, user: string, security: Security, private_ca: boolean, };
+
+export type SendReport = { notice: string, dry_run: boolean, 
+/**
+ * Letters waiting to be e-mailed when the send started.
+ */
+queued: number, sent: number, bounced: number, 
+/**
+ * Letters a temporary failure left queued after every retry.
+ */
+deferred: number, 
+/**
+ * Letters left `sending` by an earlier send that stopped: not sent again.
+ */
+unknown: number, 
+/**
+ * Per letter: (letter id, status, the relay's reply).
+ */
+results: Array<[string, string, string]>, stopped: boolean, };
+
 export type Empty = Record<string, never>;
 
 export type ById = { id: string, };
@@ -863,6 +991,14 @@ export type ApproveNotice = { id: string, by: string, };
 export type NoticeSent = { id: string, input: SentInput, };
 
 export type ConfirmNotice = { id: string, input: ConfirmInput, };
+
+export type MergeNotice = { id: string, input: MergeInput, job: string, };
+
+export type NoticePeople = { id: string, status: string | null, offset: number, limit: number, };
+
+export type ImportIncidentFile = { incident_id: string, path: string, };
+
+export type SendNoticeEmail = { id: string, dry_run: boolean, job: string, };
 
 /** Every command of the app (crates/breachdesk-core/src/commands.rs). */
 export const commands = {
@@ -922,4 +1058,11 @@ export const commands = {
   recordNoticeSent: (req: NoticeSent) => call<Notice>('record_notice_sent', req),
   confirmNotice: (req: ConfirmNotice) => call<Notice>('confirm_notice', req),
   exportNoticePdf: (req: ByNotice) => call<string>('export_notice_pdf', req),
+  mergeNotice: (req: MergeNotice) => call<MergeReport>('merge_notice', req),
+  noticePeople: (req: NoticePeople) => call<PeoplePage>('notice_people', req),
+  importCodes: (req: ImportIncidentFile) => call<CodesReport>('import_codes', req),
+  importReturns: (req: ImportIncidentFile) => call<ReturnsReport>('import_returns', req),
+  exportNoticeEvidence: (req: ByNotice) => call<string>('export_notice_evidence', req),
+  getSmtp: () => call<SmtpShown | null>('get_smtp', {}),
+  sendNoticeEmail: (req: SendNoticeEmail) => call<SendReport>('send_notice_email', req),
 };
