@@ -22,8 +22,8 @@ pub use crate::individuals::{
 pub use crate::internal::{InternalClock, InternalClockSettings};
 pub use crate::ipc::{AppStatus, IncidentDetail, SetupInput, Vocabulary};
 pub use crate::notices::{
-    CodesReport, ConfirmInput, DraftInput, MergeInput, MergeReport, Narrative, Notice, Org,
-    OrgProfile, PeoplePage, Preview, PreviewInput, ReturnsReport, SendReport, SentInput,
+    CodesReport, ConfirmInput, DraftInput, MergeInput, MergeReport, MergeRun, Narrative, Notice,
+    Org, OrgProfile, PeoplePage, Preview, PreviewInput, ReturnsReport, SendReport, SentInput,
     SmtpShown, Template,
 };
 pub use crate::obligations::{
@@ -97,6 +97,7 @@ macro_rules! with_commands {
             confirm_notice(ConfirmNotice) -> Notice;
             export_notice_pdf(ByNotice) -> String;
             merge_notice(MergeNotice) -> MergeReport;
+            merge_runs(ByNotice) -> Vec<MergeRun>;
             notice_people(NoticePeople) -> PeoplePage;
             import_codes(ImportIncidentFile) -> CodesReport;
             import_returns(ImportIncidentFile) -> ReturnsReport;
@@ -451,12 +452,23 @@ impl App {
             let name = format!("merge-{}", crate::files::safe_stem(&r.id));
             input.out_dir = self.export_dir()?.join(name).display().to_string();
         }
-        self.run_job(&r.job, |progress| self.with(|bd, ctx| bd.merge_notice(ctx, &r.id, &input, progress)))
+        self.run_job(&r.job, |progress| {
+            self.with(|bd, ctx| bd.merge_notice(ctx, &r.id, &input, progress))
+        })
+    }
+
+    pub fn merge_runs(&self, r: ByNotice) -> Result<Vec<MergeRun>> {
+        self.with(|bd, _| bd.merge_runs(&r.id))
     }
 
     pub fn notice_people(&self, r: NoticePeople) -> Result<PeoplePage> {
         self.with(|bd, _| {
-            bd.notice_people(&r.id, r.status.as_deref(), r.offset as usize, r.limit.min(500) as usize)
+            bd.notice_people(
+                &r.id,
+                r.status.as_deref(),
+                r.offset as usize,
+                r.limit.min(500) as usize,
+            )
         })
     }
 

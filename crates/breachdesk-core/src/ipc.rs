@@ -203,6 +203,7 @@ pub fn typescript_bindings() -> String {
         crate::notices::MergeFile::decl(),
         crate::notices::VariantCheck::decl(),
         crate::notices::MergeReport::decl(),
+        crate::notices::MergeRun::decl(),
         crate::notices::LetterStatus::decl(),
         crate::notices::LetterView::decl(),
         crate::notices::PeoplePage::decl(),

@@ -1257,3 +1257,65 @@ fn intact(run: &RunRow, files: &[FileRow]) -> std::result::Result<(), String> {
     }
     Ok(())
 }
+
+/// A merge run as the app lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct MergeRun {
+    pub id: String,
+    /// mail | re-mail
+    pub kind: String,
+    pub out_dir: String,
+    #[ts(type = "number")]
+    pub letters: i64,
+    pub started_at: String,
+    pub finished: bool,
+    pub manifest_sha256: Option<String>,
+    /// The approval of the notice binds this run.
+    pub approved: bool,
+    /// Its print files and manifest (per-person and .eml files are counted only).
+    pub files: Vec<MergeFile>,
+    #[ts(type = "number")]
+    pub other_files: i64,
+    pub variants: Vec<VariantCheck>,
+}
+
+impl Breachdesk {
+    /// A notice's merge runs, newest first.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`].
+    pub fn merge_runs(&self, id: &str) -> Result<Vec<MergeRun>> {
+        let row = self.notice_row(id)?;
+        let conn = self.read()?;
+        letters::runs(&conn, &row.id)?
+            .into_iter()
+            .map(|r| {
+                let all = letters::files(&conn, &r.id)?;
+                let other = all.iter().filter(|f| f.1 == "person" || f.1 == "eml").count();
+                Ok(MergeRun {
+                    files: all
+                        .into_iter()
+                        .filter(|f| f.1 == "print" || f.1 == "manifest")
+                        .map(|(name, kind, sha256, letters, pages)| MergeFile {
+                            name,
+                            kind,
+                            sha256,
+                            letters,
+                            pages,
+                        })
+                        .collect(),
+                    other_files: i64::try_from(other).unwrap_or(0),
+                    variants: serde_json::from_str(&r.checks_json).unwrap_or_default(),
+                    id: r.id,
+                    kind: r.kind,
+                    out_dir: r.out_dir,
+                    letters: r.letters,
+                    started_at: r.started_at,
+                    finished: r.finished_at.is_some(),
+                    manifest_sha256: r.manifest_sha256,
+                    approved: r.approved_event.is_some(),
+                })
+            })
+            .collect()
+    }
+}

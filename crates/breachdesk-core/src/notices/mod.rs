@@ -25,7 +25,7 @@ pub use breachdesk_docs::check::{Confidence, Finding, Report, Severity};
 pub use breachdesk_docs::Paper;
 pub use email::{Pace, Security, SendReport, SmtpConfig, SmtpShown};
 pub use letters::LetterStatus;
-pub use merge::{MergeFile, MergeInput, MergeReport, VariantCheck, DEFAULT_BATCH};
+pub use merge::{MergeFile, MergeInput, MergeReport, MergeRun, VariantCheck, DEFAULT_BATCH};
 pub use narrative::{Monitoring, Narrative};
 pub use org::{Org, OrgProfile};
 pub use returns::{CodesReport, LetterView, PeoplePage, ReturnsReport};

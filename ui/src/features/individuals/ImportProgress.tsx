@@ -1,6 +1,6 @@
 import { useNow } from '../../lib/useNow';
 import { Button } from '../../components/Button';
-import { etaMs, formatCount, formatElapsed, formatEta, formatRate, fraction, rowsPerSecond } from './progress';
+import { etaMs, formatCount, formatElapsed, formatEta, formatRate, fraction, rowsPerSecond } from '../../lib/progress';
 import type { Live } from './useImportRun';
 
 type Props = { live: Live; fileName: string; onStop: () => void };

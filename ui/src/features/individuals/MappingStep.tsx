@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { FilePreview } from '../../lib/ipc/bindings';
-import { formatBytes } from './progress';
+import { formatBytes } from '../../lib/progress';
 import { duplicateHeaders, fieldLabel, hasNameColumn } from './mapping';
 
 type Props = {

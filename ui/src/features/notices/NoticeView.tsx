@@ -1,5 +1,5 @@
-import { useCallback, useState, type ReactNode } from 'react';
-import type { Channel, Notice, NoticeEvent } from '../../lib/ipc/bindings';
+import { useCallback, useState } from 'react';
+import type { Channel, Incident, Notice, NoticeEvent } from '../../lib/ipc/bindings';
 import { api, pickFile } from '../../lib/ipc/client';
 import { useLoad } from '../../lib/useLoad';
 import { useAction, useTask } from '../../lib/useAction';
@@ -11,19 +11,22 @@ import { useSession } from '../shell';
 import { Findings } from './Findings';
 import { Pages } from './Pages';
 import { NOTICE_STATUS_LABEL } from './labels';
+import { TextInput } from './TextInput';
+import { MergeSection, isPopulation } from './MergeSection';
 
 const CHANNELS: Record<Channel, string> = { mail: 'Mail', email: 'E-mail', portal: 'Portal', fax: 'Fax', press: 'Press', phone: 'Phone' };
 
-type Props = { notice: Notice; onChanged: () => Promise<void> };
+type Props = { notice: Notice; incident?: Incident; onChanged: () => Promise<void> };
 
 /** One notice: its pages, the checker beside them, the next step of the workflow, and its history. */
-export function NoticeView({ notice, onChanged }: Props) {
+export function NoticeView({ notice, incident, onChanged }: Props) {
   const id = notice.id;
   const pages = useLoad(useCallback(() => api.noticePages({ id }), [id]));
   const [exported, setExported] = useState<string | null>(null);
   const exporting = useTask();
   const exportPdf = () => exporting.run(async () => setExported(await api.exportNoticePdf({ id })));
   return (
+    <>
     <div className="notice-view" data-testid="notice-view" data-id={notice.id} data-status={notice.status}>
       <div className="notice-view__preview">
         {pages.data ? <Pages pages={pages.data.pages} text={pages.data.text} /> : <Loading>Rendering pages…</Loading>}
@@ -103,6 +106,8 @@ export function NoticeView({ notice, onChanged }: Props) {
         </Card>
       </div>
     </div>
+    {incident && isPopulation(notice) && <MergeSection notice={notice} incidentId={incident.id} zone={incident.timezone} onChanged={onChanged} />}
+    </>
   );
 }
 
@@ -189,7 +194,11 @@ function NextStep({ notice, onChanged }: Props) {
   if (notice.status === 'draft') {
     return (
       <Card title="Approve" testId="notice-approve-card">
-        <p className="muted small">Approval binds the SHA-256 of this exact PDF. Any later change to the notice, its template or its data voids it.</p>
+        <p className="muted small">
+          {isPopulation(notice)
+            ? 'Approval binds the merge: the SHA-256 of every print file and of the manifest, and every variant passing its checker. Merge first (below).'
+            : 'Approval binds the SHA-256 of this exact PDF. Any later change to the notice, its template or its data voids it.'}
+        </p>
         <TextInput id="approve-by" label={<>Approved by</>} value={by} onChange={setBy} testId="approve-by" />
         {action.error && <ErrorBanner error={action.error} testId="notice-action-error" />}
         <div className="form-actions">
@@ -264,27 +273,5 @@ function NextStep({ notice, onChanged }: Props) {
         </Button>
       </div>
     </Card>
-  );
-}
-
-type TextInputProps = {
-  id: string;
-  label: ReactNode;
-  value: string;
-  onChange: (v: string) => void;
-  testId: string;
-  type?: 'text' | 'number' | 'datetime-local';
-  min?: number;
-};
-
-/** A labelled one-line input of the workflow's forms. */
-function TextInput({ id, label, value, onChange, testId, type = 'text', min }: TextInputProps) {
-  return (
-    <div className="field">
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      <input id={id} type={type} min={min} className="input" value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId} />
-    </div>
   );
 }

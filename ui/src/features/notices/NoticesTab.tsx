@@ -85,13 +85,13 @@ export function NoticesTab({ incident }: Props) {
         </Card>
       </div>
       <NarrativeCard incidentId={incident.id} onSaved={reloadLists} />
-      {selected && <SelectedNotice key={`${selected}-${drafts}`} id={selected} onChanged={reloadLists} />}
+      {selected && <SelectedNotice key={`${selected}-${drafts}`} id={selected} incident={incident} onChanged={reloadLists} />}
     </div>
   );
 }
 
 /** The notice chosen in the list, loaded (and re-rendered if its inputs changed) when chosen. */
-function SelectedNotice({ id, onChanged }: { id: string; onChanged: () => Promise<void> }) {
+function SelectedNotice({ id, incident, onChanged }: { id: string; incident: Incident; onChanged: () => Promise<void> }) {
   const notice = useLoad(useCallback(() => api.getNotice({ id }), [id]));
   const { reload } = notice;
   const changed = useCallback(async () => {
@@ -99,7 +99,7 @@ function SelectedNotice({ id, onChanged }: { id: string; onChanged: () => Promis
   }, [reload, onChanged]);
   if (notice.error) return <ErrorBanner error={notice.error} onRetry={notice.reload} testId="notice-error" />;
   if (!notice.data) return <Loading>Rendering the notice…</Loading>;
-  return <NoticeView key={notice.data.pdf_sha256 + notice.data.status} notice={notice.data} onChanged={changed} />;
+  return <NoticeView key={notice.data.pdf_sha256 + notice.data.status} notice={notice.data} incident={incident} onChanged={changed} />;
 }
 
 function DraftForm({ obligations, incident, onDrafted }: { obligations: Obligation[]; incident: Incident; onDrafted: (n: Notice) => Promise<void> }) {

@@ -874,6 +874,20 @@ written: number, resumed: boolean, finished: boolean,
  */
 approvable: boolean, };
 
+export type MergeRun = { id: string, 
+/**
+ * mail | re-mail
+ */
+kind: string, out_dir: string, letters: number, started_at: string, finished: boolean, manifest_sha256: string | null, 
+/**
+ * The approval of the notice binds this run.
+ */
+approved: boolean, 
+/**
+ * Its print files and manifest (per-person and .eml files are counted only).
+ */
+files: Array<MergeFile>, other_files: number, variants: Array<VariantCheck>, };
+
 export type LetterStatus = "queued" | "printed" | "mailed" | "sending" | "e-mailed" | "bounced" | "returned" | "re-mailed" | "delivered" | "substitute" | "withdrawn";
 
 export type LetterView = { id: string, record: number, addressee: string, channel: string, status: LetterStatus, status_at: string, reason: string | null, variant: string, file: string | null, pages: number | null, has_code: boolean, next_of_kin: boolean, remails: number, };
@@ -1059,6 +1073,7 @@ export const commands = {
   confirmNotice: (req: ConfirmNotice) => call<Notice>('confirm_notice', req),
   exportNoticePdf: (req: ByNotice) => call<string>('export_notice_pdf', req),
   mergeNotice: (req: MergeNotice) => call<MergeReport>('merge_notice', req),
+  mergeRuns: (req: ByNotice) => call<Array<MergeRun>>('merge_runs', req),
   noticePeople: (req: NoticePeople) => call<PeoplePage>('notice_people', req),
   importCodes: (req: ImportIncidentFile) => call<CodesReport>('import_codes', req),
   importReturns: (req: ImportIncidentFile) => call<ReturnsReport>('import_returns', req),

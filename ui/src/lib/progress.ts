@@ -1,5 +1,5 @@
-// Progress of an import as numbers a person reads: fraction done, rows per second, time left.
-import type { Progress } from '../../lib/ipc/bindings';
+// Progress of a long job (an import, a merge) as numbers a person reads: fraction done, rate, time left.
+import type { Progress } from './ipc/bindings';
 
 /** One progress report and when it arrived (ms). */
 export type Sample = { at: number; rows: number; bytes: number | null };
@@ -50,11 +50,11 @@ export function formatCount(n: number): string {
   return nf.format(Math.round(n));
 }
 
-/** "12,300 rows/s"; "—" when unknown. */
-export function formatRate(perSecond: number | null): string {
+/** "12,300 rows/s" ("letters/s" with `unit`); "—" when unknown. */
+export function formatRate(perSecond: number | null, unit = 'rows'): string {
   if (perSecond === null) return '—';
   const n = perSecond >= 100 ? Math.round(perSecond / 100) * 100 : Math.round(perSecond);
-  return `${formatCount(n)} rows/s`;
+  return `${formatCount(n)} ${unit}/s`;
 }
 
 /** Time left in words: "under 5 s", "40 s", "3 min 10 s", "1 h 05 min"; "—" when unknown. */
