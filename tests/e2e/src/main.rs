@@ -320,6 +320,11 @@ async fn scenario(ui: &mut Ui, data: &Path, export: &Path) -> R<Vec<&'static str
     while_importing(ui, work).await?;
     passed.push("during a 200,000-row import, another incident's cockpit and facts editor answer within a second");
     notices(ui, data, work).await?;
+    mail_merge(ui, data, work).await?;
+    passed.extend([
+        "the HIPAA letters are merged with the progress bar, stopped, and merged on from where they stopped",
+        "the merge is approved and mailed; a returns file moves the letters' counts",
+    ]);
     passed.extend([
         "a template is edited with its live preview: a BLOCK finding appears, is fixed, and the edit is saved as a new version",
         "the HHS notice is drafted from it, checked, approved against its PDF's hash",
@@ -535,6 +540,127 @@ async fn notices(ui: &mut Ui, data: &Path, work: &Path) -> R<()> {
         .and_then(|a| a.iter().find(|o| o["rule_id"] == "HIPAA-hhs"))
         .ok_or("HIPAA-hhs")?;
     assert_eq!(hhs["filings"][0]["reference"], "2026-HHS-0042");
+    Ok(())
+}
+
+/// The mail merge in the app: the live incident's HIPAA letters (about 3,000 people) merged into
+/// print files with the progress bar, stopped part way and merged on (nothing written twice),
+/// approved as merged, recorded as mailed; then a returns file moves the letters' counts.
+async fn mail_merge(ui: &mut Ui, data: &Path, work: &Path) -> R<()> {
+    ui.click("tab-notices").await?;
+    ui.wait("notices-tab").await?;
+    ui.set("draft-obligation", "HIPAA-individuals").await?;
+    ui.click("draft-submit").await?;
+    ui.wait("merge-section").await?;
+    let out = work.join("merge-out");
+    ui.type_into("merge-out", out.to_str().ok_or("utf8")?).await?;
+    ui.set("merge-batch", "500").await?;
+    ui.click("merge-run").await?;
+    ui.wait("merge-progress").await?;
+    ui.until("letters are being written", || async {
+        Ok(ui
+            .attr("merge-progress", "data-done")
+            .await?
+            .and_then(|d| d.parse::<u64>().ok())
+            .unwrap_or(0)
+            > 0)
+    })
+    .await?;
+    ui.shot("merge-progress").await?;
+    ui.click("merge-stop").await?;
+    long_wait(ui, "the merge to stop", "merge-stopped").await?;
+    ui.shot("merge-stopped").await?;
+    ui.click("merge-run").await?;
+    long_wait(ui, "the merge to finish", "merge-summary").await?;
+    ui.until("the merge finished", || async {
+        Ok(ui.attr("merge-summary", "data-finished").await?.as_deref() == Some("true"))
+    })
+    .await?;
+    let letters: u64 = ui
+        .attr("merge-summary", "data-letters")
+        .await?
+        .and_then(|v| v.parse().ok())
+        .ok_or("letters")?;
+    let written: u64 = ui
+        .attr("merge-summary", "data-written")
+        .await?
+        .and_then(|v| v.parse().ok())
+        .ok_or("written")?;
+    assert!(
+        letters > 2000 && written < letters,
+        "the second merge went on from the stop: {written} of {letters}"
+    );
+    ui.until("the letters are printed", || async {
+        Ok(ui
+            .attr("letters-printed", "data-count")
+            .await?
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+            > 2000)
+    })
+    .await?;
+    ui.shot("merge-finished").await?;
+    ui.click("notice-approve").await?;
+    ui.until("approved", || async { Ok(ui.text("notice-status").await? == "Approved") }).await?;
+    ui.set("sent-at", &ny_hours_ago(0)).await?;
+    ui.set("sent-channel", "mail").await?;
+    ui.type_into("sent-reference", "PRINT-JOB-3141").await?;
+    ui.type_into("sent-via", "Print and mail vendor").await?;
+    ui.click("notice-record-sent").await?;
+    ui.until("sent", || async { Ok(ui.text("notice-status").await? == "Sent") }).await?;
+    ui.wait("letters-mailed").await?;
+    ui.until("the printed letters are mailed", || async {
+        Ok(ui
+            .attr("letters-mailed", "data-count")
+            .await?
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+            > 2000)
+    })
+    .await?;
+    let substitute_before: u64 = ui
+        .attr("letters-substitute", "data-count")
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let notice = ui.attr("notice-view", "data-id").await?.ok_or("notice id")?;
+    let mailed =
+        cli_json(data, &["notices", "people", &notice, "--status", "mailed", "--limit", "14"])?;
+    let ids: Vec<String> = mailed["letters"]
+        .as_array()
+        .ok_or("letters")?
+        .iter()
+        .filter_map(|l| l["id"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(ids.len(), 14);
+    let mut csv = String::from("letter_id,event_type,event_ts,return_reason_code,new_address1,new_city,new_state,new_postal_code\n");
+    for id in &ids[..12] {
+        csv.push_str(&format!("{id},returned,,ANK,,,,\n"));
+    }
+    for id in &ids[12..] {
+        csv.push_str(&format!("{id},returned,,K,1 New Road,Springfield,IL,62701\n"));
+    }
+    let returns = work.join("returns.csv");
+    std::fs::write(&returns, csv)?;
+    ui.type_into("returns-path", returns.to_str().ok_or("utf8")?).await?;
+    ui.click("returns-import").await?;
+    ui.wait("returns-result").await?;
+    assert_eq!(ui.attr("returns-result", "data-substitute").await?.as_deref(), Some("12"));
+    ui.until("the counts move", || async {
+        let sub: u64 = ui
+            .attr("letters-substitute", "data-count")
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let queued: u64 = ui
+            .attr("letters-queued", "data-count")
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok(sub == substitute_before + 12 && queued == 2)
+    })
+    .await?;
+    ui.shot("merge-returns").await?;
     Ok(())
 }
 
