@@ -642,7 +642,7 @@ async fn mail_merge(ui: &mut Ui, data: &Path, work: &Path) -> R<()> {
     }
     let returns = work.join("returns.csv");
     std::fs::write(&returns, csv)?;
-    ui.type_into("returns-path", returns.to_str().ok_or("utf8")?).await?;
+    ui.set("returns-path", returns.to_str().ok_or("utf8")?).await?;
     ui.click("returns-import").await?;
     ui.wait("returns-result").await?;
     assert_eq!(ui.attr("returns-result", "data-substitute").await?.as_deref(), Some("12"));
@@ -659,6 +659,11 @@ async fn mail_merge(ui: &mut Ui, data: &Path, work: &Path) -> R<()> {
             .unwrap_or(0);
         Ok(sub == substitute_before + 12 && queued == 2)
     })
+    .await?;
+    ui.c.execute(
+        &format!("document.querySelector('{}').scrollIntoView()", css("letters-card")),
+        vec![],
+    )
     .await?;
     ui.shot("merge-returns").await?;
     Ok(())

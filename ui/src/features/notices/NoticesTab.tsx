@@ -135,14 +135,14 @@ function DraftForm({ obligations, incident, onDrafted }: { obligations: Obligati
       {toPeople && (
         <div className="field">
           <label className="field__label" htmlFor="draft-person">
-            Record number <span className="muted">(one letter to one person on the list; the whole list is a mail merge)</span>
+            Record number <span className="muted">(empty: the notice to everyone the obligation covers, merged letter by letter; a number: one letter to that person)</span>
           </label>
           <input id="draft-person" className="input" inputMode="numeric" value={person} onChange={(e) => setPerson(e.target.value)} data-testid="draft-person" />
         </div>
       )}
       {task.error && <ErrorBanner error={task.error} testId="draft-error" />}
       <div className="form-actions">
-        <Button variant="primary" disabled={!key || (toPeople && !person.trim())} busy={task.busy} testId="draft-submit" onClick={() => void draft()}>
+        <Button variant="primary" disabled={!key} busy={task.busy} testId="draft-submit" onClick={() => void draft()}>
           Draft
         </Button>
       </div>
