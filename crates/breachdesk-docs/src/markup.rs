@@ -140,6 +140,39 @@ pub fn plain(spans: &[Span]) -> String {
     spans.iter().map(|s| s.text.as_str()).collect()
 }
 
+/// The letter as the text of an e-mail: its title first, each paragraph one line (the mail
+/// client wraps it), headings and items as such, kept lines as written; no postal address block
+/// (the e-mail has its own addressee) and no enclosure.
+#[must_use]
+pub fn email_text(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    let mut last_kept = false;
+    for b in blocks {
+        let (text, kept) = match b {
+            Block::NewLetter => break,
+            Block::Address(_) | Block::PageBreak => continue,
+            Block::Title(s) => (plain(s).to_uppercase(), false),
+            Block::Heading(s) => (plain(s), false),
+            Block::Para(s) => (plain(s), false),
+            Block::Item(s) => (format!("• {}", plain(s)), true),
+            Block::Kept(s) => (plain(s), true),
+        };
+        if !out.is_empty() {
+            out.push_str(if kept && last_kept { "\n" } else { "\n\n" });
+        }
+        out.push_str(&text);
+        last_kept = kept;
+    }
+    out.push('\n');
+    out
+}
+
+/// The first title of the blocks, as text.
+#[must_use]
+pub fn title(blocks: &[Block]) -> Option<String> {
+    blocks.iter().find_map(|b| if let Block::Title(s) = b { Some(plain(s)) } else { None })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

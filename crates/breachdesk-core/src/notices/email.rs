@@ -125,8 +125,14 @@ pub(crate) fn message(
     let to = j.person.email.as_deref().ok_or_else(|| {
         Error::validation("email", format!("record {} has no e-mail address", j.person.id))
     })?;
-    let (_, laid) = r.lay(j)?;
-    let text = super::render::plain_text(&laid).replace('\u{c}', "\n");
+    let (markup, laid) = r.lay(j)?;
+    let blocks = breachdesk_docs::markup::parse(&markup)
+        .map_err(|e| Error::validation("template", e.to_string()))?;
+    let text = breachdesk_docs::markup::email_text(&blocks);
+    let subject = match breachdesk_docs::markup::title(&blocks) {
+        Some(t) => format!("{t} from {}", i.org.legal_name),
+        None => subject.to_owned(),
+    };
     let pdf_info = breachdesk_docs::pdf::Info {
         title: format!("Letter {}", j.letter.id),
         author: i.org.legal_name.clone(),
