@@ -505,6 +505,9 @@ fn a_population_merges_letter_by_letter_is_approved_emailed_mailed_returned_and_
         assert!(one["events"].contains(word), "{word} in {}", one["events"]);
     }
     assert_eq!(one["approved_by"], "Pat Compliance");
+    // Every merge run and file record is sealed in the audit chain, which verifies.
+    let v = json(&run(d, &["--json", "audit", "verify"]));
+    assert_eq!(v["ok"], true, "{v}");
 }
 
 #[test]

@@ -31,7 +31,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// The tables the audit log covers row by row. The individuals themselves are covered per import
 /// (a digest of each import's records); their search index and counts are derived from them.
 /// `reminders_sent` is not: a reminder shown changes nothing on record.
-pub(crate) const COVERED: [&str; 19] = [
+pub(crate) const COVERED: [&str; 21] = [
     "settings",
     "incidents",
     "timeline_entries",
@@ -51,6 +51,8 @@ pub(crate) const COVERED: [&str; 19] = [
     "notice_renderings",
     "notice_events",
     "notice_proofs",
+    "merge_runs",
+    "merge_files",
 ];
 
 /// One change to record.

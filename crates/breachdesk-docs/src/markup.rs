@@ -178,6 +178,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_email_reads_without_the_window_address_and_with_whole_paragraphs() {
+        let b = parse("@ Zoë Łukasiewicz\n@ 1 Main St\n\n# Notice of Data Breach\n\nDear Zoë:\n\n## What Happened\nOn **March 3, 2026**\nwe learned.\n\n- one\n- two\n| Maria Chen\n\\newletter\n# Enclosure\n")
+            .expect("parses");
+        assert_eq!(title(&b).as_deref(), Some("Notice of Data Breach"));
+        assert_eq!(
+            email_text(&b),
+            "NOTICE OF DATA BREACH\n\nDear Zoë:\n\nWhat Happened\n\nOn March 3, 2026 we learned.\n\n• one\n• two\nMaria Chen\n"
+        );
+    }
+
+    #[test]
     fn blocks_in_order() {
         let b = parse("@ Zoë Łukasiewicz\n@ 1 Main St\n\n# Notice of Data Breach\n\n## What Happened\nOn **March 3, 2026**\nwe learned.\n\n- one\n- two\n| Kept line\n\\pagebreak\n")
             .expect("parses");

@@ -1319,3 +1319,34 @@ impl Breachdesk {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{letter_id, sort_key};
+    use crate::notices::LetterStatus;
+
+    #[test]
+    fn mailing_order_is_zip_then_family_name_then_given_names() {
+        let mut people = [
+            ("90210", "Zoë Łukasiewicz", 3),
+            ("02110", "José Núñez", 9),
+            ("90210", "Ana Brown", 1),
+            ("90210", "Mia Brown", 2),
+            ("", "No Address", 4),
+        ];
+        people.sort_by_key(|(z, n, r)| sort_key(z, n, *r));
+        let order: Vec<i64> = people.iter().map(|p| p.2).collect();
+        assert_eq!(order, [4, 9, 1, 2, 3]);
+        assert_eq!(letter_id("NTC-7CCF4A04", 1296), "7CCF4A0400001296");
+        assert_eq!(letter_id("NTC-7CCF4A04", 1296).len(), 16, "fits the ACS keyline");
+    }
+
+    #[test]
+    fn statuses_read_back_as_written() {
+        for s in LetterStatus::ALL {
+            assert_eq!(LetterStatus::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).ok(), Some(serde_json::json!(s.as_str())));
+        }
+        assert_eq!(LetterStatus::parse("lost"), None);
+    }
+}
