@@ -23,8 +23,8 @@ pub use crate::internal::{InternalClock, InternalClockSettings};
 pub use crate::ipc::{AppStatus, IncidentDetail, SetupInput, Vocabulary};
 pub use crate::notices::{
     CodesReport, ConfirmInput, DraftInput, MergeInput, MergeReport, MergeRun, Narrative, Notice,
-    Org, OrgProfile, PeoplePage, Preview, PreviewInput, ReturnsReport, SendReport, SentInput,
-    SmtpShown, Template,
+    Org, OrgProfile, PeoplePage, Preview, PreviewInput, ReturnsReport, Security, SendReport,
+    SentInput, SmtpShown, Template,
 };
 pub use crate::obligations::{
     DecisionInput, FactsDraft, FactsPreview, FilingInput, IncidentFacts, Obligation,
@@ -103,6 +103,7 @@ macro_rules! with_commands {
             import_returns(ImportIncidentFile) -> ReturnsReport;
             export_notice_evidence(ByNotice) -> String;
             get_smtp(Empty) -> Option<SmtpShown>;
+            set_smtp(SetSmtp) -> SmtpShown;
             send_notice_email(SendNoticeEmail) -> SendReport;
         }
     };
@@ -186,6 +187,15 @@ requests! {
     }
     /// A vendor's file (codes, returns) for an incident.
     ImportIncidentFile { incident_id: String, path: String }
+    /// The SMTP relay for e-mailed notices (kept in the keyring); `ca_cert` a PEM file's path.
+    SetSmtp {
+        host: String,
+        port: u16,
+        user: String,
+        password: String,
+        security: Security,
+        ca_cert: Option<String>,
+    }
     /// E-mails the approved notice's e-mail letters as job `job`.
     SendNoticeEmail { id: String, dry_run: bool, job: String }
 }
@@ -488,6 +498,22 @@ impl App {
 
     pub fn get_smtp(&self, _: Empty) -> Result<Option<SmtpShown>> {
         self.with(|bd, _| bd.smtp(self.keyring()))
+    }
+
+    pub fn set_smtp(&self, r: SetSmtp) -> Result<SmtpShown> {
+        let ca_cert_pem = match r.ca_cert.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => Some(crate::files::read_small(std::path::Path::new(p), "ca_cert")?),
+            None => None,
+        };
+        let cfg = crate::notices::SmtpConfig {
+            host: r.host.trim().to_owned(),
+            port: r.port,
+            user: r.user.trim().to_owned(),
+            password: r.password,
+            security: r.security,
+            ca_cert_pem,
+        };
+        self.with(|bd, _| bd.set_smtp(self.keyring(), &cfg))
     }
 
     pub fn send_notice_email(&self, r: SendNoticeEmail) -> Result<SendReport> {

@@ -405,6 +405,7 @@ async fn notices(ui: &mut Ui, data: &Path, work: &Path) -> R<()> {
             == Some("Northwind Health Partners, Inc."))
     })
     .await?;
+    ui.wait("smtp-card").await?;
     ui.shot("settings-organisation").await?;
 
     // The template library: the HHS worksheet, previewed on the live incident.

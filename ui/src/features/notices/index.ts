@@ -2,3 +2,4 @@
 export { NoticesTab } from './NoticesTab';
 export { TemplatesPage } from './TemplatesPage';
 export { OrganisationCard } from './OrganisationCard';
+export { SmtpCard } from './SmtpCard';

@@ -9,15 +9,16 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { PageHeader } from '../../components/PageHeader';
 import { SeverityBadge } from '../../components/Badges';
 import { useSession } from '../shell';
-import { OrganisationCard } from '../notices';
+import { OrganisationCard, SmtpCard } from '../notices';
 
-/** The app's settings: the organisation every notice prints, and the internal clock targets by severity. */
+/** The app's settings: the organisation every notice prints, the e-mail relay, and the internal clock targets by severity. */
 export function SettingsPage() {
   const load = useLoad(api.getClockSettings);
   return (
     <div className="page page--narrow" data-testid="settings">
       <PageHeader title="Settings" />
       <OrganisationCard />
+      <SmtpCard />
       <ErrorBanner error={load.error} testId="settings-load-error" onRetry={load.reload} />
       {load.data ? <ClockSettingsForm initial={load.data} /> : !load.error && <p className="muted">Loading settings…</p>}
     </div>

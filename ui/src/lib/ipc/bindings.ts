@@ -1012,6 +1012,8 @@ export type NoticePeople = { id: string, status: string | null, offset: number, 
 
 export type ImportIncidentFile = { incident_id: string, path: string, };
 
+export type SetSmtp = { host: string, port: number, user: string, password: string, security: Security, ca_cert: string | null, };
+
 export type SendNoticeEmail = { id: string, dry_run: boolean, job: string, };
 
 /** Every command of the app (crates/breachdesk-core/src/commands.rs). */
@@ -1079,5 +1081,6 @@ export const commands = {
   importReturns: (req: ImportIncidentFile) => call<ReturnsReport>('import_returns', req),
   exportNoticeEvidence: (req: ByNotice) => call<string>('export_notice_evidence', req),
   getSmtp: () => call<SmtpShown | null>('get_smtp', {}),
+  setSmtp: (req: SetSmtp) => call<SmtpShown>('set_smtp', req),
   sendNoticeEmail: (req: SendNoticeEmail) => call<SendReport>('send_notice_email', req),
 };
