@@ -41,6 +41,38 @@ pub(super) struct Inputs {
     pub(super) individual_sent: Vec<String>,
 }
 
+/// A notice's phase and the notice it amends (with its date).
+pub(super) type Seq = (i64, Option<(String, NaiveDate)>);
+
+impl Inputs {
+    /// The render context's parts for notice `id` of these inputs (its person, its obligation).
+    pub(super) fn parts_for<'a>(
+        &'a self,
+        id: &'a str,
+        dated: NaiveDate,
+        kind: &'a str,
+        paper: Paper,
+        seq: &'a Seq,
+    ) -> super::context::Parts<'a> {
+        super::context::Parts {
+            org: &self.org,
+            has_logo: self.logo.is_some(),
+            incident: &self.incident,
+            facts: &self.facts,
+            narrative: &self.narrative,
+            obligation: &self.obligation,
+            person: self.person.as_ref(),
+            notice_id: id,
+            dated,
+            kind,
+            paper: paper.name(),
+            amends: seq.1.as_ref().map(|(a, d)| (a.as_str(), *d)),
+            sequence: seq.0,
+            individual_sent: &self.individual_sent,
+        }
+    }
+}
+
 pub(super) fn notice_id(now: chrono::DateTime<chrono::Utc>) -> String {
     let h = super::sha256_hex(uuid7(now).as_bytes());
     format!("NTC-{}", h[..8].to_uppercase())
@@ -179,22 +211,7 @@ impl Breachdesk {
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        let mut ctx = super::context::build(&super::context::Parts {
-            org: &i.org,
-            has_logo: i.logo.is_some(),
-            incident: &i.incident,
-            facts: &i.facts,
-            narrative: &i.narrative,
-            obligation: &i.obligation,
-            person: i.person.as_ref(),
-            notice_id: id,
-            dated,
-            kind: &kind,
-            paper: paper.name(),
-            amends: seq.1.as_ref().map(|(a, d)| (a.as_str(), *d)),
-            sequence: seq.0,
-            individual_sent: &i.individual_sent,
-        });
+        let mut ctx = super::context::build(&i.parts_for(id, dated, &kind, paper, &seq));
         if template.meta.attach_sample {
             ctx["notice"]["sample"] =
                 serde_json::Value::String(Self::sample_letter(i, id, dated, paper)?);
@@ -220,20 +237,11 @@ impl Breachdesk {
         obligation.recipient = "individuals".into();
         let kind = "individual";
         let ctx = super::context::build(&super::context::Parts {
-            org: &i.org,
-            has_logo: i.logo.is_some(),
-            incident: &i.incident,
-            facts: &i.facts,
-            narrative: &i.narrative,
             obligation: &obligation,
             person: Some(&specimen),
-            notice_id: id,
-            dated,
-            kind,
-            paper: paper.name(),
             amends: None,
             sequence: 1,
-            individual_sent: &i.individual_sent,
+            ..i.parts_for(id, dated, kind, paper, &(1, None))
         });
         super::templates::render(&pick.template.id, &pick.template.source, &i.parts, &ctx)
     }

@@ -554,8 +554,22 @@ impl Breachdesk {
         if !stopped && !person.is_empty() {
             std::fs::create_dir_all(out_dir.join("letters"))
                 .map_err(|e| files::disk(&out_dir, e))?;
+            // One PDF per person, through the same engine as a single notice.
+            let make = |k: usize| -> Result<(Vec<u8>, i64)> {
+                let l = &run_letters[k];
+                let (_, laid) = renderer.lay(&Job { letter: l, person: &people[k] })?;
+                let info = pdf::Info {
+                    title: format!("Letter {}", l.id),
+                    author: renderer.legal_name.clone(),
+                    subject: l.notice_id.clone(),
+                    created_unix: unix(&now),
+                };
+                let bytes = pdf::write(&laid, &info, i.logo.as_deref())
+                    .map_err(|e| Error::validation("logo", e.0))?;
+                Ok((bytes, i64::try_from(laid.pages.len()).unwrap_or(0)))
+            };
             for chunk in person.chunks(200) {
-                if !w.person_files(&renderer, chunk, &run_letters, &people, &i)? {
+                if !w.letter_files(chunk, &run_letters, ("letters", "pdf", "person"), &make)? {
                     stopped = true;
                     break;
                 }
@@ -563,8 +577,16 @@ impl Breachdesk {
         }
         if !stopped && !eml.is_empty() {
             std::fs::create_dir_all(out_dir.join("email")).map_err(|e| files::disk(&out_dir, e))?;
+            let make = |k: usize| -> Result<(Vec<u8>, i64)> {
+                let job = Job { letter: &run_letters[k], person: &people[k] };
+                Ok((
+                    super::email::message(&renderer, &job, &i, &n.template_title, &now)?
+                        .formatted(),
+                    0,
+                ))
+            };
             for chunk in eml.chunks(200) {
-                if !w.eml_files(&renderer, chunk, &run_letters, &people, &i, &n.template_title)? {
+                if !w.letter_files(chunk, &run_letters, ("email", "eml", "eml"), &make)? {
                     stopped = true;
                     break;
                 }
@@ -640,20 +662,8 @@ impl Breachdesk {
         seq: (i64, Option<(String, chrono::NaiveDate)>),
     ) -> Result<Renderer<'a>> {
         let base = context::build(&context::Parts {
-            org: &i.org,
-            has_logo: i.logo.is_some(),
-            incident: &i.incident,
-            facts: &i.facts,
-            narrative: &i.narrative,
-            obligation: &i.obligation,
             person: None,
-            notice_id,
-            dated,
-            kind: "individual",
-            paper: paper.name(),
-            amends: seq.1.as_ref().map(|(a, d)| (a.as_str(), *d)),
-            sequence: seq.0,
-            individual_sent: &i.individual_sent,
+            ..i.parts_for(notice_id, dated, "individual", paper, &seq)
         });
         let mut compiled = HashMap::new();
         let conn = self.read()?;
@@ -1043,79 +1053,28 @@ impl Writer<'_, '_> {
         Ok(true)
     }
 
-    /// One PDF per person (the same engine as a single notice), recorded per chunk.
-    fn person_files(
+    /// One file per letter of `chunk` under `sub/` (`kind`: person, eml), made by `make` (the
+    /// bytes and the pages), recorded per chunk; a file recorded and intact is not made again.
+    fn letter_files(
         &mut self,
-        r: &Renderer<'_>,
         chunk: &[usize],
         ls: &[LetterRow],
-        people: &[Individual],
-        i: &super::cases::Inputs,
+        (sub, ext, kind): (&str, &str, &str),
+        make: &dyn Fn(usize) -> Result<(Vec<u8>, i64)>,
     ) -> Result<bool> {
         let mut recs = Vec::new();
         for &k in chunk {
-            let l = &ls[k];
-            let name = format!("letters/{}.pdf", l.id);
+            let name = format!("{sub}/{}.{ext}", ls[k].id);
             if self.already(&name) {
                 continue;
             }
-            let (_, laid) = r.lay(&Job { letter: l, person: &people[k] })?;
-            let info = pdf::Info {
-                title: format!("Letter {}", l.id),
-                author: r.legal_name.clone(),
-                subject: l.notice_id.clone(),
-                created_unix: unix(self.now),
-            };
-            let bytes = pdf::write(&laid, &info, i.logo.as_deref())
-                .map_err(|e| Error::validation("logo", e.0))?;
+            let (bytes, pages) = make(k)?;
             let path = self.dir.join(&name);
             if path.exists() {
                 std::fs::remove_file(&path).map_err(|e| files::disk(&path, e))?;
             }
             AtomicFile::write_all(&path, &bytes)?;
-            recs.push((
-                name,
-                "person".to_owned(),
-                sha256_hex(&bytes),
-                1,
-                i64::try_from(laid.pages.len()).unwrap_or(0),
-            ));
-        }
-        self.record(recs)?;
-        Ok(self.tick(chunk.len()))
-    }
-
-    /// The e-mail letters as `.eml` files.
-    fn eml_files(
-        &mut self,
-        r: &Renderer<'_>,
-        chunk: &[usize],
-        ls: &[LetterRow],
-        people: &[Individual],
-        i: &super::cases::Inputs,
-        title: &str,
-    ) -> Result<bool> {
-        let mut recs = Vec::new();
-        for &k in chunk {
-            let l = &ls[k];
-            let name = format!("email/{}.eml", l.id);
-            if self.already(&name) {
-                continue;
-            }
-            let bytes = super::email::message(
-                r,
-                &Job { letter: l, person: &people[k] },
-                i,
-                title,
-                self.now,
-            )?
-            .formatted();
-            let path = self.dir.join(&name);
-            if path.exists() {
-                std::fs::remove_file(&path).map_err(|e| files::disk(&path, e))?;
-            }
-            AtomicFile::write_all(&path, &bytes)?;
-            recs.push((name, "eml".to_owned(), sha256_hex(&bytes), 1, 0));
+            recs.push((name, kind.to_owned(), sha256_hex(&bytes), 1, pages));
         }
         self.record(recs)?;
         Ok(self.tick(chunk.len()))

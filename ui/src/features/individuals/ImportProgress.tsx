@@ -1,5 +1,6 @@
 import { useNow } from '../../lib/useNow';
 import { Button } from '../../components/Button';
+import { JobStats } from '../../components/JobStats';
 import { etaMs, formatCount, formatElapsed, formatEta, formatRate, fraction, rowsPerSecond } from '../../lib/progress';
 import type { Live } from './useImportRun';
 
@@ -32,26 +33,14 @@ export function ImportProgress({ live, fileName, onStop }: Props) {
       >
         <span className="iprogress__fill" style={frac === null ? undefined : { width: `${frac * 100}%` }} />
       </div>
-      <dl className="iprogress__stats">
-        <div>
-          <dt>Rows read</dt>
-          <dd className="tabular" data-testid="import-progress-rows">
-            {formatCount(p?.rows ?? 0)}
-          </dd>
-        </div>
-        <div>
-          <dt>Speed</dt>
-          <dd className="tabular">{formatRate(rowsPerSecond(live.samples))}</dd>
-        </div>
-        <div>
-          <dt>Time left</dt>
-          <dd className="tabular">{formatEta(eta)}</dd>
-        </div>
-        <div>
-          <dt>Elapsed</dt>
-          <dd className="tabular">{formatElapsed(now - live.startedAt)}</dd>
-        </div>
-      </dl>
+      <JobStats
+        label="Rows read"
+        count={formatCount(p?.rows ?? 0)}
+        countTestId="import-progress-rows"
+        rate={formatRate(rowsPerSecond(live.samples))}
+        eta={formatEta(eta)}
+        elapsed={formatElapsed(now - live.startedAt)}
+      />
       <div className="iprogress__foot">
         <p className="muted small">
           {live.dryRun ? 'A check writes nothing.' : 'Nothing is written until the whole file is through: stopping leaves the list as it was.'} You can

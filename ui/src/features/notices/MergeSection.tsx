@@ -7,6 +7,7 @@ import { useJobRun, type LiveJob } from '../../lib/useJobRun';
 import { useNow } from '../../lib/useNow';
 import { etaMs, formatCount, formatElapsed, formatEta, formatRate, fraction, rowsPerSecond } from '../../lib/progress';
 import { Button } from '../../components/Button';
+import { JobStats } from '../../components/JobStats';
 import { Card } from '../../components/Card';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { ChangeList } from '../facts';
@@ -153,26 +154,14 @@ function MergeProgress({ live, onStop }: { live: LiveJob; onStop: () => void }) 
       <div className="iprogress__bar" role="progressbar" aria-label="Merging letters" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
         <span className="iprogress__fill" style={{ width: `${(frac ?? 0) * 100}%` }} />
       </div>
-      <dl className="iprogress__stats">
-        <div>
-          <dt>Letters</dt>
-          <dd className="tabular" data-testid="merge-progress-letters">
-            {formatCount(p?.rows ?? 0)} of {formatCount(p?.total_bytes ?? 0)}
-          </dd>
-        </div>
-        <div>
-          <dt>Speed</dt>
-          <dd className="tabular">{formatRate(rowsPerSecond(live.samples), 'letters')}</dd>
-        </div>
-        <div>
-          <dt>Time left</dt>
-          <dd className="tabular">{formatEta(p ? etaMs(live.samples, p.total_bytes) : null)}</dd>
-        </div>
-        <div>
-          <dt>Elapsed</dt>
-          <dd className="tabular">{formatElapsed(now - live.startedAt)}</dd>
-        </div>
-      </dl>
+      <JobStats
+        label="Letters"
+        count={`${formatCount(p?.rows ?? 0)} of ${formatCount(p?.total_bytes ?? 0)}`}
+        countTestId="merge-progress-letters"
+        rate={formatRate(rowsPerSecond(live.samples), 'letters')}
+        eta={formatEta(p ? etaMs(live.samples, p.total_bytes) : null)}
+        elapsed={formatElapsed(now - live.startedAt)}
+      />
       <div className="iprogress__foot">
         <p className="muted small">Each print file is recorded once written: stopping keeps those, and merging again writes only the rest.</p>
         <Button size="sm" onClick={onStop} busy={live.stopping} testId="merge-stop">
