@@ -62,6 +62,12 @@ pub struct MergeFile {
     pub pages: i64,
 }
 
+impl From<FileRow> for MergeFile {
+    fn from((name, kind, sha256, letters, pages): FileRow) -> Self {
+        MergeFile { name, kind, sha256, letters, pages }
+    }
+}
+
 /// The checker's report on one letter of a variant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct VariantCheck {
@@ -602,16 +608,8 @@ impl Breachdesk {
             manifest = Some(name);
             manifest_sha = Some(sha);
         }
-        let files = letters::files(&*self.read()?, &run.id)?
-            .into_iter()
-            .map(|(name, kind, sha256, letters, pages)| MergeFile {
-                name,
-                kind,
-                sha256,
-                letters,
-                pages,
-            })
-            .collect();
+        let files =
+            letters::files(&*self.read()?, &run.id)?.into_iter().map(MergeFile::from).collect();
         let mut by_variant = BTreeMap::new();
         let mut by_channel = BTreeMap::new();
         for l in &run_letters {
@@ -1255,13 +1253,7 @@ impl Breachdesk {
                     files: all
                         .into_iter()
                         .filter(|f| f.1 == "print" || f.1 == "manifest")
-                        .map(|(name, kind, sha256, letters, pages)| MergeFile {
-                            name,
-                            kind,
-                            sha256,
-                            letters,
-                            pages,
-                        })
+                        .map(MergeFile::from)
                         .collect(),
                     other_files: i64::try_from(other).unwrap_or(0),
                     variants: serde_json::from_str(&r.checks_json).unwrap_or_default(),
