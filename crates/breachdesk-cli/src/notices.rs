@@ -572,8 +572,9 @@ fn merged(json: bool, r: &MergeReport, secs: f64) -> Result<(), Failure> {
     for v in &r.variants {
         let blocks = v.report.findings.iter().filter(|f| f.severity == Severity::Block).count();
         out!(
-            "  checked {} on record {}: {}",
+            "  checked {}: one letter for each of {} residence(s), e.g. record {}: {}",
             v.template,
+            v.residences.len(),
             v.record,
             if blocks == 0 { "ok".to_owned() } else { format!("{blocks} BLOCK finding(s)") }
         );

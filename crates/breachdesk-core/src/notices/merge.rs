@@ -76,9 +76,13 @@ pub struct VariantCheck {
     pub title: String,
     #[ts(type = "number")]
     pub letters: i64,
-    /// The record whose letter was checked (the first in mailing order).
+    /// A record whose letter was checked: the first in mailing order, or one that blocks.
     #[ts(type = "number")]
     pub record: i64,
+    /// The residences one letter each was checked for (a state's rules apply to its residents).
+    #[serde(default)]
+    pub residences: Vec<String>,
+    /// The checks' findings together: ok when every checked letter passes.
     pub report: Report,
 }
 
@@ -432,12 +436,36 @@ impl Breachdesk {
         }
         let renderer = self.renderer(&i, &n.id, paper, dated, seq)?;
         let people = self.people_of(&i.inc.id, &run_letters)?;
-        // One letter of every variant, checked.
+        // One letter of every variant for every residence, checked: a state's rules apply to its
+        // residents' letters (`ny.*`, `ma.*`, …), and parts print by residence.
         let mut variants: Vec<VariantCheck> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let date = dated.format("%Y-%m-%d").to_string();
         for (k, l) in run_letters.iter().enumerate().filter(|(_, l)| l.channel != "none") {
             let key = format!("{}@{}", l.template_id, l.template_version);
-            if let Some(v) = variants.iter_mut().find(|v| v.template == key) {
-                v.letters += 1;
+            let residence = people[k].residence.clone().unwrap_or_default();
+            let v = match variants.iter().position(|v| v.template == key) {
+                Some(p) => p,
+                None => {
+                    let title = i
+                        .templates
+                        .iter()
+                        .find(|t| t.id == l.template_id)
+                        .map(|t| t.meta.title.clone())
+                        .unwrap_or_default();
+                    variants.push(VariantCheck {
+                        template: key.clone(),
+                        title,
+                        letters: 0,
+                        record: l.record,
+                        residences: vec![],
+                        report: Report { ok: true, findings: vec![], passed: vec![] },
+                    });
+                    variants.len() - 1
+                }
+            };
+            variants[v].letters += 1;
+            if !seen.insert((key, residence.clone())) {
                 continue;
             }
             let job = Job { letter: l, person: &people[k] };
@@ -449,7 +477,6 @@ impl Breachdesk {
             } else {
                 people[k].data_elements.clone()
             };
-            let date = dated.format("%Y-%m-%d").to_string();
             let report = render::rule_book()?.check(
                 &laid,
                 &Subject {
@@ -460,19 +487,27 @@ impl Breachdesk {
                     truthy: &truthy,
                 },
             );
-            let title = i
-                .templates
-                .iter()
-                .find(|t| t.id == l.template_id)
-                .map(|t| t.meta.title.clone())
-                .unwrap_or_default();
-            variants.push(VariantCheck {
-                template: key,
-                title,
-                letters: 1,
-                record: l.record,
-                report,
-            });
+            let vc = &mut variants[v];
+            if vc.report.ok && !report.ok {
+                vc.record = l.record; // the letter shown is one that blocks
+            }
+            vc.residences.push(if residence.is_empty() { "unknown".into() } else { residence });
+            vc.report.ok &= report.ok;
+            for f in report.findings {
+                if !vc
+                    .report
+                    .findings
+                    .iter()
+                    .any(|g| g.element == f.element && g.message == f.message)
+                {
+                    vc.report.findings.push(f);
+                }
+            }
+            for p in report.passed {
+                if !vc.report.passed.contains(&p) {
+                    vc.report.passed.push(p);
+                }
+            }
         }
         let checks_json = serde_json::to_string(&variants)
             .map_err(|source| Error::Json { what: "variant checks", source })?;

@@ -207,7 +207,8 @@ function Variants({ variants }: { variants: MergeReport['variants'] }) {
           <li key={v.template} data-testid="merge-variant" data-ok={v.report.ok}>
             <span className={v.report.ok ? 'letter-status letter-status--delivered' : 'letter-status letter-status--returned'}>{v.report.ok ? 'passes' : `${blocks} BLOCK`}</span> {v.title}{' '}
             <span className="muted small">
-              ({v.template}; checked on record {v.record}; {formatCount(v.letters)} letters)
+              ({v.template}; {formatCount(v.letters)} letters; one checked for each of {v.residences.length} {v.residences.length === 1 ? 'residence' : 'residences'}
+              {v.report.ok ? '' : `, record ${v.record} blocks`})
             </span>
           </li>
         );

@@ -844,9 +844,17 @@ export type VariantCheck = {
  */
 template: string, title: string, letters: number, 
 /**
- * The record whose letter was checked (the first in mailing order).
+ * A record whose letter was checked: the first in mailing order, or one that blocks.
  */
-record: number, report: Report, };
+record: number, 
+/**
+ * The residences one letter each was checked for (a state's rules apply to its residents).
+ */
+residences: Array<string>, 
+/**
+ * The checks' findings together: ok when every checked letter passes.
+ */
+report: Report, };
 
 export type MergeReport = { notice: string, run: string, 
 /**
