@@ -53,7 +53,7 @@ fn person(k: usize) -> Person {
     Person {
         state: STATES[k % 5],
         minor: k % 50 == 7,
-        deceased: k % 70 == 3,
+        deceased: k % 70 == 10,
         no_contact: k % 400 == 11,
         consent: k % 25 == 5,
     }
@@ -571,6 +571,22 @@ fn a_merge_killed_at_any_point_resumes_with_no_letter_twice_and_a_state_gets_its
         r["by_variant"]
     );
     check_manifest_against_pdfs(&out, &r);
+
+    // A variant that fails its checker blocks the approval, naming the element.
+    let approved = cli(d, &["notices", "approve", &n, "--by", "Pat Compliance"]);
+    assert_eq!(approved.code, 0, "{}", approved.stderr);
+    let source = run(d, &["templates", "show", "next-of-kin"]);
+    let broken = source.replace("## What Happened", "## Background");
+    assert_ne!(broken, source);
+    let file = w.join("nok-broken.j2");
+    std::fs::write(&file, broken).expect("template");
+    run(d, &["templates", "add", "--file", file.to_str().expect("utf8")]);
+    assert_eq!(draft(d, "US-CA-individuals"), n, "the same notice, merged again");
+    let r = json(&run(d, &args[2..]));
+    assert_eq!(r["approvable"], false, "{}", r["variants"]);
+    let o = cli(d, &["notices", "approve", &n, "--by", "Pat Compliance"]);
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("BLOCK") && o.stderr.contains("next-of-kin@2"), "{}", o.stderr);
 
     // kill -9 in the middle of writing a file.
     let n = draft(d, "US-TX-individuals");

@@ -545,7 +545,16 @@ impl Breachdesk {
                     letters::insert_run(tx, &r, &ctx.actor)?;
                     let what = format!("Mail merge {} of notice {} started ({kind}): {} letters into {}", r.id, n.id, r.letters, r.out_dir);
                     crate::timeline::append_event(tx, ctx, &i.inc.id, crate::timeline::TimelineKind::Notification, &what)?;
-                    Ok(((), vec![super::cases::change("notice.merge", &n.id, serde_json::json!({"run": r.id, "kind": kind, "letters": r.letters, "plan_sha256": r.plan_sha256}))]))
+                    let mut changes = vec![super::cases::change("notice.merge", &n.id, serde_json::json!({"run": r.id, "kind": kind, "letters": r.letters, "plan_sha256": r.plan_sha256}))];
+                    // An approval binds one merge: a different one (the population, a variant or
+                    // a letter changed) voids it.
+                    if n.status == NoticeStatus::Approved {
+                        super::tables::insert_event(tx, &super::tables::NewEvent { id: &uuid7(ctx.now), notice_id: &n.id, event: "voided", at: &now, note: Some("a new merge: the population, a variant or a letter changed after approval"), recorded_at: &now, recorded_by: &ctx.actor, ..super::tables::NewEvent::default() })?;
+                        super::tables::set_status(tx, &n.id, NoticeStatus::Draft, &now)?;
+                        crate::timeline::append_event(tx, ctx, &i.inc.id, crate::timeline::TimelineKind::Notification, &format!("Approval of notice {} voided: merge {} differs from the one approved", n.id, r.id))?;
+                        changes.push(super::cases::change("notice.void", &n.id, serde_json::json!({"status": "draft", "merge": r.id})));
+                    }
+                    Ok(((), changes))
                 })?;
                 r
             }
