@@ -73,12 +73,12 @@ impl Inputs {
     }
 }
 
-pub(super) fn notice_id(now: chrono::DateTime<chrono::Utc>) -> String {
+fn notice_id(now: chrono::DateTime<chrono::Utc>) -> String {
     let h = super::sha256_hex(uuid7(now).as_bytes());
     format!("NTC-{}", h[..8].to_uppercase())
 }
 
-pub(super) fn today(now: chrono::DateTime<chrono::Utc>, zone: Tz) -> NaiveDate {
+fn today(now: chrono::DateTime<chrono::Utc>, zone: Tz) -> NaiveDate {
     now.with_timezone(&zone).date_naive()
 }
 
@@ -102,7 +102,7 @@ impl Breachdesk {
         individuals::person_by_id(&*self.read()?, id)?.ok_or_else(not_found)
     }
 
-    pub(super) fn inputs(
+    fn inputs(
         &self,
         ctx: &Ctx,
         incident_id: &str,
@@ -145,7 +145,7 @@ impl Breachdesk {
     }
 
     /// The phase of a notice: 1, or one more than the notice it amends.
-    pub(super) fn sequence(
+    fn sequence(
         &self,
         amends: Option<&str>,
     ) -> Result<(i64, Option<(String, NaiveDate)>)> {
@@ -173,7 +173,7 @@ impl Breachdesk {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn job_for<'a>(
+    fn job_for<'a>(
         i: &'a Inputs,
         template: &'a Template,
         ctx_json: &'a serde_json::Value,
@@ -199,7 +199,7 @@ impl Breachdesk {
 
     /// The context of `template` for notice `id`, with the enclosed sample letter's markup when
     /// the template encloses one.
-    pub(super) fn full_context(
+    fn full_context(
         i: &Inputs,
         template: &Template,
         id: &str,
@@ -246,7 +246,7 @@ impl Breachdesk {
         super::templates::render(&pick.template.id, &pick.template.source, &i.parts, &ctx)
     }
 
-    pub(super) fn data_of(i: &Inputs) -> Vec<String> {
+    fn data_of(i: &Inputs) -> Vec<String> {
         match &i.person {
             Some(p) if !p.data_elements.is_empty() => p.data_elements.clone(),
             _ => i.facts.data_types.clone(),
@@ -841,7 +841,7 @@ impl Breachdesk {
     }
 
     /// A notice with its latest rendering and history (reads only).
-    pub(super) fn view(&self, id: &str) -> Result<Notice> {
+    fn view(&self, id: &str) -> Result<Notice> {
         let conn = self.read()?;
         let rows = NoticeRows(&conn);
         let row =
