@@ -145,10 +145,7 @@ impl Breachdesk {
     }
 
     /// The phase of a notice: 1, or one more than the notice it amends.
-    fn sequence(
-        &self,
-        amends: Option<&str>,
-    ) -> Result<(i64, Option<(String, NaiveDate)>)> {
+    fn sequence(&self, amends: Option<&str>) -> Result<(i64, Option<(String, NaiveDate)>)> {
         let Some(first) = amends else { return Ok((1, None)) };
         let conn = self.read()?;
         let rows = NoticeRows(&conn);
