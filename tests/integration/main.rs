@@ -2,6 +2,7 @@
 //! They drive the real `breachdesk` binary and the core API against real SQLCipher files.
 
 mod audit;
+mod board;
 mod cli;
 mod clocks;
 mod cockpit;

@@ -20,6 +20,7 @@ macro_rules! out {
     ($($t:tt)*) => { $crate::emit(&format!($($t)*)) };
 }
 
+mod board;
 mod clocks;
 mod individuals;
 mod notices;
@@ -118,6 +119,29 @@ enum Command {
     /// Notices: draft, check, render, approve, record sent and confirmed.
     #[command(subcommand)]
     Notices(notices::NoticesCmd),
+    /// The founder's board: every open incident's notices by kind of recipient, and what waits
+    /// for the executive sponsor; `board pack -o FILE.pdf` for the one-page board pack.
+    Board(board::BoardArgs),
+    /// The response figures across incidents: notices on time, days to notice, time to detect,
+    /// acknowledge, contain and close (by severity and by month).
+    Metrics {
+        /// Only incidents detected on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+    },
+    /// Draft the team's internal update (initial alert, status update, resolution) from the record.
+    Comms {
+        incident: String,
+        /// initial, status or resolution.
+        #[arg(long)]
+        kind: String,
+        /// Record it on the timeline as a status update (a `note` entry: the cadence clock restarts).
+        #[arg(long)]
+        record: bool,
+        /// Also save the text to this file.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Benchmarks that print their figures.
     #[command(subcommand)]
     Bench(individuals::BenchCmd),
@@ -521,6 +545,13 @@ fn run_in(cli: &Cli, dir: &Path) -> Result<(), Failure> {
         Command::Org(c) => notices::org(cli.json, &bd, &ctx(cli, &bd)?, c),
         Command::Templates(c) => notices::templates(cli.json, &bd, &ctx(cli, &bd)?, c),
         Command::Notices(c) => notices::notices(cli.json, &bd, &ctx(cli, &bd)?, c),
+        Command::Board(a) => board::board(cli.json, &bd, &ctx(cli, &bd)?, a),
+        Command::Metrics { since } => {
+            board::metrics(cli.json, &bd, &ctx(cli, &bd)?, since.as_deref())
+        }
+        Command::Comms { incident, kind, record, output } => {
+            board::comms(cli.json, &bd, &ctx(cli, &bd)?, incident, kind, *record, output.as_deref())
+        }
         Command::Facts(FactsCmd::Show { incident }) => output::json_value(&bd.facts(incident)?),
         Command::Facts(FactsCmd::Set { incident, file, dry_run }) => {
             let facts = clocks::read_incident_facts(file)?;

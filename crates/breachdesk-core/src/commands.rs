@@ -11,6 +11,7 @@
 use crate::app::App;
 // Every type the list names, so a user of the list needs one `use commands::*`.
 pub use crate::audit::AuditReport;
+pub use crate::board::{Board, CommsKind, InternalUpdate, Metrics};
 pub use crate::custom::{CustomObligation, NewCustomObligation};
 pub use crate::incident::{Incident, IncidentPatch, NewIncident};
 pub use crate::individuals::mapping::{Mapping, SavedMapping};
@@ -105,6 +106,11 @@ macro_rules! with_commands {
             get_smtp(Empty) -> Option<SmtpShown>;
             set_smtp(SetSmtp) -> SmtpShown;
             send_notice_email(SendNoticeEmail) -> SendReport;
+            board(BoardQuery) -> Board;
+            export_board_pack(BoardPack) -> String;
+            metrics(MetricsQuery) -> Metrics;
+            internal_update(InternalUpdateQuery) -> InternalUpdate;
+            save_internal_update(SaveInternalUpdate) -> String;
         }
     };
 }
@@ -198,6 +204,16 @@ requests! {
     }
     /// E-mails the approved notice's e-mail letters as job `job`.
     SendNoticeEmail { id: String, dry_run: bool, job: String }
+    /// The board; `all` adds the incidents closed in the last 12 months.
+    BoardQuery { all: bool }
+    /// The board pack, signed off by `signed_by` (else the incidents' executive sponsors).
+    BoardPack { signed_by: Option<String> }
+    /// The figures of the incidents detected on or after `since` (`YYYY-MM-DD`), or all.
+    MetricsQuery { since: Option<String> }
+    /// An internal update drafted from the record.
+    InternalUpdateQuery { id: String, kind: CommsKind }
+    /// An internal update's text, saved as a text file in the export folder.
+    SaveInternalUpdate { id: String, kind: CommsKind, text: String }
 }
 
 /// How many search hits the window shows.
@@ -532,6 +548,41 @@ impl App {
     }
 
     /// Saves the notice's PDF in the export folder; returns its path.
+    /// The board at the shell's clock; "waiting for me" is the user's as executive sponsor.
+    pub fn board(&self, r: BoardQuery) -> Result<Board> {
+        self.with(|bd, ctx| bd.board(ctx.now, r.all, bd.user_name()?.as_deref()))
+    }
+
+    /// Saves the one-page board pack in the export folder; returns its path.
+    pub fn export_board_pack(&self, r: BoardPack) -> Result<String> {
+        let pack = self.with(|bd, ctx| bd.board_pack(ctx.now, r.signed_by.as_deref()))?;
+        self.export(&pack.file_name, &pack.pdf)
+    }
+
+    pub fn metrics(&self, r: MetricsQuery) -> Result<Metrics> {
+        let since = match r.since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Some(crate::board::parse_since(s)?),
+            None => None,
+        };
+        self.with(|bd, ctx| bd.metrics(ctx.now, since))
+    }
+
+    pub fn internal_update(&self, r: InternalUpdateQuery) -> Result<InternalUpdate> {
+        self.with(|bd, ctx| bd.internal_update(&r.id, r.kind, ctx.now))
+    }
+
+    /// Saves an internal update's text (as edited) as a `.txt` file; returns its path.
+    pub fn save_internal_update(&self, r: SaveInternalUpdate) -> Result<String> {
+        let (human, at) = self.with(|bd, ctx| Ok((bd.get_incident(&r.id)?.human_id, ctx.now)))?;
+        let kind = match r.kind {
+            CommsKind::Initial => "initial-alert",
+            CommsKind::Status => "status-update",
+            CommsKind::Resolution => "resolution",
+        };
+        let name = format!("{human}-{kind}-{}.txt", at.format("%Y%m%d-%H%M"));
+        self.export(&name, r.text.as_bytes())
+    }
+
     pub fn export_notice_pdf(&self, r: ByNotice) -> Result<String> {
         let (name, bytes) = self.with(|bd, ctx| bd.notice_pdf(ctx, &r.id))?;
         self.export(&name, &bytes)

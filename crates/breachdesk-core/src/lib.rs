@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod board;
 mod bulk;
 pub mod commands;
 pub mod custody;

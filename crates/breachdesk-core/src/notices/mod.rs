@@ -29,6 +29,7 @@ pub use merge::{MergeFile, MergeInput, MergeReport, MergeRun, VariantCheck, DEFA
 pub use narrative::{Monitoring, Narrative};
 pub use org::{Org, OrgProfile};
 pub use returns::{CodesReport, LetterView, PeoplePage, ReturnsReport};
+pub(crate) use tables::NoticeState;
 pub use templates::{Addressee, Template, TemplateKind, TemplateMeta};
 
 /// People whose letters came back with no good address (for the substitute-notice count).
@@ -37,6 +38,50 @@ pub(crate) fn letters_undeliverable(
     incident_uuid: &str,
 ) -> crate::Result<i64> {
     letters::undeliverable(conn, incident_uuid)
+}
+
+/// A document that is not a notice (the board pack) through the notices' engine: the markup
+/// laid out under the organisation's letterhead (a plain one when no profile is set) and written
+/// as a PDF. Returns the PDF and its page count.
+pub(crate) fn document_pdf(
+    conn: &rusqlite::Connection,
+    markup_text: &str,
+    title: &str,
+    footer: &str,
+    created_unix: i64,
+) -> crate::Result<(Vec<u8>, usize)> {
+    let blocks = breachdesk_docs::markup::parse(markup_text)
+        .map_err(|e| crate::Error::Internal(format!("the {title}: {e}")))?;
+    let stored = org::read(conn)?;
+    let (head, logo, author) = match &stored {
+        Some((p, logo, _)) => {
+            (render::letterhead(p, logo.as_deref()), logo.as_deref(), p.legal_name.clone())
+        }
+        None => (
+            breachdesk_docs::Letterhead { name: "Breachdesk".into(), lines: vec![], logo_px: None },
+            None,
+            "Breachdesk".into(),
+        ),
+    };
+    let laid = breachdesk_docs::layout::layout(&blocks, Paper::Letter, &head, footer)
+        .map_err(|e| crate::Error::validation("text", e.to_string()))?;
+    let info = breachdesk_docs::pdf::Info {
+        title: title.to_owned(),
+        author,
+        subject: title.to_owned(),
+        created_unix,
+    };
+    let bytes = breachdesk_docs::pdf::write(&laid, &info, logo)
+        .map_err(|e| crate::Error::validation("logo", e.0))?;
+    Ok((bytes, laid.pages.len()))
+}
+
+/// Every notice of an incident: status and latest confirmation number (read-only, no rendering).
+pub(crate) fn notice_states(
+    conn: &rusqlite::Connection,
+    incident_uuid: &str,
+) -> crate::Result<Vec<tables::NoticeState>> {
+    tables::NoticeRows(conn).states(incident_uuid)
 }
 
 use serde::{Deserialize, Serialize};

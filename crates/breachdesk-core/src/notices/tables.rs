@@ -68,6 +68,15 @@ fn with_status((mut n, s): (NoticeRow, String)) -> Result<NoticeRow> {
     Ok(n)
 }
 
+/// A notice as the board sees it.
+#[derive(Debug, Clone)]
+pub(crate) struct NoticeState {
+    pub id: String,
+    pub obligation_id: String,
+    pub status: NoticeStatus,
+    pub confirmation: Option<String>,
+}
+
 /// Reads of the notice tables.
 pub(crate) struct NoticeRows<'c>(pub &'c Connection);
 
@@ -110,6 +119,34 @@ impl NoticeRows<'_> {
             .optional()?
             .map(with_status)
             .transpose()
+    }
+
+    /// Every notice of an incident with its status and its latest confirmation number (for the
+    /// board: no rendering, no re-check).
+    pub(crate) fn states(&self, incident_uuid: &str) -> Result<Vec<NoticeState>> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT n.id, n.obligation_id, n.status,
+                    (SELECT e.reference FROM notice_events e WHERE e.notice_id = n.id AND e.event = 'confirmed'
+                     ORDER BY e.recorded_at DESC, e.id DESC LIMIT 1)
+             FROM notices n WHERE n.incident_id = ?1 ORDER BY n.created_at, n.id",
+        )?;
+        let rows = stmt
+            .query_map([incident_uuid], |r| {
+                Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<Vec<(String, String, String, Option<String>)>>>()?;
+        rows.into_iter()
+            .map(|(id, obligation_id, status, confirmation)| {
+                let status = NoticeStatus::parse(&status).ok_or_else(|| Error::Unreadable {
+                    entity: "notice",
+                    id: id.clone(),
+                    field: "status".into(),
+                    problem: format!("{status:?} is not a notice status"),
+                    repair: "Restore the data directory from a backup".into(),
+                })?;
+                Ok(NoticeState { id, obligation_id, status, confirmation })
+            })
+            .collect()
     }
 
     /// When the incident's notices to individuals were recorded as sent, oldest first.

@@ -591,6 +591,177 @@ export type JobProgress = {
  */
 job: string, progress: Progress, };
 
+export type Column = "regulators" | "individuals" | "media" | "partners" | "investors" | "board";
+
+export type CellState = "overdue" | "due_soon" | "to_do" | "draft" | "approved" | "sent" | "confirmed" | "not_required";
+
+export type BoardItem = { obligation_id: string, 
+/**
+ * The rule (`HIPAA-hhs`) or, for a contract clock, its label.
+ */
+name: string, 
+/**
+ * A contract clock's label (the user's words).
+ */
+label: string | null, jurisdiction: string, recipient: Recipient, state: CellState, 
+/**
+ * RFC 3339 in the incident's zone.
+ */
+due: string | null, seconds_left: number | null, owner_role: string, owner_name: string | null, 
+/**
+ * The notice that answers it (the most advanced one), if drafted.
+ */
+notice_id: string | null, 
+/**
+ * The regulator's confirmation number, or the reference the filing was recorded with.
+ */
+confirmation: string | null, 
+/**
+ * When it was sent (the first filing), RFC 3339 in the incident's zone.
+ */
+sent_at: string | null, 
+/**
+ * high | medium | low
+ */
+confidence: Confidence, };
+
+export type BoardCell = { column: Column, 
+/**
+ * The worst state among its items; null when the incident owes this kind nothing.
+ */
+state: CellState | null, items: Array<BoardItem>, };
+
+export type BoardRow = { incident_id: string, human_id: string, title: string, severity: Severity, status: Status, timezone: string, affected: number, executive_sponsor: string | null, detected_at: string, 
+/**
+ * When it was closed (its first `closed` timeline entry, else its last change).
+ */
+closed_at: string | null, 
+/**
+ * The six cells, in [`Column::ALL`] order.
+ */
+cells: Array<BoardCell>, 
+/**
+ * What is overdue, most overdue first.
+ */
+overdue: Array<BoardItem>, 
+/**
+ * The next deadline not yet met.
+ */
+next: BoardItem | null, };
+
+export type WaitingKind = "approval" | "decision" | "update";
+
+export type WaitingItem = { kind: WaitingKind, incident_id: string, human_id: string, what: string, obligation_id: string, notice_id: string | null, due: string | null, seconds_left: number | null, sponsor: string | null, };
+
+export type Board = { 
+/**
+ * RFC 3339, UTC.
+ */
+as_of: string, columns: Array<Column>, 
+/**
+ * Open incidents, most urgent first; with `all`, then those closed in the last 12 months.
+ */
+rows: Array<BoardRow>, 
+/**
+ * For the executive sponsor (the user, when their name is the incident's sponsor or the
+ * incident has none), most urgent first.
+ */
+waiting: Array<WaitingItem>, 
+/**
+ * Whose waiting list this is (the user's name), when known.
+ */
+me: string | null, };
+
+export type Stat = { count: number, mean: number | null, median: number | null, max: number | null, };
+
+export type OnTime = { column: Column, 
+/**
+ * Sent by the deadline.
+ */
+on_time: number, 
+/**
+ * Sent after the deadline.
+ */
+late: number, 
+/**
+ * Not sent, deadline passed.
+ */
+overdue: number, };
+
+export type ToNotice = { human_id: string, name: string, column: Column, 
+/**
+ * Days from discovery (or detection, when discovery is not recorded) to the first sending.
+ */
+days: number, 
+/**
+ * Against its deadline: null when it had none.
+ */
+on_time: boolean | null, };
+
+export type ResponseGroup = { 
+/**
+ * `SEV-1` or `2026-11`.
+ */
+group: string, incidents: number, 
+/**
+ * From occurrence (when known) to detection.
+ */
+detect: Stat, 
+/**
+ * From detection to the first `acknowledged` entry.
+ */
+acknowledge: Stat, 
+/**
+ * From detection to the first `containment` entry.
+ */
+contain: Stat, 
+/**
+ * From detection to the first `closed` entry.
+ */
+close: Stat, };
+
+export type Metrics = { 
+/**
+ * RFC 3339, UTC.
+ */
+as_of: string, 
+/**
+ * Incidents detected on or after this date (`YYYY-MM-DD`, each in its own zone), if given.
+ */
+since: string | null, incidents: number, 
+/**
+ * One row per kind of recipient, in column order.
+ */
+on_time: Array<OnTime>, 
+/**
+ * Every notice sent, by incident and detection order.
+ */
+to_notice: Array<ToNotice>, 
+/**
+ * Days to notice by kind of recipient (rows with none sent are left out).
+ */
+to_notice_by_column: Array<[Column, Stat]>, by_severity: Array<ResponseGroup>, 
+/**
+ * By month of detection, oldest first.
+ */
+by_month: Array<ResponseGroup>, };
+
+export type CommsKind = "initial" | "status" | "resolution";
+
+export type InternalUpdate = { kind: CommsKind, 
+/**
+ * The first line (a chat message's or an e-mail's subject).
+ */
+subject: string, 
+/**
+ * The whole update, plain text.
+ */
+text: string, 
+/**
+ * When the next one is due (RFC 3339 in the incident's zone), when a cadence applies.
+ */
+next_update: string | null, };
+
 export type Paper = "letter" | "a4";
 
 export type FindingSeverity = "BLOCK" | "WARN" | "INFO";
@@ -1024,6 +1195,16 @@ export type SetSmtp = { host: string, port: number, user: string, password: stri
 
 export type SendNoticeEmail = { id: string, dry_run: boolean, job: string, };
 
+export type BoardQuery = { all: boolean, };
+
+export type BoardPack = { signed_by: string | null, };
+
+export type MetricsQuery = { since: string | null, };
+
+export type InternalUpdateQuery = { id: string, kind: CommsKind, };
+
+export type SaveInternalUpdate = { id: string, kind: CommsKind, text: string, };
+
 /** Every command of the app (crates/breachdesk-core/src/commands.rs). */
 export const commands = {
   appStatus: () => call<AppStatus>('app_status', {}),
@@ -1091,4 +1272,9 @@ export const commands = {
   getSmtp: () => call<SmtpShown | null>('get_smtp', {}),
   setSmtp: (req: SetSmtp) => call<SmtpShown>('set_smtp', req),
   sendNoticeEmail: (req: SendNoticeEmail) => call<SendReport>('send_notice_email', req),
+  board: (req: BoardQuery) => call<Board>('board', req),
+  exportBoardPack: (req: BoardPack) => call<string>('export_board_pack', req),
+  metrics: (req: MetricsQuery) => call<Metrics>('metrics', req),
+  internalUpdate: (req: InternalUpdateQuery) => call<InternalUpdate>('internal_update', req),
+  saveInternalUpdate: (req: SaveInternalUpdate) => call<string>('save_internal_update', req),
 };
