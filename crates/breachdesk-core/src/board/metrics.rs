@@ -27,7 +27,7 @@ impl Stat {
         let n = v.len();
         let median = match n {
             0 => None,
-            n if n % 2 == 1 => Some(v[n / 2]),
+            n if !n.is_multiple_of(2) => Some(v[n / 2]),
             n => Some((v[n / 2 - 1] + v[n / 2]) / 2.0),
         };
         #[allow(clippy::cast_precision_loss)] // counts of incidents

@@ -272,8 +272,8 @@ pub(crate) fn cells(obligations: &[Obligation], notices: &[NoticeState]) -> Vec<
     cells
 }
 
-/// A cell's most urgent open item, by due time.
-fn open(i: &BoardItem) -> bool {
+/// Whether an item still has to be sent.
+pub(super) fn open(i: &BoardItem) -> bool {
     matches!(
         i.state,
         CellState::Overdue

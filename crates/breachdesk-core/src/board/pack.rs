@@ -71,14 +71,14 @@ fn state(i: &BoardItem, zone: &str) -> String {
     s
 }
 
-/// The items of some columns, worst first, at most `max` named.
+/// The items of some columns still to be sent, worst first, at most `max` named.
 fn line(row: &BoardRow, cols: &[Column], max: usize) -> Option<String> {
     let mut items: Vec<&BoardItem> = row
         .cells
         .iter()
         .filter(|c| cols.contains(&c.column))
         .flat_map(|c| c.items.iter())
-        .filter(|i| i.state != CellState::NotRequired)
+        .filter(|i| super::open(i))
         .collect();
     if items.is_empty() {
         return None;
@@ -89,6 +89,19 @@ fn line(row: &BoardRow, cols: &[Column], max: usize) -> Option<String> {
         parts.push(format!("{} more", items.len() - max));
     }
     Some(parts.join("; "))
+}
+
+/// Every notice of some columns already sent, with its confirmation number: none is left out.
+fn filed(row: &BoardRow, cols: &[Column]) -> Option<String> {
+    let parts: Vec<String> = row
+        .cells
+        .iter()
+        .filter(|c| cols.contains(&c.column))
+        .flat_map(|c| c.items.iter())
+        .filter(|i| matches!(i.state, CellState::Sent | CellState::Confirmed))
+        .map(|i| state(i, &row.timezone))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// The pack's markup (pure).
@@ -125,13 +138,17 @@ pub fn markup(board: &Board, signer: &str, now: DateTime<Utc>) -> String {
                 .map(|s| format!(" · sponsor {}", clean(s)))
                 .unwrap_or_default(),
         ));
-        let regulators = line(r, &[Column::Regulators], 4);
-        let investors = line(r, &[Column::Investors, Column::Board], 3);
+        let (reg, inv) = ([Column::Regulators], [Column::Investors, Column::Board]);
+        let nothing = |cols: &[Column]| {
+            let owed = r.cells.iter().any(|c| cols.contains(&c.column) && c.state.is_some());
+            Some(if owed { "nothing outstanding" } else { "none owed" }.to_owned())
+        };
         let others = line(r, &[Column::Individuals, Column::Media, Column::Partners], 3);
-        let none = || Some("none owed".to_owned());
+        let filed = filed(r, &[Column::Regulators, Column::Investors, Column::Board]);
         for (label, text) in [
-            ("Regulators", regulators.or_else(none)),
-            ("Investors and board", investors.or_else(none)),
+            ("Regulators", line(r, &reg, 3).or_else(|| nothing(&reg))),
+            ("Investors and board", line(r, &inv, 3).or_else(|| nothing(&inv))),
+            ("Filed", filed),
             ("Others", others),
         ] {
             if let Some(t) = text {

@@ -17,16 +17,16 @@ import { ChangeList } from '../facts';
 import { WhatIf } from '../whatif';
 import { IndividualsTab } from '../individuals';
 import { NoticesTab } from '../notices';
-import type { Navigate } from '../shell';
+import type { IncidentTab, Navigate } from '../shell';
 import { StatusControl } from './StatusControl';
 import { LegalTimestampsCard } from './LegalTimestampsCard';
 import { PeopleCard } from './PeopleCard';
 import { RecordCard } from './RecordCard';
 import { visible } from '../../lib/visible';
 
-type Props = { id: string; navigate: Navigate };
+type Props = { id: string; navigate: Navigate; tab?: IncidentTab | undefined; notice?: string | undefined };
 
-type Tab = 'obligations' | 'facts' | 'individuals' | 'notices' | 'whatif' | 'timeline';
+type Tab = IncidentTab;
 
 const TABS: TabDef<Tab>[] = [
   { key: 'obligations', label: 'Obligations' },
@@ -38,12 +38,12 @@ const TABS: TabDef<Tab>[] = [
 ];
 
 /** One incident: header with status control, then tabs for the cockpit, facts, individuals, what-if and timeline. */
-export function IncidentDetailPage({ id, navigate }: Props) {
+export function IncidentDetailPage({ id, navigate, tab: initialTab, notice }: Props) {
   const fetch = useCallback(() => api.getIncident({ id }), [id]);
   const load = useLoad(fetch);
-  const [tab, setTab] = useState<Tab>('obligations');
+  const [tab, setTab] = useState<Tab>(initialTab ?? 'obligations');
   // Editors keep their unsaved state while another tab is shown; they mount on first visit.
-  const [visited, setVisited] = useState<ReadonlySet<Tab>>(() => new Set<Tab>(['obligations']));
+  const [visited, setVisited] = useState<ReadonlySet<Tab>>(() => new Set<Tab>([initialTab ?? 'obligations']));
   // A new key gives the facts editor and the sandbox the stored facts again after a save.
   const [factsKey, setFactsKey] = useState(0);
   const [saved, setSaved] = useState<ObligationChange[] | null>(null);
@@ -129,7 +129,7 @@ export function IncidentDetailPage({ id, navigate }: Props) {
         {visited.has('individuals') && <IndividualsTab incident={incident} onChanged={individualsChanged} />}
       </TabPanel>
       <TabPanel id="incident" tab="notices" active={tab === 'notices'}>
-        {tab === 'notices' && <NoticesTab incident={incident} />}
+        {tab === 'notices' && <NoticesTab incident={incident} initialNotice={notice} />}
       </TabPanel>
       <TabPanel id="incident" tab="whatif" active={tab === 'whatif'}>
         {visited.has('whatif') && <WhatIf key={factsKey} incident={incident} />}

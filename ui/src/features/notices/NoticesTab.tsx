@@ -11,16 +11,17 @@ import { NoticeView } from './NoticeView';
 import { NarrativeCard } from './NarrativeCard';
 import { NOTICE_STATUS_LABEL } from './labels';
 
-type Props = { incident: Incident };
+/** `initialNotice`: the notice to show first (opened from the board). */
+type Props = { incident: Incident; initialNotice?: string | undefined };
 
 const label = (o: Obligation) => `${o.label ?? `${o.jurisdiction} ${o.recipient.replace(/_/g, ' ')}`} · ${o.rule_id}`;
 
 /** The incident's notices: draft one for an obligation, then preview, check, approve, record sent. */
-export function NoticesTab({ incident }: Props) {
+export function NoticesTab({ incident, initialNotice }: Props) {
   const id = incident.id;
   const notices = useLoad(useCallback(() => api.listNotices({ id }), [id]));
   const obligations = useLoad(useCallback(() => api.listObligations({ id }), [id]));
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(initialNotice ?? null);
   // Drafting the notice already shown loads it again.
   const [drafts, setDrafts] = useState(0);
   const { reload: reloadNotices } = notices;

@@ -12,6 +12,7 @@ import { CustomObligationForm } from './CustomObligationForm';
 import { CustomObligationList } from './CustomObligationList';
 import { ExportIcs } from './ExportIcs';
 import { InternalClocks } from './InternalClocks';
+import { InternalUpdateCard } from './InternalUpdateCard';
 import { ObligationTable } from './ObligationTable';
 import { SummaryStrip } from './SummaryStrip';
 import { rankObligations, summarise } from './urgency';
@@ -116,6 +117,7 @@ export function ObligationsTab({ incident, onEditFacts }: Props) {
 
       <CustomObligationList incident={incident} load={customs} onChanged={reloadAll} />
       <InternalClocks incident={incident} load={clocks} now={now} />
+      <InternalUpdateCard incident={incident} onRecorded={() => void clocks.reload()} />
     </div>
   );
 }

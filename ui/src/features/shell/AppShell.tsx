@@ -8,6 +8,7 @@ import { IncidentForm } from '../incidents';
 import { IncidentDetailPage } from '../incidents';
 import { SettingsPage } from '../settings';
 import { TemplatesPage } from '../notices';
+import { BoardPage } from '../board';
 import { SessionContext, type Session } from './session';
 import type { Route } from './routes';
 import { Sidebar } from './Sidebar';
@@ -68,6 +69,7 @@ export function AppShell({ status }: { status: AppStatus }) {
         dataDir={status.dir.data_dir}
         route={route}
         onIncidents={() => navigate({ page: 'list' })}
+        onBoard={() => navigate({ page: 'board' })}
         onSettings={() => navigate({ page: 'settings' })}
         onTemplates={() => navigate({ page: 'templates' })}
         reminders={<ReminderBell count={reminders.list.length} unseen={reminders.unseen} open={panelOpen} onToggle={togglePanel} />}
@@ -95,7 +97,9 @@ function Page({ route, navigate }: { route: Route; navigate: (to: Route) => void
     case 'new':
       return <IncidentForm navigate={navigate} />;
     case 'detail':
-      return <IncidentDetailPage key={route.id} id={route.id} navigate={navigate} />;
+      return <IncidentDetailPage key={`${route.id}-${route.tab ?? ''}-${route.notice ?? ''}`} id={route.id} tab={route.tab} notice={route.notice} navigate={navigate} />;
+    case 'board':
+      return <BoardPage navigate={navigate} />;
     case 'templates':
       return <TemplatesPage />;
     case 'settings':

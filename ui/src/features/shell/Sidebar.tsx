@@ -8,16 +8,18 @@ type Props = {
   dataDir: string;
   route: Route;
   onIncidents: () => void;
+  onBoard: () => void;
   onSettings: () => void;
   onTemplates: () => void;
   /** The reminders entry (bell with count). */
   reminders: ReactNode;
 };
 
-export function Sidebar({ userName, dataDir, route, onIncidents, onSettings, onTemplates, reminders }: Props) {
+export function Sidebar({ userName, dataDir, route, onIncidents, onBoard, onSettings, onTemplates, reminders }: Props) {
   const onSettingsPage = route.page === 'settings';
   const onTemplatesPage = route.page === 'templates';
-  const onIncidentsPage = !onSettingsPage && !onTemplatesPage;
+  const onBoardPage = route.page === 'board';
+  const onIncidentsPage = !onSettingsPage && !onTemplatesPage && !onBoardPage;
   return (
     <aside className="sidebar">
       <Brand />
@@ -25,6 +27,10 @@ export function Sidebar({ userName, dataDir, route, onIncidents, onSettings, onT
         <NavItem active={onIncidentsPage} onClick={onIncidents} testId="nav-incidents" label="Incidents">
           <path d="M8 1.8 13.2 4v4c0 3-2.2 5.3-5.2 6.2C5 13.3 2.8 11 2.8 8V4z" />
           <path d="M8 5.2v3.3M8 10.6v.1" strokeLinecap="round" />
+        </NavItem>
+        <NavItem active={onBoardPage} onClick={onBoard} testId="nav-board" label="Board">
+          <rect x="2" y="2.5" width="12" height="11" rx="1.5" />
+          <path d="M2 6.2h12M6.2 6.2v7.3M10 6.2v7.3" />
         </NavItem>
         {reminders}
         <NavItem active={onTemplatesPage} onClick={onTemplates} testId="nav-templates" label="Templates">

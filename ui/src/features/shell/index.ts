@@ -1,3 +1,3 @@
 // What other features may use of the shell: the session and the routes.
 export { useSession } from './session';
-export type { Navigate } from './routes';
+export type { IncidentTab, Navigate } from './routes';
