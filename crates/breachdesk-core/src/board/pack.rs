@@ -56,14 +56,7 @@ fn state(i: &BoardItem, zone: &str) -> String {
     let mut s = format!("{}: {}", who(i), i.state.label());
     if let Some(c) = &i.confirmation {
         s.push_str(&format!(", no. {}", clean(c)));
-    } else if matches!(
-        i.state,
-        CellState::Overdue
-            | CellState::DueSoon
-            | CellState::ToDo
-            | CellState::Draft
-            | CellState::Approved
-    ) {
+    } else if super::open(i) {
         if let Some(d) = &i.due {
             s.push_str(&format!(", due {}", short(d, zone)));
         }

@@ -1,6 +1,6 @@
 import type { BoardCell, BoardItem, BoardRow, Column } from '../../lib/ipc/bindings';
 import { SeverityBadge, StatusPill } from '../../components/Badges';
-import { formatDue } from '../../lib/time';
+import { dueParts, formatDue } from '../../lib/time';
 import { humanise } from '../../lib/labels';
 import { COLUMN_LABEL, STATE_LABEL } from './labels';
 
@@ -65,7 +65,7 @@ function Cell({ cell, zone, onOpen }: { cell: BoardCell; zone: string; onOpen: (
       <button type="button" className={`board-cell board-cell--${cell.state}`} data-testid="board-cell" data-column={cell.column} data-state={cell.state} onClick={() => onOpen(worst)}>
         <span className="board-cell__state">{STATE_LABEL[cell.state]}</span>
         <span className="board-cell__detail">
-          {worst.confirmation ? `No. ${worst.confirmation}` : worst.due && !['sent', 'confirmed', 'not_required'].includes(worst.state) ? `Due ${formatDue(worst.due, zone)}` : worst.name}
+          {worst.confirmation ? `No. ${worst.confirmation}` : worst.due && !['sent', 'confirmed', 'not_required'].includes(worst.state) ? `Due ${dueParts(worst.due, zone)?.date ?? worst.due}` : worst.name}
         </span>
         {more > 0 && <span className="board-cell__more">+{more} more</span>}
       </button>
