@@ -4,6 +4,7 @@
 //! templates in `templates/internal/`. Recording one is a `note` entry on the timeline, which
 //! is what the status-update clock counts.
 
+use super::instant;
 use crate::obligations::ObligationStatus;
 use crate::timeline::TimelineKind;
 use crate::{Breachdesk, Error, Result};
@@ -59,10 +60,6 @@ pub struct InternalUpdate {
 
 fn local(t: DateTime<Utc>, zone: Tz) -> String {
     t.with_timezone(&zone).format("%Y-%m-%d %H:%M %Z").to_string()
-}
-
-fn instant(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
 /// `3 d 4 h 5 min`.
@@ -187,12 +184,7 @@ impl Breachdesk {
             })
             .collect();
         let clocks = self.internal_clocks(&inc.id, now)?;
-        let closed = live
-            .iter()
-            .filter(|e| e.kind == TimelineKind::Closed)
-            .filter_map(|e| instant(&e.occurred_at))
-            .min()
-            .or_else(|| instant(&inc.updated_at));
+        let closed = super::closed_at(&inc, &timeline);
         let detected = instant(&inc.detected_at).unwrap_or(now);
         let narrative = self.narrative(&inc.id)?;
         let root_cause =

@@ -2,7 +2,7 @@
 //! discovery to each notice, and the playbooks' response times (to detect, acknowledge, contain,
 //! close) by severity and by month of detection — all from what the record holds.
 
-use super::Column;
+use super::{instant, Column};
 use crate::incident::{Incident, Severity};
 use crate::obligations::{Obligation, ObligationStatus};
 use crate::timeline::{TimelineEntry, TimelineKind};
@@ -101,10 +101,6 @@ pub(crate) struct Record<'a> {
     pub incident: &'a Incident,
     pub timeline: &'a [TimelineEntry],
     pub obligations: &'a [Obligation],
-}
-
-fn instant(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
 fn hours(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {

@@ -16,6 +16,7 @@ pub use pack::Pack;
 use crate::incident::{Incident, Status};
 use crate::notices::{NoticeState, NoticeStatus};
 use crate::obligations::{Obligation, ObligationStatus};
+use crate::timeline::{TimelineEntry, TimelineKind};
 use crate::{Breachdesk, Result};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -387,24 +388,26 @@ fn urgency(r: &BoardRow) -> (bool, CellState, crate::incident::Severity, String)
     (r.status == Status::Closed, worst, r.severity, r.detected_at.clone())
 }
 
-impl Breachdesk {
-    /// When an incident was closed: its first `closed` timeline entry, else its last change.
-    fn closed_at(&self, inc: &Incident) -> Result<Option<DateTime<Utc>>> {
-        if inc.status != Status::Closed {
-            return Ok(None);
-        }
-        let entry = self
-            .timeline(&inc.id)?
-            .into_iter()
-            .filter(|e| e.kind == crate::timeline::TimelineKind::Closed && e.corrected_by.is_none())
-            .filter_map(|e| DateTime::parse_from_rfc3339(&e.occurred_at).ok())
-            .map(|t| t.with_timezone(&Utc))
-            .min();
-        Ok(entry.or_else(|| {
-            DateTime::parse_from_rfc3339(&inc.updated_at).ok().map(|t| t.with_timezone(&Utc))
-        }))
-    }
+/// An RFC 3339 time as stored or shown, as an instant.
+pub(super) fn instant(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
 
+/// When a closed incident was closed: its first `closed` timeline entry (uncorrected), else its
+/// last change. None while it is open.
+pub(super) fn closed_at(inc: &Incident, timeline: &[TimelineEntry]) -> Option<DateTime<Utc>> {
+    if inc.status != Status::Closed {
+        return None;
+    }
+    timeline
+        .iter()
+        .filter(|e| e.kind == TimelineKind::Closed && e.corrected_by.is_none())
+        .filter_map(|e| instant(&e.occurred_at))
+        .min()
+        .or_else(|| instant(&inc.updated_at))
+}
+
+impl Breachdesk {
     /// The board at `now`: open incidents (and with `all`, those closed in the last 12 months),
     /// and what waits for `me` as executive sponsor.
     ///
@@ -414,7 +417,10 @@ impl Breachdesk {
         let mut rows = Vec::new();
         let mut wait = Vec::new();
         for inc in self.list_incidents()? {
-            let closed = self.closed_at(&inc)?;
+            let closed = match inc.status {
+                Status::Closed => closed_at(&inc, &self.timeline(&inc.id)?),
+                _ => None,
+            };
             if let Some(c) = closed {
                 if !all || now - c > TimeDelta::days(365) {
                     continue;
